@@ -1,0 +1,114 @@
+# pagoda: one entry point. ARCH=arm64 (default) or x86; everything is built under build/.
+#   make            build build/$(ARCH)/kernel.elf (+ kernel8.img on arm64)
+#   make run        boot it in QEMU with the shell on this terminal (Ctrl-A X quits)
+#   make test       every test, through prove (host KTAP under ASan/UBSan, QEMU boots)
+#   make bench      host benchmarks;  make gdb: QEMU halted + gdb-multiarch attached
+ARCH		?= arm64
+BUILD		:= build/$(ARCH)
+DEPS		:= build/deps
+HOSTBUILD	:= build/host
+Q		:= $(if $(V),,@)
+
+include arch/$(ARCH)/config.mk
+
+CC		:= $(CROSS_COMPILE)gcc
+LD		:= $(CROSS_COMPILE)ld
+OBJCOPY		:= $(CROSS_COMPILE)objcopy
+GCC_INC		:= $(shell $(CC) -print-file-name=include 2>/dev/null)
+
+WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
+CFLAGS		:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
+		   -fno-stack-protector -fno-common -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
+		   -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)/= \
+		   -Iinclude/libc -Iinclude -Iarch/$(ARCH)/include $(ARCH_INCLUDES) $(ARCH_CFLAGS) -D__KERNEL__
+ASFLAGS		:= $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__
+LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack $(ARCH_LDFLAGS)
+
+# Generic code, the arch, its drivers and the KTAP suites that also run on the host.
+SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c) \
+		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
+		   $(ARCH_SRCS)
+OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
+
+.PHONY: all run test check host-test bench gdb clean distclean bootstrap sdcard
+all: $(BUILD)/kernel.elf $(IMAGE)
+
+# tools/bootstrap installs what is missing (Debian's archive only); it leaves a stamp.
+$(DEPS)/.bootstrapped: tools/bootstrap
+	tools/bootstrap
+bootstrap:
+	tools/bootstrap
+
+$(BUILD)/%.o: %.c $(DEPS)/.bootstrapped
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.S $(DEPS)/.bootstrapped
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel.lds: arch/$(ARCH)/kernel.lds.S $(DEPS)/.bootstrapped
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ASFLAGS) -E -P -x c $< -o $@
+
+$(BUILD)/kernel.elf: $(OBJS) $(BUILD)/kernel.lds
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/kernel.lds -Map $(BUILD)/kernel.map -o $@ $(OBJS) $(ARCH_LIBS) $(LIBGCC)
+
+$(BUILD)/kernel8.img: $(BUILD)/kernel.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+run: all
+	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none $(if $(CMDLINE),-append '$(CMDLINE)')
+
+gdb: all
+	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none -s -S & \
+	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'target remote :1234'
+
+# ---- host build: generic code natively, under AddressSanitizer and UBSan --------------------
+HOST_CC		:= gcc
+HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+HOST_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasing $(HOST_SAN) \
+		   -Itests/host/include -Iinclude -D__HOST__
+HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
+HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS),$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
+		   kernel/kunit.c kernel/debugfs.c $(wildcard drivers/of/*.c)
+HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
+
+# host_ktap ARCH: build/host/ARCH/ktap, the KTAP suites against ARCH's descriptor format.
+define host_ktap
+$(HOSTBUILD)/$(1)/%.o: %.c $(DEPS)/.bootstrapped
+	@mkdir -p $$(dir $$@)
+	@echo "  HOSTCC  $$< ($(1))"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iarch/$(1)/include -MMD -MP \
+		$$(if $$(filter $(HOST_LIB_SRCS),$$<),-fno-builtin -include tests/host/lib_rename.h) -c $$< -o $$@
+$(HOSTBUILD)/$(1)/ktap: $(patsubst %.c,$(HOSTBUILD)/$(1)/%.o,$(HOST_SRCS) $(HOST_LIB_SRCS))
+	$(Q)$(HOST_CC) $(HOST_SAN) -o $$@ $$^ -lfdt
+endef
+$(foreach a,$(HOST_ARCHES),$(eval $(call host_ktap,$(a))))
+
+host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap)
+
+# ---- tests --------------------------------------------------------------------------------
+test: $(DEPS)/.bootstrapped
+	$(MAKE) host-test
+	$(MAKE) ARCH=arm64 all
+	$(if $(wildcard arch/x86/config.mk),$(MAKE) ARCH=x86 all)
+	prove -v -j2 tests/host/*.t tests/qemu/*.t
+
+check: test
+
+bench: $(DEPS)/.bootstrapped
+	$(MAKE) -C bench
+
+clean:
+	rm -rf build/arm64 build/x86 build/host
+distclean:
+	rm -rf build
+
+-include $(OBJS:.o=.d)
+-include $(foreach a,$(HOST_ARCHES),$(wildcard $(HOSTBUILD)/$(a)/*/*.d $(HOSTBUILD)/$(a)/*/*/*.d))

@@ -1,0 +1,13 @@
+# config.mk (arm64): toolchain, flags, drivers and QEMU command for the Raspberry Pi 3 build.
+CROSS_COMPILE	?= aarch64-linux-gnu-
+ARCH_CFLAGS	:= -mgeneral-regs-only -mstrict-align -mcmodel=large -fno-pic -mno-outline-atomics
+ARCH_LDFLAGS	:= -z max-page-size=4096
+LIBFDT_DIR	:= $(DEPS)/libfdt-arm64/usr
+ARCH_INCLUDES	:= -I$(LIBFDT_DIR)/include
+ARCH_LIBS	:= $(LIBFDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
+ARCH_SRCS	:= $(wildcard drivers/serial/pl011.c drivers/serial/mini_uart.c drivers/of/*.c \
+		     drivers/mailbox/*.c drivers/watchdog/*.c)
+IMAGE		:= $(BUILD)/kernel8.img
+DTB		:= $(DEPS)/bcm2837-rpi-3-b.dtb
+QEMU		:= qemu-system-aarch64
+QEMU_ARGS	:= -M raspi3b -kernel $(IMAGE) -dtb $(DTB) -semihosting -no-reboot

@@ -1,0 +1,51 @@
+/* compiler.h: attribute shorthands and small helpers used everywhere. */
+#ifndef PAGODA_COMPILER_H
+#define PAGODA_COMPILER_H
+
+#include <types.h>
+
+#ifndef __noreturn
+#define __noreturn	__attribute__((noreturn))
+#endif
+#define __packed	__attribute__((packed))
+#define __aligned(x)	__attribute__((aligned(x)))
+#define __section(s)	__attribute__((section(s)))
+#define __used		__attribute__((used))
+#define __unused	__attribute__((unused))
+#define __weak		__attribute__((weak))
+#define __printf(a, b)	__attribute__((format(printf, a, b)))
+#ifndef __always_inline
+#define __always_inline	inline __attribute__((always_inline))
+#endif
+#define __noinline	__attribute__((noinline))
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define unlikely(x)	__builtin_expect(!!(x), 0)
+#define _RET_IP_	((unsigned long)__builtin_return_address(0))
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define ALIGN(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define DIV_ROUND_UP(n, d) (((n) + (d) - 1) / (d))
+#define min(a, b)	((a) < (b) ? (a) : (b))
+#define max(a, b)	((a) > (b) ? (a) : (b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
+#define BIT(n)		(1UL << (n))
+#define BIT_ULL(n)	(1ULL << (n))
+#define GENMASK_ULL(h, l) ((~0ULL << (l)) & (~0ULL >> (63 - (h))))
+#define SZ_4K		0x1000UL
+#define SZ_64K		0x10000UL
+#define SZ_1M		0x100000UL
+#define SZ_2M		0x200000UL
+#define SZ_16M		0x1000000UL
+#define SZ_1G		0x40000000ULL
+
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+
+#define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
+
+#endif

@@ -1,0 +1,32 @@
+/* debugfs.h: the small tree of files behind /proc and /sys/kernel/debug, read with `cat`. */
+#ifndef PAGODA_DEBUGFS_H
+#define PAGODA_DEBUGFS_H
+
+#include <kernel/seq_buf.h>
+
+/*
+ * show() prints the whole file into s. A file whose output may be larger than
+ * the shell's buffer is printed in pieces: when show() returns with
+ * s->overflow set, the shell grows the buffer and calls show() again, so a
+ * show() must be a pure function of the state it reports.
+ */
+typedef void (*debugfs_show_t)(struct seq_buf *s);
+
+struct debugfs_file {
+	const char *path;	/* absolute, e.g. "/proc/buddyinfo" */
+	debugfs_show_t show;
+};
+
+/*
+ * DEBUGFS_FILE(name, path, show) registers a file at link time: any .c file can
+ * add one without touching a central list.
+ */
+#define DEBUGFS_FILE(id, p, fn) \
+	static const struct debugfs_file __debugfs_##id \
+	__attribute__((used, section("debugfs_files"), aligned(8))) = { p, fn }
+
+const struct debugfs_file *debugfs_lookup(const char *path);
+/* Calls fn for each direct child (file or directory name) of dir. Returns count. */
+int debugfs_list(const char *dir, void (*fn)(const char *name, bool is_dir, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,107 @@
+/* kunit.h: KTAP test suites, written once and run both on the host and in the kernel. */
+#ifndef PAGODA_KUNIT_H
+#define PAGODA_KUNIT_H
+
+#include <compiler.h>
+#include <kernel/printk.h>
+
+/*
+ * The API follows Linux's KUnit so that its readers know it: a suite is a
+ * list of cases; a case is void fn(struct kunit *test) that uses
+ * KUNIT_EXPECT_* (record a failure, go on) and KUNIT_ASSERT_* (record a
+ * failure and return from the case). Output is KTAP version 1 (FORMATS.md).
+ */
+struct kunit {
+	const char *name;	/* the running case */
+	int status;		/* 0 ok, 1 failed, 2 skipped */
+	char skip_reason[96];
+};
+
+struct kunit_case {
+	const char *name;
+	void (*run)(struct kunit *test);
+};
+
+struct kunit_suite {
+	const char *name;
+	const struct kunit_case *cases;
+	int (*init)(void);	/* optional, once per suite: nonzero skips the suite */
+	void (*exit)(void);	/* optional, once per suite */
+};
+
+#define KUNIT_CASE(fn) { #fn, fn }
+
+/* kunit_test_suite(name, cases...): defines and registers suite `name`. */
+#define kunit_test_suite(sname, ...) \
+	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
+	static const struct kunit_suite sname##_suite \
+	__attribute__((used, section("kunit_suites"), aligned(8))) = { #sname, sname##_cases, 0, 0 }
+
+#define kunit_test_suite_init(sname, init_fn, exit_fn, ...) \
+	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
+	static const struct kunit_suite sname##_suite \
+	__attribute__((used, section("kunit_suites"), aligned(8))) = { #sname, sname##_cases, init_fn, exit_fn }
+
+__printf(4, 5) void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...);
+__printf(2, 3) void kunit_info(struct kunit *test, const char *fmt, ...);
+void kunit_mark_skipped(struct kunit *test, const char *reason);
+
+#define kunit_skip(test, reason) do { kunit_mark_skipped(test, reason); return; } while (0)
+
+#define KUNIT_FAIL_IF(test, bad, ret, ...) do { \
+	if (unlikely(bad)) { kunit_fail(test, __FILE__, __LINE__, __VA_ARGS__); ret; } \
+} while (0)
+
+#define __KUNIT_CMP(test, a, op, b, ret) do { \
+	long long __a = (long long)(a), __b = (long long)(b); \
+	KUNIT_FAIL_IF(test, !(__a op __b), ret, "expected %s %s %s, got %lld (0x%llx) vs %lld (0x%llx)", \
+		      #a, #op, #b, __a, (unsigned long long)__a, __b, (unsigned long long)__b); \
+} while (0)
+
+#define KUNIT_EXPECT_EQ(t, a, b)	__KUNIT_CMP(t, a, ==, b, (void)0)
+#define KUNIT_EXPECT_NE(t, a, b)	__KUNIT_CMP(t, a, !=, b, (void)0)
+#define KUNIT_EXPECT_LT(t, a, b)	__KUNIT_CMP(t, a, <, b, (void)0)
+#define KUNIT_EXPECT_LE(t, a, b)	__KUNIT_CMP(t, a, <=, b, (void)0)
+#define KUNIT_EXPECT_GT(t, a, b)	__KUNIT_CMP(t, a, >, b, (void)0)
+#define KUNIT_EXPECT_GE(t, a, b)	__KUNIT_CMP(t, a, >=, b, (void)0)
+#define KUNIT_ASSERT_EQ(t, a, b)	__KUNIT_CMP(t, a, ==, b, return)
+#define KUNIT_ASSERT_NE(t, a, b)	__KUNIT_CMP(t, a, !=, b, return)
+#define KUNIT_ASSERT_LT(t, a, b)	__KUNIT_CMP(t, a, <, b, return)
+#define KUNIT_ASSERT_LE(t, a, b)	__KUNIT_CMP(t, a, <=, b, return)
+#define KUNIT_ASSERT_GT(t, a, b)	__KUNIT_CMP(t, a, >, b, return)
+#define KUNIT_ASSERT_GE(t, a, b)	__KUNIT_CMP(t, a, >=, b, return)
+#define KUNIT_EXPECT_TRUE(t, c)  KUNIT_FAIL_IF(t, !(c), (void)0, "expected %s to be true", #c)
+#define KUNIT_EXPECT_FALSE(t, c) KUNIT_FAIL_IF(t, (c), (void)0, "expected %s to be false", #c)
+#define KUNIT_ASSERT_TRUE(t, c)  KUNIT_FAIL_IF(t, !(c), return, "expected %s to be true", #c)
+#define KUNIT_ASSERT_FALSE(t, c) KUNIT_FAIL_IF(t, (c), return, "expected %s to be false", #c)
+#define KUNIT_EXPECT_NULL(t, p)  KUNIT_FAIL_IF(t, (p) != NULL, (void)0, "expected %s to be NULL", #p)
+#define KUNIT_EXPECT_NOT_NULL(t, p) KUNIT_FAIL_IF(t, (p) == NULL, (void)0, "expected %s to be non-NULL", #p)
+#define KUNIT_ASSERT_NOT_NULL(t, p) KUNIT_FAIL_IF(t, (p) == NULL, return, "expected %s to be non-NULL", #p)
+#define KUNIT_EXPECT_STREQ(t, a, b) do { \
+	const char *__sa = (a), *__sb = (b); \
+	KUNIT_FAIL_IF(t, strcmp(__sa, __sb) != 0, (void)0, "expected %s == %s, got \"%s\" vs \"%s\"", \
+		      #a, #b, __sa, __sb); \
+} while (0)
+/* Checks that haystack contains needle (e.g. a report captured from printk). */
+#define KUNIT_EXPECT_SUBSTR(t, hay, needle) do { \
+	const char *__h = (hay), *__n = (needle); \
+	KUNIT_FAIL_IF(t, strstr(__h, __n) == NULL, (void)0, "expected %s to contain \"%s\"", #hay, __n); \
+} while (0)
+
+/*
+ * kunit_run_all: runs every registered suite whose name matches filter (NULL
+ * or "" for all; otherwise a comma-separated list of suite names), printing
+ * KTAP. Returns the number of failed suites.
+ */
+int kunit_run_all(const char *filter);
+
+/* A small deterministic PRNG for randomized tests (xorshift64*), same on host and kernel. */
+static inline u64 kunit_rand(u64 *state)
+{
+	u64 x = *state ? *state : 0x9E3779B97F4A7C15ULL;
+	x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
+	*state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+#endif

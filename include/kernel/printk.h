@@ -1,0 +1,38 @@
+/* printk.h: the kernel log (timestamped lines) and raw console output. */
+#ifndef PAGODA_PRINTK_H
+#define PAGODA_PRINTK_H
+
+#include <compiler.h>
+
+/*
+ * printk() writes to the log: every line that starts a new line gets Linux's
+ * "[%5lu.%06lu] " timestamp. kprintf() writes raw text (shell output, KTAP),
+ * no timestamp. Both go to the console and to an active capture buffer.
+ * Format strings are plain C printf formats (checked by -Wformat); pagoda does
+ * not use Linux's %p extensions, so the host build can use libc's printf.
+ */
+__printf(1, 2) int printk(const char *fmt, ...);
+__printf(1, 2) int kprintf(const char *fmt, ...);
+int vprintk(const char *fmt, va_list ap);
+int vkprintf(const char *fmt, va_list ap);
+
+/*
+ * Capture: while a capture is active, everything printed is also appended to
+ * buf (NUL-terminated, truncated at size - 1). Tests use it to check reports.
+ * printk_capture_stop() returns the number of bytes captured.
+ */
+void printk_capture_start(char *buf, size_t size);
+size_t printk_capture_stop(void);
+
+#define pr_emerg(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_err(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_warn(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_info(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#define pr_cont(fmt, ...)	kprintf(fmt, ##__VA_ARGS__)
+#ifdef DEBUG
+#define pr_debug(fmt, ...)	printk(fmt, ##__VA_ARGS__)
+#else
+#define pr_debug(fmt, ...)	do { if (0) printk(fmt, ##__VA_ARGS__); } while (0)
+#endif
+
+#endif

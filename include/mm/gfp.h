@@ -1,0 +1,32 @@
+/* gfp.h: allocation flags and the page allocator's API (mm/page_alloc.c). */
+#ifndef PAGODA_GFP_H
+#define PAGODA_GFP_H
+
+#include <mm/mm_types.h>
+
+#define __GFP_DMA	0x01u	/* from ZONE_DMA only */
+#define __GFP_HIGHMEM	0x02u	/* HighMem allowed (caller maps it with kmap) */
+#define __GFP_ATOMIC	0x04u	/* may dip below the min watermark; must not sleep */
+#define __GFP_ZERO	0x08u	/* zero the pages */
+#define __GFP_NOWARN	0x10u	/* no warning on failure */
+#define __GFP_COMP	0x20u	/* compound: head/tail pages (kmalloc's large allocations) */
+#define GFP_KERNEL	0x00u
+#define GFP_ATOMIC	__GFP_ATOMIC
+#define GFP_DMA		__GFP_DMA
+#define GFP_HIGHUSER	__GFP_HIGHMEM
+
+#define MAX_ORDER	11	/* orders 0..MAX_ORDER-1, as /proc/buddyinfo shows */
+
+/* alloc_pages: 2^order contiguous pages, or NULL (with a one-line warning unless __GFP_NOWARN). */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+#define alloc_page(gfp) alloc_pages(gfp, 0)
+/* __free_pages: gives back what alloc_pages returned; misuse is reported ("BUG: Bad page state"). */
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(p) __free_pages(p, 0)
+/* Linear-map (lowmem) variants: return a kernel virtual address, or 0. */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+unsigned long get_zeroed_page(gfp_t gfp);
+void free_pages(unsigned long addr, unsigned int order);
+#define free_page(addr) free_pages(addr, 0)
+
+#endif

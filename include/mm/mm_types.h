@@ -1,0 +1,64 @@
+/* mm_types.h: struct page — one per physical page frame, 32 bytes on arm64. */
+#ifndef PAGODA_MM_TYPES_H
+#define PAGODA_MM_TYPES_H
+
+#include <types.h>
+#include <lib/list.h>
+
+struct kmem_cache;
+
+/*
+ * struct page is 32 bytes on a 64-bit arch (Linux's is 64) and 20 on 32-bit x86:
+ *   flags    PG_* bits below, and the zone index in the top bits (page_zonenum()).
+ *   order    buddy: order of a free block (PG_buddy) or of a compound head (PG_head);
+ *            slab: objects in use (inuse) and the first free object's index (freeidx).
+ *   lru      buddy free list, per-CPU list, or the slab's partial list.
+ *   union    slab_cache for PG_slab pages; compound_head for PG_tail pages;
+ *            private for whoever owns the page.
+ * No reference count: pagoda's pages have exactly one owner (the allocator or the
+ * caller of alloc_pages), so __free_pages hands ownership back and misuse is caught
+ * by the PG_buddy / PG_reserved checks instead.
+ */
+struct page {
+	u32 flags;
+	union {
+		u32 order;
+		struct {
+			u16 inuse;
+			u16 freeidx;
+		};
+	};
+	struct list_head lru;
+	union {
+		struct kmem_cache *slab_cache;
+		struct page *compound_head;
+		unsigned long private;
+	};
+};
+
+enum pageflags {
+	PG_reserved,	/* never handed to the buddy (memblock reserved, or a hole) */
+	PG_buddy,	/* free, head of a block of 2^order pages in a free_area */
+	PG_head,	/* first page of a compound allocation (order in ->order) */
+	PG_tail,	/* other pages of a compound allocation (->compound_head) */
+	PG_slab,	/* owned by the slab allocator (->slab_cache) */
+	PG_pcp,		/* free, on a per-CPU list */
+	PG_highmem,	/* not in the linear map (x86 HighMem) */
+	PG_pgtable,	/* a page-table page */
+	NR_PAGEFLAGS,
+};
+
+#define ZONES_SHIFT	30	/* zone index lives in flags bits 30-31 */
+
+static inline bool PageFlag(const struct page *p, enum pageflags f) { return p->flags & (1u << f); }
+static inline void SetPageFlag(struct page *p, enum pageflags f) { p->flags |= 1u << f; }
+static inline void ClearPageFlag(struct page *p, enum pageflags f) { p->flags &= ~(1u << f); }
+#define PageReserved(p)	PageFlag(p, PG_reserved)
+#define PageBuddy(p)	PageFlag(p, PG_buddy)
+#define PageHead(p)	PageFlag(p, PG_head)
+#define PageTail(p)	PageFlag(p, PG_tail)
+#define PageSlab(p)	PageFlag(p, PG_slab)
+#define PageHighMem(p)	PageFlag(p, PG_highmem)
+static inline unsigned int page_zonenum(const struct page *p) { return p->flags >> ZONES_SHIFT; }
+
+#endif
