@@ -1,0 +1,21 @@
+/* arch.h: the hooks every architecture implements for the generic kernel (kernel/, mm/). */
+#ifndef PAGODA_ARCH_H
+#define PAGODA_ARCH_H
+
+#include <compiler.h>
+
+/* setup_arch: consoles, traps, memory discovery into memblock, paging_init. */
+void setup_arch(void);
+/* The free-running counter and its frequency in Hz (arm64: CNTPCT/CNTFRQ; x86: TSC). */
+u64 arch_counter_read(void);
+u64 arch_counter_freq(void);
+/*
+ * arch_poweroff: end the machine with status (0 = success). Under QEMU it exits
+ * QEMU with that status where the machine lets it (semihosting, isa-debug-exit);
+ * otherwise it parks the CPU.
+ */
+__noreturn void arch_poweroff(int status);
+/* A line for /proc/version and the boot banner, e.g. "aarch64" or "i686 (PAE)". */
+extern const char arch_name[];
+
+#endif

@@ -1,0 +1,22 @@
+/* console.h: serial consoles — drivers register, printk/kprintf and the shell use them. */
+#ifndef PAGODA_CONSOLE_H
+#define PAGODA_CONSOLE_H
+
+#include <compiler.h>
+
+struct console {
+	const char *name;		/* "pl011", "mini-uart", "16550" */
+	void (*putc)(struct console *con, char c);	/* blocking; \n is sent as-is */
+	int (*getc)(struct console *con);	/* a received byte, or -1 if none waiting */
+	void *base;			/* the driver's register base (a virtual address) */
+	struct console *next;
+};
+
+/* Adds con to the set that output goes to; the first registered is also the input. */
+void register_console(struct console *con);
+void unregister_console(struct console *con);
+void console_write(const char *s, size_t n);
+/* Waits for one input byte from the primary console. */
+int console_getc(void);
+
+#endif
