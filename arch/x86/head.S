@@ -1,0 +1,121 @@
+/* head.S (x86): Multiboot v1 header and entry, early PAE tables, the jump to PAGE_OFFSET. */
+#include <asm/memory.h>
+#include <asm/processor.h>
+
+#define MULTIBOOT_HEADER_MAGIC	0x1badb002
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
+#define MB_FLAGS		0x00000003	/* bit 0: page-align modules, bit 1: memory map */
+
+#define PA(x)			((x) - PAGE_OFFSET)
+#define EARLY_PMD_ENTRIES	(MAXMEM >> 21)	/* 448 x 2 MiB = all possible lowmem */
+#define PDE_LARGE		0x83		/* Present | RW | PS (2 MiB page, PAE) */
+
+	.section .multiboot, "a"
+	.p2align 2
+	.long	MULTIBOOT_HEADER_MAGIC
+	.long	MB_FLAGS
+	.long	-(MULTIBOOT_HEADER_MAGIC + MB_FLAGS)
+
+/*
+ * _start: entered by the Multiboot loader in 32-bit protected mode, paging off,
+ * at its physical address (1 MiB + a little), EAX = 0x2BADB002, EBX = PA of the
+ * Multiboot information. The image is linked at PAGE_OFFSET + 1 MiB, so until
+ * paging is on every address is used through PA().
+ *
+ * Early tables: one PMD of 2 MiB pages mapping PA 0 .. 896 MiB, hung under
+ * both PDPT[0] (identity, for the instruction that turns paging on) and
+ * PDPT[3] (PAGE_OFFSET). paging_init() replaces them with the final tables.
+ */
+	.section .head.text, "ax"
+	.globl	_start
+	.code32
+_start:
+	cli
+	cld
+	lgdt	PA(early_gdt_desc)
+	ljmp	$__KERNEL_CS, $PA(1f)
+1:	movl	$__KERNEL_DS, %ecx
+	movl	%ecx, %ds
+	movl	%ecx, %es
+	movl	%ecx, %ss
+	movl	%ecx, %fs
+	movl	%ecx, %gs
+	movl	%eax, %esi			/* keep magic and info across the BSS clear */
+	movl	%ebx, %ebp
+
+	movl	$PA(__bss_start), %edi
+	movl	$PA(__bss_end), %ecx
+	subl	%edi, %ecx
+	shrl	$2, %ecx
+	xorl	%eax, %eax
+	rep stosl
+	movl	%esi, PA(multiboot_magic)
+	movl	%ebp, PA(multiboot_info_pa)
+
+	/* early_pmd[i] = i * 2 MiB | PDE_LARGE (high words are already 0) */
+	movl	$PA(early_pmd), %edi
+	movl	$PDE_LARGE, %eax
+	movl	$EARLY_PMD_ENTRIES, %ecx
+2:	movl	%eax, (%edi)
+	addl	$0x200000, %eax
+	addl	$8, %edi
+	loop	2b
+	/* PDPT entries: Present and the address only (reserved bits fault on CR3 load) */
+	movl	$PA(early_pmd) + 1, %eax
+	movl	%eax, PA(early_pdpt)
+	movl	%eax, PA(early_pdpt) + 24
+
+	movl	%cr4, %eax
+	orl	$X86_CR4_PAE, %eax
+	movl	%eax, %cr4
+	movl	$PA(early_pdpt), %eax
+	movl	%eax, %cr3
+	movl	%cr0, %eax
+	orl	$(X86_CR0_PG | X86_CR0_WP), %eax
+	movl	%eax, %cr0
+	movl	$3f, %eax
+	jmp	*%eax
+3:	/* now running at PAGE_OFFSET + PA */
+	lgdt	gdt_desc
+	movl	$init_stack_top, %esp
+	xorl	%ebp, %ebp
+	pushl	$0
+	popfl
+	call	x86_start_kernel
+4:	cli
+	hlt
+	jmp	4b
+
+/* Flat 4 GiB code and data segments: null, __KERNEL_CS (0x08), __KERNEL_DS (0x10). */
+	.section .rodata
+	.p2align 3
+	.globl	gdt_table
+gdt_table:
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* code: base 0, limit 4 GiB, DPL 0, execute/read */
+	.quad	0x00cf92000000ffff	/* data: base 0, limit 4 GiB, DPL 0, read/write */
+gdt_end:
+	.p2align 2
+	.word	0
+early_gdt_desc:
+	.word	gdt_end - gdt_table - 1
+	.long	PA(gdt_table)
+	.word	0
+gdt_desc:
+	.word	gdt_end - gdt_table - 1
+	.long	gdt_table
+
+	.data
+	.p2align 2
+	.globl	multiboot_magic, multiboot_info_pa
+multiboot_magic:	.long 0
+multiboot_info_pa:	.long 0
+
+	.bss
+	.p2align 12
+	.globl	early_pdpt, early_pmd
+early_pmd:	.skip 4096
+early_pdpt:	.skip 4096	/* 32 bytes used; a page keeps it off the PMD's cache lines */
+init_stack:	.skip 16384
+	.globl	init_stack_top
+init_stack_top:

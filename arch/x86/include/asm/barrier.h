@@ -1,0 +1,12 @@
+/* barrier.h (x86): memory barriers. x86 orders normal stores; these fence what it doesn't. */
+#ifndef ASM_X86_BARRIER_H
+#define ASM_X86_BARRIER_H
+
+#define barrier()	__asm__ __volatile__("" ::: "memory")
+#define mb()		__asm__ __volatile__("lock; addl $0,0(%%esp)" ::: "memory", "cc")
+#define rmb()		mb()
+#define wmb()		barrier()	/* stores are not reordered with stores (SDM 8.2.2) */
+#define dsb(opt)	mb()
+#define isb()		barrier()
+
+#endif

@@ -1,0 +1,76 @@
+/* processor.h (x86): control registers, MSRs, CPUID and the TSC (Intel SDM vol. 3 ch. 2). */
+#ifndef ASM_X86_PROCESSOR_H
+#define ASM_X86_PROCESSOR_H
+
+#define X86_CR0_WP	(1u << 16)	/* supervisor writes honour read-only pages */
+#define X86_CR0_PG	(1u << 31)
+#define X86_CR4_PSE	(1u << 4)
+#define X86_CR4_PAE	(1u << 5)
+#define X86_CR4_PGE	(1u << 7)	/* global pages survive CR3 reloads */
+
+#define MSR_IA32_CR_PAT	0x277
+#define MSR_EFER	0xc0000080
+#define EFER_NXE	(1u << 11)
+
+#define X86_FEATURE_EDX_TSC	(1u << 4)	/* CPUID 1 */
+#define X86_FEATURE_EDX_PAE	(1u << 6)
+#define X86_FEATURE_EDX_PGE	(1u << 13)
+#define X86_FEATURE_EDX_PAT	(1u << 16)
+#define X86_FEATURE_EDX_NX	(1u << 20)	/* CPUID 0x80000001 */
+
+#define __KERNEL_CS	0x08
+#define __KERNEL_DS	0x10
+
+#ifndef __ASSEMBLER__
+#include <types.h>
+
+#define DEFINE_CR(n) \
+static inline unsigned long read_cr##n(void) \
+{ unsigned long v; __asm__ __volatile__("mov %%cr" #n ", %0" : "=r"(v)); return v; } \
+static inline void write_cr##n(unsigned long v) \
+{ __asm__ __volatile__("mov %0, %%cr" #n :: "r"(v) : "memory"); }
+DEFINE_CR(0)
+DEFINE_CR(2)
+DEFINE_CR(3)
+DEFINE_CR(4)
+#undef DEFINE_CR
+
+static inline void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
+{
+	__asm__ __volatile__("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));
+}
+
+static inline u64 rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void wrmsr(u32 msr, u64 v)
+{
+	__asm__ __volatile__("wrmsr" :: "c"(msr), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
+}
+
+static inline u64 rdtsc(void)
+{
+	u32 lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((u64)hi << 32) | lo;
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ __volatile__("pause" ::: "memory");
+}
+
+static inline __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;)
+		__asm__ __volatile__("cli; hlt");
+}
+
+#endif /* !__ASSEMBLER__ */
+#endif

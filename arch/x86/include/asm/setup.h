@@ -1,0 +1,18 @@
+/* setup.h (x86): what the x86 boot pieces (arch/x86/, drivers/serial/8250.c) call in each other. */
+#ifndef ASM_X86_SETUP_H
+#define ASM_X86_SETUP_H
+
+#include <types.h>
+
+/* head.S: what the Multiboot loader handed over. */
+extern u32 multiboot_magic, multiboot_info_pa;
+
+void serial8250_init(void);		/* drivers/serial/8250.c: COM1 console */
+void trap_init(void);			/* traps.c: IDT with the 32 exception stubs */
+void tsc_init(void);			/* time.c: TSC frequency from the PIT */
+void multiboot_parse(void);		/* multiboot.c: command line, memory map -> memblock */
+void x86_cpu_init(void);		/* init.c: NX (EFER.NXE), PAT, global pages */
+void x86_paging_init(void);		/* init.c: final tables through mm/pgtable.c */
+__attribute__((noreturn)) void x86_start_kernel(void);
+
+#endif

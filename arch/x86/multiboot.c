@@ -1,0 +1,96 @@
+/* multiboot.c (x86): the Multiboot v1 information — command line and memory map into memblock. */
+#include <kernel/bug.h>
+#include <kernel/param.h>
+#include <kernel/printk.h>
+#include <mm/memblock.h>
+#include <asm/memory.h>
+#include <asm/setup.h>
+#include <string.h>
+
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
+#define MB_INFO_MEMORY		(1u << 0)	/* mem_lower / mem_upper valid */
+#define MB_INFO_CMDLINE		(1u << 2)
+#define MB_INFO_MEM_MAP		(1u << 6)
+#define MB_MEMORY_AVAILABLE	1
+
+/* Multiboot Specification 0.6.96, section 3.3 (only the fields pagoda reads). */
+struct multiboot_info {
+	u32 flags;
+	u32 mem_lower, mem_upper;	/* KiB below 1 MiB, KiB above 1 MiB */
+	u32 boot_device;
+	u32 cmdline;			/* PA of a NUL-terminated string */
+	u32 mods_count, mods_addr;
+	u32 syms[4];
+	u32 mmap_length, mmap_addr;	/* PA and byte length of the memory map */
+} __attribute__((packed));
+
+struct multiboot_mmap_entry {
+	u32 size;			/* of the rest of the entry (not counting this field) */
+	u64 addr, len;
+	u32 type;			/* 1: available RAM */
+} __attribute__((packed));
+
+extern char _text[], _end[];
+
+static void reserve_pa(u32 pa, u32 size, const char *owner)
+{
+	u32 start = pa & ~(u32)(PAGE_SIZE - 1);
+
+	memblock_reserve(start, ALIGN(pa + size, (u32)PAGE_SIZE) - start, owner);
+}
+
+/* Adds each available range, trimmed to whole pages, to memblock.memory. */
+static void add_memory_map(const struct multiboot_info *mbi)
+{
+	u32 off = 0;
+
+	while (off + sizeof(struct multiboot_mmap_entry) <= mbi->mmap_length) {
+		const struct multiboot_mmap_entry *e = __va(mbi->mmap_addr + off);
+		paddr_t start = ALIGN(e->addr, (paddr_t)PAGE_SIZE);
+		paddr_t end = ALIGN_DOWN(e->addr + e->len, (paddr_t)PAGE_SIZE);
+
+		printk("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)e->addr,
+		       (unsigned long long)(e->addr + e->len - 1),
+		       e->type == MB_MEMORY_AVAILABLE ? "usable" : "reserved");
+		if (e->type == MB_MEMORY_AVAILABLE && end > start)
+			memblock_add(start, end - start);
+		off += e->size + 4;
+	}
+}
+
+/*
+ * multiboot_parse: checks the loader's magic, copies the command line into
+ * boot_command_line and builds memblock: RAM from the memory map (or from
+ * mem_lower/mem_upper when there is none), then the reservations — the low
+ * 1 MiB (BIOS data, EBDA, option ROMs), the kernel image (with its BSS, early
+ * tables and stack), and the Multiboot information itself.
+ */
+void multiboot_parse(void)
+{
+	const struct multiboot_info *mbi = __va(multiboot_info_pa);
+
+	if (multiboot_magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("multiboot: bad magic 0x%08x (not started by a Multiboot loader)", multiboot_magic);
+	if (mbi->flags & MB_INFO_CMDLINE) {
+		const char *cmd = __va(mbi->cmdline);
+		size_t n = strnlen(cmd, sizeof(boot_command_line) - 1);
+
+		memcpy(boot_command_line, cmd, n);
+		boot_command_line[n] = '\0';
+	}
+	if (mbi->flags & MB_INFO_MEM_MAP)
+		add_memory_map(mbi);
+	else if (mbi->flags & MB_INFO_MEMORY)
+		memblock_add(SZ_1M, (paddr_t)mbi->mem_upper << 10);
+	else
+		panic("multiboot: no memory information");
+
+	memblock_reserve(0, SZ_1M, "bios");
+	memblock_reserve(__pa_symbol(_text), ALIGN(__pa_symbol(_end), (paddr_t)PAGE_SIZE) -
+			 __pa_symbol(_text), "kernel");
+	reserve_pa(multiboot_info_pa, sizeof(*mbi), "multiboot");
+	if (mbi->flags & MB_INFO_MEM_MAP)
+		reserve_pa(mbi->mmap_addr, mbi->mmap_length, "multiboot");
+	if (mbi->flags & MB_INFO_CMDLINE)
+		reserve_pa(mbi->cmdline, strlen(__va(mbi->cmdline)) + 1, "multiboot");
+}
