@@ -69,6 +69,27 @@ gdb: all
 	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none -s -S & \
 	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'target remote :1234'
 
+# ---- boot media (arm64): the SD-card image and the U-Boot path (boot/, tools/mksdcard) --------
+#   make sdcard [BOOTARGS='run="cmd; cmd"']  build/arm64/sdcard.img: firmware, U-Boot, boot.scr, kernel8.img
+#   make run BOOT=uboot [CMDLINE=...]        QEMU runs U-Boot (-kernel u-boot.bin), which boots the SD
+#                                            image; its console and ours are on the mini UART (2nd -serial)
+UBOOT_BIN	:= $(DEPS)/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin
+SDCARD		:= $(BUILD)/sdcard.img
+sdcard: $(SDCARD)
+$(SDCARD): $(IMAGE) boot/config.txt boot/boot.cmd tools/mksdcard $(BUILD)/sdcard.bootargs
+	$(if $(filter arm64,$(ARCH)),,$(error make sdcard: the SD card is for ARCH=arm64))
+	$(Q)tools/mksdcard -o $@ -k $(IMAGE) -a '$(BOOTARGS)'
+# Rewritten only when BOOTARGS change, so the image is rebuilt exactly then.
+$(BUILD)/sdcard.bootargs: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(BOOTARGS)' | cmp -s - $@ || printf '%s\n' '$(BOOTARGS)' > $@
+FORCE:
+ifeq ($(BOOT),uboot)
+run: $(SDCARD)
+QEMU_ARGS	:= -M raspi3b -kernel $(UBOOT_BIN) -dtb $(DTB) -drive file=$(SDCARD),if=sd,format=raw \
+		   -semihosting -no-reboot -serial null
+endif
+
 # ---- host build: generic code natively, under AddressSanitizer and UBSan --------------------
 HOST_CC		:= gcc
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
