@@ -28,7 +28,8 @@ LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack
 SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c) \
 		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
 		   $(ARCH_SRCS)
-OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+SRCS		:= $(filter-out %.lds.S,$(SRCS))
+OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(filter-out $(EXCLUDE),$(SRCS))))
 LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 
 .PHONY: all run test check host-test bench gdb clean distclean bootstrap sdcard

@@ -150,3 +150,24 @@ size_t strcspn(const char *s, const char *reject)
 		n++;
 	return n;
 }
+
+char *strcpy(char *dst, const char *src)
+{
+	char *d = dst;
+
+	while ((*d++ = *src++))
+		;
+	return dst;
+}
+
+/* strncpy: C semantics — pads with NULs, and leaves dst unterminated if src is too long. */
+char *strncpy(char *dst, const char *src, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < n && src[i]; i++)
+		dst[i] = src[i];
+	for (; i < n; i++)
+		dst[i] = '\0';
+	return dst;
+}

@@ -1,6 +1,6 @@
 # config.mk (arm64): toolchain, flags, drivers and QEMU command for the Raspberry Pi 3 build.
 CROSS_COMPILE	?= aarch64-linux-gnu-
-ARCH_CFLAGS	:= -mgeneral-regs-only -mstrict-align -mcmodel=large -fno-pic -mno-outline-atomics
+ARCH_CFLAGS	:= -mgeneral-regs-only -mstrict-align -mcmodel=small -fno-pic -fno-jump-tables -mno-outline-atomics
 ARCH_LDFLAGS	:= -z max-page-size=4096
 LIBFDT_DIR	:= $(DEPS)/libfdt-arm64/usr
 ARCH_INCLUDES	:= -I$(LIBFDT_DIR)/include

@@ -16,6 +16,8 @@ struct console {
 void register_console(struct console *con);
 void unregister_console(struct console *con);
 void console_write(const char *s, size_t n);
+/* log_replay: writes the retained kernel log to con (done for each newly registered console). */
+void log_replay(struct console *con);
 /* Waits for one input byte from the primary console. */
 int console_getc(void);
 

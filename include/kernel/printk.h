@@ -14,6 +14,10 @@
 __printf(1, 2) int printk(const char *fmt, ...);
 __printf(1, 2) int kprintf(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
+/* kputs: raw output of a string of any length (no formatting, no timestamp). */
+void kputs(const char *s);
+/* log_dump: prints the retained kernel log (dmesg). */
+void log_dump(void);
 int vkprintf(const char *fmt, va_list ap);
 
 /*

@@ -57,6 +57,12 @@ int vkprintf(const char *fmt, va_list ap)
 	return n;
 }
 
+void kputs(const char *s)
+{
+	capture(s);
+	fputs(s, stdout);
+}
+
 int printk(const char *fmt, ...)
 {
 	va_list ap;

@@ -19,3 +19,5 @@
 #define strtoul pg_strtoul
 #define strtoull pg_strtoull
 #define strtol pg_strtol
+#define strcpy pg_strcpy
+#define strncpy pg_strncpy

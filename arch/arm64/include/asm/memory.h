@@ -2,6 +2,8 @@
 #ifndef ASM_ARM64_MEMORY_H
 #define ASM_ARM64_MEMORY_H
 
+#include <const.h>
+
 /*
  * 48-bit VA, 4 KiB granule. TTBR0 (the lower half) is empty after boot, so a
  * NULL or user-range dereference faults. TTBR1 holds the kernel:
@@ -19,25 +21,28 @@
  *   0xffff_ffff_ffe0_0000  FIXADDR_TOP
  */
 #define PAGE_SHIFT		12
-#define PAGE_SIZE		(1UL << PAGE_SHIFT)
+#define PAGE_SIZE		(_UL(1) << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define VA_BITS			48
 
-#define PAGE_OFFSET		0xffff000000000000UL
-#define PAGE_END		0xffff800000000000UL
-#define KIMAGE_VADDR		0xffff800008000000UL
-#define KIMAGE_END		0xffff800010000000UL
-#define TEXT_OFFSET		0x80000UL
-#define VMALLOC_START		0xffff800010000000UL
-#define VMALLOC_END		0xfffffdffffe00000UL
-#define PERIPH_VADDR		0xfffffe0000000000UL
-#define PERIPH_VEND		0xfffffe0002000000UL
-#define FIXADDR_TOP		0xffffffffffe00000UL
-#define FIXADDR_SIZE		0x200000UL
+#define PAGE_OFFSET		_UL(0xffff000000000000)
+#define PAGE_END		_UL(0xffff800000000000)
+#define KIMAGE_VADDR		_UL(0xffff800008000000)
+#define KIMAGE_END		_UL(0xffff800010000000)
+#define TEXT_OFFSET		_UL(0x80000)
+#define VMALLOC_START		_UL(0xffff800010000000)
+#define VMALLOC_END		_UL(0xfffffdffffe00000)
+#define PERIPH_VADDR		_UL(0xfffffe0000000000)
+#define PERIPH_VEND		_UL(0xfffffe0002000000)
+#define FIXADDR_TOP		_UL(0xffffffffffe00000)
+#define FIXADDR_SIZE		_UL(0x200000)
 #define FIXADDR_START		(FIXADDR_TOP - FIXADDR_SIZE)
 
+/* head.S copies the DTB into the image (it is read before the linear map exists). */
+#define BOOT_DTB_MAX		0x20000
+
 /* The Pi 3's RAM starts at PA 0; a board with RAM elsewhere sets this. */
-#define PHYS_OFFSET		0x0UL
+#define PHYS_OFFSET		_UL(0x0)
 
 #ifndef __ASSEMBLER__
 #include <types.h>

@@ -1,0 +1,25 @@
+/* board.h (arm64): the Raspberry Pi 3's (BCM2837) fixed physical addresses (BCM2835 ARM Peripherals). */
+#ifndef ASM_ARM64_BOARD_H
+#define ASM_ARM64_BOARD_H
+
+#include <asm/memory.h>
+
+#define PERIPH_PHYS		_UL(0x3f000000)	/* 16 MiB of peripherals (bus 0x7e000000) */
+#define PERIPH_SIZE		_UL(0x01000000)
+#define LOCAL_PHYS		_UL(0x40000000)	/* ARM-local block: core timers, IRQ routing, mailboxes */
+#define LOCAL_SIZE		_UL(0x00040000)
+#define PL011_PHYS		_UL(0x3f201000)
+#define MINI_UART_PHYS		_UL(0x3f215000)	/* the AUX block; the mini UART's registers at +0x40 */
+#define MBOX_PHYS		_UL(0x3f00b880)
+#define PM_PHYS			_UL(0x3f100000)	/* power management / watchdog */
+#define SPIN_TABLE_PHYS		_UL(0x0)	/* firmware stub + cpu-release-addr words, first page */
+
+/*
+ * The board's fixed device map: PERIPH_VADDR + (pa - PERIPH_PHYS) for the
+ * peripherals, and the ARM-local block right after them. head.S maps the 2 MiB
+ * around the UARTs there already, so the console works before paging_init.
+ */
+#define periph_va(pa)		((void *)(PERIPH_VADDR + ((pa) - PERIPH_PHYS)))
+#define LOCAL_VADDR		(PERIPH_VADDR + PERIPH_SIZE)
+
+#endif

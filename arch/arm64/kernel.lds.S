@@ -1,0 +1,57 @@
+/* kernel.lds.S (arm64): the image layout — sections 4 KiB aligned so paging_init can apply W^X. */
+#include <asm/memory.h>
+
+OUTPUT_FORMAT("elf64-littleaarch64")
+OUTPUT_ARCH(aarch64)
+ENTRY(_head)
+
+SECTIONS
+{
+	. = KIMAGE_VADDR + TEXT_OFFSET;
+	_text = .;
+	.head.text : { KEEP(*(.head.text)) }
+	.text : ALIGN(8) {
+		*(.text .text.*)
+	}
+	. = ALIGN(4096);
+	_etext = .;
+
+	__start_rodata = .;
+	.rodata : {
+		*(.rodata .rodata.*)
+		. = ALIGN(8);
+		__start_kunit_suites = .;
+		KEEP(*(kunit_suites))
+		__stop_kunit_suites = .;
+		__start_debugfs_files = .;
+		KEEP(*(debugfs_files))
+		__stop_debugfs_files = .;
+		__start_shell_cmds = .;
+		KEEP(*(shell_cmds))
+		__stop_shell_cmds = .;
+		__start_kernel_params = .;
+		KEEP(*(kernel_params))
+		__stop_kernel_params = .;
+	}
+	. = ALIGN(4096);
+	__end_rodata = .;
+
+	__start_data = .;
+	.data : { *(.data .data.*) *(.got) *(.got.plt) }
+	. = ALIGN(8);
+	__bss_start = .;
+	.bss (NOLOAD) : {
+		*(.bss .bss.*)
+		*(COMMON)
+		. = ALIGN(8);
+	}
+	__bss_end = .;
+	. = ALIGN(4096);
+	_end = .;
+	_image_size = _end - _text;
+
+	/DISCARD/ : {
+		*(.interp) *(.note*) *(.comment) *(.eh_frame*) *(.dynamic) *(.dynsym)
+		*(.dynstr) *(.hash) *(.gnu.hash) *(.plt)
+	}
+}

@@ -1,0 +1,155 @@
+/* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/sysreg.h>
+#include <drivers/serial.h>
+#include <kernel/arch.h>
+#include <kernel/param.h>
+#include <kernel/printk.h>
+#include <kernel/version.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <string.h>
+
+const char arch_name[] = "aarch64";
+u64 kimage_voffset;
+
+/* Filled by head.S. */
+extern u64 boot_cpu_el, boot_dtb_pa, boot_dtb_size;
+extern char boot_dtb_copy[];
+
+/* The DTB as head.S copied it, or NULL if x0 held none (checked again by libfdt here). */
+const void *boot_fdt;
+static const char *fdt_problem = "x0 held no DTB";
+static struct console pl011_con, mini_uart_con;
+
+u64 arch_counter_read(void)
+{
+	u64 v;
+
+	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v) :: "memory");
+	return v;
+}
+
+u64 arch_counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+/* Semihosting SYS_EXIT (ADP_Stopped_ApplicationExit): returns only if semihosting is absent. */
+static void semihost_exit(int status)
+{
+	static u64 block[2];
+	register u64 x0 __asm__("x0") = 0x18;
+	register u64 x1 __asm__("x1") = (u64)block;
+
+	block[0] = 0x20026;
+	block[1] = (u64)status;
+	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
+}
+
+void arch_poweroff(int status)
+{
+	semihost_exit(status);
+	printk("System halted (status %d): no semihosting to end QEMU; the CPU parks\n", status);
+	for (;;)
+		__asm__ volatile("wfe");
+}
+
+/* check_fdt: accept the copied DTB only if libfdt agrees it is whole and sane. */
+static void check_fdt(void)
+{
+	const void *fdt = boot_dtb_copy;
+	int err;
+
+	if (!boot_dtb_size) {
+		fdt_problem = boot_dtb_pa ? "x0 does not point at a DTB (bad magic or > 128 KiB)" :
+					    "x0 held no DTB";
+		return;
+	}
+	err = fdt_check_header(fdt);
+	if (err || fdt_totalsize(fdt) != boot_dtb_size) {
+		fdt_problem = err ? fdt_strerror(err) : "totalsize changed";
+		return;
+	}
+	boot_fdt = fdt;
+	fdt_problem = NULL;
+}
+
+/* Copies /chosen/bootargs into boot_command_line; returns /chosen/stdout-path's node, or -1. */
+static int fdt_chosen(void)
+{
+	int chosen = fdt_path_offset(boot_fdt, "/chosen"), len;
+	const char *p;
+	char path[64];
+
+	if (chosen < 0)
+		return -1;
+	p = fdt_getprop(boot_fdt, chosen, "bootargs", &len);
+	if (p && len > 0)
+		snprintf(boot_command_line, sizeof(boot_command_line), "%.*s", len, p);
+	p = fdt_getprop(boot_fdt, chosen, "stdout-path", &len);
+	if (!p || len <= 0)
+		return -1;
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, ":"), p);	/* "serial1:115200n8" */
+	if (path[0] != '/')
+		p = fdt_get_alias(boot_fdt, path);
+	else
+		p = path;
+	return p ? fdt_path_offset(boot_fdt, p) : -1;
+}
+
+/*
+ * setup_consoles: the UART named by /chosen/stdout-path first (it is also the
+ * input); the other one too if it is enabled, so output shows on both. With no
+ * DTB, the PL011 (QEMU -kernel's first -serial).
+ */
+static void setup_consoles(void)
+{
+	int node = boot_fdt ? fdt_chosen() : -1;
+	bool mini_first = node >= 0 &&
+		fdt_node_check_compatible(boot_fdt, node, "brcm,bcm2835-aux-uart") == 0;
+	bool mini_on = mini_uart_console_init(&mini_uart_con, periph_va(MINI_UART_PHYS));
+
+	pl011_console_init(&pl011_con, periph_va(PL011_PHYS), false);
+	if (mini_first && mini_on)
+		register_console(&mini_uart_con);
+	register_console(&pl011_con);
+	if (!mini_first && mini_on && node >= 0)
+		register_console(&mini_uart_con);
+}
+
+static const char *fdt_model(void)
+{
+	const char *m = boot_fdt ? fdt_getprop(boot_fdt, 0, "model", NULL) : NULL;
+
+	return m ? m : "Raspberry Pi 3 (assumed: no DTB)";
+}
+
+static void print_banner(void)
+{
+	u64 sctlr = read_sysreg(sctlr_el1);
+
+	printk("pagoda %s (%s) on %s\n", PAGODA_VERSION, arch_name, fdt_model());
+	printk("CPU: entered at EL%llu, running at EL%llu; MIDR_EL1 0x%08llx; counter %llu Hz\n",
+	       (unsigned long long)boot_cpu_el, (unsigned long long)(read_sysreg(CurrentEL) >> 2),
+	       (unsigned long long)read_sysreg(midr_el1), (unsigned long long)arch_counter_freq());
+	printk("MMU: %s, D-cache %s, I-cache %s; SCTLR_EL1 0x%016llx TCR_EL1 0x%016llx MAIR_EL1 0x%016llx\n",
+	       sctlr & SCTLR_M ? "on" : "off", sctlr & SCTLR_C ? "on" : "off",
+	       sctlr & SCTLR_I ? "on" : "off", (unsigned long long)sctlr,
+	       (unsigned long long)read_sysreg(tcr_el1), (unsigned long long)read_sysreg(mair_el1));
+	if (boot_fdt)
+		printk("DTB: at 0x%016llx, %llu bytes (copied into the image)\n",
+		       (unsigned long long)boot_dtb_pa, (unsigned long long)boot_dtb_size);
+	else
+		printk("DTB: none usable (x0 = 0x%llx: %s); falling back to the mailbox\n",
+		       (unsigned long long)boot_dtb_pa, fdt_problem);
+	printk("Kernel command line: %s\n", boot_command_line);
+}
+
+void setup_arch(void)
+{
+	check_fdt();
+	setup_consoles();
+	print_banner();
+}

@@ -1,0 +1,54 @@
+/* console.c: the list of registered consoles; output goes to all, input comes from the first. */
+#include <kernel/console.h>
+#include <kernel/arch.h>
+
+static struct console *consoles;
+
+/* The first console registered is the primary (input); each new one gets the log so far. */
+void register_console(struct console *con)
+{
+	struct console **pp = &consoles;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	con->next = NULL;
+	*pp = con;
+	log_replay(con);
+}
+
+void unregister_console(struct console *con)
+{
+	struct console **pp;
+
+	for (pp = &consoles; *pp; pp = &(*pp)->next)
+		if (*pp == con) {
+			*pp = con->next;
+			return;
+		}
+}
+
+/* Serial terminals want CR LF: "\n" goes out as "\r\n". */
+void console_write(const char *s, size_t n)
+{
+	struct console *con;
+	size_t i;
+
+	for (con = consoles; con; con = con->next)
+		for (i = 0; i < n; i++) {
+			if (s[i] == '\n')
+				con->putc(con, '\r');
+			con->putc(con, s[i]);
+		}
+}
+
+int console_getc(void)
+{
+	int c;
+
+	if (!consoles)
+		for (;;)
+			;
+	while ((c = consoles->getc(consoles)) < 0)
+		;
+	return c;
+}
