@@ -1,0 +1,17 @@
+/* errno.h: the status codes pagoda's functions return, negated (Linux's values and names). */
+#ifndef PAGODA_ERRNO_H
+#define PAGODA_ERRNO_H
+
+#define EPERM		1	/* operation not permitted */
+#define ENOENT		2	/* nothing there (e.g. an unmapped address) */
+#define EIO		5	/* I/O error */
+#define ENOMEM		12	/* out of memory */
+#define EFAULT		14	/* bad address */
+#define EBUSY		16	/* resource busy */
+#define EEXIST		17	/* already exists (e.g. a mapping over a mapping) */
+#define EINVAL		22	/* invalid argument */
+#define ENOSPC		28	/* no space left */
+#define ERANGE		34	/* result out of range */
+#define ENOSYS		38	/* not implemented */
+
+#endif

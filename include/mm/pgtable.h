@@ -1,0 +1,130 @@
+/* pgtable.h: the generic page-table core — one walker for every arch (map, unmap, protect, query). */
+#ifndef PAGODA_MM_PGTABLE_H
+#define PAGODA_MM_PGTABLE_H
+
+#include <compiler.h>
+#include <mm/prot.h>
+#include <asm/pgtable.h>
+
+/*
+ * THE ARCH CONTRACT. arch/<arch>/include/asm/pgtable.h provides, and nothing
+ * else in mm/ knows about descriptor bits:
+ *
+ *   typedef struct { u64 v; } pte_t;   __pte(x), pte_val(p)     (64-bit entries on every arch)
+ *   PT_LEVELS                      number of levels; level 0 is the root, PT_LEVELS-1 maps pages
+ *   PT_ARCH_NAME                   "arm64", "x86" (golden-file names)
+ *   PT_PA_BITS                     widest physical address an entry can hold
+ *   unsigned pt_shift(level)       log2 of the bytes one entry maps (arm64 39/30/21/12, PAE 30/21/12)
+ *   unsigned pt_entries(level)     entries in a table of that level (arm64 512; PAE 4 at level 0)
+ *   bool pt_level_has_block(level) entries of that level may map a block (arm64 1,2; PAE 1)
+ *   unsigned pt_cont_entries(level) contiguous-hint group size, 0 = none (arm64 16 at 2,3; PAE 0)
+ *   pte_none, pte_valid, pte_is_table(p, level), pte_is_leaf(p, level)
+ *   pte_cont, pte_mkcont, pte_mknoncont (PAE: pte_cont false, the others identity)
+ *   paddr_t pte_table_pa(p), paddr_t pte_leaf_pa(p, level)
+ *   pte_t pte_mk_table(pa)                      a table entry (PAE level 0: Present only)
+ *   pte_t pte_mk_leaf(pa, level, prot)          THE prot -> bits conversion
+ *   u32 pte_leaf_prot(p, level)                 THE bits -> prot conversion (exact round trip)
+ *   set_pte(ptep, p), pte_clear(ptep), pte_read(ptep)
+ *        stores the walker sees, with the arch's barrier. PAE writes the 64-bit entry
+ *        as two 32-bit stores: high word first when making it present, low word
+ *        (holding Present) first when clearing it, so the walker never sees half.
+ * and <asm/tlbflush.h>: flush_tlb_kernel_range(start, end), flush_tlb_all(), pte_barrier().
+ *
+ * Levels are parameters: mm/pgtable.c loops from 0 to PT_LEVELS-1 using these
+ * and never names an arch.
+ */
+
+struct mm_ctx;
+
+/* Table-page allocator: a zeroed, page-aligned table page and its PA, or NULL. */
+typedef void *(*pt_alloc_fn)(struct mm_ctx *ctx, paddr_t *pa);
+typedef void (*pt_free_fn)(struct mm_ctx *ctx, void *va, paddr_t pa);
+/* Reaches a table page by its PA (early boot: a static pool; later: the linear map). */
+typedef void *(*pt_va_fn)(struct mm_ctx *ctx, paddr_t pa);
+
+/* One translation regime: its root table, the VA range it covers, how it gets table pages. */
+struct mm_ctx {
+	pte_t *root;		/* VA of the level-0 table */
+	paddr_t root_pa;	/* what goes into TTBR1 / CR3 */
+	vaddr_t va_base;	/* first VA this context translates */
+	u64 va_size;		/* bytes from va_base; at most pt_entries(0) << pt_shift(0) */
+	int levels;		/* PT_LEVELS */
+	pt_alloc_fn pt_alloc;
+	pt_free_fn pt_free;
+	pt_va_fn pt_va;
+	void *priv;		/* for the allocator */
+	unsigned long nr_tables;	/* table pages in use, the root included */
+	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
+};
+
+/* What query() found at a VA. */
+struct pt_query {
+	paddr_t pa;		/* PA of the VA asked for (not of the block start) */
+	int level;		/* level of the leaf, or of the entry where translation stopped */
+	u32 prot;		/* PROT_* | MT_* of the leaf */
+	bool block;		/* a block (level < PT_LEVELS-1), not a page */
+	bool cont;		/* part of a contiguous-hint group */
+	u64 size;		/* bytes the leaf (or the missing entry) spans */
+	pte_t entry;		/* the raw leaf entry */
+};
+
+/*
+ * mm_ctx_init: an empty context covering [va_base, va_base + va_size) with
+ * tables from alloc/free/va. Returns 0 or -ENOMEM (no root), -EINVAL (bad range).
+ */
+int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
+		pt_alloc_fn alloc, pt_free_fn free, pt_va_fn va, void *priv);
+/* mm_ctx_destroy: unmaps everything and frees every table page, the root last. */
+void mm_ctx_destroy(struct mm_ctx *ctx);
+
+/*
+ * map_range: maps [va, va+size) to [pa, pa+size) with prot, using the largest
+ * blocks alignment allows and the contiguous hint where the arch has one.
+ * Everything 4 KiB aligned, size > 0. Returns 0, -EINVAL (alignment, range,
+ * prot), -EEXIST (something in the range is already mapped; nothing changed)
+ * or -ENOMEM (out of table pages; whatever was mapped is unmapped again).
+ */
+int map_range(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot);
+/*
+ * unmap_range: removes every mapping in [va, va+size) (holes are fine),
+ * splitting blocks that straddle the ends and freeing tables that become empty.
+ * Returns 0, -EINVAL, or -ENOMEM (a block at an end could not be split: nothing
+ * was unmapped).
+ */
+int unmap_range(struct mm_ctx *ctx, vaddr_t va, u64 size);
+/*
+ * protect_range: gives every page in [va, va+size) protection prot (the PA
+ * stays), splitting blocks at the ends. Returns 0, -EINVAL, -ENOENT (part of
+ * the range is unmapped; nothing changed) or -ENOMEM (a split failed; the
+ * protections are unchanged, a block may stay split).
+ */
+int protect_range(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot);
+/* query: 0 and *res if va is mapped; -ENOENT (res->level says where it stopped) or -EINVAL. */
+int query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
+
+/* Decide, then act: what the walker does with one entry (pure; tested directly). */
+enum pt_op { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT, PT_OP_SPLIT };
+enum pt_kind { PT_KIND_NONE, PT_KIND_TABLE, PT_KIND_LEAF };
+enum pt_action {
+	PT_ACT_NOTHING,		/* leave the entry alone */
+	PT_ACT_WRITE_LEAF,	/* map: write a block or a page */
+	PT_ACT_ALLOC_TABLE,	/* map: allocate a table for the next level and descend */
+	PT_ACT_DESCEND,		/* go into the existing table */
+	PT_ACT_SPLIT,		/* replace a block by a table of smaller entries, then descend */
+	PT_ACT_CLEAR,		/* unmap: invalidate a leaf */
+	PT_ACT_UPDATE,		/* protect: rewrite a leaf with the new protection */
+	PT_ACT_EXISTS,		/* map over a leaf: refuse */
+};
+/*
+ * pt_decide: covers = the operation spans the entry's whole range (for
+ * PT_OP_SPLIT: the split point is the entry's start); aligned = the PA to map
+ * there is aligned to the entry's size.
+ */
+enum pt_action pt_decide(enum pt_op op, int level, enum pt_kind kind, bool covers, bool aligned);
+
+static inline u64 pt_level_size(int level) { return 1ULL << pt_shift(level); }
+
+/* The kernel's translation context (arm64: TTBR1), set up by paging_init(). */
+extern struct mm_ctx init_mm;
+
+#endif

@@ -1,0 +1,30 @@
+/* tlbflush.h (host seam): TLB maintenance counted instead of executed, so tests can see BBM happen. */
+#ifndef HOST_ASM_TLBFLUSH_H
+#define HOST_ASM_TLBFLUSH_H
+
+#include <types.h>
+
+/*
+ * Every call is counted (tests/host/tlbflush.c). A test may also set
+ * host_tlb_flush_hook to look at the tables at the moment of a flush (e.g. to
+ * check that the entry being flushed was already invalid: break before make).
+ */
+struct host_tlb_stats {
+	unsigned long range_flushes;	/* flush_tlb_kernel_range calls */
+	unsigned long all_flushes;	/* flush_tlb_all + local_flush_tlb_all calls */
+	unsigned long barriers;		/* pte_barrier calls */
+};
+extern struct host_tlb_stats host_tlb;
+extern void (*host_tlb_flush_hook)(vaddr_t start, vaddr_t end);
+
+static inline void pte_barrier(void) { host_tlb.barriers++; }
+static inline void flush_tlb_all(void) { host_tlb.all_flushes++; }
+static inline void local_flush_tlb_all(void) { host_tlb.all_flushes++; }
+static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
+{
+	host_tlb.range_flushes++;
+	if (host_tlb_flush_hook)
+		host_tlb_flush_hook(start, end);
+}
+
+#endif
