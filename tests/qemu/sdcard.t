@@ -1,0 +1,150 @@
+#!/usr/bin/perl
+# sdcard.t: tools/mksdcard builds the image a Pi 3 boots: MBR, FAT32, the right files, byte for byte.
+use strict;
+use warnings;
+use FindBin;
+use File::Temp qw(tempdir);
+use File::Compare qw(compare);
+use Compress::Zlib qw(crc32);
+use JSON::PP qw(decode_json);
+use Test::More;
+
+my $top = "$FindBin::Bin/../..";
+chdir $top or die "chdir $top: $!";
+$ENV{MTOOLS_SKIP_CHECK} = 1;
+
+my $deps = 'build/deps';
+my $kernel = 'build/arm64/kernel8.img';
+my $fw = "$deps/raspi-firmware/usr/lib/raspi-firmware";
+my %src = (
+	'bootcode.bin' => "$fw/bootcode.bin",
+	'start.elf' => "$fw/start.elf",
+	'fixup.dat' => "$fw/fixup.dat",
+	'config.txt' => 'boot/config.txt',
+	'bcm2837-rpi-3-b.dtb' => "$deps/bcm2837-rpi-3-b.dtb",
+	'u-boot.bin' => "$deps/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin",
+	'kernel8.img' => $kernel,
+);
+-s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for values %src;
+
+my $tmp = tempdir(CLEANUP => 1);
+my $img = "$tmp/sdcard.img";
+my $bootargs = 'loglevel=7 run="cat /proc/meminfo; help"';
+my $MiB = 1024 * 1024;
+
+# sh: run a command (arguments quoted for the shell), return (exit status, combined output).
+sub sh {
+	my $cmd = join ' ', map { "'" . s/'/'\\''/gr . "'" } @_;
+	my $out = qx{$cmd 2>&1};
+	return ($? >> 8, $out);
+}
+
+sub slurp {
+	open my $fh, '<:raw', $_[0] or die "$_[0]: $!";
+	local $/;
+	return scalar <$fh>;
+}
+
+# ---- build ---------------------------------------------------------------------------------
+my ($rc, $out) = sh('tools/mksdcard', '-o', $img, '-k', $kernel, '-a', $bootargs);
+is($rc, 0, 'mksdcard builds the image') or diag $out;
+is(-s $img, 64 * $MiB, 'the image is 64 MiB, a power of two (QEMU accepts it as an SD card)');
+
+# ---- partition table (sfdisk) ---------------------------------------------------------------
+($rc, $out) = sh('sfdisk', '-J', $img);
+is($rc, 0, 'sfdisk reads the partition table');
+my $pt = eval { decode_json($out)->{partitiontable} } // {};
+is($pt->{label}, 'dos', 'MBR (dos) partition table');
+is($pt->{sectorsize}, 512, '512-byte sectors');
+my @parts = @{$pt->{partitions} // []};
+is(scalar @parts, 1, 'exactly one partition');
+my $p = $parts[0] // {};
+is($p->{start}, 2048, 'partition starts at 1 MiB (sector 2048)');
+is($p->{start} + $p->{size}, 64 * 2048, 'partition runs to the end of the image');
+is(lc($p->{type} // ''), 'c', 'partition type 0x0c: FAT32 with LBA');
+ok($p->{bootable}, 'partition marked bootable');
+
+# ---- the file system: its boot sector read field by field -----------------------------------
+my $disk = slurp($img);
+my $off = 2048 * 512;
+my $bs = substr($disk, $off, 512);
+my ($bps, $spc, $rsvd, $nfats, $root_ents, $tot16, $fat16sz, $hidden, $tot32, $fatsz) =
+	unpack('x11 v C v C v v x1 v x4 V V V', $bs);
+is(substr($bs, 510, 2), "\x55\xaa", 'partition boot sector signature 55 aa');
+is(substr($bs, 82, 8), 'FAT32   ', 'file system type FAT32');
+is($bps, 512, '512 bytes per sector');
+is($root_ents, 0, 'no fixed root directory (FAT32)');
+is($fat16sz, 0, 'no 16-bit FAT size (FAT32)');
+is($hidden, 2048, 'hidden sectors = partition start (what the firmware adds to FAT offsets)');
+is($tot32, $p->{size}, 'file system spans the whole partition');
+my $clusters = int(($tot32 - $rsvd - $nfats * $fatsz) / ($spc || 1));
+cmp_ok($clusters, '>=', 65525, "enough clusters for FAT32 ($clusters of ${\($spc * 512)} bytes)");
+ok((sh('dd', "if=$img", "of=$tmp/part.img", 'bs=1M', 'skip=1', 'status=none'))[0] == 0 &&
+   (sh('fsck.vfat', '-n', "$tmp/part.img"))[0] == 0, 'fsck.vfat -n finds the file system clean');
+
+# ---- contents (mtools): exactly the expected files, each identical to its source ------------
+my $fat = "$img\@\@$off";
+($rc, $out) = sh('mdir', '-b', '-i', $fat, '::/');
+my @names = sort map { s{^::/}{}r } grep { /\S/ } split /\n/, $out;
+is_deeply(\@names, [sort keys(%src), 'boot.scr', 'cmdline.txt'], 'the FAT holds exactly the boot files')
+	or diag $out;
+for my $name (sort keys %src) {
+	($rc, $out) = sh('mcopy', '-n', '-i', $fat, "::/$name", "$tmp/$name");
+	ok($rc == 0 && compare("$tmp/$name", $src{$name}) == 0, "$name matches $src{$name}") or diag $out;
+}
+
+# ---- boot.scr: a valid legacy U-Boot script image carrying boot/boot.cmd and the bootargs ----
+sh('mcopy', '-n', '-i', $fat, '::/boot.scr', "$tmp/boot.scr");
+my $scr = -e "$tmp/boot.scr" ? slurp("$tmp/boot.scr") : '';
+my ($magic, $hcrc, $size, $dcrc, $os, $arch, $type, $comp) = unpack('N N x4 N x8 N C C C C', $scr . "\0" x 64);
+is(sprintf('%08x', $magic), '27051956', 'boot.scr has the U-Boot legacy image magic');
+is(crc32(substr($scr, 0, 4) . "\0" x 4 . substr($scr, 8, 56)), $hcrc, 'boot.scr header CRC is valid');
+is(crc32(substr($scr, 64)), $dcrc, 'boot.scr data CRC is valid');
+is($size, length($scr) - 64, 'boot.scr data size matches the file');
+is_deeply([$os, $arch, $type, $comp], [5, 22, 6, 0], 'boot.scr: OS linux, arch arm64, type script, no compression');
+my ($len0, $end) = unpack('N N', substr($scr, 64, 8));
+is($end, 0, 'boot.scr holds one script part');
+my $script = substr($scr, 72, $len0);
+my $expect = slurp('boot/boot.cmd') =~ s/\@BOOTARGS\@/$bootargs/gr;
+is($script, $expect, 'boot.scr is boot/boot.cmd with the bootargs substituted');
+like($script, qr/^setenv bootargs '\Q$bootargs\E'$/m, 'boot.scr sets bootargs carrying the run= list');
+my ($load) = $script =~ /^setenv pagoda_kernel_addr (0x[0-9a-f]+)$/m;
+ok(defined $load && hex($load) >= 0x200000, 'kernel8.img is loaded away from 0x80000 (' . ($load // 'none') . ')');
+like($script, qr/^load \S+ \S+ \$\{pagoda_kernel_addr\} kernel8\.img$/m, 'boot.scr loads kernel8.img there');
+like($script, qr/^booti \$\{pagoda_kernel_addr\} - \$\{fdtcontroladdr\}$/m,
+	"booti with U-Boot's own device tree");
+sh('mcopy', '-n', '-i', $fat, '::/cmdline.txt', "$tmp/cmdline.txt");
+is(-e "$tmp/cmdline.txt" ? slurp("$tmp/cmdline.txt") : '', "$bootargs\n",
+	'cmdline.txt carries the same bootargs (for booting without U-Boot)');
+
+# ---- config.txt: 64-bit, UART, the DTB, U-Boot, and the documented direct-boot line -----------
+my $cfg = slurp('boot/config.txt');
+my %set = $cfg =~ /^\s*([a-z_0-9]+)=(\S+)\s*$/mg;
+is($set{arm_64bit}, 1, 'config.txt: arm_64bit=1');
+is($set{enable_uart}, 1, 'config.txt: enable_uart=1');
+is($set{device_tree}, 'bcm2837-rpi-3-b.dtb', 'config.txt names the DTB on the card');
+is($set{kernel}, 'u-boot.bin', 'config.txt starts U-Boot');
+like($cfg, qr/^#.*kernel=u-boot\.bin\s+->\s+kernel=kernel8\.img/m,
+	'config.txt documents the one-line change to boot kernel8.img directly');
+
+# ---- no bootargs: the script leaves U-Boot's /chosen/bootargs alone ---------------------------
+($rc, $out) = sh('tools/mksdcard', '-o', "$tmp/plain.img", '-k', $kernel);
+is($rc, 0, 'mksdcard without bootargs');
+sh('mcopy', '-n', '-i', "$tmp/plain.img\@\@$off", '::/boot.scr', "$tmp/plain.scr");
+my $plain = -e "$tmp/plain.scr" ? slurp("$tmp/plain.scr") : '';
+ok($plain =~ /booti / && $plain !~ /setenv bootargs|\@BOOTARGS\@/, 'without bootargs boot.scr does not set them');
+
+# ---- misuse: refused with a reason, and nothing left behind --------------------------------
+for my $bad (['-s', 32, qr/65525 clusters/, 'a 32 MiB image (too few clusters for FAT32)'],
+	     ['-s', 96, qr/not a power of two/, 'a 96 MiB image (not a power of two)'],
+	     ['-a', q{it's}, qr/single quote/, 'bootargs with a single quote']) {
+	my ($opt, $val, $why, $what) = @$bad;
+	($rc, $out) = sh('tools/mksdcard', '-o', "$tmp/bad.img", '-k', $kernel, $opt, $val);
+	ok($rc != 0 && $out =~ $why && !-e "$tmp/bad.img", "refuses $what") or diag $out;
+}
+($rc, $out) = sh('tools/mksdcard', '-o', "$tmp/bad.img", '-k', "$tmp/no-such-kernel");
+ok($rc != 0 && $out =~ /missing input/ && !-e "$tmp/bad.img", 'refuses a missing kernel') or diag $out;
+my @left = glob("$tmp/*.tmp.*");
+is(scalar @left, 0, 'no temporary files left behind');
+
+done_testing();
