@@ -204,7 +204,7 @@ static int pt_new_table(struct pt_walk *w, int level, u64 ent_start, pte_t *e, p
 	if (pte_valid(old))
 		pt_fill_split(t, level + 1, old);
 	err = pt_walk_table(w, t, level + 1, ent_start, false);
-	*e = pte_mk_table(pa);
+	*e = pte_mk_table(pa, level);
 	return err;
 }
 

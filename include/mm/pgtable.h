@@ -21,7 +21,8 @@
  *   pte_none, pte_valid, pte_is_table(p, level), pte_is_leaf(p, level)
  *   pte_cont, pte_mkcont, pte_mknoncont (PAE: pte_cont false, the others identity)
  *   paddr_t pte_table_pa(p), paddr_t pte_leaf_pa(p, level)
- *   pte_t pte_mk_table(pa)                      a table entry (PAE level 0: Present only)
+ *   pte_t pte_mk_table(pa, level)               a table entry at level (PAE: level 0 Present only,
+ *                                               level 1 P|RW|US so the leaves decide access)
  *   pte_t pte_mk_leaf(pa, level, prot)          THE prot -> bits conversion
  *   u32 pte_leaf_prot(p, level)                 THE bits -> prot conversion (exact round trip)
  *   set_pte(ptep, p), pte_clear(ptep), pte_read(ptep)

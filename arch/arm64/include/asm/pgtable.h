@@ -48,7 +48,7 @@ static inline paddr_t pte_leaf_pa(pte_t p, int level)
 	return pte_val(p) & PTE_ADDR_MASK & ~((1ULL << pt_shift(level)) - 1);
 }
 /* Table descriptors carry no attributes: permissions come from the leaves. */
-static inline pte_t pte_mk_table(paddr_t pa) { return __pte((pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE); }
+static inline pte_t pte_mk_table(paddr_t pa, int level) { return __pte((pa & PTE_ADDR_MASK) | PTE_TYPE_TABLE); }
 
 static inline unsigned int arm64_mt_to_attrindx(u32 mt)
 {

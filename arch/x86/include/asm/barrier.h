@@ -3,7 +3,7 @@
 #define ASM_X86_BARRIER_H
 
 #define barrier()	__asm__ __volatile__("" ::: "memory")
-#define mb()		__asm__ __volatile__("lock; addl $0,0(%%esp)" ::: "memory", "cc")
+#define mb()		__sync_synchronize()	/* mfence, or a locked add where there is no SSE2 */
 #define rmb()		mb()
 #define wmb()		barrier()	/* stores are not reordered with stores (SDM 8.2.2) */
 #define dsb(opt)	mb()

@@ -52,6 +52,9 @@
 #define FIXADDR_SIZE		_AC(0x1ff000, UL)
 #define FIXADDR_START		(FIXADDR_TOP - FIXADDR_SIZE)
 
+/* RAM above MAXMEM is HighMem: zones, mem_map flags and kmap() (mm/highmem.c) switch on this. */
+#define ARCH_HAS_HIGHMEM	1
+
 /* RAM starts at PA 0 on a PC. */
 #define PHYS_OFFSET		_AC(0, UL)
 

@@ -1,0 +1,62 @@
+/* tlbflush.h (x86): TLB maintenance for kernel mappings (Intel SDM vol. 3, 4.10.4). */
+#ifndef ASM_X86_TLBFLUSH_H
+#define ASM_X86_TLBFLUSH_H
+
+#include <compiler.h>
+#include <asm/barrier.h>
+
+/* Beyond this many pages one full flush is cheaper than an INVLPG per page. */
+#define MAX_INVLPG_OPS	64
+#define X86_CR4_PGE_BIT	(1u << 7)
+
+/*
+ * pte_barrier: x86's page walker sees this CPU's stores in program order, so
+ * only the compiler must be kept from reordering or caching a table store.
+ */
+static inline void pte_barrier(void)
+{
+	barrier();
+}
+
+/*
+ * flush_tlb_all: every translation, global ones included: toggling CR4.PGE
+ * drops them all, and the CR3 reload also re-reads the four PDPT entries
+ * (PAE loads them into registers at CR3 load; a changed PDPT entry counts only
+ * after this).
+ */
+static inline void flush_tlb_all(void)
+{
+	unsigned long cr3, cr4;
+
+	__asm__ __volatile__("mov %%cr4, %0" : "=r"(cr4));
+	__asm__ __volatile__("mov %%cr3, %0" : "=r"(cr3));
+	if (cr4 & X86_CR4_PGE_BIT)
+		__asm__ __volatile__("mov %0, %%cr4" :: "r"(cr4 & ~X86_CR4_PGE_BIT) : "memory");
+	__asm__ __volatile__("mov %0, %%cr3" :: "r"(cr3) : "memory");
+	if (cr4 & X86_CR4_PGE_BIT)
+		__asm__ __volatile__("mov %0, %%cr4" :: "r"(cr4) : "memory");
+}
+
+#define local_flush_tlb_all()	flush_tlb_all()
+
+/* flush_tlb_one_kernel: INVLPG drops the page's translation, global or not, and any
+ * paging-structure cache entries for it (a 2 MiB page is flushed by any VA in it). */
+static inline void flush_tlb_one_kernel(vaddr_t va)
+{
+	__asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory");
+}
+
+/* flush_tlb_kernel_range: [start, end) on this CPU (pagoda runs one CPU on x86); end 0 = top. */
+static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
+{
+	vaddr_t pages = (end - start) >> 12, i;
+
+	if (pages > MAX_INVLPG_OPS) {
+		flush_tlb_all();
+		return;
+	}
+	for (i = 0; i < pages; i++)
+		flush_tlb_one_kernel(start + (i << 12));
+}
+
+#endif
