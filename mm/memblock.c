@@ -79,8 +79,35 @@ static void memblock_merge_regions(struct memblock_type *t)
 }
 
 /*
+ * Would the piece [b, e) about to go in at index i extend a neighbour with the same
+ * owner instead of taking a new slot? If place, also does it (or inserts).
+ * Returns 1 if a new slot was (or would be) used.
+ */
+static int memblock_place(struct memblock_type *t, unsigned long i, paddr_t b, paddr_t e,
+			  const char *owner, bool place)
+{
+	const char *o = owner ? owner : "";
+
+	if (i > 0 && region_end(&t->regions[i - 1]) == b && !strcmp(t->regions[i - 1].owner, o)) {
+		if (place)
+			t->regions[i - 1].size += e - b;
+		return 0;
+	}
+	if (i < t->cnt && t->regions[i].base == e && !strcmp(t->regions[i].owner, o)) {
+		if (place) {
+			t->regions[i].base = b;
+			t->regions[i].size += e - b;
+		}
+		return 0;
+	}
+	if (place)
+		memblock_insert_region(t, i, b, e - b, owner);
+	return 1;
+}
+
+/*
  * Adds the parts of [base, end) that no region covers yet. Two passes: the first
- * counts the pieces so that a full array fails before anything changes.
+ * counts the new slots needed so that a full array fails before anything changes.
  */
 static int memblock_add_range(struct memblock_type *t, paddr_t base, paddr_t end, const char *owner)
 {
@@ -88,7 +115,7 @@ static int memblock_add_range(struct memblock_type *t, paddr_t base, paddr_t end
 
 	for (pass = 0; pass < 2; pass++) {
 		paddr_t b = base;
-		unsigned long i, pieces = 0;
+		unsigned long i, slots = 0;
 
 		for (i = 0; i < t->cnt && b < end; i++) {
 			struct memblock_region *r = &t->regions[i];
@@ -98,18 +125,16 @@ static int memblock_add_range(struct memblock_type *t, paddr_t base, paddr_t end
 			if (r->base >= end)
 				break;
 			if (r->base > b) {
-				if (pass)
-					memblock_insert_region(t, i++, b, r->base - b, owner);
-				pieces++;
+				int n = memblock_place(t, i, b, r->base, owner, pass);
+
+				slots += n;
+				i += pass ? n : 0;
 			}
 			b = region_end(&t->regions[i]);
 		}
-		if (b < end) {
-			if (pass)
-				memblock_insert_region(t, i, b, end - b, owner);
-			pieces++;
-		}
-		if (!pass && t->cnt + pieces > t->max) {
+		if (b < end)
+			slots += memblock_place(t, i, b, end, owner, pass);
+		if (!pass && t->cnt + slots > t->max) {
 			printk("memblock: %s array full (%lu regions): cannot add 0x%016llx..0x%016llx (%s)\n",
 			       t->name, t->max, (unsigned long long)base, (unsigned long long)end - 1,
 			       owner ? owner : "-");

@@ -1,0 +1,23 @@
+/* page_alloc_debug.h: the buddy's misuse reports and invariant checker (mm/page_alloc_debug.c). */
+#ifndef PAGODA_PAGE_ALLOC_DEBUG_H
+#define PAGODA_PAGE_ALLOC_DEBUG_H
+
+#include <mm/mmzone.h>
+
+/* Number of "BUG: Bad page state" reports printed since boot. */
+extern unsigned long bad_page_count;
+
+void bad_page(const struct page *page, unsigned int order, const char *reason, unsigned long caller);
+void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller);
+/* True if page may be freed as an order-order block; otherwise reports and returns false. */
+bool free_pages_check(struct page *page, unsigned int order, unsigned long caller);
+
+/*
+ * buddy_verify_zone: checks z's free lists and per-CPU lists against mem_map
+ * (alignment, flags, no overlap, no unmerged buddies, counts, zone tags, and
+ * reserved + managed = spanned). Returns the pages free in z (buddy + per-CPU),
+ * or -1 with the first violation described in why.
+ */
+long buddy_verify_zone(const struct zone *z, char *why, size_t n);
+
+#endif

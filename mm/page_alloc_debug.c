@@ -1,0 +1,201 @@
+/* page_alloc_debug.c: "BUG: Bad page state" reports for misused frees, and the buddy's invariant checker. */
+#include <mm/mmzone.h>
+#include <mm/page_alloc_debug.h>
+#include <kernel/printk.h>
+#include <stdio.h>
+#include <string.h>
+
+static void page_flag_names(const struct page *p, char *buf, size_t size)
+{
+	static const char *const names[NR_PAGEFLAGS] = {
+		"reserved", "buddy", "head", "tail", "slab", "pcp", "highmem", "pgtable",
+	};
+	size_t len = 0;
+	int f;
+
+	buf[0] = '\0';
+	for (f = 0; f < NR_PAGEFLAGS && len + 10 < size; f++) {
+		if (!PageFlag(p, f))
+			continue;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s", len ? "|" : "", names[f]);
+	}
+}
+
+/*
+ * bad_page: Linux's report for a page in a state that a free must not see. The
+ * caller then leaves the page alone, so the allocator stays as it was.
+ */
+void bad_page(const struct page *page, unsigned int order, const char *reason, unsigned long caller)
+{
+	unsigned long pfn = page_to_pfn(page);
+	char flags[80];
+
+	bad_page_count++;
+	page_flag_names(page, flags, sizeof(flags));
+	printk("BUG: Bad page state in process swapper/0  pfn:%05lx\n", pfn);
+	printk("page:%p pfn:0x%lx order:%u zone:%s alloc-order:%d\n", (const void *)page, pfn, order,
+	       page_zone(page)->name,
+	       (int)((page->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT) - 1);
+	printk("flags: 0x%x(%s)\n", page->flags, flags);
+	printk("page dumped because: %s\n", reason);
+	printk("caller: 0x%lx\n", caller);
+}
+
+/* The same report for an address that names no page (free_pages of a bad pointer). */
+void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
+{
+	bad_page_count++;
+	if (virt_addr_valid((void *)addr))
+		printk("BUG: Bad page state in process swapper/0  pfn:%05lx\n", PHYS_PFN(__pa((void *)addr)));
+	else
+		printk("BUG: Bad page state in process swapper/0  addr:0x%lx\n", addr);
+	printk("page dumped because: %s (0x%lx)\n", reason, addr);
+	printk("caller: 0x%lx\n", caller);
+}
+
+/* The order-o free block containing pfn, if any (its head carries PG_buddy with ->order >= o). */
+static bool pfn_in_free_block(const struct zone *z, unsigned long pfn, unsigned int *order)
+{
+	unsigned int o;
+
+	for (o = 0; o < MAX_ORDER; o++) {
+		unsigned long head = pfn & ~((1UL << o) - 1);
+		const struct page *h;
+
+		if (!zone_spans_pfn(z, head))
+			break;
+		h = pfn_to_page(head);
+		if (PageBuddy(h) && h->order >= o) {
+			*order = h->order;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool page_in_mem_map(const struct page *page)
+{
+	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+
+	return mem_map && (uintptr_t)page >= (uintptr_t)mem_map &&
+	       off < (max_pfn - min_low_pfn) * sizeof(struct page) && off % sizeof(struct page) == 0;
+}
+
+/*
+ * free_pages_check: true if page may be freed as an order-order block. Otherwise
+ * prints the report and returns false; nothing has been changed.
+ */
+bool free_pages_check(struct page *page, unsigned int order, unsigned long caller)
+{
+	unsigned int rec, fo;
+	char why[96];
+
+	if (unlikely(!page_in_mem_map(page))) {
+		bad_page_count++;
+		printk("BUG: Bad page state in process swapper/0  page:%p\n", (void *)page);
+		printk("page dumped because: not a struct page in mem_map\ncaller: 0x%lx\n", caller);
+		return false;
+	}
+	rec = (page->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT;
+	if (likely(rec == order + 1 && !(page->flags & ((1u << PG_reserved) | (1u << PG_buddy) |
+							 (1u << PG_pcp) | (1u << PG_tail)))))
+		return true;
+	if (order >= MAX_ORDER)
+		snprintf(why, sizeof(why), "order %u is beyond MAX_ORDER-1", order);
+	else if (PageReserved(page))
+		snprintf(why, sizeof(why), "freeing a reserved page (never given to the buddy)");
+	else if (PageBuddy(page) || PageFlag(page, PG_pcp))
+		snprintf(why, sizeof(why), "double free (page is already free%s)",
+			 PageBuddy(page) ? " in the buddy" : " on a per-CPU list");
+	else if (PageTail(page))
+		snprintf(why, sizeof(why), "not a block start (tail page of a compound order-%u block)",
+			 page->compound_head ? page->compound_head->order : 0);
+	else if (!rec && pfn_in_free_block(page_zone(page), page_to_pfn(page), &fo))
+		snprintf(why, sizeof(why), "double free (page is inside a free order-%u block)", fo);
+	else if (!rec)
+		snprintf(why, sizeof(why), "not the start of an allocated block");
+	else
+		snprintf(why, sizeof(why), "wrong order: freed as order %u, allocated as order %u",
+			 order, rec - 1);
+	bad_page(page, order, why, caller);
+	return false;
+}
+
+static bool page_is_free_buddy_of(const struct zone *z, unsigned long pfn, unsigned int o)
+{
+	unsigned long bpfn = pfn ^ (1UL << o);
+
+	return zone_spans_pfn(z, bpfn) && PageBuddy(pfn_to_page(bpfn)) && pfn_to_page(bpfn)->order == o;
+}
+
+static bool verify_fail(char *why, size_t n, const char *zone, unsigned long pfn, const char *what)
+{
+	snprintf(why, n, "zone %s pfn 0x%lx: %s", zone, pfn, what);
+	return false;
+}
+
+/* Each free block: aligned, inside the zone, head alone flagged, interior pages clean. */
+static bool verify_free_lists(const struct zone *z, unsigned long *nfree, char *why, size_t n)
+{
+	unsigned int o;
+
+	for (o = 0; o < MAX_ORDER; o++) {
+		const struct page *p;
+		unsigned long cnt = 0, i;
+
+		list_for_each_entry(p, &z->free_area[o].free_list, lru) {
+			unsigned long pfn = page_to_pfn(p);
+
+			if (++cnt > z->spanned_pages)
+				return verify_fail(why, n, z->name, pfn, "free list loops");
+			if (!PageBuddy(p) || p->order != o)
+				return verify_fail(why, n, z->name, pfn, "block head not PG_buddy of its order");
+			if ((pfn & ((1UL << o) - 1)) || !zone_spans_pfn(z, pfn + (1UL << o) - 1))
+				return verify_fail(why, n, z->name, pfn, "free block misaligned or outside zone");
+			if (p->flags & (PAGE_ALLOC_ORDER_MASK | (1u << PG_reserved) | (1u << PG_pcp)))
+				return verify_fail(why, n, z->name, pfn, "free block head is allocated/reserved/pcp");
+			if (o < MAX_ORDER - 1 && page_is_free_buddy_of(z, pfn, o))
+				return verify_fail(why, n, z->name, pfn, "two free buddies not merged");
+			for (i = 1; i < (1UL << o); i++)
+				if (p[i].flags & (PAGE_ALLOC_ORDER_MASK | (1u << PG_reserved) | (1u << PG_buddy) |
+						  (1u << PG_pcp) | (1u << PG_tail)))
+					return verify_fail(why, n, z->name, pfn + i, "free block overlaps another block");
+		}
+		if (cnt != z->free_area[o].nr_free)
+			return verify_fail(why, n, z->name, o, "nr_free differs from the list length");
+		*nfree += cnt << o;
+	}
+	return true;
+}
+
+long buddy_verify_zone(const struct zone *z, char *why, size_t n)
+{
+	unsigned long nfree = 0, npcp = 0, nreserved = 0, pfn, cpu;
+	const struct page *p;
+
+	if (!verify_free_lists(z, &nfree, why, n))
+		return -1;
+	if (nfree != z->free_pages)
+		return verify_fail(why, n, z->name, nfree, "free_pages differs from the free lists"), -1;
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		long cnt = 0;
+
+		list_for_each_entry(p, &z->pcp[cpu].list, lru) {
+			if (!PageFlag(p, PG_pcp) || PageBuddy(p) || (p->flags & PAGE_ALLOC_ORDER_MASK) ||
+			    page_zone(p) != z || ++cnt > z->pcp[cpu].count)
+				return verify_fail(why, n, z->name, page_to_pfn(p), "bad per-CPU list page"), -1;
+		}
+		if (cnt != z->pcp[cpu].count)
+			return verify_fail(why, n, z->name, cpu, "pcp count differs from its list"), -1;
+		npcp += cnt;
+	}
+	for (pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn++) {
+		p = pfn_to_page(pfn);
+		if (page_zonenum(p) != (unsigned int)(z - zones))
+			return verify_fail(why, n, z->name, pfn, "page has the wrong zone"), -1;
+		nreserved += PageReserved(p);
+	}
+	if (z->spanned_pages - nreserved != z->managed_pages)
+		return verify_fail(why, n, z->name, nreserved, "reserved + managed != spanned"), -1;
+	return (long)(nfree + npcp);
+}
