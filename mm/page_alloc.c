@@ -261,6 +261,7 @@ static inline int gfp_zone(gfp_t gfp)
 }
 
 /* Zeroes a page with no linear mapping; the highmem code (kmap) provides the real one. */
+void clear_highpage(struct page *page);
 __weak void clear_highpage(struct page *page)
 {
 	printk("WARNING: clear_highpage: no kmap on this arch, pfn %lx left dirty\n", page_to_pfn(page));
