@@ -14,8 +14,9 @@ void host_physmem_init(paddr_t base, size_t size)
 		host_va_offset = (uintptr_t)host_ram - (uintptr_t)base;
 		return;
 	}
-	/* 2 MiB alignment lets tests exercise block mappings of real addresses. */
-	host_ram = aligned_alloc(2 << 20, size);
+	/* 4 MiB alignment: block mappings of real addresses, and the buddy's largest
+	 * block (order 10) is aligned in VA as in PA, as through a linear map. */
+	host_ram = aligned_alloc(4 << 20, size);
 	BUG_ON(!host_ram);
 	host_ram_size = size;
 	host_va_offset = (uintptr_t)host_ram - (uintptr_t)base;
