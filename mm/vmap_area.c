@@ -303,10 +303,11 @@ unsigned long va_space_alloc(struct va_space *vs, unsigned long size, unsigned l
 static bool bad_free(unsigned long start, unsigned long end, const char *why,
 		     const struct va_node *n)
 {
-	printk("vmap: bad free of [0x%lx-0x%lx): %s", start, end, why);
 	if (n)
-		printk(" (free range 0x%lx-0x%lx)", n->start, n->end);
-	printk("\n");
+		printk("vmap: bad free of [0x%lx-0x%lx): %s (free range 0x%lx-0x%lx)\n", start, end,
+		       why, n->start, n->end);
+	else
+		printk("vmap: bad free of [0x%lx-0x%lx): %s\n", start, end, why);
 	return false;
 }
 

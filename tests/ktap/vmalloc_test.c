@@ -1,8 +1,17 @@
 /* vmalloc_test.c: KTAP suites for the VA-range allocator (vmap_area) and vmalloc/vmap. */
 #include <kernel/kunit.h>
+#include <kernel/debugfs.h>
+#include <kernel/seq_buf.h>
 #include <mm/vmap_area.h>
+#include <mm/vmalloc.h>
+#include <mm/vmstat.h>
+#include <mm/pgtable.h>
+#include <mm/mm.h>
 #include <asm/memory.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include "vm_test.h"
 
 /* ---- vmap_area: the VA-range allocator on private spaces --------------------------------- */
 
@@ -220,3 +229,310 @@ kunit_test_suite(vmap_area,
 	KUNIT_CASE(va_bad_free_reported),
 	KUNIT_CASE(va_exhaustion),
 	KUNIT_CASE(va_random_torture));
+
+/* ---- vmalloc: areas in the kernel context ------------------------------------------------ */
+
+static void *vt_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
+{
+	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!p)
+		return NULL;
+	*pa = page_to_phys(p);
+	return page_address(p);
+}
+
+static void vt_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
+{
+	__free_page(phys_to_page(pa));
+}
+
+static void *vt_pt_va(struct mm_ctx *ctx, paddr_t pa)
+{
+	return __va(pa);
+}
+
+/*
+ * vm_test_init: a page allocator, a kernel context and the vmalloc space. In
+ * the kernel all three exist already; the host build gets its simulated
+ * machine and an init_mm covering the top-level span that holds the vmalloc area.
+ */
+int vm_test_init(void)
+{
+	u64 span = (u64)pt_entries(0) * pt_level_size(0);
+
+	if (mm_test_machine())
+		return -1;
+	if (!init_mm.root &&
+	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, vt_pt_alloc,
+			vt_pt_free, vt_pt_va, NULL))
+		return -1;
+	vmalloc_init();
+	return 0;
+}
+
+#define EXPECT_VM_CONSISTENT(test) do { \
+	const char *__e = vmalloc_check(); \
+	KUNIT_FAIL_IF(test, __e, (void)0, "vmalloc_check: %s", __e); \
+} while (0)
+
+/* The protection mapped at va, or 0 if nothing is. */
+static u32 prot_at(const void *va)
+{
+	struct pt_query q;
+
+	return query(&init_mm, (vaddr_t)va, &q) ? 0 : q.prot;
+}
+
+/* Byte i of a vmalloc'ed buffer, through its page's linear-map alias. */
+static unsigned char *alias(const void *base, unsigned long i)
+{
+	struct page *p = vmalloc_to_page((const char *)base + i);
+
+	return p ? (unsigned char *)page_address(p) + ((uintptr_t)base + i) % PAGE_SIZE : NULL;
+}
+
+static void vmalloc_maps_pages_and_guard(struct kunit *test)
+{
+	long before = global_node_page_state(NR_VMALLOC);
+	unsigned long i, n = 3 * PAGE_SIZE + 100, areas = vmalloc_nr_areas();
+	struct vm_struct *vm;
+	char *p = vmalloc(n);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_EXPECT_TRUE(test, is_vmalloc_addr(p));
+	KUNIT_EXPECT_EQ(test, (uintptr_t)p % PAGE_SIZE, 0UL);
+	vm = find_vm_area(p + n - 1);
+	KUNIT_ASSERT_NOT_NULL(test, vm);
+	KUNIT_EXPECT_EQ(test, vm->addr, p);
+	KUNIT_EXPECT_EQ(test, vm->size, 5 * PAGE_SIZE);		/* 4 pages + the guard */
+	KUNIT_EXPECT_EQ(test, vm->nr_pages, 4U);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_VMALLOC), before + 4);
+	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas + 1);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), PAGE_KERNEL);	/* RW, NX, Normal */
+	KUNIT_EXPECT_EQ(test, prot_at(p + 4 * PAGE_SIZE), 0U);	/* the guard page is unmapped */
+	KUNIT_EXPECT_EQ(test, find_vm_area(p + 4 * PAGE_SIZE), vm);	/* ...but belongs to the area */
+	/* Contents: what is written at the vmalloc address is in the pages, in order. */
+	for (i = 0; i < n; i++) {
+		if (VMALLOC_VA_LIVE)
+			p[i] = (char)(i * 7 + 1);
+		else
+			*alias(p, i) = (unsigned char)(i * 7 + 1);
+	}
+	for (i = 0; i < n; i += 97)
+		KUNIT_EXPECT_EQ(test, *alias(p, i), (unsigned char)(i * 7 + 1));
+	for (i = 1; i < 4; i++)
+		KUNIT_EXPECT_NE(test, vmalloc_to_page(p), vmalloc_to_page(p + i * PAGE_SIZE));
+	EXPECT_VM_CONSISTENT(test);
+	vfree(p);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_VMALLOC), before);
+	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
+	KUNIT_EXPECT_NULL(test, find_vm_area(p));
+	KUNIT_EXPECT_EQ(test, prot_at(p), 0U);
+	EXPECT_VM_CONSISTENT(test);
+}
+
+static void vzalloc_zeroes(struct kunit *test)
+{
+	unsigned long i, n = 8 * PAGE_SIZE;
+	char *p = vmalloc(n);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < n; i++)
+		*alias(p, i) = 0xa5;		/* dirty pages go back to the buddy... */
+	vfree(p);
+	p = vzalloc(n);				/* ...and vzalloc must not show them */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < n; i++) {
+		if (*alias(p, i)) {
+			KUNIT_FAIL_IF(test, true, break, "byte %lu is 0x%x", i, *alias(p, i));
+		}
+	}
+	vfree(p);
+}
+
+static void vmap_maps_callers_pages(struct kunit *test)
+{
+	struct page *pages[3];
+	unsigned int i;
+	char *v;
+
+	for (i = 0; i < 3; i++) {
+		pages[2 - i] = alloc_page(GFP_KERNEL);	/* reversed: not physically in order */
+		KUNIT_ASSERT_NOT_NULL(test, pages[2 - i]);
+		memset(page_address(pages[2 - i]), 'a' + (2 - i), PAGE_SIZE);
+	}
+	v = vmap(pages, 3, 0, PAGE_KERNEL_RO);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, vmalloc_to_page(v + i * PAGE_SIZE), pages[i]);
+		KUNIT_EXPECT_EQ(test, prot_at(v + i * PAGE_SIZE), PAGE_KERNEL_RO);
+		if (VMALLOC_VA_LIVE)
+			KUNIT_EXPECT_EQ(test, v[i * PAGE_SIZE + 5], 'a' + (int)i);
+	}
+	KUNIT_EXPECT_EQ(test, prot_at(v + 3 * PAGE_SIZE), 0U);
+	KUNIT_EXPECT_EQ(test, find_vm_area(v)->flags & VM_MAP, VM_MAP);
+	vunmap(v);
+	KUNIT_EXPECT_EQ(test, prot_at(v), 0U);
+	/* The pages are still the caller's, contents intact. */
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, *(char *)page_address(pages[i]), 'a' + (int)i);
+		__free_page(pages[i]);
+	}
+	EXPECT_VM_CONSISTENT(test);
+}
+
+/* Renders /proc/vmallocinfo into buf. */
+static void read_vmallocinfo(char *buf, size_t size)
+{
+	const struct debugfs_file *f = debugfs_lookup("/proc/vmallocinfo");
+	struct seq_buf s;
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	seq_buf_init(&s, buf, size);
+	f->show(&s);
+}
+
+static void vmallocinfo_format(struct kunit *test)
+{
+	static char info[16384];
+	char want[160], one[200], *line;
+	char *p = vmalloc(2 * PAGE_SIZE);
+	struct vm_struct *vm;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	vm = find_vm_area(p);
+	read_vmallocinfo(info, sizeof(info));
+	snprintf(want, sizeof(want), "0x%0*lx-0x%0*lx %7lu ", (int)(2 * sizeof(long)), (unsigned long)p,
+		 (int)(2 * sizeof(long)), (unsigned long)p + 3 * PAGE_SIZE, 3 * PAGE_SIZE);
+	line = strstr(info, want);
+	KUNIT_FAIL_IF(test, !line, goto out, "no line starting \"%s\" in:\n%s", want, info);
+	snprintf(one, sizeof(one), "%.*s\n", (int)strcspn(line, "\n"), line);
+	snprintf(want, sizeof(want), " 0x%lx pages=2 vmalloc\n", vm->caller);
+	/* The line ends with: caller, pages=, the kind. */
+	KUNIT_EXPECT_STREQ(test, one + strlen(one) - min(strlen(one), strlen(want)), want);
+	KUNIT_EXPECT_NE(test, vm->caller, 0UL);
+out:
+	vfree(p);
+	read_vmallocinfo(info, sizeof(info));
+	snprintf(want, sizeof(want), "0x%0*lx-", (int)(2 * sizeof(long)), (unsigned long)p);
+	KUNIT_EXPECT_NULL(test, strstr(info, want));
+}
+
+static void vfree_misuse_reported(struct kunit *test)
+{
+	char log[1024];
+	struct page *pg = alloc_page(GFP_KERNEL);
+	char *p = vmalloc(2 * PAGE_SIZE), *m;
+	long before;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	m = vmap(&pg, 1, 0, PAGE_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	before = global_node_page_state(NR_VMALLOC);
+	printk_capture_start(log, sizeof(log));
+	vfree(p + PAGE_SIZE);		/* inside the area */
+	vfree(m);			/* a vmap area */
+	vunmap(p);			/* a vmalloc area */
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, log, "Trying to vfree() bad address");
+	KUNIT_EXPECT_SUBSTR(test, log, "not the start of its area");
+	KUNIT_EXPECT_SUBSTR(test, log, "wrong kind of area");
+	KUNIT_EXPECT_SUBSTR(test, log, "Trying to vunmap() bad address");
+	/* Nothing changed: both areas are still mapped and accounted. */
+	KUNIT_EXPECT_EQ(test, prot_at(p + PAGE_SIZE), PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, prot_at(m), PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_VMALLOC), before);
+	EXPECT_VM_CONSISTENT(test);
+	vfree(p);
+	printk_capture_start(log, sizeof(log));
+	vfree(p);			/* double free */
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, log, "no such vm area");
+	vunmap(m);
+	__free_page(pg);
+	EXPECT_VM_CONSISTENT(test);
+}
+
+static void vmalloc_failure_leaves_nothing(struct kunit *test)
+{
+	unsigned long free_before = nr_free_pages(), areas = vmalloc_nr_areas();
+	unsigned long too_many = (totalram_pages() + 256) * PAGE_SIZE;
+	char log[512];
+	void *p;
+
+	printk_capture_start(log, sizeof(log));
+	p = vmalloc(too_many);		/* more pages than the machine has */
+	KUNIT_EXPECT_NULL(test, vmalloc(0));
+	printk_capture_stop();
+	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_SUBSTR(test, log, "vmalloc: allocation failure");
+	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
+	/* Every page taken on the way was given back (the per-CPU lists may hold a batch). */
+	KUNIT_EXPECT_LE(test, free_before, nr_free_pages() + 64);
+	KUNIT_EXPECT_GE(test, free_before + 64, nr_free_pages());
+	EXPECT_VM_CONSISTENT(test);
+}
+
+#define NR_STRESS 600
+static void *stress_ptr[NR_STRESS];
+
+static void vmalloc_many_areas(struct kunit *test)
+{
+	unsigned long areas = vmalloc_nr_areas();
+	u64 rs = 42;
+	int i, j;
+
+	for (i = 0; i < NR_STRESS; i++) {
+		unsigned long n = PAGE_SIZE * (1 + kunit_rand(&rs) % 4);
+
+		stress_ptr[i] = vmalloc(n);
+		KUNIT_ASSERT_NOT_NULL(test, stress_ptr[i]);
+		*alias(stress_ptr[i], n - 1) = (unsigned char)i;
+	}
+	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas + NR_STRESS);
+	EXPECT_VM_CONSISTENT(test);
+	for (i = NR_STRESS - 1; i > 0; i--) {	/* free in a random order */
+		void *t;
+
+		j = kunit_rand(&rs) % (i + 1);
+		t = stress_ptr[i], stress_ptr[i] = stress_ptr[j], stress_ptr[j] = t;
+	}
+	for (i = 0; i < NR_STRESS; i++)
+		vfree(stress_ptr[i]);
+	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
+	EXPECT_VM_CONSISTENT(test);
+}
+
+static void guard_fault_described(struct kunit *test)
+{
+	char buf[200], want[96];
+	char *p = vmalloc(PAGE_SIZE);
+	unsigned long a = (unsigned long)p;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	snprintf(want, sizeof(want), "the vmalloc area 0x%lx-0x%lx (8192 bytes", a, a + 2 * PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, vmalloc_describe_fault(a + PAGE_SIZE + 8, buf, sizeof(buf)));
+	KUNIT_EXPECT_SUBSTR(test, buf, "in the guard page of the vmalloc area");
+	KUNIT_EXPECT_SUBSTR(test, buf, want);
+	KUNIT_ASSERT_NOT_NULL(test, vmalloc_describe_fault(a + 8, buf, sizeof(buf)));
+	KUNIT_EXPECT_SUBSTR(test, buf, "inside the vmalloc area");
+	vfree(p);
+	KUNIT_ASSERT_NOT_NULL(test, vmalloc_describe_fault(a + 8, buf, sizeof(buf)));
+	KUNIT_EXPECT_SUBSTR(test, buf, "recently freed: the vmalloc area");
+	KUNIT_EXPECT_NULL(test, vmalloc_describe_fault((unsigned long)PAGE_OFFSET + 8, buf, sizeof(buf)));
+}
+
+kunit_test_suite_init(vmalloc, vm_test_init, NULL,
+	KUNIT_CASE(vmalloc_maps_pages_and_guard),
+	KUNIT_CASE(vzalloc_zeroes),
+	KUNIT_CASE(vmap_maps_callers_pages),
+	KUNIT_CASE(vmallocinfo_format),
+	KUNIT_CASE(vfree_misuse_reported),
+	KUNIT_CASE(vmalloc_failure_leaves_nothing),
+	KUNIT_CASE(vmalloc_many_areas),
+	KUNIT_CASE(guard_fault_described));
