@@ -1,0 +1,133 @@
+/* slab.h: object caches (kmem_cache_*) and the kmalloc family, on top of the buddy allocator. */
+#ifndef PAGODA_SLAB_H
+#define PAGODA_SLAB_H
+
+#include <types.h>
+#include <compiler.h>
+#include <lib/list.h>
+
+struct kunit;
+struct seq_buf;
+
+/* Cache flags (Linux's names and letters for slub_debug: F Z P U). */
+#define SLAB_CONSISTENCY_CHECKS	0x00000100u	/* F: check every free (double free, bad pointer) */
+#define SLAB_RED_ZONE		0x00000400u	/* Z: guard bytes before and after each object */
+#define SLAB_POISON		0x00000800u	/* P: fill free objects with POISON_FREE, check on alloc */
+#define SLAB_HWCACHE_ALIGN	0x00002000u	/* align objects to a cache line */
+#define SLAB_PANIC		0x00040000u	/* kmem_cache_create panics on failure */
+#define SLAB_STORE_USER		0x00010000u	/* U: remember the last alloc and free caller */
+#define SLAB_RECLAIM_ACCOUNT	0x00020000u	/* pages count as SReclaimable */
+#define SLAB_DEBUG_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
+
+/* Byte patterns (Linux's values, so people who know them recognise a dump). */
+#define POISON_INUSE		0x5a	/* allocated, never written by the user */
+#define POISON_FREE		0x6b	/* freed */
+#define POISON_END		0xa5	/* last byte of a poisoned object */
+#define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
+#define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
+
+#define SLAB_CPU_LIMIT		64	/* most objects a per-CPU array may hold */
+#define SLAB_NR_CPUS		1	/* pagoda's mm runs on the boot CPU */
+#define L1_CACHE_BYTES		64
+
+/* The per-CPU fast path: a stack of free objects (Linux SLAB's array_cache). */
+struct kmem_cache_cpu {
+	unsigned int avail;	/* objects in entry[] */
+	unsigned int limit;	/* capacity in use (<= SLAB_CPU_LIMIT) */
+	unsigned int batch;	/* objects moved at once to/from the slabs */
+	void *entry[SLAB_CPU_LIMIT];
+};
+
+/* Last allocation or free of an object (SLAB_STORE_USER). */
+struct slab_track {
+	unsigned long addr;	/* caller (_RET_IP_) */
+	unsigned long when;	/* the cache's operation counter at that time */
+};
+
+/*
+ * A cache of equal-sized objects. Each slab is 2^order pages from the buddy;
+ * struct page holds its state (PG_slab, slab_cache, inuse, freeidx, lru).
+ * Object i lives at page_address(page) + i * stride + red_left; see mm/slab.c.
+ */
+struct kmem_cache {
+	struct kmem_cache_cpu cpu[SLAB_NR_CPUS];
+	unsigned int object_size;	/* what the user asked for */
+	unsigned int inuse;		/* object_size rounded to a word: the object proper */
+	unsigned int stride;		/* distance between objects (metadata included) */
+	unsigned int align;
+	unsigned int red_left;		/* left red zone = offset of the object in its stride */
+	unsigned int fp_offset;		/* where a free object keeps its mangled free pointer */
+	unsigned int track_offset;	/* two struct slab_track, if SLAB_STORE_USER */
+	unsigned int order;		/* pages per slab = 1 << order */
+	unsigned int objects;		/* objects per slab */
+	u32 reciprocal;			/* ceil(2^32 / stride): offset -> index without a divide */
+	unsigned int flags;
+	unsigned long secret;		/* free-pointer mangling key */
+	void (*ctor)(void *);
+	const char *name;
+	struct list_head partial;	/* slabs with free and used objects */
+	struct list_head full;		/* slabs with no free object */
+	struct list_head empty;		/* fully free slabs kept for reuse (at most min_empty) */
+	unsigned long nr_partial, nr_full, nr_empty, min_empty;
+	unsigned long ops;		/* allocations + frees seen by the debug path */
+	struct list_head list;		/* slab_caches */
+	char name_buf[32];
+};
+
+/* kmem_cache_init: the kmalloc caches and the cache of caches. Call after mem_init(). */
+void kmem_cache_init(void);
+
+/*
+ * kmem_cache_create: a cache of size-byte objects aligned to align (0: a word;
+ * SLAB_HWCACHE_ALIGN: a cache line). ctor, if given, runs once per object when
+ * its slab is made, so objects must be freed in their constructed state.
+ * Returns NULL on failure (or panics with SLAB_PANIC).
+ */
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
+				     unsigned int flags, void (*ctor)(void *));
+void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp);
+void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp);
+/* kmem_cache_free: a bad object (wrong cache, not an object, already free) is reported and ignored. */
+void kmem_cache_free(struct kmem_cache *c, void *obj);
+/*
+ * kmem_cache_destroy: frees the cache. If objects are still allocated it reports
+ * each of them ("Objects remaining in NAME on kmem_cache_destroy()") and keeps the
+ * cache alive, as Linux does; returns the number of leaked objects.
+ */
+int kmem_cache_destroy(struct kmem_cache *c);
+/* kmem_cache_shrink: returns the per-CPU objects and every empty slab to the buddy; pages freed. */
+unsigned long kmem_cache_shrink(struct kmem_cache *c);
+/* kmem_cache_validate: checks every slab, free object, red zone and poison; returns errors found. */
+int kmem_cache_validate(struct kmem_cache *c);
+/* Finds a cache by name (for tests and slub_debug); NULL if none. */
+struct kmem_cache *kmem_cache_find(const char *name);
+
+/* Statistics for /proc/slabinfo and the tests. */
+struct slabinfo {
+	unsigned long active_objs, num_objs, active_slabs, num_slabs, cpu_objs;
+};
+void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si);
+
+/* kmalloc: sizes 8..8192 (plus 96 and 192) come from kmalloc-N caches, larger from the buddy. */
+#define KMALLOC_MIN_SIZE	8
+#define KMALLOC_MAX_CACHE_SIZE	8192
+#define ZERO_SIZE_PTR		((void *)16)
+#define ZERO_OR_NULL_PTR(p)	((unsigned long)(p) <= (unsigned long)ZERO_SIZE_PTR)
+
+void *kmalloc(size_t size, gfp_t gfp);
+void *kzalloc(size_t size, gfp_t gfp);
+/* kcalloc: n * size zeroed bytes; NULL if the product overflows. */
+void *kcalloc(size_t n, size_t size, gfp_t gfp);
+/* krealloc: grows or shrinks p keeping its contents; krealloc(NULL, n) = kmalloc; size 0 frees. */
+void *krealloc(const void *p, size_t new_size, gfp_t gfp);
+void kfree(const void *p);
+/* ksize: bytes usable at p (the size class, or the pages of a large allocation). */
+size_t ksize(const void *p);
+/* The cache kmalloc(size) uses, NULL for large sizes. */
+struct kmem_cache *kmalloc_slab(size_t size);
+
+/* slub_debug= handling (mm/slab_debug.c). setup_slub_debug is the early_param hook. */
+int setup_slub_debug(const char *val);
+unsigned int slub_debug_flags_for(const char *name);
+
+#endif

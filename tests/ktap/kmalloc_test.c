@@ -1,0 +1,195 @@
+/* kmalloc_test.c: KTAP suite for kmalloc/kzalloc/kcalloc/krealloc/kfree/ksize and the large path. */
+#include <kernel/kunit.h>
+#include <mm/slab.h>
+#include <mm/mm.h>
+#include <mm/vmstat.h>
+#include <string.h>
+
+static int kmalloc_suite_init(void)
+{
+	if (mm_test_machine())
+		return 1;
+	kmem_cache_init();
+	return 0;
+}
+
+static const unsigned int classes[] = { 8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192 };
+
+static unsigned int class_of(size_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		if (n <= classes[i])
+			return classes[i];
+	return 0;
+}
+
+/* Every size 1..8192 lands in the smallest class that holds it, with that class's alignment. */
+static void every_size_class(struct kunit *test)
+{
+	unsigned int bad_class = 0, bad_align = 0;
+	size_t n;
+
+	for (n = 1; n <= KMALLOC_MAX_CACHE_SIZE; n++) {
+		u8 *p = kmalloc(n, GFP_KERNEL);
+		unsigned int cls = class_of(n);
+		unsigned int align = cls & -cls;	/* 96 -> 32, 192 -> 64, 2^k -> 2^k */
+
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		bad_class += ksize(p) != cls;
+		bad_align += (unsigned long)p % align != 0;
+		p[0] = 1;
+		p[ksize(p) - 1] = 2;	/* the whole class is usable */
+		kfree(p);
+	}
+	KUNIT_EXPECT_EQ(test, bad_class, 0);
+	KUNIT_EXPECT_EQ(test, bad_align, 0);
+}
+
+/* Each class is its own kmalloc-N cache and many objects of it never overlap. */
+static void classes_are_caches(struct kunit *test)
+{
+	static void *o[13][64];
+	unsigned int i, j, k;
+
+	for (i = 0; i < ARRAY_SIZE(classes); i++) {
+		struct kmem_cache *c = kmalloc_slab(classes[i]);
+
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		KUNIT_EXPECT_EQ(test, c->object_size, classes[i]);
+		KUNIT_EXPECT_TRUE(test, kmalloc_slab(classes[i] + 1) != c);
+		for (j = 0; j < 64; j++) {
+			o[i][j] = kmalloc(classes[i], GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, o[i][j]);
+			memset(o[i][j], (int)(i * 64 + j), classes[i]);
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(classes); i++)
+		for (j = 0; j < 64; j++) {
+			u8 *p = o[i][j];
+
+			for (k = 0; k < classes[i]; k++)
+				if (p[k] != (u8)(i * 64 + j))
+					break;
+			KUNIT_EXPECT_EQ(test, k, classes[i]);
+			kfree(p);
+		}
+	KUNIT_EXPECT_NULL(test, kmalloc_slab(KMALLOC_MAX_CACHE_SIZE + 1));
+	KUNIT_EXPECT_NULL(test, kmalloc_slab(0));
+}
+
+/* Above 8192 bytes: compound pages, page aligned, counted in NR_KMALLOC_LARGE until freed. */
+static void large_allocations(struct kunit *test)
+{
+	long large0 = global_node_page_state(NR_KMALLOC_LARGE);
+	u8 *p = kmalloc(8193, GFP_KERNEL), *q = kmalloc(100000, GFP_KERNEL);
+	struct page *pg;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	KUNIT_EXPECT_EQ(test, (unsigned long)p % PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, ksize(p), 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ksize(q), 32 * PAGE_SIZE);
+	pg = virt_to_page(p);
+	KUNIT_EXPECT_TRUE(test, PageHead(pg) && !PageSlab(pg));
+	KUNIT_EXPECT_TRUE(test, PageTail(virt_to_page(p + 3 * PAGE_SIZE)));
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_KMALLOC_LARGE) - large0, 4 + 32);
+	memset(q, 0x5e, 100000);
+	kfree(p);
+	kfree(q);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_KMALLOC_LARGE), large0);
+	KUNIT_EXPECT_NULL(test, kmalloc((size_t)PAGE_SIZE << MAX_ORDER, GFP_KERNEL | __GFP_NOWARN));
+}
+
+/* kzalloc and kcalloc return zeroed memory even when the object was dirty; kcalloc catches overflow. */
+static void zeroing_and_overflow(struct kunit *test)
+{
+	u8 *p = kmalloc(200, GFP_KERNEL), *z;
+	unsigned int i, nonzero = 0;
+
+	memset(p, 0xff, 200);
+	kfree(p);
+	z = kzalloc(200, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, z == p);	/* LIFO: the dirty object came back */
+	for (i = 0; i < 256; i++)
+		nonzero += z[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	kfree(z);
+	z = kcalloc(10, 30, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z);
+	for (i = 0, nonzero = 0; i < 300; i++)
+		nonzero += z[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	kfree(z);
+	KUNIT_EXPECT_NULL(test, kcalloc((size_t)-1 / 4 + 2, 4, GFP_KERNEL));
+	KUNIT_EXPECT_NULL(test, kcalloc(2, (size_t)-1 / 2 + 1, GFP_KERNEL));
+	z = kcalloc(0, 8, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, z == ZERO_SIZE_PTR);
+	kfree(z);
+}
+
+/* krealloc keeps contents when growing across classes and into the large path, and back. */
+static void krealloc_keeps_contents(struct kunit *test)
+{
+	static const size_t steps[] = { 10, 60, 100, 190, 1000, 5000, 30000, 70000, 300, 20 };
+	u8 *p = krealloc(NULL, 5, GFP_KERNEL), *q;
+	size_t have = 5, i, k;
+	unsigned int bad = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (k = 0; k < have; k++)
+		p[k] = (u8)(k * 7);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		q = krealloc(p, steps[i], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, q);
+		if (steps[i] <= ksize(p))
+			KUNIT_EXPECT_TRUE(test, q == p);	/* fits: same object */
+		for (k = 0; k < min(have, steps[i]); k++)
+			bad += q[k] != (u8)(k * 7);
+		for (k = have; k < steps[i]; k++)
+			q[k] = (u8)(k * 7);
+		have = steps[i];
+		p = q;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	q = krealloc(p, 0, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, q == ZERO_SIZE_PTR);
+}
+
+/* The edge cases Linux defines: kmalloc(0), kfree(NULL), kfree(ZERO_SIZE_PTR), ksize(NULL). */
+static void zero_and_null(struct kunit *test)
+{
+	void *z = kmalloc(0, GFP_KERNEL);
+
+	KUNIT_EXPECT_TRUE(test, z == ZERO_SIZE_PTR);
+	kfree(z);
+	kfree(NULL);
+	KUNIT_EXPECT_EQ(test, ksize(NULL), 0);
+	KUNIT_EXPECT_EQ(test, ksize(ZERO_SIZE_PTR), 0);
+}
+
+/* kmalloc pages are counted as unreclaimable slab (meminfo's SUnreclaim). */
+static void meminfo_counters(struct kunit *test)
+{
+	long s0 = global_node_page_state(NR_SLAB_UNRECLAIMABLE);
+	void *o[300];
+	int i;
+
+	for (i = 0; i < 300; i++)
+		o[i] = kmalloc(1024, GFP_KERNEL);	/* 300 KiB: at least 60 new pages */
+	KUNIT_EXPECT_GE(test, global_node_page_state(NR_SLAB_UNRECLAIMABLE) - s0, 60);
+	for (i = 0; i < 300; i++)
+		kfree(o[i]);
+	kmem_cache_shrink(kmalloc_slab(1024));
+	KUNIT_EXPECT_LE(test, global_node_page_state(NR_SLAB_UNRECLAIMABLE), s0);
+}
+
+kunit_test_suite_init(kmalloc, kmalloc_suite_init, NULL,
+	KUNIT_CASE(every_size_class),
+	KUNIT_CASE(classes_are_caches),
+	KUNIT_CASE(large_allocations),
+	KUNIT_CASE(zeroing_and_overflow),
+	KUNIT_CASE(krealloc_keeps_contents),
+	KUNIT_CASE(zero_and_null),
+	KUNIT_CASE(meminfo_counters));

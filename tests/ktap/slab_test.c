@@ -1,0 +1,431 @@
+/* slab_test.c: KTAP suite for kmem_cache_* — layout, alignment, ctor, leaks, accounting, slabinfo, torture. */
+#include <kernel/kunit.h>
+#include <kernel/debugfs.h>
+#include <kernel/seq_buf.h>
+#include <mm/slab.h>
+#include <mm/mm.h>
+#include <mm/vmstat.h>
+#include <stdio.h>
+#include <string.h>
+
+static char cap[16384];
+
+static int slab_suite_init(void)
+{
+	if (mm_test_machine())
+		return 1;
+	kmem_cache_init();
+	return 0;
+}
+
+/* Objects of a fresh cache are distinct, inside the cache's slabs, and the counters follow. */
+static void cache_alloc_free(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-basic", 100, 0, 0, NULL);
+	void *obj[200];
+	struct slabinfo si;
+	int i, j;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_GE(test, c->stride, 100);
+	KUNIT_EXPECT_GE(test, c->objects, 8);
+	for (i = 0; i < 200; i++) {
+		obj[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, obj[i]);
+		KUNIT_EXPECT_TRUE(test, IS_ALIGNED((unsigned long)obj[i], sizeof(void *)));
+		memset(obj[i], i, 100);
+	}
+	for (i = 0; i < 200; i++)
+		for (j = i + 1; j < 200; j++)
+			KUNIT_EXPECT_TRUE(test, (char *)obj[i] + 100 <= (char *)obj[j] ||
+					  (char *)obj[j] + 100 <= (char *)obj[i]);
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, si.active_objs, 200);
+	KUNIT_EXPECT_EQ(test, si.num_objs, si.num_slabs * c->objects);
+	KUNIT_EXPECT_GE(test, si.num_objs, 200);
+	for (i = 0; i < 200; i++) {
+		KUNIT_EXPECT_EQ(test, ((u8 *)obj[i])[99], (u8)i);
+		kmem_cache_free(c, obj[i]);
+	}
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, si.active_objs, 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-basic"));
+}
+
+/* Every requested alignment holds, with and without red zones in front of the objects. */
+static void cache_alignment(struct kunit *test)
+{
+	static const unsigned int aligns[] = { 8, 16, 32, 64, 128, 256, 512 };
+	static const unsigned int sizes[] = { 8, 24, 100, 200, 1000 };
+	unsigned int a, s, dbg, i;
+
+	for (dbg = 0; dbg < 2; dbg++)
+		for (a = 0; a < ARRAY_SIZE(aligns); a++)
+			for (s = 0; s < ARRAY_SIZE(sizes); s++) {
+				struct kmem_cache *c = kmem_cache_create("test-align", sizes[s],
+					aligns[a], dbg ? SLAB_RED_ZONE | SLAB_POISON : 0, NULL);
+				void *o[20];
+
+				KUNIT_ASSERT_NOT_NULL(test, c);
+				for (i = 0; i < 20; i++) {
+					o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+					KUNIT_ASSERT_NOT_NULL(test, o[i]);
+					KUNIT_EXPECT_EQ(test, (unsigned long)o[i] % aligns[a], 0);
+					memset(o[i], 0x11, sizes[s]);
+				}
+				for (i = 0; i < 20; i++)
+					kmem_cache_free(c, o[i]);
+				KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 0);
+				KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+			}
+	{
+		struct kmem_cache *c = kmem_cache_create("test-hwalign", 40, 0, SLAB_HWCACHE_ALIGN, NULL);
+		void *o = kmem_cache_alloc(c, GFP_KERNEL);
+
+		KUNIT_EXPECT_EQ(test, (unsigned long)o % L1_CACHE_BYTES, 0);
+		kmem_cache_free(c, o);
+		kmem_cache_destroy(c);
+	}
+	KUNIT_EXPECT_NULL(test, kmem_cache_create("test-badalign", 64, 24, 0, NULL));
+}
+
+static unsigned int ctor_calls;
+static void test_ctor(void *p)
+{
+	ctor_calls++;
+	memset(p, 0xc7, 48);
+	((u32 *)p)[0] = 0xc0ffee;
+}
+
+/* The constructor runs once per object when its slab is made, and its state survives free/alloc. */
+static void cache_ctor(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-ctor", 48, 0, 0, test_ctor);
+	u32 *o[100];
+	struct slabinfo si;
+	int i, round;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	ctor_calls = 0;
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 100; i++) {
+			o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+			KUNIT_ASSERT_NOT_NULL(test, o[i]);
+			KUNIT_EXPECT_EQ(test, o[i][0], 0xc0ffee);
+			KUNIT_EXPECT_EQ(test, ((u8 *)o[i])[47], 0xc7);
+		}
+		for (i = 0; i < 100; i++)
+			kmem_cache_free(c, o[i]);
+	}
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, ctor_calls, si.num_slabs * c->objects);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+}
+
+/* Destroying a cache with live objects names them and keeps the cache working (Linux's rule). */
+static void destroy_reports_leaks(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-leak", 64, 0, SLAB_STORE_USER, NULL);
+	void *o[3], *x;
+	char addr[32];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < 3; i++)
+		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	x = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, x);
+	printk_capture_start(cap, sizeof(cap));
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 3);
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-leak (Not tainted): Objects remaining on kmem_cache_destroy()");
+	KUNIT_EXPECT_SUBSTR(test, cap, "kmem_cache_destroy test-leak: Slab cache still has objects (3)");
+	for (i = 0; i < 3; i++) {
+		snprintf(addr, sizeof(addr), "Object 0x%lx @offset=", (unsigned long)o[i]);
+		KUNIT_EXPECT_SUBSTR(test, cap, addr);
+	}
+	snprintf(addr, sizeof(addr), "Object 0x%lx @offset=", (unsigned long)x);
+	KUNIT_EXPECT_TRUE(test, strstr(cap, addr) == NULL);	/* freed: not a leak */
+	KUNIT_EXPECT_SUBSTR(test, cap, "Allocated in 0x");
+	/* still a working cache */
+	KUNIT_EXPECT_TRUE(test, kmem_cache_find("test-leak") == c);
+	x = kmem_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_NOT_NULL(test, x);
+	kmem_cache_free(c, x);
+	for (i = 0; i < 3; i++)
+		kmem_cache_free(c, o[i]);
+	KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-leak"));
+}
+
+/* Slab pages show in NR_SLAB_UNRECLAIMABLE / NR_SLAB_RECLAIMABLE and go back with shrink/destroy. */
+static void slab_page_accounting(struct kunit *test)
+{
+	struct kmem_cache *u = kmem_cache_create("test-unrecl", 512, 0, 0, NULL);
+	struct kmem_cache *r = kmem_cache_create("test-recl", 512, 0, SLAB_RECLAIM_ACCOUNT, NULL);
+	long unrecl = global_node_page_state(NR_SLAB_UNRECLAIMABLE);
+	long recl = global_node_page_state(NR_SLAB_RECLAIMABLE);
+	void *a[64], *b[64];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, u);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	for (i = 0; i < 64; i++) {
+		a[i] = kmem_cache_alloc(u, GFP_KERNEL);
+		b[i] = kmem_cache_alloc(r, GFP_KERNEL);
+	}
+	/* 64 objects of 512 bytes: at least 8 pages each */
+	KUNIT_EXPECT_GE(test, global_node_page_state(NR_SLAB_UNRECLAIMABLE) - unrecl, 8);
+	KUNIT_EXPECT_GE(test, global_node_page_state(NR_SLAB_RECLAIMABLE) - recl, 8);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_SLAB_UNRECLAIMABLE) - unrecl,
+			global_node_page_state(NR_SLAB_RECLAIMABLE) - recl);
+	for (i = 0; i < 64; i++) {
+		kmem_cache_free(u, a[i]);
+		kmem_cache_free(r, b[i]);
+	}
+	KUNIT_EXPECT_GT(test, kmem_cache_shrink(u), 0);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_SLAB_UNRECLAIMABLE), unrecl);
+	KUNIT_EXPECT_GT(test, kmem_cache_shrink(r), 0);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_SLAB_RECLAIMABLE), recl);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(u), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(r), 0);
+}
+
+/* Empty slabs beyond min_empty go back to the buddy as soon as they empty. */
+static void empty_slabs_released(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-empty", 256, 0, SLAB_CONSISTENCY_CHECKS, NULL);
+	void *o[160];
+	struct slabinfo si;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < 160; i++)
+		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, si.num_slabs, DIV_ROUND_UP(160, c->objects));
+	for (i = 0; i < 160; i++)
+		kmem_cache_free(c, o[i]);
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, si.num_slabs, c->min_empty);
+	KUNIT_EXPECT_EQ(test, si.active_slabs, 0);
+	kmem_cache_destroy(c);
+}
+
+/* /proc/slabinfo: Linux 2.1 header, and a row in its exact column format for each cache. */
+static void slabinfo_format(struct kunit *test)
+{
+	const struct debugfs_file *f = debugfs_lookup("/proc/slabinfo");
+	struct kmem_cache *c = kmem_cache_create("test-info", 200, 0, 0, NULL);
+	static char buf[16384];
+	char row[160];
+	struct seq_buf s;
+	struct slabinfo si;
+	void *o[30];
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	for (i = 0; i < 30; i++)
+		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, o[29]);
+	seq_buf_init(&s, buf, sizeof(buf));
+	f->show(&s);
+	KUNIT_EXPECT_EQ(test, strncmp(buf, "slabinfo - version: 2.1\n# name            <active_objs> "
+		"<num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
+		"<sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n", 190), 0);
+	kmem_cache_get_info(c, &si);
+	KUNIT_EXPECT_EQ(test, si.active_objs, 29);
+	snprintf(row, sizeof(row), "\ntest-info         %6lu %6lu %6u %4u %4d : tunables %4u %4u    0 "
+		 ": slabdata %6lu %6lu      0\n", 29UL, si.num_objs, 200u, c->objects, 1 << c->order,
+		 c->cpu[0].limit, c->cpu[0].batch, si.active_slabs, si.num_slabs);
+	KUNIT_EXPECT_SUBSTR(test, buf, row);
+	KUNIT_EXPECT_SUBSTR(test, buf, "\nkmalloc-64         ");
+	KUNIT_EXPECT_SUBSTR(test, buf, "\nkmalloc-8k         ");
+	for (i = 0; i < 29; i++)
+		kmem_cache_free(c, o[i]);
+	kmem_cache_destroy(c);
+}
+
+/*
+ * Torture: 10^6 random operations (kmalloc of 1..20000 bytes, krealloc, three
+ * caches, frees) against a shadow map kept sorted by address. Every new object
+ * must not overlap any live one; every object's pattern must be intact when it
+ * is reallocated or freed.
+ */
+#define T_SLOTS 2048
+#define T_OPS 1000000
+struct t_obj { u8 *p; u32 size; u8 kind, seed; };
+static struct t_obj t_slot[T_SLOTS];
+static struct t_obj *t_sorted[T_SLOTS];
+static unsigned int t_nsorted;
+static struct kmem_cache *t_cache[3];
+
+static unsigned int t_find(const u8 *p)	/* first sorted index with address >= p */
+{
+	unsigned int lo = 0, hi = t_nsorted;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (t_sorted[mid]->p < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static bool t_insert(struct t_obj *o)
+{
+	unsigned int i = t_find(o->p);
+
+	if (i > 0 && t_sorted[i - 1]->p + t_sorted[i - 1]->size > o->p)
+		return false;
+	if (i < t_nsorted && o->p + o->size > t_sorted[i]->p)
+		return false;
+	memmove(&t_sorted[i + 1], &t_sorted[i], (t_nsorted - i) * sizeof(t_sorted[0]));
+	t_sorted[i] = o;
+	t_nsorted++;
+	return true;
+}
+
+static void t_remove(struct t_obj *o)
+{
+	unsigned int i = t_find(o->p);
+
+	memmove(&t_sorted[i], &t_sorted[i + 1], (t_nsorted - i - 1) * sizeof(t_sorted[0]));
+	t_nsorted--;
+}
+
+/* The pattern: byte k of an object is seed + k for the head, tail and every 61st byte. */
+static inline bool t_pos(u32 k, u32 size) { return k < 128 || k + 128 >= size || k % 61 == 0; }
+static void t_fill(struct t_obj *o, u32 from)
+{
+	u32 k;
+
+	for (k = from; k < o->size; k++)
+		if (t_pos(k, o->size))
+			o->p[k] = (u8)(o->seed + k);
+}
+
+static bool t_check(const struct t_obj *o, u32 upto)
+{
+	u32 k;
+
+	for (k = 0; k < upto; k++)
+		if (t_pos(k, o->size) && o->p[k] != (u8)(o->seed + k))
+			return false;
+	return true;
+}
+
+static u32 t_size(u64 r)
+{
+	u32 pick = (u32)(r % 100);
+
+	r >>= 8;
+	if (pick < 60)
+		return 1 + (u32)(r % 256);
+	if (pick < 90)
+		return 257 + (u32)(r % 3840);
+	if (pick < 98)
+		return 4097 + (u32)(r % 4096);
+	return 8193 + (u32)(r % 12000);
+}
+
+static void t_free(struct t_obj *o)
+{
+	t_remove(o);
+	if (o->kind)
+		kmem_cache_free(t_cache[o->kind - 1], o->p);
+	else
+		kfree(o->p);
+	o->p = NULL;
+}
+
+static void slab_torture(struct kunit *test)
+{
+	static const unsigned int csize[3] = { 24, 200, 1000 };
+	unsigned int bad_overlap = 0, bad_content = 0, fails = 0, i;
+	long large0 = global_node_page_state(NR_KMALLOC_LARGE);
+	u64 rnd = 0x51ab;
+	u32 op;
+
+	t_nsorted = 0;
+	memset(t_slot, 0, sizeof(t_slot));
+	for (i = 0; i < 3; i++) {
+		t_cache[i] = kmem_cache_create(i == 0 ? "torture-24" : i == 1 ? "torture-200"
+					       : "torture-1000", csize[i], 0, 0, NULL);
+		KUNIT_ASSERT_NOT_NULL(test, t_cache[i]);
+	}
+	for (op = 0; op < T_OPS; op++) {
+		u64 r = kunit_rand(&rnd);
+		struct t_obj *o = &t_slot[r % T_SLOTS];
+		u32 act = (u32)(r >> 16) % 10;
+
+		r = kunit_rand(&rnd);
+		if (o->p && act < 2 && !o->kind) {	/* krealloc */
+			u32 ns = t_size(r), keep = min(ns, o->size);
+			u8 *np;
+
+			bad_content += !t_check(o, o->size);
+			t_remove(o);
+			np = krealloc(o->p, ns, GFP_KERNEL);
+			if (!np) {
+				fails++;
+				t_insert(o);
+				continue;
+			}
+			o->p = np;
+			bad_content += !t_check(o, keep);	/* the prefix moved intact */
+			o->size = ns;
+			t_fill(o, 0);
+			bad_overlap += !t_insert(o);
+		} else if (o->p) {
+			bad_content += !t_check(o, o->size);
+			t_free(o);
+		} else {
+			o->kind = (u8)((r >> 40) % 4 == 0 ? 1 + (r >> 44) % 3 : 0);
+			o->size = o->kind ? csize[o->kind - 1] : t_size(r);
+			o->seed = (u8)(r >> 56);
+			o->p = o->kind ? kmem_cache_alloc(t_cache[o->kind - 1], GFP_KERNEL)
+				: kmalloc(o->size, GFP_KERNEL);
+			if (!o->p) {
+				fails++;
+				continue;
+			}
+			t_fill(o, 0);
+			bad_overlap += !t_insert(o);
+		}
+		if ((op & 0x3ffff) == 0)
+			for (i = 0; i < 3; i++)
+				KUNIT_EXPECT_EQ(test, kmem_cache_validate(t_cache[i]), 0);
+	}
+	for (i = 0; i < T_SLOTS; i++)
+		if (t_slot[i].p) {
+			bad_content += !t_check(&t_slot[i], t_slot[i].size);
+			t_free(&t_slot[i]);
+		}
+	KUNIT_EXPECT_EQ(test, bad_overlap, 0);
+	KUNIT_EXPECT_EQ(test, bad_content, 0);
+	KUNIT_EXPECT_EQ(test, fails, 0);
+	KUNIT_EXPECT_EQ(test, t_nsorted, 0);
+	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_KMALLOC_LARGE), large0);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_EQ(test, kmem_cache_validate(t_cache[i]), 0);
+		KUNIT_EXPECT_EQ(test, kmem_cache_destroy(t_cache[i]), 0);
+	}
+}
+
+kunit_test_suite_init(slab, slab_suite_init, NULL,
+	KUNIT_CASE(cache_alloc_free),
+	KUNIT_CASE(cache_alignment),
+	KUNIT_CASE(cache_ctor),
+	KUNIT_CASE(destroy_reports_leaks),
+	KUNIT_CASE(slab_page_accounting),
+	KUNIT_CASE(empty_slabs_released),
+	KUNIT_CASE(slabinfo_format),
+	KUNIT_CASE(slab_torture));
