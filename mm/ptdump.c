@@ -1,0 +1,251 @@
+/* ptdump.c: the generic page-table dump, the W^X check and `walk VA` (the arch supplies the words). */
+#include <mm/ptdump.h>
+#include <asm/ptdump.h>
+#include <kernel/debugfs.h>
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <errno.h>
+#include <stdlib.h>
+
+#define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
+
+/* The state of the run being merged (Linux's struct pg_state). */
+struct pg_state {
+	struct seq_buf *seq;		/* NULL: walk for the W^X check only */
+	const struct ptdump_marker *marker;
+	int level;			/* -1 until the first entry */
+	u64 attr;			/* entry & attribute mask; 0 for a hole */
+	pte_t first;			/* the run's first entry */
+	unsigned long start_va;
+	paddr_t start_pa;
+	unsigned long wx_pages;
+};
+
+static u64 ptdump_attr_mask(void)
+{
+	u64 m = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ptdump_bits); i++)
+		m |= ptdump_bits[i].mask;
+	return m;
+}
+
+/* The attribute words of a leaf entry, with blank columns kept (as Linux's dump_prot). */
+static void ptdump_prot_words(struct seq_buf *s, u64 attr)
+{
+	unsigned int i;
+	const char *w;
+
+	for (i = 0; i < ARRAY_SIZE(ptdump_bits); i++) {
+		w = (attr & ptdump_bits[i].mask) == ptdump_bits[i].val ? ptdump_bits[i].set :
+									  ptdump_bits[i].clear;
+		if (w)
+			seq_buf_printf(s, " %s", w);
+	}
+}
+
+/* Ends the current run at va: counts W+X pages, prints its line. */
+static void ptdump_end_run(struct pg_state *st, unsigned long va)
+{
+	static const char units[] = "KMGTPE";
+	const char *unit = units;
+	unsigned long delta = (va - st->start_va) >> 10;
+	u32 prot;
+
+	if (st->attr) {
+		prot = pte_leaf_prot(st->first, st->level);
+		if ((prot & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC)) {
+			pr_warn("ptdump: Found insecure W+X mapping at address 0x%016llx\n",
+				(unsigned long long)st->start_va);
+			st->wx_pages += (va - st->start_va) / PT_PAGE_SIZE;
+		}
+	}
+	if (!st->seq)
+		return;
+	seq_buf_printf(st->seq, PTDUMP_ADDR_FMT "-" PTDUMP_ADDR_FMT "   ", st->start_va, va);
+	while (!(delta & 1023) && unit[1]) {
+		delta >>= 10;
+		unit++;
+	}
+	seq_buf_printf(st->seq, "%9lu%c %s", delta, *unit, ptdump_level_names[st->level]);
+	if (st->attr) {
+		ptdump_prot_words(st->seq, st->attr);
+		seq_buf_printf(st->seq, " -> 0x%016llx", (unsigned long long)st->start_pa);
+	}
+	seq_buf_putc(st->seq, '\n');
+}
+
+static void ptdump_marker_line(struct pg_state *st)
+{
+	if (st->seq)
+		seq_buf_printf(st->seq, "---[ %s ]---\n", st->marker->name);
+}
+
+/*
+ * note_page: one entry that maps (or fails to map) [va, va + size of level).
+ * It extends the current run if level and attributes match (and, for mapped
+ * runs, the PA continues), else ends the run and starts a new one, printing
+ * the markers the walk has passed.
+ */
+static void note_page(struct pg_state *st, int level, unsigned long va, pte_t e)
+{
+	u64 attr = pte_valid(e) ? pte_val(e) & ptdump_attr_mask() : 0;
+	paddr_t pa = attr ? pte_leaf_pa(e, level) : 0;
+
+	if (st->level >= 0) {
+		if (attr == st->attr && level == st->level && va < st->marker[1].start &&
+		    (!attr || pa == st->start_pa + (va - st->start_va)))
+			return;
+		ptdump_end_run(st, va);
+		while (va >= st->marker[1].start) {
+			st->marker++;
+			ptdump_marker_line(st);
+		}
+	} else {
+		ptdump_marker_line(st);
+	}
+	st->level = level;
+	st->attr = attr;
+	st->first = e;
+	st->start_va = va;
+	st->start_pa = pa;
+}
+
+static void ptdump_walk_table(struct pg_state *st, struct mm_ctx *ctx, pte_t *t, int level, u64 tbase)
+{
+	u64 sz = pt_level_size(level), off;
+	unsigned int i;
+	pte_t e;
+
+	for (i = 0; i < pt_entries(level); i++) {
+		off = tbase + i * sz;
+		if (off >= ctx->va_size)
+			break;
+		e = pte_read(&t[i]);
+		if (pte_is_table(e, level))
+			ptdump_walk_table(st, ctx, ctx->pt_va(ctx, pte_table_pa(e)), level + 1, off);
+		else
+			note_page(st, level, ctx->va_base + off, e);
+	}
+}
+
+static void ptdump_walk(struct pg_state *st, struct mm_ctx *ctx)
+{
+	st->level = -1;
+	ptdump_walk_table(st, ctx, ctx->root, 0, 0);
+	if (st->level >= 0)	/* the end of the range; 0 when it is the top of the address space */
+		ptdump_end_run(st, (unsigned long)(ctx->va_base + ctx->va_size));
+}
+
+void ptdump_show(struct mm_ctx *ctx, const struct ptdump_marker *markers, struct seq_buf *s)
+{
+	struct pg_state st = { .seq = s, .marker = markers ? markers : ptdump_markers };
+
+	if (!ctx->root) {
+		seq_buf_printf(s, "no page tables\n");
+		return;
+	}
+	while (st.marker[1].name && st.marker[1].start <= ctx->va_base)
+		st.marker++;
+	ptdump_walk(&st, ctx);
+}
+
+unsigned long ptdump_check_wx(struct mm_ctx *ctx)
+{
+	struct pg_state st = { .marker = ptdump_markers };
+
+	if (!ctx->root)
+		return 0;
+	ptdump_walk(&st, ctx);
+	if (st.wx_pages)
+		pr_info("Checked W+X mappings: FAILED, %lu W+X pages found\n", st.wx_pages);
+	else
+		pr_info("Checked W+X mappings: passed, no W+X pages found\n");
+	return st.wx_pages;
+}
+
+/* Prints what a leaf entry means: its size, kind and attribute words (blanks squeezed). */
+static void walk_print_leaf(pte_t e, int level)
+{
+	char buf[160];
+	struct seq_buf s;
+	u64 sz = pt_level_size(level);
+	char *p, *q;
+
+	seq_buf_init(&s, buf, sizeof(buf));
+	ptdump_prot_words(&s, pte_val(e) & ptdump_attr_mask());
+	for (p = q = buf; *p; p++)	/* one space before each word */
+		if (*p != ' ' || q == buf || q[-1] != ' ')
+			*q++ = *p;
+	*q = '\0';
+	kprintf("%llu%c %s:%s\n", (unsigned long long)(sz >= SZ_1G ? sz >> 30 : sz >= SZ_1M ? sz >> 20 : sz >> 10),
+		sz >= SZ_1G ? 'G' : sz >= SZ_1M ? 'M' : 'K', level == PT_LEVELS - 1 ? "page" : "block", buf);
+}
+
+int ptdump_walk_va(struct mm_ctx *ctx, vaddr_t va)
+{
+	u64 off = (vaddr_t)(va - ctx->va_base), tbase = 0, sz;
+	paddr_t tpa = ctx->root_pa;
+	pte_t *t = ctx->root, e;
+	unsigned int idx;
+	int level;
+
+	if (!t || off >= ctx->va_size) {
+		kprintf("VA 0x%016llx is outside the page tables (0x%016llx-0x%016llx): %s\n",
+			(unsigned long long)va, (unsigned long long)ctx->va_base,
+			(unsigned long long)(ctx->va_base + ctx->va_size - 1), PTDUMP_OUTSIDE_WHY);
+		return -EINVAL;
+	}
+	for (level = 0; level < PT_LEVELS; level++) {
+		sz = pt_level_size(level);
+		idx = (off - tbase) / sz;
+		e = pte_read(&t[idx]);
+		kprintf("%s[%3u] table 0x%016llx entry 0x%016llx: ", ptdump_level_names[level], idx,
+			(unsigned long long)tpa, (unsigned long long)pte_val(e));
+		if (!pte_valid(e)) {
+			kprintf("invalid\n");
+			kprintf("VA 0x%016llx: translation stops at %s (level %d translation fault): "
+				"entry %u of the table is invalid\n", (unsigned long long)va,
+				ptdump_level_names[level], level, idx);
+			return -ENOENT;
+		}
+		if (!pte_is_table(e, level))
+			break;
+		tpa = pte_table_pa(e);
+		kprintf("table -> 0x%016llx\n", (unsigned long long)tpa);
+		t = ctx->pt_va(ctx, tpa);
+		tbase += idx * sz;
+	}
+	kprintf("%s -> 0x%016llx\n", level == PT_LEVELS - 1 ? "page" : "block",
+		(unsigned long long)pte_leaf_pa(e, level));
+	kprintf("VA 0x%016llx -> PA 0x%016llx: ", (unsigned long long)va,
+		(unsigned long long)(pte_leaf_pa(e, level) + (off & (sz - 1))));
+	walk_print_leaf(e, level);
+	return 0;
+}
+
+static void kernel_page_tables_show(struct seq_buf *s)
+{
+	ptdump_show(&init_mm, NULL, s);
+}
+DEBUGFS_FILE(kernel_page_tables, "/sys/kernel/debug/kernel_page_tables", kernel_page_tables_show);
+
+static int cmd_walk(int argc, char **argv)
+{
+	char *end;
+	unsigned long long va;
+
+	if (argc != 2 || !*argv[1]) {
+		kprintf("usage: walk VA\n");
+		return 1;
+	}
+	va = strtoull(argv[1], &end, 16);
+	if (*end || (vaddr_t)va != va) {
+		kprintf("walk: '%s' is not a virtual address\nusage: walk VA\n", argv[1]);
+		return 1;
+	}
+	ptdump_walk_va(&init_mm, (vaddr_t)va);	/* unmapped is an answer, not a failure */
+	return 0;
+}
+SHELL_CMD(walk, "walk", "walk VA", "show how the kernel page tables translate VA (hex)", cmd_walk);
