@@ -2,6 +2,7 @@
 #include <kernel/kunit.h>
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -286,6 +287,131 @@ static void watermarks_and_oom(struct kunit *test)
 		}
 }
 
+
+/*
+ * Misuse: each bad free must print the report (checked in the captured log),
+ * change nothing (free counts and buddyinfo as before) and leave every zone
+ * consistent; then the block is freed correctly.
+ */
+struct misuse_ctx {
+	struct buddy_snap before;
+	unsigned long reports;
+	char log[1024];
+};
+
+static void misuse_begin(struct misuse_ctx *m)
+{
+	snap(&m->before);
+	m->reports = bad_page_count;
+	printk_capture_start(m->log, sizeof(m->log));
+}
+
+static void misuse_end(struct kunit *test, struct misuse_ctx *m, const char *reason)
+{
+	struct buddy_snap after;
+
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, m->log, "BUG: Bad page state in process swapper/0");
+	KUNIT_EXPECT_SUBSTR(test, m->log, reason);
+	KUNIT_EXPECT_SUBSTR(test, m->log, "caller: 0x");
+	KUNIT_EXPECT_EQ(test, bad_page_count, m->reports + 1);
+	snap(&after);
+	KUNIT_EXPECT_TRUE(test, snap_equal(test, &m->before, &after));
+	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
+}
+
+static void misuse_double_free(struct kunit *test)
+{
+	struct misuse_ctx m;
+	struct page *p = alloc_pages(GFP_KERNEL, 0), *q;
+	char pfn[32];
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	__free_pages(p, 0);			/* now on the per-CPU list */
+	snprintf(pfn, sizeof(pfn), "pfn:%05lx", page_to_pfn(p));
+	m.reports = bad_page_count;
+	printk_capture_start(m.log, sizeof(m.log));
+	__free_pages(p, 0);
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, m.log, "double free (page is already free on a per-CPU list)");
+	KUNIT_EXPECT_SUBSTR(test, m.log, pfn);
+	KUNIT_EXPECT_EQ(test, bad_page_count, m.reports + 1);
+	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
+
+	q = alloc_pages(GFP_KERNEL, 2);		/* merged into the buddy after its free */
+	KUNIT_ASSERT_NOT_NULL(test, q);
+	__free_pages(q, 2);
+	misuse_begin(&m);
+	__free_pages(q, 2);
+	misuse_end(test, &m, "double free (page is ");
+	misuse_begin(&m);
+	__free_pages(q + 1, 0);			/* inside a free block, not its head */
+	misuse_end(test, &m, "double free (page is inside a free order-");
+}
+
+static void misuse_reserved(struct kunit *test)
+{
+	struct misuse_ctx m;
+	unsigned long pfn;
+
+	for (pfn = min_low_pfn; pfn < max_pfn && !PageReserved(pfn_to_page(pfn)); pfn++)
+		;
+	KUNIT_ASSERT_LT(test, pfn, max_pfn);	/* the kernel image at least is reserved */
+	misuse_begin(&m);
+	__free_pages(pfn_to_page(pfn), 0);
+	misuse_end(test, &m, "freeing a reserved page (never given to the buddy)");
+	KUNIT_EXPECT_TRUE(test, PageReserved(pfn_to_page(pfn)));
+}
+
+static void misuse_wrong_order(struct kunit *test)
+{
+	struct misuse_ctx m;
+	struct page *p = alloc_pages(GFP_KERNEL, 2);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	misuse_begin(&m);
+	__free_pages(p, 1);
+	misuse_end(test, &m, "wrong order: freed as order 1, allocated as order 2");
+	misuse_begin(&m);
+	__free_pages(p, 3);
+	misuse_end(test, &m, "wrong order: freed as order 3, allocated as order 2");
+	misuse_begin(&m);
+	__free_pages(p + 2, 0);
+	misuse_end(test, &m, "not the start of an allocated block");
+	__free_pages(p, 2);			/* the right free still works */
+	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
+}
+
+static void misuse_not_page_start(struct kunit *test)
+{
+	static int not_ram;
+	struct misuse_ctx m;
+	unsigned long a = __get_free_pages(GFP_KERNEL, 1);
+	struct page *c;
+
+	KUNIT_ASSERT_NE(test, a, 0UL);
+	misuse_begin(&m);
+	free_pages(a + 16, 1);
+	misuse_end(test, &m, "free_pages: address is not the start of a page");
+	misuse_begin(&m);
+	free_pages(a + PAGE_SIZE, 0);
+	misuse_end(test, &m, "not the start of an allocated block");
+	misuse_begin(&m);
+	free_pages((unsigned long)&not_ram, 0);
+	misuse_end(test, &m, "free_pages: address is not in the linear map of RAM");
+	misuse_begin(&m);
+	__free_pages(mem_map - 1, 0);
+	misuse_end(test, &m, "not a struct page in mem_map");
+	free_pages(a, 1);
+	c = alloc_pages(GFP_KERNEL | __GFP_COMP, 2);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	misuse_begin(&m);
+	__free_pages(c + 3, 0);
+	misuse_end(test, &m, "not a block start (tail page of a compound order-2 block)");
+	__free_pages(c, 2);
+	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
+}
+
 static int buddy_init(void)
 {
 	return mm_test_machine();
@@ -298,4 +424,8 @@ kunit_test_suite_init(buddy, buddy_init, NULL,
 	KUNIT_CASE(compound_pages),
 	KUNIT_CASE(dma_zone),
 	KUNIT_CASE(pcp_batch_refill_and_drain),
-	KUNIT_CASE(watermarks_and_oom));
+	KUNIT_CASE(watermarks_and_oom),
+	KUNIT_CASE(misuse_double_free),
+	KUNIT_CASE(misuse_reserved),
+	KUNIT_CASE(misuse_wrong_order),
+	KUNIT_CASE(misuse_not_page_start));
