@@ -127,5 +127,7 @@ static inline u64 pt_level_size(int level) { return 1ULL << pt_shift(level); }
 
 /* The kernel's translation context (arm64: TTBR1), set up by paging_init(). */
 extern struct mm_ctx init_mm;
+/* paging_init (arch): builds the final kernel map in init_mm and switches to it. */
+void paging_init(void);
 
 #endif
