@@ -8,6 +8,7 @@
 #include <kernel/printk.h>
 #include <kernel/version.h>
 #include <libfdt.h>
+#include <mm/pgtable.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -152,4 +153,5 @@ void setup_arch(void)
 	check_fdt();
 	setup_consoles();
 	print_banner();
+	paging_init();
 }
