@@ -4,7 +4,7 @@
 
 static struct console *consoles;
 
-/* The first console registered is the primary (input); each new one gets the log so far. */
+/* Adds con after the others; it gets the log so far replayed. */
 void register_console(struct console *con)
 {
 	struct console **pp = &consoles;
@@ -41,14 +41,18 @@ void console_write(const char *s, size_t n)
 		}
 }
 
+/*
+ * Input comes from whichever console has a byte: under QEMU only one UART is
+ * usually wired to the terminal, and on a Pi either may be (the DTB's
+ * stdout-path names the mini UART, a user may have wired the PL011).
+ */
 int console_getc(void)
 {
+	struct console *con;
 	int c;
 
-	if (!consoles)
-		for (;;)
-			;
-	while ((c = consoles->getc(consoles)) < 0)
-		;
-	return c;
+	for (;;)
+		for (con = consoles; con; con = con->next)
+			if (con->getc && (c = con->getc(con)) >= 0)
+				return c;
 }

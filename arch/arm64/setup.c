@@ -148,8 +148,19 @@ static void print_banner(void)
 	printk("Kernel command line: %s\n", boot_command_line);
 }
 
+/*
+ * The identity map in TTBR0 was only for turning the MMU on: stop walks through
+ * TTBR0 (TCR_EL1.EPD0) so that a NULL or user-range access faults from now on.
+ */
+static void disable_ttbr0(void)
+{
+	write_sysreg(read_sysreg(tcr_el1) | TCR_EPD0, tcr_el1);
+	__asm__ volatile("isb; tlbi vmalle1; dsb nsh; isb" ::: "memory");
+}
+
 void setup_arch(void)
 {
+	disable_ttbr0();
 	check_fdt();
 	setup_consoles();
 	print_banner();

@@ -1,0 +1,54 @@
+/* fault_cmds.c: `fault KIND` — deliberate faults, to see the reports and that the shell survives. */
+#include <kernel/printk.h>
+#include <kernel/shell.h>
+#include <string.h>
+
+extern char _text[], __start_rodata[];
+
+/* Each kind is one access the kernel map must refuse. */
+/* Through a volatile, so the compiler can neither see nor fold the bad address. */
+static volatile uintptr_t low_addr[2] = { 0, 8 };
+
+static void fault_null_read(void) { (void)*(volatile unsigned long *)low_addr[0]; }
+static void fault_null_write(void) { *(volatile unsigned long *)low_addr[1] = 1; }
+static void fault_write_text(void) { *(volatile unsigned int *)_text = 0; }
+static void fault_write_rodata(void) { *(volatile char *)__start_rodata = 0; }
+static void fault_exec_data(void)
+{
+	static unsigned int insn[4] __aligned(16);	/* in .bss: NX after paging_init */
+	void (*fn)(void) = (void (*)(void))(void *)insn;
+
+	fn();
+}
+
+static const struct {
+	const char *kind;
+	void (*fn)(void);
+	const char *what;
+} faults[] = {
+	{ "null", fault_null_read, "read from address 0 (TTBR0 is empty)" },
+	{ "write-null", fault_null_write, "write to address 8" },
+	{ "write-text", fault_write_text, "write to kernel text (read-only)" },
+	{ "write-rodata", fault_write_rodata, "write to kernel rodata (read-only)" },
+	{ "exec-data", fault_exec_data, "execute from kernel data (execute-never)" },
+};
+
+static int cmd_fault(int argc, char **argv)
+{
+	unsigned int i;
+
+	for (i = 0; argc == 2 && i < ARRAY_SIZE(faults); i++) {
+		if (strcmp(argv[1], faults[i].kind))
+			continue;
+		kprintf("fault: %s\n", faults[i].what);
+		faults[i].fn();
+		kprintf("fault: %s did NOT fault\n", faults[i].kind);
+		return 1;
+	}
+	kprintf("usage: fault KIND, KIND one of:");
+	for (i = 0; i < ARRAY_SIZE(faults); i++)
+		kprintf(" %s", faults[i].kind);
+	kprintf("\n");
+	return 1;
+}
+SHELL_CMD(fault, "fault", "fault KIND", "make a deliberate fault (the report, then a new prompt)", cmd_fault);

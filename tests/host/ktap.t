@@ -1,0 +1,22 @@
+#!/bin/sh
+# ktap.t: the KTAP suites built natively (ASan + UBSan) against each arch's descriptor format.
+# One arch per run of this script would need one plan each; so each arch runs as a subtest
+# line of its own, with its whole KTAP output shown as comments above it.
+cd "$(dirname "$0")/../.." || exit 1
+arches=$(ls build/host 2>/dev/null)
+n=0
+for a in $arches; do n=$((n + 1)); done
+echo "1..$n"
+i=0
+for a in $arches; do
+	i=$((i + 1))
+	out=$(ASAN_OPTIONS=detect_leaks=1 PAGODA_QUIET_LOG=1 "build/host/$a/ktap" 2>&1)
+	st=$?
+	printf '%s\n' "$out" | sed 's/^/# /'
+	summary=$(printf '%s\n' "$out" | grep -E '^(not )?ok [0-9]+ ' | tr '\n' ' ')
+	if [ $st -eq 0 ] && ! printf '%s\n' "$out" | grep -q '^not ok'; then
+		echo "ok $i host KTAP ($a): $summary"
+	else
+		echo "not ok $i host KTAP ($a) exit $st: $summary"
+	fi
+done

@@ -1,0 +1,53 @@
+#!/usr/bin/perl
+# boot.t: raspi3b -kernel boots to the shell with the MMU on; run=, faults, errors and statuses.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+use Test::More;
+
+my ($out, $st) = qemu_arm64(append => 'run="echo hello-pagoda; cat /proc/cmdline; cat /proc/version"');
+is($st, 0, 'run= of good commands powers off with status 0');
+like($out, qr/^\[\s*\d+\.\d{6}\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B$/m, 'banner with a Linux-style timestamp and the DTB model');
+like($out, qr/CPU: entered at EL2, running at EL1/, 'QEMU enters at EL2, the kernel runs at EL1');
+like($out, qr/MMU: on, D-cache on, I-cache on; SCTLR_EL1 0x[0-9a-f]{16}/, 'MMU and caches on');
+like($out, qr/MAIR_EL1 0x00000000040044ff/, 'MAIR: Normal WB, Normal NC, Device-nGnRnE, Device-nGnRE');
+like($out, qr/DTB: at 0x[0-9a-f]{16}, \d+ bytes/, 'the DTB from x0 is recognised');
+like($out, qr/^hello-pagoda$/m, 'echo ran');
+like($out, qr/^run="echo hello-pagoda; cat \/proc\/cmdline; cat \/proc\/version"$/m, '/proc/cmdline is the DTB bootargs');
+like($out, qr/^pagoda version \S+ \(aarch64\)/m, '/proc/version');
+
+($out, $st) = qemu_arm64(append => 'run="nosuch; ls /nowhere; cat /proc/nothing; echo still-here"');
+is($st, 1, 'a failing command makes the status non-zero');
+like($out, qr/^nosuch: command not found \(try 'help'\)$/m, 'unknown command: one clear line');
+like($out, qr/^ls: cannot access '\/nowhere': No such file or directory$/m, 'bad ls path');
+like($out, qr/^cat: \/proc\/nothing: No such file or directory$/m, 'bad cat path');
+like($out, qr/^still-here$/m, 'the shell goes on after errors');
+
+($out, $st) = qemu_arm64(append => 'run="fault null; echo survived"');
+is($st, 1, 'the faulting command failed');
+like($out, qr/Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000/, 'NULL dereference reported like Linux');
+like($out, qr/EC = 0x25: DABT \(current EL\), IL = 32 bits/, 'exception class in words');
+like($out, qr/FSC = 0x0[4-7]: level \d translation fault/, 'fault status in words');
+like($out, qr/CM = 0, WnR = 0/, 'WnR decoded');
+like($out, qr/\] pc : [0-9a-f]{16}$/m, 'registers shown');
+like($out, qr/^survived$/m, 'the shell survives the fault');
+
+($out, $st) = qemu_arm64(append => 'run="poweroff 3"');
+is($st, 3, 'poweroff STATUS ends QEMU with that status');
+
+($out, $st) = qemu_arm64(dtb => 0);
+like($out, qr/DTB: none usable \(x0 = 0x[0-9a-f]+: [^)]+\)/, 'no -dtb: a clear note about x0');
+like($out, qr/pagoda# $/, 'no -dtb: still reaches the prompt');
+
+# Interactive: editing, non-printable bytes, an over-long line, then poweroff.
+my $long = 'x' x 400;
+my $input = "ech\x7fho ab\x01\x02c\r" . "$long\r" . "\x1b[Aecho after-long\r" . "poweroff 0\r";
+($out, $st) = qemu_arm64(input => $input, timeout => 60);
+is($st, 0, 'interactive session powers off with 0');
+like($out, qr/^abc$/m, 'backspace edits, control bytes are dropped');
+like($out, qr/^x{255}: command not found/m, 'an over-long line is cut at 255 characters, not overrun');
+like($out, qr/^after-long$/m, 'escape sequences are swallowed and the shell goes on');
+
+done_testing();

@@ -1,0 +1,80 @@
+# Pagoda.pm: boot a pagoda image in QEMU with a hard timeout and return what the serial port printed.
+package Pagoda;
+use strict;
+use warnings;
+use Exporter 'import';
+use File::Temp qw(tempfile);
+use POSIX qw(:sys_wait_h);
+our @EXPORT = qw(run_timeout qemu_arm64 clean_output ktap_passthrough);
+
+# run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
+# stdout and stderr together. Returns (output, exit status, timed_out).
+sub run_timeout {
+    my ($secs, $input, @cmd) = @_;
+    my ($ofh, $ofile) = tempfile(UNLINK => 1);
+    my ($ifh, $ifile) = tempfile(UNLINK => 1);
+    print $ifh $input if defined $input;
+    close $ifh;
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        open(STDIN, '<', defined $input ? $ifile : '/dev/null') or die;
+        open(STDOUT, '>', $ofile) or die;
+        open(STDERR, '>&', \*STDOUT) or die;
+        setpgrp(0, 0);
+        exec(@cmd) or die "exec $cmd[0]: $!";
+    }
+    my $timed_out = 0;
+    my $deadline = time() + $secs;
+    while (waitpid($pid, WNOHANG) == 0) {
+        if (time() >= $deadline) {
+            kill('KILL', -$pid);
+            waitpid($pid, 0);
+            $timed_out = 1;
+            last;
+        }
+        select(undef, undef, undef, 0.05);
+    }
+    my $status = $timed_out ? -1 : ($? >> 8);
+    local $/;
+    open(my $in, '<', $ofile) or die;
+    my $out = <$in> // '';
+    return (clean_output($out), $status, $timed_out);
+}
+
+# clean_output: CR LF -> LF, so patterns can use ^ and $ per line.
+sub clean_output {
+    my ($s) = @_;
+    $s =~ s/\r//g;
+    return $s;
+}
+
+# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS]):
+# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status).
+sub qemu_arm64 {
+    my (%o) = @_;
+    my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
+               '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none',
+               '-serial', 'stdio');
+    push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
+    push @cmd, '-append', $o{append} if defined $o{append};
+    push @cmd, @{ $o{extra} } if $o{extra};
+    return run_timeout($o{timeout} // 60, $o{input}, @cmd);
+}
+
+# ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
+# every other line becomes a comment. Returns true if a KTAP header was found.
+sub ktap_passthrough {
+    my ($out) = @_;
+    my $in_ktap = 0;
+    for my $line (split /\n/, $out) {
+        $in_ktap = 1 if $line =~ /^KTAP version 1$/;
+        if ($in_ktap && $line =~ /^(KTAP version|\d+\.\.\d+|(not )?ok \d+|\s+|#)/) {
+            print "$line\n";
+        } else {
+            print "# $line\n";
+        }
+    }
+    return $in_ktap;
+}
+
+1;

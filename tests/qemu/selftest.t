@@ -1,0 +1,15 @@
+#!/usr/bin/perl
+# selftest.t: the KTAP suites inside the kernel on raspi3b, passed through to prove as TAP.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+
+my ($out, $st, $to) = qemu_arm64(append => 'run="selftest"', timeout => 300);
+if (!ktap_passthrough($out)) {
+    print "1..1\nnot ok 1 selftest printed no KTAP (status $st, timed out: $to)\n";
+    exit 1;
+}
+print "# selftest exit status $st\n";
+exit($st == 0 ? 0 : 1);
