@@ -6,8 +6,12 @@
 #include <kernel/shell.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
+#ifndef PTDUMP_LEVEL_LAST
+#define PTDUMP_LEVEL_LAST	0	/* 1: the level name follows the attribute columns (x86) */
+#endif
 
 /* The state of the run being merged (Linux's struct pg_state). */
 struct pg_state {
@@ -45,6 +49,20 @@ static void ptdump_prot_words(struct seq_buf *s, u64 attr)
 	}
 }
 
+/* A hole's attribute columns as blanks of the same widths (where the level name comes last). */
+static void ptdump_blank_words(struct seq_buf *s)
+{
+	unsigned int i;
+	size_t a, b;
+
+	for (i = 0; i < ARRAY_SIZE(ptdump_bits); i++) {
+		a = ptdump_bits[i].set ? strlen(ptdump_bits[i].set) : 0;
+		b = ptdump_bits[i].clear ? strlen(ptdump_bits[i].clear) : 0;
+		if (ptdump_bits[i].set || ptdump_bits[i].clear)
+			seq_buf_printf(s, " %*s", (int)max(a, b), "");
+	}
+}
+
 /* Ends the current run at va: counts W+X pages, prints its line. */
 static void ptdump_end_run(struct pg_state *st, unsigned long va)
 {
@@ -68,11 +86,17 @@ static void ptdump_end_run(struct pg_state *st, unsigned long va)
 		delta >>= 10;
 		unit++;
 	}
-	seq_buf_printf(st->seq, "%9lu%c %s", delta, *unit, ptdump_level_names[st->level]);
-	if (st->attr) {
+	seq_buf_printf(st->seq, "%9lu%c", delta, *unit);
+	if (!PTDUMP_LEVEL_LAST)
+		seq_buf_printf(st->seq, " %s", ptdump_level_names[st->level]);
+	if (st->attr)
 		ptdump_prot_words(st->seq, st->attr);
+	else if (PTDUMP_LEVEL_LAST)
+		ptdump_blank_words(st->seq);
+	if (PTDUMP_LEVEL_LAST)
+		seq_buf_printf(st->seq, " %s", ptdump_level_names[st->level]);
+	if (st->attr)
 		seq_buf_printf(st->seq, " -> 0x%016llx", (unsigned long long)st->start_pa);
-	}
 	seq_buf_putc(st->seq, '\n');
 }
 
@@ -112,6 +136,21 @@ static void note_page(struct pg_state *st, int level, unsigned long va, pte_t e)
 	st->start_pa = pa;
 }
 
+/*
+ * note_entry: note_page for one entry, except that a hole is cut at the region
+ * markers inside it, so that every marker is printed where its region starts
+ * even when nothing below it is mapped (runs never cross a marker).
+ */
+static void note_entry(struct pg_state *st, int level, unsigned long va, pte_t e)
+{
+	unsigned long last = va + (pt_level_size(level) - 1);
+
+	note_page(st, level, va, e);
+	while (!pte_valid(e) && st->marker[1].name && st->marker[1].start > va &&
+	       st->marker[1].start <= last)
+		note_page(st, level, st->marker[1].start, e);
+}
+
 static void ptdump_walk_table(struct pg_state *st, struct mm_ctx *ctx, pte_t *t, int level, u64 tbase)
 {
 	u64 sz = pt_level_size(level), off;
@@ -126,7 +165,7 @@ static void ptdump_walk_table(struct pg_state *st, struct mm_ctx *ctx, pte_t *t,
 		if (pte_is_table(e, level))
 			ptdump_walk_table(st, ctx, ctx->pt_va(ctx, pte_table_pa(e)), level + 1, off);
 		else
-			note_page(st, level, ctx->va_base + off, e);
+			note_entry(st, level, ctx->va_base + off, e);
 	}
 }
 
