@@ -42,7 +42,7 @@
 LIST_HEAD(slab_caches);
 static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes from */
 static struct kmem_cache *kmem_cache_cache;
-static unsigned long slab_seed = 0x5bd1e9955bd1e995UL;
+static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
 
 /* splitmix64: spreads the bits of a cache's address into its free-pointer secret. */
 static unsigned long mix_secret(unsigned long v)

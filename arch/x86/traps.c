@@ -5,6 +5,7 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/setup.h>
+#include <stdio.h>
 
 #define NR_EXCEPTIONS	32
 #define TRAP_STUB_SIZE	16		/* entry.S */
@@ -72,24 +73,24 @@ static u64 read_entry(u64 table_pa, unsigned int index)
 	return ((u64)p[1] << 32) | p[0];
 }
 
-/* Linux's dump_pagetable(): the entries that translate address, top down. */
+/* Linux's dump_pagetable(): the entries that translate address, top down, on one line. */
 static void dump_pagetable(u32 address)
 {
 	u64 addr_mask = 0x000ffffffffff000ULL;
-	u64 pdpt = read_entry(read_cr3() & ~0x1fUL, address >> 30);
-	u64 pde, pte;
+	u64 pdpt = read_entry(read_cr3() & ~0x1fUL, address >> 30), pde, pte;
+	char line[96];
+	int n;
 
-	printk("*pdpt = %016llx ", (unsigned long long)pdpt);
-	if (!(pdpt & 1))
-		goto out;
-	pde = read_entry(pdpt & addr_mask, (address >> 21) & 511);
-	kprintf("*pde = %016llx ", (unsigned long long)pde);
-	if (!(pde & 1) || (pde & 0x80))
-		goto out;
-	pte = read_entry(pde & addr_mask, (address >> 12) & 511);
-	kprintf("*pte = %016llx ", (unsigned long long)pte);
-out:
-	kprintf("\n");
+	n = snprintf(line, sizeof(line), "*pdpt = %016llx ", (unsigned long long)pdpt);
+	if (pdpt & 1) {
+		pde = read_entry(pdpt & addr_mask, (address >> 21) & 511);
+		n += snprintf(line + n, sizeof(line) - n, "*pde = %016llx ", (unsigned long long)pde);
+		if ((pde & 1) && !(pde & 0x80)) {
+			pte = read_entry(pde & addr_mask, (address >> 12) & 511);
+			snprintf(line + n, sizeof(line) - n, "*pte = %016llx ", (unsigned long long)pte);
+		}
+	}
+	printk("%s\n", line);
 }
 
 /* show_fault_oops: the three #PF lines Linux prints, then the tables. */

@@ -52,8 +52,11 @@ void kunit_mark_skipped(struct kunit *test, const char *reason);
 	if (unlikely(bad)) { kunit_fail(test, __FILE__, __LINE__, __VA_ARGS__); ret; } \
 } while (0)
 
+/* A pointer compares as its address (through uintptr_t: pointers are 32-bit on x86). */
+#define __KUNIT_LL(x) ((long long)__builtin_choose_expr(__builtin_classify_type(x) == 5, \
+							 (uintptr_t)(x), (x)))
 #define __KUNIT_CMP(test, a, op, b, ret) do { \
-	long long __a = (long long)(a), __b = (long long)(b); \
+	long long __a = __KUNIT_LL(a), __b = __KUNIT_LL(b); \
 	KUNIT_FAIL_IF(test, !(__a op __b), ret, "expected %s %s %s, got %lld (0x%llx) vs %lld (0x%llx)", \
 		      #a, #op, #b, __a, (unsigned long long)__a, __b, (unsigned long long)__b); \
 } while (0)

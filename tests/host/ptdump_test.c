@@ -231,8 +231,15 @@ static void bbm_hook(vaddr_t s, vaddr_t e)
 		r = query(bbm_ctx, va, &q);
 		if (r == -ENOENT)
 			bbm_seen_broken[i] = true;
-		else if (!same_translation(&q, r, &bbm_before[i], 0) && bbm_before[i].size)
+		else if (!same_translation(&q, r, &bbm_before[i], 0) && bbm_before[i].size &&
+			 !bbm_seen_broken[i])
 			bbm_violations++;
+		/* What a later flush compares with: the translation now live (a split made
+		 * earlier in this operation, after its own break, is the new "before"). */
+		if (!r) {
+			bbm_before[i] = q;
+			bbm_seen_broken[i] = false;
+		}
 	}
 }
 
