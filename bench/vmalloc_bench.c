@@ -1,6 +1,7 @@
 /* vmalloc_bench.c: vmalloc+vfree pairs (4 KiB, 1 MiB) in ns against the number of live areas (host). */
 #include "bench_common.h"
-#include "../tests/ktap/vm_test.h"
+#include <mm/mm.h>
+#include <mm/pgtable.h>
 #include <mm/vmalloc.h>
 #include <mm/vmap_area.h>
 #include <stdio.h>
@@ -16,6 +17,39 @@
 #define MAX_LIVE	10000
 
 static void *live[MAX_LIVE];
+
+static void *pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
+{
+	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!p)
+		return NULL;
+	*pa = page_to_phys(p);
+	return page_address(p);
+}
+
+static void pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
+{
+	__free_page(phys_to_page(pa));
+}
+
+static void *pt_va(struct mm_ctx *ctx, paddr_t pa)
+{
+	return __va(pa);
+}
+
+/* The simulated machine, an init_mm over the top-level span holding the vmalloc area, vmalloc. */
+static int bench_machine(void)
+{
+	u64 span = (u64)pt_entries(0) * pt_level_size(0);
+
+	if (mm_test_machine() ||
+	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, pt_alloc, pt_free,
+			pt_va, NULL))
+		return -1;
+	vmalloc_init();
+	return 0;
+}
 
 static struct vm_struct *hole[MAX_LIVE];
 
@@ -93,7 +127,7 @@ int main(void)
 	static const unsigned int counts[] = { 1, 100, MAX_LIVE };
 
 	setenv("PAGODA_QUIET_LOG", "1", 1);
-	if (vm_test_init()) {
+	if (bench_machine()) {
 		fprintf(stderr, "vmalloc_bench: no simulated machine\n");
 		return 1;
 	}
