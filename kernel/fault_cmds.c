@@ -1,6 +1,7 @@
 /* fault_cmds.c: `fault KIND` — deliberate faults, to see the reports and that the shell survives. */
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <mm/vmalloc.h>
 #include <string.h>
 
 extern char _text[], __start_rodata[];
@@ -13,6 +14,14 @@ static void fault_null_read(void) { (void)*(volatile unsigned long *)low_addr[0]
 static void fault_null_write(void) { *(volatile unsigned long *)low_addr[1] = 1; }
 static void fault_write_text(void) { *(volatile unsigned int *)_text = 0; }
 static void fault_write_rodata(void) { *(volatile char *)__start_rodata = 0; }
+/* One byte past a fresh one-page vmalloc area: its guard page (the area is left behind). */
+static void fault_vmalloc_guard(void)
+{
+	volatile char *p = vmalloc(PAGE_SIZE);
+
+	if (p)
+		p[PAGE_SIZE] = 1;
+}
 static void fault_exec_data(void)
 {
 	static unsigned int insn[4] __aligned(16);	/* in .bss: NX after paging_init */
@@ -31,6 +40,7 @@ static const struct {
 	{ "write-text", fault_write_text, "write to kernel text (read-only)" },
 	{ "write-rodata", fault_write_rodata, "write to kernel rodata (read-only)" },
 	{ "exec-data", fault_exec_data, "execute from kernel data (execute-never)" },
+	{ "vmalloc-guard", fault_vmalloc_guard, "write to the guard page after a vmalloc area" },
 };
 
 static int cmd_fault(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <kernel/bug.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
+#include <mm/vmalloc.h>
 #include <stdio.h>
 
 void do_exception(struct pt_regs *regs, unsigned long kind);
@@ -71,11 +72,13 @@ static void mem_abort_report(const struct pt_regs *regs)
 {
 	u64 esr = regs->esr, far = regs->far;
 	unsigned int ec = ESR_EC(esr);
-	char fsc[48];
+	char fsc[48], vmdesc[192];
 
 	printk("Unable to handle kernel %s at virtual address %016llx\n",
 	       far < PAGE_SIZE ? "NULL pointer dereference" : "paging request",
 	       (unsigned long long)far);
+	if (vmalloc_describe_fault(far, vmdesc, sizeof(vmdesc)))
+		printk("vmalloc: %016llx is %s\n", (unsigned long long)far, vmdesc);
 	printk("Mem abort info:\n");
 	printk("  ESR = 0x%016llx\n", (unsigned long long)esr);
 	printk("  EC = 0x%02x: %s, IL = %u bits\n", ec, ec_name(ec), (esr & ESR_IL) ? 32 : 16);
