@@ -1,0 +1,136 @@
+#!/usr/bin/perl
+# uboot.t: QEMU raspi3b runs U-Boot, which boots the SD image's boot.scr -> booti kernel8.img -> our shell.
+#
+# U-Boot's console is the mini UART (QEMU's second -serial): stdio here. The PL011 (first
+# -serial) goes to a file. Every boot has a hard time limit; QEMU is killed when it runs out.
+# KERNEL8=path boots another kernel8.img (default build/arm64/kernel8.img).
+use strict;
+use warnings;
+use FindBin;
+use File::Temp qw(tempdir);
+use IPC::Open3 qw(open3);
+use IO::Select;
+use POSIX qw(WNOHANG);
+use Time::HiRes qw(time);
+use Test::More;
+
+my $top = "$FindBin::Bin/../..";
+chdir $top or die "chdir $top: $!";
+
+my $uboot = 'build/deps/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin';
+my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
+my $kernel = $ENV{KERNEL8} // 'build/arm64/kernel8.img';
+my $TIMEOUT = 60;	# seconds per boot; U-Boot alone spends ~4.4 s in its USB scan and bootdelay
+-s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for ($uboot, $dtb, $kernel);
+
+my $tmp = tempdir(CLEANUP => 1);
+
+# mksdcard IMG BOOTARGS: build an SD image whose boot.scr sets BOOTARGS ('' = leave them alone).
+sub mksdcard {
+	my ($img, $bootargs) = @_;
+	my $out = qx{tools/mksdcard -o '$img' -k '$kernel' -a '$bootargs' 2>&1};
+	$? == 0 or BAIL_OUT("mksdcard failed: $out");
+}
+
+# boot IMG, [[REGEX, INPUT], ...], EXTRA_QEMU_ARGS...: run QEMU until it exits or the time
+# limit; whenever the mini UART output (after what an earlier step matched) matches the next
+# REGEX, type its INPUT. Returns { out => mini UART text, pl011 => PL011 text, status => exit
+# status (undef if killed), at => { step index => seconds from QEMU start to the match } }.
+sub boot {
+	my ($img, $steps, @extra) = @_;
+	my $pl011 = "$tmp/pl011.log";
+	unlink $pl011;
+	my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $uboot, '-dtb', $dtb,
+		   '-drive', "file=$img,if=sd,format=raw", '-serial', "file:$pl011", '-serial', 'stdio',
+		   '-display', 'none', '-monitor', 'none', '-semihosting', '-no-reboot', @extra);
+	my $t0 = time;
+	my $pid = open3(my $in, my $out, undef, @cmd);
+	my ($buf, $pos, $step, %at, $status) = ('', 0, 0);
+	my $sel = IO::Select->new($out);
+	while (time - $t0 < $TIMEOUT) {
+		if ($sel->can_read(0.2)) {
+			my $n = sysread($out, my $chunk, 65536);
+			last unless $n;
+			$buf .= $chunk =~ s/\r//gr;
+		}
+		while ($step < @$steps && substr($buf, $pos) =~ $steps->[$step][0]) {
+			$pos += $+[0];
+			$at{$step} = time - $t0;
+			syswrite($in, $steps->[$step][1]) if defined $steps->[$step][1];
+			$step++;
+		}
+	}
+	# QEMU closes stdout as it exits: give it a moment to deliver its status.
+	for (my $t = time; waitpid($pid, WNOHANG) == 0; select(undef, undef, undef, 0.05)) {
+		next if time - $t < 5 && time - $t0 < $TIMEOUT;
+		kill 'TERM', $pid;
+		sleep 1;
+		kill 'KILL', $pid if waitpid($pid, WNOHANG) == 0;
+		waitpid($pid, 0);
+		diag sprintf('QEMU killed after %.0f s', time - $t0);
+		return { out => $buf, pl011 => '', status => undef, at => \%at, total => time - $t0 };
+	}
+	$status = $? & 127 ? undef : $? >> 8;	# a signal is no exit status
+	my $pl = '';
+	if (open my $fh, '<', $pl011) { local $/; $pl = <$fh>; }
+	return { out => $buf, pl011 => $pl, status => $status, at => \%at, total => time - $t0 };
+}
+
+# ---- 1. a run= list in boot.scr's bootargs: U-Boot -> booti -> our shell -> poweroff 0 ---------
+my $bootargs = 'run="echo via-uboot-and-booti; help"';
+mksdcard("$tmp/run.img", $bootargs);
+my $r = boot("$tmp/run.img", []);
+my $o = $r->{out};
+like($o, qr/^## Executing script at [0-9a-f]+$/m, "U-Boot's distro boot runs boot.scr from the SD card");
+like($o, qr/^pagoda: bootargs \Q$bootargs\E$/m, 'boot.scr sets the bootargs with the run= list');
+like($o, qr/^Moving Image from 0x200000 to 0x80000,/m,
+	'booti moves the image from where boot.scr loaded it to text_offset 0x80000');
+like($o, qr/^Starting kernel \.\.\.$/m, 'booti accepts the Image header and starts the kernel');
+my ($uboot_fdt) = $o =~ /Booting using the fdt blob at (0x[0-9a-f]+)/;
+my ($our_fdt) = $o =~ /DTB: at (0x[0-9a-f]+)/;
+ok(defined $uboot_fdt && defined $our_fdt && hex($uboot_fdt) == hex($our_fdt),
+	"the kernel got U-Boot's device tree in x0 (U-Boot " . ($uboot_fdt // '?') . ', kernel ' . ($our_fdt // '?') . ')');
+ok(defined $our_fdt && hex($our_fdt) >= 0x3b000000 && hex($our_fdt) < 0x3c000000,
+	'that device tree lies high, in the top of the 960 MiB U-Boot relocated to');
+like($o, qr/^\[[ 0-9.]+\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B$/m,
+	'our banner shows on the mini UART (the console /chosen/stdout-path names)')
+	or diag "mini UART:\n$o\nPL011:\n$r->{pl011}";
+like($o, qr/CPU: entered at EL2\b/, 'entered at EL2, as the arm64 boot protocol says');
+like($o, qr/^\[[ 0-9.]+\] Kernel command line: \Q$bootargs\E$/m, 'the kernel read bootargs from U-Boot\'s /chosen');
+like($o, qr/^pagoda# echo via-uboot-and-booti\nvia-uboot-and-booti$/m, 'run= command 1 (echo) ran, its output on the mini UART');
+like($o, qr/^pagoda# help\n(?:  \S.*\n)*  poweroff \[STATUS\] /m, 'run= command 2 (help) listed the commands');
+like($o, qr/run: 0 command\(s\) failed; powering off/, 'the run= list succeeded');
+is($r->{status}, 0, 'QEMU exited with status 0 (poweroff through semihosting)');
+diag sprintf('U-Boot path: QEMU start to QEMU exit %.2f s', $r->{total});
+
+# ---- 2. a failing command in the list: the rest still runs, and the status says so ------------
+$bootargs = 'run="no-such-command; echo still-running"';
+mksdcard("$tmp/fail.img", $bootargs);
+$r = boot("$tmp/fail.img", []);
+$o = $r->{out};
+like($o, qr/^pagoda# no-such-command\nno-such-command: command not found/m, 'the unknown command is reported');
+like($o, qr/^pagoda# echo still-running\nstill-running$/m, 'the next command still runs');
+like($o, qr/run: 1 command\(s\) failed; powering off/, 'one failure counted');
+is($r->{status}, 1, 'QEMU exited with status 1');
+
+# ---- 3. no bootargs in boot.scr: QEMU's -append reaches us through U-Boot; type at the prompt --
+mksdcard("$tmp/plain.img", '');
+my $prompt = qr/(?:\A|\n)pagoda# \z/;
+$r = boot("$tmp/plain.img", [[$prompt, "echo typed-on-the-mini-uart\r"],
+			      [qr/\ntyped-on-the-mini-uart(?=\n)/, undef],
+			      [$prompt, "poweroff 3\r"]],
+	  '-append', 'pagoda.from=qemu-append');
+$o = $r->{out};
+unlike($o, qr/^pagoda: bootargs/m, 'boot.scr without bootargs leaves them alone');
+like($o, qr/^\[[ 0-9.]+\] Kernel command line: pagoda\.from=qemu-append$/m,
+	"the device tree's own /chosen/bootargs pass through U-Boot (make run BOOT=uboot CMDLINE=...)");
+ok(exists $r->{at}{0}, 'the shell prompt appears on the mini UART');
+ok(exists $r->{at}{1}, 'a command typed on the mini UART runs (the console reads it too)');
+is($r->{status}, 3, 'poweroff 3 typed at the prompt ends QEMU with status 3');
+if (exists $r->{at}{0}) {
+	my ($ts) = $o =~ /^\[\s*([0-9.]+)\] Boot took/m;
+	diag sprintf('U-Boot path: QEMU start to our prompt %.2f s wall (kernel clock %s s)',
+		     $r->{at}{0}, $ts // '?');
+}
+
+done_testing();
