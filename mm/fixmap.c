@@ -48,6 +48,23 @@ void *set_fixmap_offset_io(enum fixed_addresses idx, paddr_t phys)
 	return (void *)(fix_to_virt(idx) + (unsigned long)(phys & (PAGE_SIZE - 1)));
 }
 
+void *fixmap_remap_ro(enum fixed_addresses first_idx, unsigned int max_pages, paddr_t pa,
+		      unsigned long size)
+{
+	paddr_t first = pa & ~(paddr_t)(PAGE_SIZE - 1);
+	unsigned long i, npages = (unsigned long)((ALIGN(pa + size, (paddr_t)PAGE_SIZE) - first) >>
+						  PAGE_SHIFT);
+
+	if (!size || npages > max_pages || first_idx < npages || bad_slot(first_idx, "fixmap_remap_ro")) {
+		printk("fixmap_remap_ro: 0x%016llx size 0x%lx does not fit %u slots\n",
+		       (unsigned long long)pa, size, max_pages);
+		return NULL;
+	}
+	for (i = 0; i < npages; i++)
+		__set_fixmap(first_idx - i, first + i * PAGE_SIZE, PAGE_KERNEL_RO);
+	return (void *)(fix_to_virt(first_idx) + (unsigned long)(pa - first));
+}
+
 /* ---- early_ioremap -------------------------------------------------------------------- */
 
 /* Window i covers slots FIX_BTMAP_BEGIN - i*NR_FIX_BTMAPS downwards: increasing VAs. */

@@ -37,6 +37,15 @@ void __set_fixmap(enum fixed_addresses idx, paddr_t phys, u32 prot);
 void *set_fixmap_offset_io(enum fixed_addresses idx, paddr_t phys);
 
 /*
+ * fixmap_remap_ro: maps [pa, pa + size) read-only (Normal) in the slots first_idx,
+ * first_idx - 1, ... (increasing VAs), at most max_pages of them; returns the
+ * VA of pa, or NULL (with a report) if it does not fit. For a blob that must
+ * stay reachable for the kernel's lifetime, e.g. the DTB (arm64 FIX_FDT).
+ */
+void *fixmap_remap_ro(enum fixed_addresses first_idx, unsigned int max_pages, paddr_t pa,
+		      unsigned long size);
+
+/*
  * early_ioremap: maps [phys, phys + size) Device-nGnRE in one of the
  * FIX_BTMAPS_SLOTS fixmap windows (at most NR_FIX_BTMAPS pages each) and
  * returns the VA of phys, or NULL (with a report) if size does not fit or all

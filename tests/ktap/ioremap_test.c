@@ -156,10 +156,18 @@ static void fixmap_set_and_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, prot_at((void *)va), PAGE_KERNEL_DEVICE);
 	clear_fixmap(FIX_TEST);
 	KUNIT_EXPECT_EQ(test, prot_at((void *)va), 0U);
+	/* A read-only blob: the offset is kept, the protection is PAGE_KERNEL_RO. */
+	KUNIT_EXPECT_EQ(test, (unsigned long)fixmap_remap_ro(FIX_TEST, 1, page_to_phys(pg) + 100, 200),
+			va + 100);
+	KUNIT_EXPECT_EQ(test, prot_at((void *)va), PAGE_KERNEL_RO);
+	clear_fixmap(FIX_TEST);
 	printk_capture_start(log, sizeof(log));
+	KUNIT_EXPECT_NULL(test, fixmap_remap_ro(FIX_TEST, 1, page_to_phys(pg) + 100, PAGE_SIZE));
 	set_fixmap(FIX_HOLE, page_to_phys(pg));
 	set_fixmap(__end_of_fixed_addresses, page_to_phys(pg));
 	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, log, "does not fit 1 slots");
+	KUNIT_EXPECT_EQ(test, prot_at((void *)va), 0U);
 	KUNIT_EXPECT_SUBSTR(test, log, "set_fixmap: bad fixmap slot 0");
 	KUNIT_EXPECT_EQ(test, prot_at((void *)fix_to_virt(FIX_HOLE)), 0U);
 	__free_page(pg);

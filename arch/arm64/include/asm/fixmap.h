@@ -15,9 +15,13 @@
  */
 #define NR_FIX_BTMAPS		16	/* pages per early_ioremap window (64 KiB) */
 #define FIX_BTMAPS_SLOTS	4	/* windows that may be in use at once */
+/* The firmware's DTB stays mapped read-only (as Linux's FIX_FDT): BOOT_DTB_MAX + a page of offset. */
+#define FIX_FDT_PAGES		(BOOT_DTB_MAX / PAGE_SIZE + 1)
 
 enum fixed_addresses {
 	FIX_HOLE,
+	FIX_FDT_END,
+	FIX_FDT = FIX_FDT_END + FIX_FDT_PAGES - 1,	/* lowest address of the DTB window */
 	FIX_EARLYCON_MEM_BASE,	/* the early console's registers (before ioremap) */
 	FIX_TEST,		/* one page for the fixmap self-test */
 	FIX_BTMAP_END,
