@@ -12,6 +12,8 @@
 #include <kernel/arch.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
+#include <kernel/seq_buf.h>
+#include <kernel/shell.h>
 #include <string.h>
 
 /*
@@ -116,7 +118,8 @@ static void pi3_assumed_ram(paddr_t *start, paddr_t *end)
 	*end = 0x3c000000;
 }
 
-static void map_linear(void)
+/* Maps all RAM at PAGE_OFFSET; returns false if memblock knew none and the Pi 3 default was used. */
+static bool map_linear(void)
 {
 	paddr_t s, e;
 	u64 i;
@@ -127,11 +130,10 @@ static void map_linear(void)
 		n++;
 	}
 	if (n)
-		return;
+		return true;
 	pi3_assumed_ram(&s, &e);
-	printk("paging_init: memblock has no RAM; assuming 0x%016llx-0x%016llx\n",
-	       (unsigned long long)s, (unsigned long long)e - 1);
 	map_or_panic((unsigned long)__va(s), s, e - s, PAGE_KERNEL, "RAM");
+	return false;
 }
 
 static void map_kernel_segment(char *start, char *end, u32 prot, const char *what)
@@ -198,11 +200,13 @@ void paging_init(void)
 {
 	u64 t0 = arch_counter_read(), t1, t2;
 	unsigned int i;
+	bool ram_known;
+	paddr_t rs, re;
 
 	if (mm_ctx_init(&init_mm, PAGE_OFFSET, 1ULL << VA_BITS, arm64_pt_alloc, arm64_pt_free,
 			arm64_pt_va, NULL))
 		panic("paging_init: no table page for the root");
-	map_linear();
+	ram_known = map_linear();
 	map_kernel_segment(_text, _etext, PAGE_KERNEL_ROX, "kernel text");
 	map_kernel_segment(__start_rodata, __end_rodata, PAGE_KERNEL_RO, "kernel rodata");
 	map_kernel_segment(__start_data, _end, PAGE_KERNEL, "kernel data/bss");
@@ -212,8 +216,42 @@ void paging_init(void)
 	t1 = arch_counter_read();
 	switch_to_init_mm();
 	t2 = arch_counter_read();
+	if (!ram_known) {
+		pi3_assumed_ram(&rs, &re);
+		printk("paging_init: memblock has no RAM; assumed 0x%016llx-0x%016llx\n",
+		       (unsigned long long)rs, (unsigned long long)re - 1);
+	}
 	printk("paging_init: kernel map in %lu table pages, built in %llu ticks (%lu us), switched in %llu ticks\n",
 	       init_mm.nr_tables, (unsigned long long)(t1 - t0), ticks_to_us(t1 - t0),
 	       (unsigned long long)(t2 - t1));
 	ptdump_check_wx(&init_mm);
 }
+
+/*
+ * `ptdump`: the kernel page tables as /sys/kernel/debug/kernel_page_tables
+ * shows them, followed by how many generic-timer ticks formatting and printing
+ * them took (a figure, not a test).
+ */
+static char ptdump_buf[32768];
+
+static int cmd_ptdump(int argc, char **argv)
+{
+	struct seq_buf s;
+	u64 t0, t1, t2;
+	unsigned int lines = 0;
+	size_t i;
+
+	seq_buf_init(&s, ptdump_buf, sizeof(ptdump_buf));
+	t0 = arch_counter_read();
+	ptdump_show(&init_mm, NULL, &s);
+	t1 = arch_counter_read();
+	kputs(ptdump_buf);
+	t2 = arch_counter_read();
+	for (i = 0; i < s.len; i++)
+		lines += ptdump_buf[i] == '\n';
+	kprintf("ptdump: %u lines, %zu bytes%s; formatted in %llu ticks (%lu us), printed in %llu ticks (%lu us)\n",
+		lines, s.len, s.overflow ? " (truncated)" : "", (unsigned long long)(t1 - t0),
+		ticks_to_us(t1 - t0), (unsigned long long)(t2 - t1), ticks_to_us(t2 - t1));
+	return s.overflow;
+}
+SHELL_CMD(ptdump, "ptdump", "ptdump", "print the kernel page tables and the ticks it took", cmd_ptdump);
