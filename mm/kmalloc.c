@@ -96,7 +96,7 @@ static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long cal
 		return kmalloc_large(size, gfp);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return slab_alloc(&kmalloc_caches[kmalloc_index(size)], gfp, caller);
+	return slab_alloc_fast(&kmalloc_caches[kmalloc_index(size)], gfp, caller);
 }
 
 __noinline void *kmalloc(size_t size, gfp_t gfp)
@@ -146,7 +146,7 @@ static void __kfree(const void *p, unsigned long caller)
 	}
 	pg = virt_to_slab_page(p);
 	if (likely(PageSlab(pg))) {
-		slab_free(pg->slab_cache, pg, (void *)p, caller);
+		slab_free_fast(pg->slab_cache, pg, (void *)p, caller);
 		return;
 	}
 	if (!large_page_checked(p, pg, caller))

@@ -129,7 +129,7 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 	set_cpu_limits(c);
 	slab_seed = mix_secret(slab_seed ^ (unsigned long)c);
 	c->secret = slab_seed;
-	c->min_empty = 1;
+	c->min_empty = clamp(DIV_ROUND_UP(2 * c->cpu[0].limit, c->objects), 1U, 8U);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->empty);
@@ -236,9 +236,8 @@ static void discard_slab(struct kmem_cache *c, struct page *pg)
  * (a use-after-free): reported, and the slab is isolated (treated as full) so
  * no wild pointer is ever handed out.
  */
-static void *slab_pop(struct kmem_cache *c, struct page *pg)
+static void *__slab_pop(struct kmem_cache *c, struct page *pg)
 {
-	unsigned int old = pg->inuse;
 	void *obj = slab_object(c, pg, pg->freeidx);
 	void *next = get_freeptr(c, obj);
 	int nidx = next ? obj_index(c, pg, next) : (int)SLAB_NO_FREE;
@@ -253,6 +252,14 @@ static void *slab_pop(struct kmem_cache *c, struct page *pg)
 	}
 	pg->freeidx = (u16)nidx;
 	pg->inuse++;
+	return obj;
+}
+
+static void *slab_pop(struct kmem_cache *c, struct page *pg)
+{
+	unsigned int old = pg->inuse;
+	void *obj = __slab_pop(c, pg);
+
 	slab_relist(c, pg, old);
 	return obj;
 }
@@ -286,10 +293,14 @@ static void *cache_refill(struct kmem_cache *c, struct kmem_cache_cpu *cpu, gfp_
 	while (cpu->avail < cpu->batch) {
 		struct page *pg = get_slab(c, gfp);
 
+		unsigned int old;
+
 		if (!pg)
 			break;
+		old = pg->inuse;
 		while (pg->freeidx != SLAB_NO_FREE && cpu->avail < cpu->batch)
-			cpu->entry[cpu->avail++] = slab_pop(c, pg);
+			cpu->entry[cpu->avail++] = __slab_pop(c, pg);
+		slab_relist(c, pg, old);
 	}
 	return cpu->avail ? cpu->entry[--cpu->avail] : NULL;
 }
@@ -371,7 +382,7 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc(c, gfp, _RET_IP_);
+	return slab_alloc_fast(c, gfp, _RET_IP_);
 }
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
@@ -414,7 +425,7 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 		slab_fix(pg->slab_cache, "Object at 0x%lx not freed", (unsigned long)obj);
 		return;
 	}
-	slab_free(c, pg, obj, _RET_IP_);
+	slab_free_fast(c, pg, obj, _RET_IP_);
 }
 
 /* Returns every per-CPU object to the slabs. */

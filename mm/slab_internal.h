@@ -12,6 +12,14 @@
 
 extern struct list_head slab_caches;
 
+/* mm/slab.c, for kmalloc.c */
+int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
+		       unsigned int align, unsigned int flags, void (*ctor)(void *));
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller);
+void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
+struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
+void kmalloc_init(void);
+
 static inline unsigned long slab_bytes(const struct kmem_cache *c)
 {
 	return PAGE_SIZE << c->order;
@@ -42,11 +50,12 @@ static inline void *slab_object(const struct kmem_cache *c, struct page *pg, uns
  */
 static inline int obj_index(const struct kmem_cache *c, struct page *pg, const void *p)
 {
-	unsigned long off = (unsigned long)((const char *)p - (const char *)slab_base(pg));
+	/* Buddy blocks are naturally aligned, in the linear map too: no page_address() needed. */
+	unsigned long off = (unsigned long)p & (slab_bytes(c) - 1);
 	unsigned long rel = off - c->red_left;
 	unsigned int idx;
 
-	if (unlikely(off < c->red_left || off >= slab_bytes(c)))
+	if (unlikely(off < c->red_left))
 		return -1;
 	idx = (unsigned int)(((u64)rel * c->reciprocal) >> 32);
 	if (unlikely(idx * c->stride != rel || idx >= c->objects))
@@ -64,6 +73,31 @@ static inline int obj_index_containing(const struct kmem_cache *c, struct page *
 		return -1;
 	idx = (unsigned int)(((u64)(off - c->red_left) * c->reciprocal) >> 32);
 	return idx < c->objects ? (int)idx : -1;
+}
+
+/* The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out of line. */
+static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
+{
+	struct kmem_cache_cpu *cpu = &c->cpu[0];
+
+	if (likely(cpu->avail && !(gfp & __GFP_ZERO)))
+		return cpu->entry[--cpu->avail];
+	return slab_alloc(c, gfp, caller);
+}
+
+/* Pushes obj if the array has room, obj starts an object and is not the one freed just before. */
+static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg, void *obj,
+					   unsigned long caller)
+{
+	struct kmem_cache_cpu *cpu = &c->cpu[0];
+	unsigned int n = cpu->avail;
+
+	if (likely(n < cpu->limit && (!n || cpu->entry[n - 1] != obj) && obj_index(c, pg, obj) >= 0)) {
+		cpu->entry[n] = obj;
+		cpu->avail = n + 1;
+		return;
+	}
+	slab_free(c, pg, obj, caller);
 }
 
 /* Free pointers are stored as ptr ^ secret ^ byte-swapped(address where stored). */
@@ -93,14 +127,6 @@ static inline bool cache_debug(const struct kmem_cache *c)
 {
 	return c->flags & SLAB_DEBUG_FLAGS;
 }
-
-/* mm/slab.c, for kmalloc.c */
-int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
-		       unsigned int align, unsigned int flags, void (*ctor)(void *));
-void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller);
-void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
-struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
-void kmalloc_init(void);
 
 /* mm/slab_debug.c: the checks and reports of debug caches. */
 void slab_report(struct kmem_cache *c, struct page *pg, const void *obj, const char *msg,
