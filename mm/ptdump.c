@@ -217,6 +217,8 @@ static void walk_print_leaf(pte_t e, int level)
 	for (p = q = buf; *p; p++)	/* one space before each word */
 		if (*p != ' ' || q == buf || q[-1] != ' ')
 			*q++ = *p;
+	while (q > buf && q[-1] == ' ')
+		q--;
 	*q = '\0';
 	kprintf("%llu%c %s:%s\n", (unsigned long long)(sz >= SZ_1G ? sz >> 30 : sz >= SZ_1M ? sz >> 20 : sz >> 10),
 		sz >= SZ_1G ? 'G' : sz >= SZ_1M ? 'M' : 'K', level == PT_LEVELS - 1 ? "page" : "block", buf);
