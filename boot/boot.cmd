@@ -15,9 +15,11 @@ echo 'pagoda: bootargs @BOOTARGS@'
 # and moves the image to its place ("Moving Image from 0x200000 to 0x80000").
 setenv pagoda_kernel_addr 0x200000
 echo "pagoda: loading kernel8.img from ${devtype} ${devnum}:${distro_bootpart} to ${pagoda_kernel_addr}"
-load ${devtype} ${devnum}:${distro_bootpart} ${pagoda_kernel_addr} kernel8.img
-
-# Linux arm64 boot protocol: EL2, MMU off, x0 = the device tree U-Boot itself runs on (the
-# firmware's, or QEMU's -dtb), after U-Boot has written /chosen/bootargs and /memory into it.
-booti ${pagoda_kernel_addr} - ${fdtcontroladdr}
-echo 'pagoda: booti failed - is kernel8.img an arm64 Image (magic ARMd at offset 56)?'
+if load ${devtype} ${devnum}:${distro_bootpart} ${pagoda_kernel_addr} kernel8.img; then
+	# Linux arm64 boot protocol: EL2, MMU off, x0 = the device tree U-Boot itself runs on (the
+	# firmware's, or QEMU's -dtb), after U-Boot has written /chosen/bootargs and /memory into it.
+	booti ${pagoda_kernel_addr} - ${fdtcontroladdr}
+	echo 'pagoda: booti failed - is kernel8.img an arm64 Image (magic ARMd at offset 56)?'
+else
+	echo 'pagoda: kernel8.img not found on the boot partition'
+fi

@@ -110,8 +110,8 @@ is($script, $expect, 'boot.scr is boot/boot.cmd with the bootargs substituted');
 like($script, qr/^setenv bootargs '\Q$bootargs\E'$/m, 'boot.scr sets bootargs carrying the run= list');
 my ($load) = $script =~ /^setenv pagoda_kernel_addr (0x[0-9a-f]+)$/m;
 ok(defined $load && hex($load) >= 0x200000, 'kernel8.img is loaded away from 0x80000 (' . ($load // 'none') . ')');
-like($script, qr/^load \S+ \S+ \$\{pagoda_kernel_addr\} kernel8\.img$/m, 'boot.scr loads kernel8.img there');
-like($script, qr/^booti \$\{pagoda_kernel_addr\} - \$\{fdtcontroladdr\}$/m,
+like($script, qr/^if load \S+ \S+ \$\{pagoda_kernel_addr\} kernel8\.img; then$/m, 'boot.scr loads kernel8.img there');
+like($script, qr/^\s*booti \$\{pagoda_kernel_addr\} - \$\{fdtcontroladdr\}$/m,
 	"booti with U-Boot's own device tree");
 sh('mcopy', '-n', '-i', $fat, '::/cmdline.txt', "$tmp/cmdline.txt");
 is(-e "$tmp/cmdline.txt" ? slurp("$tmp/cmdline.txt") : '', "$bootargs\n",
