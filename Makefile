@@ -28,7 +28,7 @@ LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack
 SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c) \
 		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
 		   $(ARCH_SRCS)
-SRCS		:= $(filter-out %.lds.S,$(SRCS))
+SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(filter-out $(EXCLUDE),$(SRCS))))
 LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 
@@ -64,10 +64,11 @@ $(BUILD)/kernel8.img: $(BUILD)/kernel.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 run: all
-	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none $(if $(CMDLINE),-append '$(CMDLINE)')
+	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none $(if $(CMDLINE),-append '$(CMDLINE)') \
+		$(if $(GDB),-s -S)
 
-gdb: all
-	$(QEMU) $(QEMU_ARGS) -serial mon:stdio -display none -s -S & \
+# make run GDB=1 in one terminal (QEMU halted, gdb stub on :1234), make gdb in another.
+gdb: $(BUILD)/kernel.elf
 	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'target remote :1234'
 
 # ---- boot media (arm64): the SD-card image and the U-Boot path (boot/, tools/mksdcard) --------
