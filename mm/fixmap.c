@@ -12,7 +12,6 @@ static bool bad_slot(unsigned int idx, const char *fn)
 	if (idx != FIX_HOLE && idx < __end_of_fixed_addresses)
 		return false;
 	printk("%s: bad fixmap slot %u (slots 1..%u)\n", fn, idx, __end_of_fixed_addresses - 1);
-	WARN_ON(1);
 	return true;
 }
 
@@ -125,7 +124,6 @@ void early_iounmap(void *addr, unsigned long size)
 		printk("early_iounmap(0x%lx, 0x%lx): %s\n", (unsigned long)addr, size,
 		       i == FIX_BTMAPS_SLOTS ? "not an early_ioremap window" :
 		       "size differs from the mapping's");
-		WARN_ON(1);
 		return;
 	}
 	unmap_range(&init_mm, va, npages << PAGE_SHIFT);

@@ -261,7 +261,6 @@ struct vm_struct *take_vm_area(const void *addr, unsigned int kinds, const char 
 		printk("Trying to %s() bad address (0x%lx)%s, caller 0x%lx\n", fn, (unsigned long)addr,
 		       !vm ? ": no such vm area" : vm->addr != addr ? ": not the start of its area" :
 		       ": wrong kind of area", caller);
-		WARN_ON(1);
 		return NULL;
 	}
 	return remove_vm_area(addr);
