@@ -64,24 +64,49 @@ static void zones_init(void)
 	}
 }
 
-/* Every page starts reserved, tagged with its zone; the hand-over clears PG_reserved. */
-static void memmap_init(void)
+/* Writes whole struct pages for [spfn, epfn): zone tag, PG_reserved if asked, empty list head. */
+static void init_pages(unsigned long spfn, unsigned long epfn, bool reserved)
 {
-	unsigned long pfn;
 	int zi;
 
 	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
 		const struct zone *z = &zones[zi];
+		unsigned long pfn = max(spfn, z->zone_start_pfn), end = min(epfn, zone_end_pfn(z));
+		u32 flags = ((u32)zi << ZONES_SHIFT) | (reserved ? 1u << PG_reserved : 0) |
+			    (zi == ZONE_HIGHMEM ? 1u << PG_highmem : 0);
 
-		for (pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn++) {
+		for (; pfn < end; pfn++) {
 			struct page *p = pfn_to_page(pfn);
 
-			p->flags = (1u << PG_reserved) | ((u32)zi << ZONES_SHIFT);
-			if (zi == ZONE_HIGHMEM)
-				SetPageFlag(p, PG_highmem);
+			p->flags = flags;
+			p->order = 0;
 			INIT_LIST_HEAD(&p->lru);
+			p->private = 0;
 		}
 	}
+}
+
+/*
+ * One pass over mem_map (it is not zeroed first): pages of free memblock ranges
+ * start clean for the hand-over, every other page (reservations, holes, partial
+ * pages at range edges) is PG_reserved and never reaches the buddy.
+ */
+static void memmap_init(void)
+{
+	unsigned long pfn = min_low_pfn;
+	paddr_t s, e;
+	u64 i;
+
+	for_each_free_mem_range(i, &s, &e) {
+		unsigned long a = PFN_UP(s), b = PFN_DOWN(e);
+
+		if (a >= b)
+			continue;
+		init_pages(pfn, a, true);
+		init_pages(a, b, false);
+		pfn = b;
+	}
+	init_pages(pfn, max_pfn, true);
 }
 
 /* Frees [spfn, epfn) (inside one zone) in the largest naturally aligned blocks that fit. */
@@ -183,8 +208,9 @@ void setup_per_zone_wmarks(void)
 static bool memmap_alloc(void)
 {
 	paddr_t size = PFN_ALIGN((max_pfn - min_low_pfn) * sizeof(struct page));
+	paddr_t pa = memblock_phys_alloc(size, PAGE_SIZE, "mem_map");
 
-	mem_map = memblock_alloc(size, PAGE_SIZE, "mem_map");
+	mem_map = pa ? __va(pa) : NULL;		/* memmap_init writes every entry */
 	if (!mem_map)
 		panic("mem_init: cannot allocate mem_map (%llu bytes for %lu pages)",
 		      (unsigned long long)size, max_pfn - min_low_pfn);

@@ -122,10 +122,7 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 void __free_pages_core(struct page *page, unsigned int order)
 {
 	struct zone *z = page_zone(page);
-	unsigned long i;
 
-	for (i = 0; i < (1UL << order); i++)
-		ClearPageFlag(page + i, PG_reserved);
 	z->managed_pages += 1UL << order;
 	__free_one_page(z, page_to_pfn(page), order);
 }

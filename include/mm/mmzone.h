@@ -100,7 +100,7 @@ static inline struct zone *page_zone(const struct page *page)
 void zone_init_free_lists(struct zone *z);
 void setup_per_zone_wmarks(void);
 void zone_pcp_init(struct zone *z);
-/* __free_pages_core: hands [pfn, pfn + 2^order) to the buddy at boot (pages were PG_reserved). */
+/* __free_pages_core: hands a block of clean (not PG_reserved) boot pages to the buddy. */
 void __free_pages_core(struct page *page, unsigned int order);
 /* zone_watermark_ok: would an order-order allocation leave free pages above mark? */
 bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark,

@@ -21,4 +21,17 @@
 #define ARCH_ZONE_DMA_LIMIT	0x40000000ULL		/* 1 GiB: the VideoCore's DMA reach */
 #define ARCH_ZONE_NORMAL_LIMIT	(~0ULL)			/* everything else (none on a Pi 3) */
 
+#ifndef __ASSEMBLER__
+/*
+ * Boot-time memory setup of the Pi 3 (arch/arm64/mm_init.c), called by setup_arch:
+ *   arm64_memblock_init(dtb)  discovery into memblock and the boot reservations
+ *   paging_init()             the final map, linear map of memblock's RAM
+ *   arm64_memblock_late_init() without a DTB: asks the firmware mailbox (which
+ *                             paging_init has mapped) and corrects the default
+ * then start_kernel calls mem_init().
+ */
+void arm64_memblock_init(const void *dtb);
+void arm64_memblock_late_init(void);
+#endif
+
 #endif

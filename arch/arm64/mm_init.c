@@ -1,0 +1,111 @@
+/* mm_init.c (arm64): Pi 3 memory discovery (DTB, else mailbox, else a default) and the boot reservations. */
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/mmzone.h>
+#include <drivers/bcm2835_mbox.h>
+#include <drivers/of_fdt.h>
+#include <mm/ioport.h>
+#include <mm/memblock.h>
+#include <mm/pgtable.h>
+#include <mm/prot.h>
+#include <kernel/printk.h>
+
+extern char _text[], __start_data[], _end[];
+extern u64 boot_dtb_pa, boot_dtb_size;	/* head.S: where the loader put the DTB, its size */
+
+/*
+ * Without a DTB the Pi 3's usual split is assumed until the mailbox answers:
+ * 1 GiB of SDRAM with the top 64 MiB (gpu_mem=64, the firmware default) for the
+ * VideoCore, so the ARM owns 0x0000_0000-0x3BFF_FFFF. That is also what QEMU's
+ * raspi3b reports. paging_init maps this much; the mailbox may shrink or grow it.
+ */
+#define PI3_DEFAULT_RAM_END	0x3c000000ULL
+
+static bool ram_is_default;
+
+/* RAM cannot reach into the peripherals (a DTB that says 1 GiB forgot the VideoCore's share). */
+static void clip_at_peripherals(void)
+{
+	paddr_t end = memblock_end_of_DRAM();
+
+	if (end <= PERIPH_PHYS)
+		return;
+	printk("memory: RAM 0x%016llx-0x%016llx overlaps the peripherals at 0x%08lx: clipped there\n",
+	       (unsigned long long)memblock_start_of_DRAM(), (unsigned long long)end - 1, PERIPH_PHYS);
+	memblock_remove(PERIPH_PHYS, end - PERIPH_PHYS);
+}
+
+/*
+ * arm64_memblock_init: memory from the DTB (checked; a bad one is reported in
+ * one line by early_init_dt_scan_phys and ignored), else the default above
+ * pending the mailbox. Then the boot reservations, each with its owner:
+ *   kernel      _text.._end: code, data, BSS — which holds head.S's early page
+ *               tables, paging_init's table pool and the DTB copy, so they need
+ *               no reservation of their own
+ *   spin-table  PA 0..0x1000, where the secondary cores wait (firmware stub and
+ *               the cpu-release-addr words)
+ *   dtb         the loader's DTB, whole pages (done by the DT scan)
+ */
+void arm64_memblock_init(const void *dtb)
+{
+	paddr_t ktext = __pa_symbol(_text), kend = __pa_symbol(_end);
+
+	/* First, so that they keep their names where the DTB's /memreserve/ says the same. */
+	memblock_reserve(ktext, kend - ktext, "kernel");
+	memblock_reserve(SPIN_TABLE_PHYS, PAGE_SIZE, "spin-table");
+	if (dtb && !early_init_dt_scan_phys(dtb, boot_dtb_pa, boot_dtb_size)) {
+		printk("memory: from the device tree\n");
+	} else {
+		memblock_add(0, PI3_DEFAULT_RAM_END);
+		ram_is_default = true;
+		printk("memory: no usable device tree; assuming 0x0-0x%llx until the firmware mailbox answers\n",
+		       PI3_DEFAULT_RAM_END - 1);
+	}
+	clip_at_peripherals();
+	request_mem_region(ktext, __pa_symbol(__start_data) - ktext, "Kernel code");
+	request_mem_region(__pa_symbol(__start_data), kend - __pa_symbol(__start_data), "Kernel data");
+}
+
+/* Grows the RAM (and the linear map) from the default end to end. */
+static bool grow_ram(paddr_t end)
+{
+	int err = map_range(&init_mm, (vaddr_t)__va(PI3_DEFAULT_RAM_END), PI3_DEFAULT_RAM_END,
+			    end - PI3_DEFAULT_RAM_END, PAGE_KERNEL);
+
+	if (err) {
+		printk("memory: cannot map 0x%llx-0x%llx into the linear map (%d); it stays unused\n",
+		       PI3_DEFAULT_RAM_END, (unsigned long long)end - 1, err);
+		return false;
+	}
+	return !memblock_add(PI3_DEFAULT_RAM_END, end - PI3_DEFAULT_RAM_END);
+}
+
+/*
+ * arm64_memblock_late_init: only when the DTB gave no memory. The mailbox's
+ * GET_ARM_MEMORY tag replaces the default; if it does not answer, the default
+ * stays with a warning.
+ */
+void arm64_memblock_late_init(void)
+{
+	u32 v[2] = { 0, 0 };
+	paddr_t base, end;
+
+	if (!ram_is_default)
+		return;
+	if (rpi_firmware_property(RPI_FIRMWARE_GET_ARM_MEMORY, v, sizeof(v)) || !v[1]) {
+		printk("WARNING: memory: no device tree and no mailbox answer: using the default 0x0-0x%llx "
+		       "(a Pi 3 with gpu_mem=64)\n", PI3_DEFAULT_RAM_END - 1);
+		return;
+	}
+	base = v[0];
+	end = min((paddr_t)v[0] + v[1], (paddr_t)PERIPH_PHYS);
+	printk("memory: firmware mailbox: ARM memory 0x%08llx-0x%08llx (%llu MiB)\n",
+	       (unsigned long long)base, (unsigned long long)end - 1, (unsigned long long)(end - base) >> 20);
+	if (base)
+		memblock_remove(0, base);
+	if (end < PI3_DEFAULT_RAM_END)
+		memblock_remove(end, PI3_DEFAULT_RAM_END - end);
+	else if (end > PI3_DEFAULT_RAM_END)
+		grow_ram(end);
+	ram_is_default = false;
+}
