@@ -5,6 +5,7 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
+#include <mm/mm.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,6 +56,7 @@ void start_kernel(void)
 	setup_arch();
 	parse_early_params();
 	/* -- memory subsystems (in order) -- */
+	mem_init();
 
 	/* -- end of memory subsystems -- */
 	printk("Boot took %lu us to the shell\n",

@@ -1,6 +1,7 @@
 /* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
 #include <asm/board.h>
 #include <asm/memory.h>
+#include <asm/mmzone.h>
 #include <asm/sysreg.h>
 #include <drivers/serial.h>
 #include <kernel/arch.h>
@@ -164,5 +165,7 @@ void setup_arch(void)
 	check_fdt();
 	setup_consoles();
 	print_banner();
+	arm64_memblock_init(boot_fdt);
 	paging_init();
+	arm64_memblock_late_init();
 }
