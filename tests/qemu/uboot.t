@@ -97,6 +97,8 @@ like($o, qr/^\[[ 0-9.]+\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B$/m,
 	or diag "mini UART:\n$o\nPL011:\n$r->{pl011}";
 like($o, qr/CPU: entered at EL2\b/, 'entered at EL2, as the arm64 boot protocol says');
 like($o, qr/^\[[ 0-9.]+\] Kernel command line: \Q$bootargs\E$/m, 'the kernel read bootargs from U-Boot\'s /chosen');
+like($o, qr/^\[[ 0-9.]+\] memory: from the device tree$/m, "memory discovered from U-Boot's device tree");
+like($o, qr{^\[[ 0-9.]+\] Memory: \d+K/983040K available}m, 'all 960 MiB of its /memory counted');
 like($o, qr/^pagoda# echo via-uboot-and-booti\nvia-uboot-and-booti$/m, 'run= command 1 (echo) ran, its output on the mini UART');
 like($o, qr/^pagoda# help\n(?:  \S.*\n)*  poweroff \[STATUS\] /m, 'run= command 2 (help) listed the commands');
 like($o, qr/run: 0 command\(s\) failed; powering off/, 'the run= list succeeded');
