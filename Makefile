@@ -128,6 +128,19 @@ check: test
 bench: $(DEPS)/.bootstrapped
 	$(MAKE) -C bench
 
+# fuzz: the slab allocator under libFuzzer (clang, ASan + UBSan); tests/host/fuzz.t runs it.
+FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c mm/slab.c mm/kmalloc.c mm/slab_debug.c mm/page_alloc.c \
+		   mm/page_alloc_debug.c mm/mm_init.c mm/memblock.c mm/vmstat.c lib/seq_buf.c \
+		   tests/host/physmem.c tests/host/host_env.c tests/host/mm_machine.c
+.PHONY: fuzz
+fuzz: build/fuzz/slab_fuzz
+build/fuzz/slab_fuzz: $(FUZZ_SRCS) $(wildcard include/mm/*.h mm/*.h) $(DEPS)/.bootstrapped
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $@ (libFuzzer)"
+	$(Q)clang -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-Wall -Wno-unused-parameter -fno-strict-aliasing -Itests/host/include -Iinclude \
+		-Iarch/arm64/include -D__HOST__ -o $@ $(FUZZ_SRCS)
+
 clean:
 	rm -rf build/arm64 build/x86 build/host
 distclean:
