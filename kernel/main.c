@@ -5,7 +5,9 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
+#include <mm/vmalloc.h>
 #include <mm/mm.h>
+#include <mm/slab.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,7 +59,9 @@ void start_kernel(void)
 	parse_early_params();
 	/* -- memory subsystems (in order) -- */
 	mem_init();
+	kmem_cache_init();
 
+	vmalloc_init();
 	/* -- end of memory subsystems -- */
 	printk("Boot took %lu us to the shell\n",
 	       (unsigned long)((arch_counter_read() - boot_start) * 1000000 / arch_counter_freq()));

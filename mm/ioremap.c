@@ -80,3 +80,7 @@ void iounmap(volatile void __iomem *addr)
 	vunmap_range((unsigned long)vm->addr, get_vm_area_size(vm));
 	free_vm_area(vm);
 }
+
+__weak void arch_ioremap_devices(void)
+{
+}

@@ -1,5 +1,6 @@
 /* vmalloc.c: the vmalloc space — areas with guard pages, vmalloc/vfree, vmap/vunmap, vmallocinfo. */
 #include <mm/vmalloc.h>
+#include <mm/io.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/prot.h>
@@ -41,6 +42,7 @@ void vmalloc_init(void)
 	vm_pool.obj_size = ALIGN(sizeof(struct vm_struct), sizeof(void *));
 	vm_pool.get_page = vmalloc_get_page;
 	vmalloc_ready = true;
+	arch_ioremap_devices();
 	pr_info("vmalloc: %lu MiB at 0x%lx-0x%lx, a guard page after each area\n",
 		(unsigned long)((VMALLOC_END - VMALLOC_START) >> 20), (unsigned long)VMALLOC_START,
 		(unsigned long)VMALLOC_END);

@@ -8,6 +8,8 @@
 #include <kernel/param.h>
 #include <kernel/printk.h>
 #include <kernel/version.h>
+#include <mm/fixmap.h>
+#include <mm/io.h>
 #include <libfdt.h>
 #include <mm/pgtable.h>
 #include <stdio.h>
@@ -168,4 +170,23 @@ void setup_arch(void)
 	arm64_memblock_init(boot_fdt);
 	paging_init();
 	arm64_memblock_late_init();
+}
+
+/*
+ * arch_ioremap_devices (from vmalloc_init): the consoles leave the board's
+ * boot-time device map for ioremap'd registers (one pointer store each, so
+ * output never stops), and the loader's DTB is mapped read-only in the fixmap
+ * (FIX_FDT), where it stays for the kernel's lifetime, as in Linux.
+ */
+void arch_ioremap_devices(void)
+{
+	void __iomem *pl011 = ioremap(PL011_PHYS, PAGE_SIZE);
+	void __iomem *aux = ioremap(MINI_UART_PHYS, PAGE_SIZE);
+
+	if (pl011)
+		pl011_con.base = pl011;
+	if (aux)
+		mini_uart_con.base = aux;
+	if (boot_fdt && !fixmap_remap_ro(FIX_FDT, FIX_FDT_PAGES, boot_dtb_pa, boot_dtb_size))
+		printk("DTB: could not map it in the fixmap\n");
 }

@@ -23,6 +23,13 @@ void __iomem *ioremap_wc(paddr_t phys, unsigned long size);
 void __iomem *ioremap_np(paddr_t phys, unsigned long size);
 void iounmap(volatile void __iomem *addr);
 
+/*
+ * arch_ioremap_devices: called at the end of vmalloc_init(); the arch moves its
+ * drivers (consoles, mailbox) from the boot-time device map to ioremap'd
+ * registers. The default (mm/ioremap.c, weak) does nothing.
+ */
+void arch_ioremap_devices(void);
+
 static inline u32 readl(const volatile void __iomem *addr)
 {
 	return *(const volatile u32 *)addr;
