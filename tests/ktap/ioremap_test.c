@@ -60,7 +60,7 @@ static void ioremap_device_attributes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (uintptr_t)p % PAGE_SIZE, 0x10UL);	/* the offset is kept */
 	KUNIT_EXPECT_EQ(test, pa_at(p), base + 0x10);
 	/* Device-nGnRE, RW, execute-never, global. */
-	KUNIT_EXPECT_EQ(test, prot_at(p), PROT_READ | PROT_WRITE | PROT_GLOBAL | MT_DEVICE_nGnRE);
+	KUNIT_EXPECT_EQ(test, prot_at(p), vm_prot(PROT_READ | PROT_WRITE | PROT_GLOBAL | MT_DEVICE_nGnRE));
 	vm = find_vm_area(p);
 	KUNIT_ASSERT_NOT_NULL(test, vm);
 	KUNIT_EXPECT_EQ(test, vm->flags & VM_IOREMAP, VM_IOREMAP);
@@ -89,8 +89,8 @@ static void ioremap_wc_and_np(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, wc);
 	KUNIT_ASSERT_NOT_NULL(test, np);
-	KUNIT_EXPECT_EQ(test, prot_at(wc), PAGE_KERNEL_NC);
-	KUNIT_EXPECT_EQ(test, prot_at(np), PAGE_KERNEL_DEVICE_nGnRnE);
+	KUNIT_EXPECT_EQ(test, prot_at(wc), vm_prot(PAGE_KERNEL_NC));
+	KUNIT_EXPECT_EQ(test, prot_at(np), vm_prot(PAGE_KERNEL_DEVICE_nGnRnE));
 	iounmap(wc);
 	iounmap(np);
 	KUNIT_EXPECT_EQ(test, prot_at(wc), 0U);
@@ -115,7 +115,7 @@ static void ioremap_misuse_reported(struct kunit *test)
 	KUNIT_EXPECT_SUBSTR(test, log, "ioremap: refusing to map RAM");
 	KUNIT_EXPECT_SUBSTR(test, log, "ioremap: bad range");
 	KUNIT_EXPECT_SUBSTR(test, log, "Trying to iounmap() bad address");
-	KUNIT_EXPECT_EQ(test, prot_at(v), PAGE_KERNEL);			/* still mapped */
+	KUNIT_EXPECT_EQ(test, prot_at(v), vm_prot(PAGE_KERNEL));			/* still mapped */
 	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas + 1);
 	vfree(v);
 	__free_page(pg);
@@ -146,20 +146,20 @@ static void fixmap_set_and_clear(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, __virt_to_fix(va + 123), (unsigned long)FIX_TEST);
 	set_fixmap(FIX_TEST, page_to_phys(pg));
 	KUNIT_EXPECT_EQ(test, pa_at((void *)va), page_to_phys(pg));
-	KUNIT_EXPECT_EQ(test, prot_at((void *)va), PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, prot_at((void *)va), vm_prot(PAGE_KERNEL));
 	if (VMALLOC_VA_LIVE) {
 		*(volatile u32 *)(va + 64) = 0xfeedf00d;
 		KUNIT_EXPECT_EQ(test, *(u32 *)((char *)page_address(pg) + 64), 0xfeedf00dU);
 	}
 	set_fixmap_io(FIX_TEST, not_ram());		/* remap a live slot */
 	KUNIT_EXPECT_EQ(test, pa_at((void *)va), not_ram());
-	KUNIT_EXPECT_EQ(test, prot_at((void *)va), PAGE_KERNEL_DEVICE);
+	KUNIT_EXPECT_EQ(test, prot_at((void *)va), vm_prot(PAGE_KERNEL_DEVICE));
 	clear_fixmap(FIX_TEST);
 	KUNIT_EXPECT_EQ(test, prot_at((void *)va), 0U);
 	/* A read-only blob: the offset is kept, the protection is PAGE_KERNEL_RO. */
 	KUNIT_EXPECT_EQ(test, (unsigned long)fixmap_remap_ro(FIX_TEST, 1, page_to_phys(pg) + 100, 200),
 			va + 100);
-	KUNIT_EXPECT_EQ(test, prot_at((void *)va), PAGE_KERNEL_RO);
+	KUNIT_EXPECT_EQ(test, prot_at((void *)va), vm_prot(PAGE_KERNEL_RO));
 	clear_fixmap(FIX_TEST);
 	printk_capture_start(log, sizeof(log));
 	KUNIT_EXPECT_NULL(test, fixmap_remap_ro(FIX_TEST, 1, page_to_phys(pg) + 100, PAGE_SIZE));
@@ -186,7 +186,7 @@ static void early_ioremap_windows(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (uintptr_t)p % PAGE_SIZE, 0x123UL);
 	for (i = 0; i < 4; i++) {
 		KUNIT_EXPECT_EQ(test, pa_at(p + i * PAGE_SIZE), base + 0x123 + i * PAGE_SIZE);
-		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), PAGE_KERNEL_DEVICE);
+		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), vm_prot(PAGE_KERNEL_DEVICE));
 	}
 	printk_capture_start(log, sizeof(log));
 	early_iounmap(p, PAGE_SIZE);				/* wrong size: refused */
@@ -194,7 +194,7 @@ static void early_ioremap_windows(struct kunit *test)
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, log, "size differs from the mapping's");
 	KUNIT_EXPECT_SUBSTR(test, log, "does not fit a 16-page window");
-	KUNIT_EXPECT_EQ(test, prot_at(p), PAGE_KERNEL_DEVICE);
+	KUNIT_EXPECT_EQ(test, prot_at(p), vm_prot(PAGE_KERNEL_DEVICE));
 	early_iounmap(p, 3 * PAGE_SIZE);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), 0U);
@@ -203,7 +203,7 @@ static void early_ioremap_windows(struct kunit *test)
 		w[i] = early_memremap(base + i * SZ_1M, PAGE_SIZE);
 		KUNIT_EXPECT_NOT_NULL(test, w[i]);
 	}
-	KUNIT_EXPECT_EQ(test, prot_at(w[0]), PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, prot_at(w[0]), vm_prot(PAGE_KERNEL));
 	printk_capture_start(log, sizeof(log));
 	KUNIT_EXPECT_NULL(test, early_ioremap(base, PAGE_SIZE));
 	printk_capture_stop();
@@ -240,7 +240,7 @@ static void dma_coherent_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, vm->flags & VM_DMA_COHERENT, VM_DMA_COHERENT);
 	KUNIT_EXPECT_EQ(test, vm->nr_pages, 8U);		/* 5 pages round up to order 3 */
 	for (i = 0; i < 8; i++) {				/* non-cacheable, physically contiguous */
-		KUNIT_EXPECT_EQ(test, prot_at(cpu + i * PAGE_SIZE), PAGE_KERNEL_NC);
+		KUNIT_EXPECT_EQ(test, prot_at(cpu + i * PAGE_SIZE), vm_prot(PAGE_KERNEL_NC));
 		KUNIT_EXPECT_EQ(test, pa_at(cpu + i * PAGE_SIZE), pa + i * PAGE_SIZE);
 	}
 	for (i = 0; i < 8 * PAGE_SIZE; i += 511)		/* zeroed */
@@ -266,7 +266,7 @@ static void dma_free_misuse_reported(struct kunit *test)
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, log, "do not match the allocation");
 	KUNIT_EXPECT_SUBSTR(test, log, "Trying to dma_free_coherent() bad address");
-	KUNIT_EXPECT_EQ(test, prot_at(cpu), PAGE_KERNEL_NC);	/* untouched */
+	KUNIT_EXPECT_EQ(test, prot_at(cpu), vm_prot(PAGE_KERNEL_NC));	/* untouched */
 	dma_free_coherent(NULL, 100, cpu, h);
 	KUNIT_EXPECT_EQ(test, prot_at(cpu), 0U);
 	KUNIT_EXPECT_NULL(test, vmalloc_check());

@@ -2,7 +2,19 @@
 #ifndef PAGODA_TESTS_VM_TEST_H
 #define PAGODA_TESTS_VM_TEST_H
 
+#include <mm/pgtable.h>
+
 /* A page allocator, init_mm and the vmalloc space (built on the host, the live ones in the kernel). */
 int vm_test_init(void);
+
+/*
+ * vm_prot: what a query reports for a page mapped with prot on this CPU — the
+ * arch's own round trip, so a CPU that cannot express a bit (x86 without NX:
+ * everything is executable) is held to what it can do, and no more.
+ */
+static inline u32 vm_prot(u32 prot)
+{
+	return pte_leaf_prot(pte_mk_leaf(0, PT_LEVELS - 1, prot), PT_LEVELS - 1);
+}
 
 #endif

@@ -310,7 +310,7 @@ static void vmalloc_maps_pages_and_guard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_VMALLOC), before + 4);
 	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas + 1);
 	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), PAGE_KERNEL);	/* RW, NX, Normal */
+		KUNIT_EXPECT_EQ(test, prot_at(p + i * PAGE_SIZE), vm_prot(PAGE_KERNEL));	/* RW, NX, Normal */
 	KUNIT_EXPECT_EQ(test, prot_at(p + 4 * PAGE_SIZE), 0U);	/* the guard page is unmapped */
 	KUNIT_EXPECT_EQ(test, find_vm_area(p + 4 * PAGE_SIZE), vm);	/* ...but belongs to the area */
 	/* Contents: what is written at the vmalloc address is in the pages, in order. */
@@ -367,7 +367,7 @@ static void vmap_maps_callers_pages(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, v);
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_EQ(test, vmalloc_to_page(v + i * PAGE_SIZE), pages[i]);
-		KUNIT_EXPECT_EQ(test, prot_at(v + i * PAGE_SIZE), PAGE_KERNEL_RO);
+		KUNIT_EXPECT_EQ(test, prot_at(v + i * PAGE_SIZE), vm_prot(PAGE_KERNEL_RO));
 		if (VMALLOC_VA_LIVE)
 			KUNIT_EXPECT_EQ(test, v[i * PAGE_SIZE + 5], 'a' + (int)i);
 	}
@@ -444,8 +444,8 @@ static void vfree_misuse_reported(struct kunit *test)
 	KUNIT_EXPECT_SUBSTR(test, log, "wrong kind of area");
 	KUNIT_EXPECT_SUBSTR(test, log, "Trying to vunmap() bad address");
 	/* Nothing changed: both areas are still mapped and accounted. */
-	KUNIT_EXPECT_EQ(test, prot_at(p + PAGE_SIZE), PAGE_KERNEL);
-	KUNIT_EXPECT_EQ(test, prot_at(m), PAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, prot_at(p + PAGE_SIZE), vm_prot(PAGE_KERNEL));
+	KUNIT_EXPECT_EQ(test, prot_at(m), vm_prot(PAGE_KERNEL));
 	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_VMALLOC), before);
 	EXPECT_VM_CONSISTENT(test);
 	vfree(p);
