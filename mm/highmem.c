@@ -1,0 +1,276 @@
+/* highmem.c: kmap (persistent pkmap slots, lazily flushed) and kmap_local (nested per-CPU fixmap slots). */
+#include <mm/highmem.h>
+#include <mm/fixmap.h>
+#include <mm/pgtable.h>
+#include <kernel/bug.h>
+#include <kernel/printk.h>
+#include <string.h>
+
+#ifdef ARCH_HAS_HIGHMEM
+
+#define PKMAP_ADDR(nr)	(PKMAP_BASE + ((unsigned long)(nr) << PAGE_SHIFT))
+#define PKMAP_NR(va)	((unsigned int)(((unsigned long)(va) - PKMAP_BASE) >> PAGE_SHIFT))
+#define PKMAP_HASH	128	/* buckets of the page -> slot lookup */
+
+/*
+ * pkmap_count[nr], as in Linux: 0 free and flushed; 1 free but its entry (and
+ * maybe a TLB entry) is still there; n >= 2 mapped with n - 1 users.
+ * pkmap_page[nr] is the page a slot with count >= 1 maps; slots with a page
+ * are chained per hash bucket (indexes + 1, 0 ends a chain) for kmap's lookup.
+ */
+static unsigned int pkmap_count[LAST_PKMAP];
+static struct page *pkmap_page[LAST_PKMAP];
+static u16 pkmap_hash[PKMAP_HASH], pkmap_next[LAST_PKMAP];
+static unsigned int last_pkmap_nr;
+static unsigned long pkmap_flushes;
+/* kmap_local nesting per CPU (pagoda's x86 runs one CPU: index 0). */
+static unsigned int kmap_local_idx[1];
+
+static unsigned int pkmap_bucket(const struct page *page)
+{
+	return (unsigned int)(page_to_pfn(page) % PKMAP_HASH);
+}
+
+static int pkmap_lookup(const struct page *page)
+{
+	unsigned int i;
+
+	for (i = pkmap_hash[pkmap_bucket(page)]; i; i = pkmap_next[i - 1])
+		if (pkmap_page[i - 1] == page)
+			return (int)i - 1;
+	return -1;
+}
+
+static void pkmap_hash_del(unsigned int nr)
+{
+	u16 *pp = &pkmap_hash[pkmap_bucket(pkmap_page[nr])];
+
+	while (*pp != nr + 1)
+		pp = &pkmap_next[*pp - 1];
+	*pp = pkmap_next[nr];
+	pkmap_page[nr] = NULL;
+}
+
+/*
+ * kmap_pte: the last-level entry for va in init_mm, or NULL if a table on the
+ * way is missing. Levels are parameters, as in mm/pgtable.c: the slots' tables
+ * are created by map_range() the first time and then written directly, the way
+ * Linux writes pkmap_page_table and the kmap fixmap entries.
+ */
+static pte_t *kmap_pte(unsigned long va)
+{
+	u64 off = (u64)(va - init_mm.va_base), tbase = 0;
+	pte_t *t = init_mm.root, e;
+	unsigned int idx;
+	int level;
+
+	for (level = 0; level < PT_LEVELS - 1; level++) {
+		idx = (unsigned int)((off - tbase) >> pt_shift(level));
+		e = pte_read(&t[idx]);
+		if (!pte_is_table(e, level))
+			return NULL;
+		t = init_mm.pt_va(&init_mm, pte_table_pa(e));
+		tbase += (u64)idx << pt_shift(level);
+	}
+	return &t[(off - tbase) >> pt_shift(PT_LEVELS - 1)];
+}
+
+/* Maps the (unmapped) slot at va to page; false if no table page could be had. */
+static bool kmap_set_slot(unsigned long va, struct page *page)
+{
+	pte_t *ptep = kmap_pte(va);
+
+	if (!ptep)
+		return !map_range(&init_mm, va, page_to_phys(page), PAGE_SIZE, PAGE_KERNEL);
+	set_pte(ptep, pte_mk_leaf(page_to_phys(page), PT_LEVELS - 1, PAGE_KERNEL));
+	return true;
+}
+
+/* flush_all_zero_pkmaps: clears every slot nobody uses any more; one TLB flush for all. */
+static void flush_all_zero_pkmaps(void)
+{
+	bool need_flush = false;
+	unsigned int nr;
+
+	for (nr = 0; nr < LAST_PKMAP; nr++) {
+		if (pkmap_count[nr] != 1)
+			continue;
+		pkmap_count[nr] = 0;
+		pte_clear(kmap_pte(PKMAP_ADDR(nr)));
+		pkmap_hash_del(nr);
+		need_flush = true;
+	}
+	if (need_flush) {
+		flush_tlb_kernel_range(PKMAP_ADDR(0), PKMAP_ADDR(LAST_PKMAP));
+		pkmap_flushes++;
+	}
+}
+
+/* map_new_virtual: the next free slot after the last one used (flushing on wrap), mapped to page. */
+static int map_new_virtual(struct page *page)
+{
+	unsigned int count;
+
+	for (count = LAST_PKMAP; count > 0; count--) {
+		last_pkmap_nr = (last_pkmap_nr + 1) & (LAST_PKMAP - 1);
+		if (!last_pkmap_nr)
+			flush_all_zero_pkmaps();
+		if (!pkmap_count[last_pkmap_nr])
+			break;
+	}
+	if (!count) {
+		printk("BUG: kmap: all %d pkmap slots are in use (pfn 0x%lx not mapped)\n", LAST_PKMAP,
+		       page_to_pfn(page));
+		return -1;
+	}
+	if (!kmap_set_slot(PKMAP_ADDR(last_pkmap_nr), page)) {
+		printk("kmap: no page table for the pkmap area\n");
+		return -1;
+	}
+	pkmap_count[last_pkmap_nr] = 1;
+	pkmap_page[last_pkmap_nr] = page;
+	pkmap_next[last_pkmap_nr] = pkmap_hash[pkmap_bucket(page)];
+	pkmap_hash[pkmap_bucket(page)] = (u16)(last_pkmap_nr + 1);
+	return (int)last_pkmap_nr;
+}
+
+static void *kmap_high(struct page *page)
+{
+	int nr = pkmap_lookup(page);
+
+	if (nr < 0)
+		nr = map_new_virtual(page);
+	if (nr < 0)
+		return NULL;
+	pkmap_count[nr]++;
+	return (void *)PKMAP_ADDR(nr);
+}
+
+static void kunmap_high(struct page *page)
+{
+	int nr = pkmap_lookup(page);
+
+	if (nr < 0 || pkmap_count[nr] < 2) {
+		printk("BUG: kunmap: pfn 0x%lx is not kmap()ed\n", page_to_pfn(page));
+		WARN_ON(1);
+		return;
+	}
+	pkmap_count[nr]--;	/* at 1 the entry stays until the next wrap-round flush */
+}
+
+static unsigned long kmap_local_va(unsigned int idx)
+{
+	return __fix_to_virt(FIX_KMAP_BEGIN + idx);
+}
+
+static void *kmap_local_high(struct page *page)
+{
+	unsigned int idx = kmap_local_idx[0];
+
+	if (idx >= KM_MAX_IDX) {
+		printk("BUG: kmap_local: nesting deeper than %d (pfn 0x%lx not mapped)\n", KM_MAX_IDX,
+		       page_to_pfn(page));
+		WARN_ON(1);
+		return NULL;
+	}
+	if (!kmap_set_slot(kmap_local_va(idx), page)) {
+		printk("kmap_local: no page table for the fixmap\n");
+		return NULL;
+	}
+	kmap_local_idx[0] = idx + 1;
+	return (void *)kmap_local_va(idx);
+}
+
+/* Unmaps a kmap_local slot (the innermost one only); a lowmem address needs nothing. */
+static void kunmap_local_high(unsigned long va)
+{
+	unsigned int idx = kmap_local_idx[0];
+
+	if (va < kmap_local_va(KM_MAX_IDX - 1) || va > kmap_local_va(0))
+		return;
+	if (!idx || va != kmap_local_va(idx - 1)) {
+		printk("BUG: kunmap_local: 0x%lx is not the innermost kmap_local mapping (expected 0x%lx)\n",
+		       va, idx ? kmap_local_va(idx - 1) : 0UL);
+		WARN_ON(1);
+		return;
+	}
+	pte_clear(kmap_pte(va));
+	flush_tlb_kernel_range(va, va + PAGE_SIZE);
+	kmap_local_idx[0] = idx - 1;
+}
+
+void kmap_get_stats(struct kmap_stats *st)
+{
+	unsigned int nr;
+
+	memset(st, 0, sizeof(*st));
+	for (nr = 0; nr < LAST_PKMAP; nr++) {
+		st->pkmap_mapped += pkmap_count[nr] >= 1;
+		st->pkmap_in_use += pkmap_count[nr] >= 2;
+	}
+	st->local_depth = kmap_local_idx[0];
+	st->pkmap_flushes = pkmap_flushes;
+}
+
+#else /* !ARCH_HAS_HIGHMEM: every page is in the linear map, no page is PG_highmem */
+
+static void *kmap_high(struct page *page) { WARN_ON(1); return NULL; }
+static void kunmap_high(struct page *page) { WARN_ON(1); }
+static void *kmap_local_high(struct page *page) { WARN_ON(1); return NULL; }
+static void kunmap_local_high(unsigned long va) { }
+void kmap_get_stats(struct kmap_stats *st) { memset(st, 0, sizeof(*st)); }
+
+#endif
+
+void *kmap(struct page *page)
+{
+	return PageHighMem(page) ? kmap_high(page) : page_address(page);
+}
+
+void kunmap(struct page *page)
+{
+	if (PageHighMem(page))
+		kunmap_high(page);
+}
+
+void *kmap_local_page(struct page *page)
+{
+	return PageHighMem(page) ? kmap_local_high(page) : page_address(page);
+}
+
+void kunmap_local(const void *vaddr)
+{
+	kunmap_local_high((unsigned long)vaddr & PAGE_MASK);
+}
+
+void clear_highpage(struct page *page)
+{
+	void *va = kmap_local_page(page);
+
+	if (!va)
+		return;
+	memset(va, 0, PAGE_SIZE);
+	kunmap_local(va);
+}
+
+void memcpy_to_page(struct page *page, size_t offset, const void *from, size_t len)
+{
+	char *va = kmap_local_page(page);
+
+	BUG_ON(offset + len > PAGE_SIZE);
+	if (!va)
+		return;
+	memcpy(va + offset, from, len);
+	kunmap_local(va);
+}
+
+void memcpy_from_page(void *to, struct page *page, size_t offset, size_t len)
+{
+	char *va = kmap_local_page(page);
+
+	BUG_ON(offset + len > PAGE_SIZE);
+	if (!va)
+		return;
+	memcpy(to, va + offset, len);
+	kunmap_local(va);
+}
