@@ -19,9 +19,9 @@ GCC_INC		:= $(shell $(CC) -print-file-name=include 2>/dev/null)
 WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS		:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -fno-stack-protector -fno-common -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
-		   -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)/= \
+		   -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
 		   -Iinclude/libc -Iinclude -Iarch/$(ARCH)/include $(ARCH_INCLUDES) $(ARCH_CFLAGS) -D__KERNEL__
-ASFLAGS		:= $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__
+ASFLAGS		:= $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__ -Wa,--debug-prefix-map=$(CURDIR)=.
 LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack $(ARCH_LDFLAGS)
 
 # Generic code, the arch, its drivers and the KTAP suites that also run on the host.
@@ -30,6 +30,8 @@ SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c) \
 		   $(ARCH_SRCS)
 SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(filter-out $(EXCLUDE),$(SRCS))))
+# A change of flags rebuilds everything: objects depend on the files that set them.
+BUILD_FILES	:= Makefile arch/$(ARCH)/config.mk
 LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
 
 .PHONY: all run test check host-test bench gdb clean distclean bootstrap sdcard
@@ -41,12 +43,12 @@ $(DEPS)/.bootstrapped: tools/bootstrap
 bootstrap:
 	tools/bootstrap
 
-$(BUILD)/%.o: %.c $(DEPS)/.bootstrapped
+$(BUILD)/%.o: %.c $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.S $(DEPS)/.bootstrapped
+$(BUILD)/%.o: %.S $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
