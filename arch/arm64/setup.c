@@ -3,6 +3,7 @@
 #include <asm/memory.h>
 #include <asm/mmzone.h>
 #include <asm/sysreg.h>
+#include <drivers/bcm2835_mbox.h>
 #include <drivers/serial.h>
 #include <kernel/arch.h>
 #include <kernel/param.h>
@@ -173,9 +174,10 @@ void setup_arch(void)
 }
 
 /*
- * arch_ioremap_devices (from vmalloc_init): the consoles leave the board's
- * boot-time device map for ioremap'd registers (one pointer store each, so
- * output never stops), and the loader's DTB is mapped read-only in the fixmap
+ * arch_ioremap_devices (from vmalloc_init): the consoles and the mailbox leave
+ * the board's boot-time device map for ioremap'd registers (one pointer store
+ * each, so output never stops; the mailbox also gets a coherent DMA buffer),
+ * and the loader's DTB is mapped read-only in the fixmap
  * (FIX_FDT), where it stays for the kernel's lifetime, as in Linux.
  */
 void arch_ioremap_devices(void)
@@ -187,6 +189,7 @@ void arch_ioremap_devices(void)
 		pl011_con.base = pl011;
 	if (aux)
 		mini_uart_con.base = aux;
+	rpi_firmware_late_init();
 	if (boot_fdt && !fixmap_remap_ro(FIX_FDT, FIX_FDT_PAGES, boot_dtb_pa, boot_dtb_size))
 		printk("DTB: could not map it in the fixmap\n");
 }
