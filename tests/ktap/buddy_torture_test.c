@@ -9,8 +9,9 @@
  * up to SLOTS blocks at a time, tracked in slot[] and in a bitmap with one bit per
  * PFN of mem_map (itself allocated from the buddy before the baseline is taken).
  * Per operation: a new block must be aligned, in a zone that the GFP flags allow,
- * and must not overlap any block the test holds (bitmap); each held page carries
- * its PFN as a stamp that must still be there when it is freed (an overlap with
+ * and must not overlap any block the test holds (bitmap); held pages carry their
+ * PFN as a stamp (every page of blocks up to order 3, the first and last page of
+ * bigger ones) that must still be there when the block is freed (an overlap with
  * someone else's block would overwrite it). Every CHECK_EVERY operations, and at
  * the end, every zone goes through buddy_verify_zone() and the books must balance:
  * free (buddy + per-CPU) + held by the test + held by others = managed, where
@@ -19,7 +20,7 @@
  */
 #define TORTURE_OPS	1000000UL
 #define SLOTS		256
-#define CHECK_EVERY	50000UL
+#define CHECK_EVERY	100000UL
 
 struct torture {
 	struct {
@@ -41,6 +42,46 @@ static bool bit_test_set(unsigned long pfn, bool set)
 
 	*w = set ? *w | mask : *w & ~mask;
 	return old;
+}
+
+/* Marks [pfn, pfn + n) as held; false if any of it already was. Word at a time where aligned. */
+static bool bits_claim(unsigned long pfn, unsigned long n)
+{
+	const unsigned long bpl = 8 * sizeof(long);
+	unsigned long i = pfn - min_low_pfn, k;
+
+	if (i % bpl == 0 && n % bpl == 0) {
+		for (k = 0; k < n / bpl; k++)
+			if (T.bitmap[i / bpl + k])
+				return false;
+		for (k = 0; k < n / bpl; k++)
+			T.bitmap[i / bpl + k] = ~0UL;
+		return true;
+	}
+	for (k = 0; k < n; k++)
+		if (bit_test_set(pfn + k, true))
+			return false;
+	return true;
+}
+
+static void bits_release(unsigned long pfn, unsigned long n)
+{
+	const unsigned long bpl = 8 * sizeof(long);
+	unsigned long i = pfn - min_low_pfn, k;
+
+	if (i % bpl == 0 && n % bpl == 0) {
+		for (k = 0; k < n / bpl; k++)
+			T.bitmap[i / bpl + k] = 0;
+		return;
+	}
+	for (k = 0; k < n; k++)
+		bit_test_set(pfn + k, false);
+}
+
+/* The pages of a held block that carry a stamp: all of a small block, the ends of a big one. */
+static bool stamped(unsigned int i, unsigned int order)
+{
+	return order <= 3 || i == 0 || i == (1U << order) - 1;
 }
 
 static unsigned long free_pages_everywhere(struct kunit *test, bool *ok)
@@ -84,7 +125,7 @@ static gfp_t random_gfp(u64 r)
 {
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
 
-	if ((r >> 20) % 8 == 0)
+	if ((r >> 20) % 8 == 0 && random_order(r) <= 3)	/* zeroing big blocks would dominate */
 		gfp |= __GFP_ZERO;
 	if ((r >> 24) % 4 == 0)
 		gfp |= __GFP_COMP;
@@ -112,13 +153,15 @@ static bool torture_alloc(struct kunit *test, int s, u64 r)
 		kunit_info(test, "bad block: pfn 0x%lx order %u zone %u", pfn, order, page_zonenum(p));
 		return false;
 	}
+	if (!bits_claim(pfn, 1UL << order)) {
+		kunit_info(test, "a page of pfn 0x%lx order %u was handed out twice", pfn, order);
+		return false;
+	}
 	for (i = 0; i < (1U << order); i++) {
 		unsigned long *stamp = page_address(p + i);
 
-		if (bit_test_set(pfn + i, true)) {
-			kunit_info(test, "pfn 0x%lx handed out twice", pfn + i);
-			return false;
-		}
+		if (!stamped(i, order))
+			continue;
 		if ((gfp & __GFP_ZERO) && (stamp[0] || stamp[PAGE_SIZE / sizeof(long) - 1])) {
 			kunit_info(test, "__GFP_ZERO page 0x%lx not zeroed", pfn + i);
 			return false;
@@ -139,12 +182,12 @@ static bool torture_free(struct kunit *test, int s)
 	unsigned long pfn = page_to_pfn(p);
 
 	for (i = 0; i < (1U << order); i++) {
-		if (*(unsigned long *)page_address(p + i) != pfn + i) {
+		if (stamped(i, order) && *(unsigned long *)page_address(p + i) != pfn + i) {
 			kunit_info(test, "stamp of pfn 0x%lx overwritten", pfn + i);
 			return false;
 		}
-		bit_test_set(pfn + i, false);
 	}
+	bits_release(pfn, 1UL << order);
 	__free_pages(p, order);
 	T.slot[s].page = NULL;
 	T.held -= 1UL << order;
