@@ -15,6 +15,11 @@ struct mm_ctx init_mm;
  * PT_GROUP entries. One TLB flush covers a whole group.
  */
 #define PT_GROUP	16
+
+/* An arch that can flush a range of same-size entries with one TLBI each says so. */
+#ifndef flush_tlb_kernel_range_stride
+#define flush_tlb_kernel_range_stride(s, e, stride)	flush_tlb_kernel_range(s, e)
+#endif
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
 
 struct pt_walk {
@@ -125,8 +130,9 @@ static void pt_refold(pte_t *e, unsigned int n, int level)
  * walk-cache entry for a table being replaced) both in some TLB, which is a TLB
  * conflict when the block size or the contiguous bit changes. So:
  *   1. break: store invalid into every live valid entry that changes;
- *   2. flush_tlb_kernel_range over the group's VAs (TLBI VAAE1IS per page or
- *      TLBI VMALLE1IS, then DSB ISH; ISB): no CPU keeps the old translation;
+ *   2. flush the TLBs for the group's VAs (flush_tlb_kernel_range_stride: on
+ *      arm64 TLBI VAAE1IS per entry, or TLBI VMALLE1IS, then DSB ISH; ISB),
+ *      so no CPU keeps the old translation or a walk through a dropped table;
  *   3. make: store the new entries (set_pte: store, DSB ISHST; ISB).
  * Permission-only changes would be allowed without the break; doing it anyway
  * keeps one rule. Entries that were invalid are written directly (the walker
@@ -157,7 +163,7 @@ static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, uns
 		if (e <= s)	/* the range ends at the top of the address space */
 			flush_tlb_all();
 		else
-			flush_tlb_kernel_range(s, e);
+			flush_tlb_kernel_range_stride(s, e, pt_level_size(level));
 		ctx->nr_bbm++;
 	}
 	for (i = 0; i < n; i++) {

@@ -9,6 +9,7 @@
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/ptdump.h>
+#include <mm/slab.h>
 #include <kernel/arch.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
@@ -51,7 +52,7 @@ static const struct board_region pi3_fixed_map[] = {
  * has retired memblock, further tables (vmalloc, ioremap, fixmap) come from the
  * buddy and are reached through the linear map.
  */
-#define PT_POOL_PAGES	24
+#define PT_POOL_PAGES	16
 static pte_t pt_pool[PT_POOL_PAGES][512] __aligned(4096);
 static bool pt_pool_used[PT_POOL_PAGES];
 static pte_t empty_pg_dir[512] __aligned(4096);	/* TTBR0 from now on; and TTBR1 during the switch */
@@ -81,6 +82,7 @@ static void *arm64_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
 	addr = get_zeroed_page(GFP_KERNEL);
 	if (!addr)
 		return NULL;
+	SetPageFlag(virt_to_page((void *)addr), PG_pgtable);
 	*pa = __pa(addr);
 	return (void *)addr;
 }
@@ -232,26 +234,35 @@ void paging_init(void)
  * shows them, followed by how many generic-timer ticks formatting and printing
  * them took (a figure, not a test).
  */
-static char ptdump_buf[32768];
-
 static int cmd_ptdump(int argc, char **argv)
 {
-	struct seq_buf s;
-	u64 t0, t1, t2;
+	struct seq_buf s = { .overflow = true };
+	size_t size = 4096, i;
 	unsigned int lines = 0;
-	size_t i;
+	char *buf = NULL;
+	u64 t0 = 0, t1, t2;
 
-	seq_buf_init(&s, ptdump_buf, sizeof(ptdump_buf));
-	t0 = arch_counter_read();
-	ptdump_show(&init_mm, NULL, &s);
+	while (s.overflow && size <= SZ_1M) {	/* show() is pure: grow the buffer and redo */
+		kfree(buf);
+		size *= 2;
+		buf = kmalloc(size, GFP_KERNEL);
+		if (!buf) {
+			kprintf("ptdump: out of memory\n");
+			return 1;
+		}
+		seq_buf_init(&s, buf, size);
+		t0 = arch_counter_read();
+		ptdump_show(&init_mm, NULL, &s);
+	}
 	t1 = arch_counter_read();
-	kputs(ptdump_buf);
+	kputs(buf);
 	t2 = arch_counter_read();
 	for (i = 0; i < s.len; i++)
-		lines += ptdump_buf[i] == '\n';
+		lines += buf[i] == '\n';
 	kprintf("ptdump: %u lines, %zu bytes%s; formatted in %llu ticks (%lu us), printed in %llu ticks (%lu us)\n",
 		lines, s.len, s.overflow ? " (truncated)" : "", (unsigned long long)(t1 - t0),
 		ticks_to_us(t1 - t0), (unsigned long long)(t2 - t1), ticks_to_us(t2 - t1));
-	return s.overflow;
+	kfree(buf);
+	return 0;
 }
 SHELL_CMD(ptdump, "ptdump", "ptdump", "print the kernel page tables and the ticks it took", cmd_ptdump);

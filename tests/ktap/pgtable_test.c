@@ -14,7 +14,7 @@
  * read through ctx->pt_va, never by the MMU, so the suite is the same on the
  * host and in the kernel.
  */
-#define POOL_PAGES	48
+#define POOL_PAGES	16
 #define POOL_PA		0x10000000ULL	/* what the pool's "physical" addresses start at */
 
 static u8 pool[POOL_PAGES][4096] __aligned(4096);

@@ -45,6 +45,29 @@ static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
 	isb();
 }
 
+/*
+ * flush_tlb_kernel_range_stride: the same for a range of entries that each map
+ * stride bytes (blocks, or tables being unhooked): one TLBI VAAE1IS per entry
+ * is enough, since it removes the block's TLB entry and any walk-cache entry
+ * used to translate that VA.
+ */
+#define flush_tlb_kernel_range_stride flush_tlb_kernel_range_stride
+static inline void flush_tlb_kernel_range_stride(vaddr_t start, vaddr_t end, u64 stride)
+{
+	u64 n = (end - start) / stride, i;
+
+	if (n > MAX_TLBI_OPS) {
+		flush_tlb_all();
+		return;
+	}
+	dsb(ishst);
+	for (i = 0; i < n; i++)
+		__asm__ volatile("tlbi vaae1is, %0" : :
+				 "r"(((start + i * stride) >> 12) & GENMASK_ULL(43, 0)) : "memory");
+	dsb(ish);
+	isb();
+}
+
 /* local_flush_tlb_all: this CPU only (boot, before other CPUs run). */
 static inline void local_flush_tlb_all(void)
 {
