@@ -111,6 +111,8 @@ void drain_local_pages(struct zone *z);		/* z == NULL: every zone */
 void drain_all_pages(struct zone *z);
 void zone_pcp_disable(struct zone *z);
 void zone_pcp_enable(struct zone *z);
+/* Sets every CPU's list of z to batch/high (zone_pcp_init picks Linux's sizes). */
+void zone_pcp_set_batch(struct zone *z, int batch, int high);
 
 /* totalreserve_pages: the high watermarks plus reserves, which MemAvailable keeps back. */
 extern unsigned long totalreserve_pages;
