@@ -384,7 +384,6 @@ static void misuse_wrong_order(struct kunit *test)
 
 static void misuse_not_page_start(struct kunit *test)
 {
-	static int not_ram;
 	struct misuse_ctx m;
 	unsigned long a = __get_free_pages(GFP_KERNEL, 1);
 	struct page *c;
@@ -397,7 +396,7 @@ static void misuse_not_page_start(struct kunit *test)
 	free_pages(a + PAGE_SIZE, 0);
 	misuse_end(test, &m, "not the start of an allocated block");
 	misuse_begin(&m);
-	free_pages((unsigned long)&not_ram, 0);
+	free_pages(VMALLOC_START, 0);	/* not linear-map RAM on any arch (x86's image is in it) */
 	misuse_end(test, &m, "free_pages: address is not in the linear map of RAM");
 	misuse_begin(&m);
 	__free_pages(mem_map - 1, 0);

@@ -163,7 +163,7 @@ static void interior_pointer(struct kunit *test)
 	printk_capture_start(cap, sizeof(cap));
 	kfree(k + 8);
 	printk_capture_stop();
-	KUNIT_EXPECT_SUBSTR(test, cap, "BUG kmalloc-256 (Not tainted): Invalid object pointer");
+	KUNIT_EXPECT_SUBSTR(test, cap, "BUG kmalloc-256 (Not tainted): Free of a pointer inside an object");
 	expect_addr(test, "Pointer 0x%lx is @offset=8 inside object", k + 8);
 	kfree(k);
 	expect_sound(test, kmalloc_slab(200));
@@ -269,7 +269,7 @@ static void red_zone_overwrite(struct kunit *test)
 /* kfree of pointers no allocator handed out: reported, nothing changes. */
 static void kfree_stray(struct kunit *test)
 {
-	static u8 not_heap[64];
+	u8 *not_heap = (u8 *)VMALLOC_START;	/* outside the linear map on every arch */
 	u8 *big = kmalloc(20000, GFP_KERNEL);
 	struct page *pg = alloc_page(GFP_KERNEL);
 
@@ -291,7 +291,12 @@ static void kfree_stray(struct kunit *test)
 /* slub_debug=: Linux's syntax, per cache or global, and a bad value leaves debugging off. */
 static void slub_debug_param(struct kunit *test)
 {
+	const char *boot = slub_debug_string();
+	char saved[256];
 	struct kmem_cache *c;
+
+	if (boot)	/* the kernel's own slub_debug= goes back at the end */
+		snprintf(saved, sizeof(saved), "%s", boot);
 
 	KUNIT_EXPECT_EQ(test, setup_slub_debug("FZPU,test-dbg*,other"), 0);
 	KUNIT_EXPECT_EQ(test, slub_debug_flags_for("test-dbg1"), SLAB_DEBUG_FLAGS);
@@ -318,6 +323,9 @@ static void slub_debug_param(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slub_debug_flags_for("a"), 0);
 	KUNIT_EXPECT_EQ(test, setup_slub_debug("-"), 0);
 	KUNIT_EXPECT_EQ(test, slub_debug_flags_for("anything"), 0);
+	KUNIT_EXPECT_EQ(test, setup_slub_debug("FZ"), 0);
+	KUNIT_EXPECT_STREQ(test, slub_debug_string(), "FZ");
+	setup_slub_debug(boot ? saved : "-");
 }
 
 kunit_test_suite_init(slab_debug, slab_debug_suite_init, NULL,
