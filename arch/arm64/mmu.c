@@ -259,7 +259,8 @@ static int cmd_ptdump(int argc, char **argv)
 	t2 = arch_counter_read();
 	for (i = 0; i < s.len; i++)
 		lines += buf[i] == '\n';
-	kprintf("ptdump: %u lines, %zu bytes%s; formatted in %llu ticks (%lu us), printed in %llu ticks (%lu us)\n",
+	kprintf("ptdump: %lu table pages, %u lines, %zu bytes%s; formatted in %llu ticks (%lu us), "
+		"printed in %llu ticks (%lu us)\n", init_mm.nr_tables,
 		lines, s.len, s.overflow ? " (truncated)" : "", (unsigned long long)(t1 - t0),
 		ticks_to_us(t1 - t0), (unsigned long long)(t2 - t1), ticks_to_us(t2 - t1));
 	kfree(buf);
