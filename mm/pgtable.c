@@ -123,6 +123,23 @@ static void pt_refold(pte_t *e, unsigned int n, int level)
 }
 
 /*
+ * Between the break and the make, [s, e) is unmapped: the code and the stack
+ * doing the change must not be in it (splitting the block that holds the
+ * running stack would fault half way). Only the live kernel context can hit
+ * this; it is a caller's bug, reported instead of a fault in the middle.
+ */
+static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
+{
+	vaddr_t sp = (vaddr_t)__builtin_frame_address(0), pc = (vaddr_t)pt_check_break;
+
+	if (ctx != &init_mm)
+		return;
+	if ((sp >= s && sp - s < e - s) || (pc >= s && pc - s < e - s))
+		panic("pt_commit: changing 0x%016llx-0x%016llx would unmap the running %s",
+		      (unsigned long long)s, (unsigned long long)e, sp >= s && sp - s < e - s ? "stack" : "code");
+}
+
+/*
  * pt_commit: writes new[0..n) over table[g..g+n), one group. THIS IS THE ONE
  * PLACE A LIVE ENTRY CHANGES, and it follows break-before-make (ARM ARM D8.16.1;
  * the same order is safe for x86 PAE): replacing a valid entry by another valid
@@ -160,6 +177,7 @@ static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, uns
 	if (broke) {
 		s = ctx->va_base + goff;
 		e = s + n * pt_level_size(level);
+		pt_check_break(ctx, s, e);
 		if (e <= s)	/* the range ends at the top of the address space */
 			flush_tlb_all();
 		else
