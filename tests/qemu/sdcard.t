@@ -28,6 +28,9 @@ my %src = (
 -s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for values %src;
 
 my $tmp = tempdir(CLEANUP => 1);
+# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
+system('cp', $kernel, "$tmp/kernel8.img") == 0 or BAIL_OUT("cannot copy $kernel");
+$kernel = $src{'kernel8.img'} = "$tmp/kernel8.img";
 my $img = "$tmp/sdcard.img";
 my $bootargs = 'loglevel=7 run="cat /proc/meminfo; help"';
 my $MiB = 1024 * 1024;
@@ -88,9 +91,10 @@ my $fat = "$img\@\@$off";
 my @names = sort map { s{^::/}{}r } grep { /\S/ } split /\n/, $out;
 is_deeply(\@names, [sort keys(%src), 'boot.scr', 'cmdline.txt'], 'the FAT holds exactly the boot files')
 	or diag $out;
+mkdir "$tmp/out";
 for my $name (sort keys %src) {
-	($rc, $out) = sh('mcopy', '-n', '-i', $fat, "::/$name", "$tmp/$name");
-	ok($rc == 0 && compare("$tmp/$name", $src{$name}) == 0, "$name matches $src{$name}") or diag $out;
+	($rc, $out) = sh('mcopy', '-n', '-i', $fat, "::/$name", "$tmp/out/$name");
+	ok($rc == 0 && compare("$tmp/out/$name", $src{$name}) == 0, "$name matches $src{$name}") or diag $out;
 }
 
 # ---- boot.scr: a valid legacy U-Boot script image carrying boot/boot.cmd and the bootargs ----

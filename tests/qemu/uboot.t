@@ -24,6 +24,9 @@ my $TIMEOUT = 60;	# seconds per boot; U-Boot alone spends ~4.4 s in its USB scan
 -s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for ($uboot, $dtb, $kernel);
 
 my $tmp = tempdir(CLEANUP => 1);
+# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
+system('cp', $kernel, "$tmp/kernel8.img") == 0 or BAIL_OUT("cannot copy $kernel");
+$kernel = "$tmp/kernel8.img";
 
 # mksdcard IMG BOOTARGS: build an SD image whose boot.scr sets BOOTARGS ('' = leave them alone).
 sub mksdcard {
