@@ -1,0 +1,129 @@
+#!/usr/bin/perl
+# memory.t: memory discovery on raspi3b — DTB, mailbox, malformed DTB — and the /proc and memblock views agreeing.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+use File::Temp qw(tempdir);
+use Test::More;
+
+my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
+-s 'build/arm64/kernel8.img' or BAIL_OUT('no build/arm64/kernel8.img (run make)');
+-s $dtb or BAIL_OUT("no $dtb (run tools/bootstrap)");
+my $tmp = tempdir(CLEANUP => 1);
+my @views = ('cat /sys/kernel/debug/memblock/memory', 'cat /sys/kernel/debug/memblock/reserved',
+             'cat /proc/meminfo', 'cat /proc/buddyinfo', 'cat /proc/zoneinfo', 'cat /proc/iomem');
+
+# The section of the output that a shell command printed.
+sub section {
+    my ($out, $cmd) = @_;
+    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[|\z)/ms ? $1 : '';
+}
+
+# Regions "   N: 0x...base..0x...last [owner]" -> list of [base, end (exclusive), owner].
+sub regions {
+    my ($text) = @_;
+    my @r;
+    while ($text =~ /^\s*\d+: 0x([0-9a-f]{16})\.\.0x([0-9a-f]{16})(?: (\S+))?$/mg) {
+        push @r, [hex($1), hex($2) + 1, $3 // ''];
+    }
+    return @r;
+}
+
+# Bytes of the reserved regions that lie inside memory, counted in whole pages as the buddy does.
+sub reserved_in_memory {
+    my ($mem, $rsv) = @_;
+    my $bytes = 0;
+    for my $m (@$mem) {
+        for my $r (@$rsv) {
+            my ($s, $e) = ($r->[0] > $m->[0] ? $r->[0] : $m->[0], $r->[1] < $m->[1] ? $r->[1] : $m->[1]);
+            next if $s >= $e;
+            $s &= ~0xfff;
+            $e = ($e + 0xfff) & ~0xfff;
+            $bytes += $e - $s;
+        }
+    }
+    return $bytes;
+}
+
+sub meminfo {
+    my ($out, $key) = @_;
+    return section($out, 'cat /proc/meminfo') =~ /^\Q$key\E:\s+(\d+) kB$/m ? $1 : -1;
+}
+
+# check_views(LABEL, OUTPUT): the numbers every view gives must agree with each other.
+sub check_views {
+    my ($label, $out) = @_;
+    my @mem = regions(section($out, $views[0]));
+    my @rsv = regions(section($out, $views[1]));
+    ok(@mem >= 1, "$label: memblock/memory lists RAM");
+    my %owners = map { $_->[2] => 1 } @rsv;
+    ok($owners{$_}, "$label: a reservation owned by '$_'") for qw(kernel spin-table mem_map);
+    my $ram = 0;
+    $ram += $_->[1] - $_->[0] for @mem;
+    my $expect_kb = ($ram - reserved_in_memory(\@mem, \@rsv)) / 1024;
+    my $total = meminfo($out, 'MemTotal');
+    is($total, $expect_kb, "$label: MemTotal = memory - reserved (from the memblock dumps)");
+    my $free = meminfo($out, 'MemFree');
+    my $buddy = 0;
+    if (section($out, 'cat /proc/buddyinfo') =~ /^Node 0, zone\s+DMA((?:\s+\d+){11})\s*$/m) {
+        my @n = split ' ', $1;
+        $buddy += $n[$_] * (4 << $_) for 0 .. 10;
+    }
+    ok($buddy <= $free && $free - $buddy < 4 * 400, "$label: buddyinfo ($buddy kB) matches MemFree ($free kB) but for per-CPU pages");
+    my $zi = section($out, 'cat /proc/zoneinfo');
+    like($zi, qr/^Node 0, zone      DMA\n  pages free     \d+\n        boost    0\n        min      \d+\n/m,
+         "$label: zoneinfo in Linux's layout");
+    is($zi =~ /^\s+managed\s+(\d+)$/m ? $1 * 4 : -1, $total, "$label: zoneinfo managed pages = MemTotal");
+    my $io = section($out, 'cat /proc/iomem');
+    like($io, qr/^00000000-3bffffff : System RAM\n  00080000-[0-9a-f]{8} : Kernel code\n  [0-9a-f]{8}-[0-9a-f]{8} : Kernel data$/m,
+         "$label: /proc/iomem nests the kernel in System RAM");
+    diag(sprintf("%s: MemTotal %d kB, MemFree %d kB = %.2f%% of %d kB RAM (Linux: 901648 of 983040 kB = 91.72%%)",
+                 $label, $total, $free, 100 * $free * 1024 / $ram, $ram / 1024));
+    return ($ram, $total);
+}
+
+# 1. The real DTB, as QEMU passes it (QEMU rewrites /memory for the VideoCore's share).
+system('qemu-system-aarch64', '-M', "raspi3b,dumpdtb=$tmp/qemu.dtb", '-dtb', $dtb, '-display', 'none',
+       '-kernel', 'build/arm64/kernel8.img') == 0 or BAIL_OUT('qemu dumpdtb failed');
+my @reg = split ' ', `fdtget -t x $tmp/qemu.dtb /memory reg`;
+is(scalar @reg, 2, 'the DTB QEMU passes has one /memory range (1+1 cells)');
+my ($out, $st) = qemu_arm64(append => 'run="' . join('; ', @views) . '"', timeout => 60);
+is($st, 0, 'DTB boot: the views printed and QEMU exited with status 0');
+like($out, qr/^\[[ \d.]+\] OF: fdt: 1 memory region\(s\), 960 MiB/m, 'DTB boot: memory came from the device tree');
+my @mem = regions(section($out, $views[0]));
+is_deeply([map { [$_->[0], $_->[1]] } @mem], [[hex($reg[0]), hex($reg[0]) + hex($reg[1])]],
+          'DTB boot: memblock memory = the /memory node');
+ok((grep { $_->[2] eq 'dtb' } regions(section($out, $views[1]))), 'DTB boot: the blob is reserved as "dtb"');
+my ($ram_dtb, $total_dtb) = check_views('DTB boot', $out);
+my $free = meminfo($out, 'MemFree');
+cmp_ok($free * 1024 / $ram_dtb, '>=', 0.985, 'DTB boot: at least 98.5% of RAM left to the buddy');
+
+# 2. No DTB: the mailbox must give the same RAM.
+($out, $st) = qemu_arm64(dtb => 0, input => join("\n", @views, 'poweroff', ''), timeout => 60);
+is($st, 0, 'no DTB: the views printed and QEMU exited with status 0');
+like($out, qr/memory: firmware mailbox: ARM memory 0x00000000-0x3bffffff \(960 MiB\)/, 'no DTB: the mailbox answered GET_ARM_MEMORY');
+unlike($out, qr/WARNING: memory/, 'no DTB: no fallback to the default');
+my ($ram_mbox, $total_mbox) = check_views('no DTB', $out);
+is($ram_mbox, $ram_dtb, 'no DTB: the mailbox gives the same RAM as the DTB');
+
+# 3. A malformed DTB: a /reserved-memory child whose reg has 3 cells where 1+1 are expected
+# (QEMU rebuilds /memory itself, so the damage goes where it does not look): one line, then the mailbox.
+system('cp', "$tmp/qemu.dtb", "$tmp/bad.dtb") == 0 or die;
+system('fdtput', '-c', "$tmp/bad.dtb", '/reserved-memory/bad@1000000') == 0 or die 'fdtput -c';
+system('fdtput', '-t', 'x', "$tmp/bad.dtb", '/reserved-memory/bad@1000000', 'reg', '1000000', '1000', '0') == 0 or die;
+($out, $st) = run_timeout(60, join("\n", $views[0], 'cat /proc/meminfo', 'poweroff', ''),
+    'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img', '-dtb', "$tmp/bad.dtb",
+    '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+$out = clean_output($out);
+is($st, 0, 'malformed DTB: still boots to the shell and powers off');
+my @lines = $out =~ /^(\[[ \d.]+\] OF: fdt: .*)$/mg;
+is(scalar @lines, 1, 'malformed DTB: exactly one OF: fdt line');
+like($lines[0] // '', qr/ignoring the device tree at 0x[0-9a-f]{16}: wrong cells: reserved-memory reg is 12 bytes, not a multiple of 8/,
+     'malformed DTB: the line says what is wrong');
+like($out, qr/firmware mailbox: ARM memory 0x00000000-0x3bffffff/, 'malformed DTB: fell back to the mailbox');
+is_deeply([map { [$_->[0], $_->[1]] } regions(section($out, $views[0]))], [[0, 0x3c000000]],
+          'malformed DTB: the map is the mailbox one, not the DTB one');
+
+done_testing();
