@@ -74,6 +74,7 @@ static void *x86_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
 
 		if (!addr)
 			return NULL;
+		SetPageFlag(virt_to_page((void *)addr), PG_pgtable);
 		*pa = __pa(addr);
 		return (void *)addr;
 	}
