@@ -14,11 +14,13 @@ include arch/$(ARCH)/config.mk
 CC		:= $(CROSS_COMPILE)gcc
 LD		:= $(CROSS_COMPILE)ld
 OBJCOPY		:= $(CROSS_COMPILE)objcopy
+NM		:= $(CROSS_COMPILE)nm
 GCC_INC		:= $(shell $(CC) -print-file-name=include 2>/dev/null)
 
 WARN		:= -Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes -Wstrict-prototypes
 CFLAGS		:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -fno-stack-protector -fno-common -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
+		   -fno-omit-frame-pointer \
 		   -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
 		   -Iinclude/libc -Iinclude -Iarch/$(ARCH)/include $(ARCH_INCLUDES) $(ARCH_CFLAGS) -D__KERNEL__
 ASFLAGS		:= $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__ -Wa,--debug-prefix-map=$(CURDIR)=.
@@ -57,9 +59,18 @@ $(BUILD)/kernel.lds: arch/$(ARCH)/kernel.lds.S $(DEPS)/.bootstrapped
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ASFLAGS) -E -P -x c $< -o $@
 
-$(BUILD)/kernel.elf: $(OBJS) $(BUILD)/kernel.lds
+# Two links: the first with an empty symbol table, the second with the table of the first's
+# text symbols (tools/kallsyms). The table lives in .rodata, after .text, so text addresses
+# do not move between the passes (checked: the link fails if they did).
+$(BUILD)/kernel.elf: $(OBJS) $(BUILD)/kernel.lds tools/kallsyms
 	@echo "  LD      $@"
-	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/kernel.lds -Map $(BUILD)/kernel.map -o $@ $(OBJS) $(ARCH_LIBS) $(LIBGCC)
+	$(Q)tools/kallsyms $(NM) > $(BUILD)/kallsyms0.S
+	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms0.S -o $(BUILD)/kallsyms0.o
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/kernel.lds -o $(BUILD)/.tmp_kernel.elf $(OBJS) $(BUILD)/kallsyms0.o $(ARCH_LIBS) $(LIBGCC)
+	$(Q)tools/kallsyms $(NM) $(BUILD)/.tmp_kernel.elf > $(BUILD)/kallsyms.S
+	$(Q)$(CC) $(ASFLAGS) -c $(BUILD)/kallsyms.S -o $(BUILD)/kallsyms.o
+	$(Q)$(LD) $(LDFLAGS) -T $(BUILD)/kernel.lds -Map $(BUILD)/kernel.map -o $@ $(OBJS) $(BUILD)/kallsyms.o $(ARCH_LIBS) $(LIBGCC)
+	$(Q)tools/kallsyms $(NM) $@ | cmp -s - $(BUILD)/kallsyms.S || { echo "kallsyms: text moved between link passes" >&2; rm -f $@; exit 1; }
 
 $(BUILD)/kernel8.img: $(BUILD)/kernel.elf
 	@echo "  OBJCOPY $@"
@@ -75,6 +86,7 @@ gdb: $(BUILD)/kernel.elf
 
 # ---- boot media (arm64): the SD-card image and the U-Boot path (boot/, tools/mksdcard) --------
 #   make sdcard [BOOTARGS='run="cmd; cmd"']  build/arm64/sdcard.img: firmware, U-Boot, boot.scr, kernel8.img
+#               [UBOOT_QUICK=1]              + uboot.env: no USB scan, no bootdelay (~1 s to the kernel, not ~5)
 #   make run BOOT=uboot [CMDLINE=...]        QEMU runs U-Boot (-kernel u-boot.bin), which boots the SD
 #                                            image; its console and ours are on the mini UART (2nd -serial)
 UBOOT_BIN	:= $(DEPS)/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin
@@ -82,11 +94,11 @@ SDCARD		:= $(BUILD)/sdcard.img
 sdcard: $(SDCARD)
 $(SDCARD): $(IMAGE) boot/config.txt boot/boot.cmd tools/mksdcard $(BUILD)/sdcard.bootargs
 	$(if $(filter arm64,$(ARCH)),,$(error make sdcard: the SD card is for ARCH=arm64))
-	$(Q)tools/mksdcard -o $@ -k $(IMAGE) -a '$(BOOTARGS)'
-# Rewritten only when BOOTARGS change, so the image is rebuilt exactly then.
+	$(Q)tools/mksdcard -o $@ -k $(IMAGE) -a '$(BOOTARGS)' $(if $(UBOOT_QUICK),-q)
+# Rewritten only when BOOTARGS or UBOOT_QUICK change, so the image is rebuilt exactly then.
 $(BUILD)/sdcard.bootargs: FORCE
 	@mkdir -p $(dir $@)
-	$(Q)printf '%s\n' '$(BOOTARGS)' | cmp -s - $@ || printf '%s\n' '$(BOOTARGS)' > $@
+	$(Q)printf '%s\n' '$(BOOTARGS)' '$(UBOOT_QUICK)' | cmp -s - $@ || printf '%s\n' '$(BOOTARGS)' '$(UBOOT_QUICK)' > $@
 FORCE:
 ifeq ($(BOOT),uboot)
 run: $(SDCARD)

@@ -240,6 +240,7 @@ virt_entry:
 idmap_pg_dir:	.space 3 * 4096
 init_pg_dir:	.space 5 * 4096
 	.balign 16
+	.global boot_stack
 boot_stack:	.space 16384
 	.global boot_stack_top
 boot_stack_top:

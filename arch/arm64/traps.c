@@ -3,6 +3,7 @@
 #include <asm/ptrace.h>
 #include <asm/memory.h>
 #include <kernel/bug.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
 #include <mm/vmalloc.h>
@@ -49,12 +50,38 @@ static void fsc_name(unsigned int fsc, char *buf, size_t n)
 	snprintf(buf, n, "unknown %u", fsc);
 }
 
+extern char boot_stack[], boot_stack_top[];
+
+/*
+ * dump_backtrace: follows the AAPCS64 frame records (x29 -> {prev x29, lr}),
+ * built with -fno-omit-frame-pointer, while they stay inside the boot stack.
+ */
+static void dump_backtrace(const struct pt_regs *regs)
+{
+	u64 fp = regs->regs[29];
+	char sym[96];
+	int depth;
+
+	printk("Call trace:\n");
+	printk(" %s\n", sprint_symbol(sym, sizeof(sym), regs->elr));
+	for (depth = 0; depth < 16; depth++) {
+		if (fp < (u64)boot_stack || fp + 16 > (u64)boot_stack_top || (fp & 15))
+			break;
+		u64 lr = ((const u64 *)fp)[1];
+		if (!lr)
+			break;
+		printk(" %s\n", sprint_symbol(sym, sizeof(sym), lr - 4));
+		fp = ((const u64 *)fp)[0];
+	}
+}
+
 static void show_regs(const struct pt_regs *regs)
 {
+	char sym[96];
 	int i;
 
-	printk("pc : %016llx\n", (unsigned long long)regs->elr);
-	printk("lr : %016llx\n", (unsigned long long)regs->regs[30]);
+	printk("pc : %s\n", sprint_symbol(sym, sizeof(sym), regs->elr));
+	printk("lr : %s\n", sprint_symbol(sym, sizeof(sym), regs->regs[30]));
 	printk("sp : %016llx\n", (unsigned long long)regs->sp);
 	printk("far: %016llx pstate: %08llx\n", (unsigned long long)regs->far,
 	       (unsigned long long)regs->spsr);
@@ -123,5 +150,6 @@ void do_exception(struct pt_regs *regs, unsigned long kind)
 		       (unsigned long long)regs->esr, ec_name(ec));
 	printk("Internal error: Oops: %016llx [#%d]\n", (unsigned long long)regs->esr, ++oops_count);
 	show_regs(regs);
+	dump_backtrace(regs);
 	fault_recover("Oops");
 }

@@ -1,6 +1,7 @@
 /* host_env.c (host): printk, panic and capture for the native build of the generic code. */
 #include <kernel/bug.h>
 #include <kernel/printk.h>
+#include <kernel/kallsyms.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,4 +97,11 @@ void panic(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n");
 	abort();
+}
+
+/* The host has no kernel symbol table: callers print as addresses. */
+char *sprint_symbol(char *buf, size_t n, unsigned long addr)
+{
+	snprintf(buf, n, "0x%lx", addr);
+	return buf;
 }

@@ -31,7 +31,9 @@ like($out, qr/Unable to handle kernel NULL pointer dereference at virtual addres
 like($out, qr/EC = 0x25: DABT \(current EL\), IL = 32 bits/, 'exception class in words');
 like($out, qr/FSC = 0x0[4-7]: level \d translation fault/, 'fault status in words');
 like($out, qr/CM = 0, WnR = 0/, 'WnR decoded');
-like($out, qr/\] pc : [0-9a-f]{16}$/m, 'registers shown');
+like($out, qr/\] pc : fault_null_read\+0x[0-9a-f]+\/0x[0-9a-f]+$/m, 'pc shown as function+offset/size');
+like($out, qr/Call trace:\n.*\]  fault_null_read\+.*\n(.*\n)*.*\]  shell_exec\+0x/m, 'a call trace through the shell');
+like($out, qr/\] x29: [0-9a-f]{16} x28: [0-9a-f]{16}$/m, 'registers shown');
 like($out, qr/^survived$/m, 'the shell survives the fault');
 
 ($out, $st) = qemu_arm64(append => 'run="poweroff 3"');
