@@ -222,6 +222,8 @@ void mem_init(void)
 	unsigned long freed, total = 0, ram;
 	struct zone *z;
 
+	/* struct page: 32 bytes on a 64-bit arch (Linux's is 64), see mm_types.h. */
+	BUILD_BUG_ON(sizeof(void *) == 8 && sizeof(struct page) != 32);
 	BUG_ON(mm_initialized);
 	if (!memblock.memory.cnt)
 		panic("mem_init: memblock has no memory");

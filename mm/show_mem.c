@@ -23,16 +23,13 @@ static void buddyinfo_show(struct seq_buf *s)
 }
 DEBUGFS_FILE(buddyinfo, "/proc/buddyinfo", buddyinfo_show);
 
+/* Linux's zoneinfo_show_print(): an unpopulated zone stops after its protection line. */
 static void zoneinfo_show_zone(struct seq_buf *s, const struct zone *z)
 {
 	unsigned int cpu;
 	int j;
 
 	seq_buf_printf(s, "Node %d, zone %8s", 0, z->name);
-	if (!populated_zone(z)) {	/* as Linux: nothing else is useful */
-		seq_buf_putc(s, '\n');
-		return;
-	}
 	seq_buf_printf(s, "\n  pages free     %lu\n        boost    0\n        min      %lu"
 		       "\n        low      %lu\n        high     %lu\n        spanned  %lu"
 		       "\n        present  %lu\n        managed  %lu\n        cma      0",
@@ -41,12 +38,17 @@ static void zoneinfo_show_zone(struct seq_buf *s, const struct zone *z)
 	seq_buf_printf(s, "\n        protection: (%ld", z->lowmem_reserve[0]);
 	for (j = 1; j < MAX_NR_ZONES; j++)
 		seq_buf_printf(s, ", %ld", z->lowmem_reserve[j]);
-	seq_buf_printf(s, ")\n      nr_free_pages %lu", z->free_pages);
+	seq_buf_putc(s, ')');
+	if (!populated_zone(z)) {
+		seq_buf_putc(s, '\n');
+		return;
+	}
+	seq_buf_printf(s, "\n      nr_free_pages %lu", z->free_pages);
 	seq_buf_printf(s, "\n  pagesets");
 	for (cpu = 0; cpu < NR_CPUS; cpu++)
 		seq_buf_printf(s, "\n    cpu: %u\n              count: %d\n              high:  %d"
-			       "\n              batch: %d", cpu, z->pcp[cpu].count, z->pcp[cpu].high,
-			       z->pcp[cpu].batch);
+			       "\n              batch: %d\n  vm stats threshold: 0", cpu, z->pcp[cpu].count,
+			       z->pcp[cpu].high, z->pcp[cpu].batch);
 	seq_buf_printf(s, "\n  node_unreclaimable:  0\n  start_pfn:           %lu\n", z->zone_start_pfn);
 }
 

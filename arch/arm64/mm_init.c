@@ -64,6 +64,7 @@ void arm64_memblock_init(const void *dtb)
 	clip_at_peripherals();
 	request_mem_region(ktext, __pa_symbol(__start_data) - ktext, "Kernel code");
 	request_mem_region(__pa_symbol(__start_data), kend - __pa_symbol(__start_data), "Kernel data");
+	request_mem_region(MBOX_PHYS, 0x40, "mailbox");
 }
 
 /* Grows the RAM (and the linear map) from the default end to end. */
