@@ -138,6 +138,22 @@ sh('mcopy', '-n', '-i', "$tmp/plain.img\@\@$off", '::/boot.scr', "$tmp/plain.scr
 my $plain = -e "$tmp/plain.scr" ? slurp("$tmp/plain.scr") : '';
 ok($plain =~ /booti / && $plain !~ /setenv bootargs|\@BOOTARGS\@/, 'without bootargs boot.scr does not set them');
 
+# ---- -q: a whole U-Boot environment (uboot.env) that sources boot.scr at once -------------------
+is(scalar(grep { $_ eq 'uboot.env' } @names), 0, 'without -q there is no uboot.env (U-Boot keeps its own environment)');
+($rc, $out) = sh('tools/mksdcard', '-q', '-o', "$tmp/quick.img", '-k', $kernel);
+is($rc, 0, 'mksdcard -q');
+sh('mcopy', '-n', '-i', "$tmp/quick.img\@\@$off", '::/uboot.env', "$tmp/uboot.env");
+my $env = -e "$tmp/uboot.env" ? slurp("$tmp/uboot.env") : '';
+is(length($env), 16384, "uboot.env is U-Boot's CONFIG_ENV_SIZE (16 KiB) long");
+is(unpack('V', $env . "\0" x 4), crc32(substr($env, 4)), 'uboot.env CRC is valid (else U-Boot ignores it)');
+my ($envdata) = substr($env, 4) =~ /\A(.*?)\0\0/s;	# name=value\0 ... \0, then 0xff padding
+my %uenv = map { split /=/, $_, 2 } split /\0/, $envdata // '';
+is($uenv{bootdelay}, 0, 'uboot.env: bootdelay=0');
+ok(!exists $uenv{preboot}, 'uboot.env: no preboot (no USB scan)');
+like($uenv{bootcmd} // '', qr/\bload mmc 0:1 \$\{scriptaddr\} boot\.scr\b.*\bsource \$\{scriptaddr\}/,
+	'uboot.env: bootcmd loads and sources boot.scr');
+is($uenv{scriptaddr}, '0x02400000', 'uboot.env: scriptaddr defined (the environment replaces the built-in one)');
+
 # ---- misuse: refused with a reason, and nothing left behind --------------------------------
 for my $bad (['-s', 32, qr/65525 clusters/, 'a 32 MiB image (too few clusters for FAT32)'],
 	     ['-s', 96, qr/not a power of two/, 'a 96 MiB image (not a power of two)'],

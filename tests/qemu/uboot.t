@@ -28,10 +28,12 @@ my $tmp = tempdir(CLEANUP => 1);
 system('cp', $kernel, "$tmp/kernel8.img") == 0 or BAIL_OUT("cannot copy $kernel");
 $kernel = "$tmp/kernel8.img";
 
-# mksdcard IMG BOOTARGS: build an SD image whose boot.scr sets BOOTARGS ('' = leave them alone).
+# mksdcard IMG BOOTARGS [QUICK]: build an SD image whose boot.scr sets BOOTARGS ('' = leave them
+# alone); QUICK adds the uboot.env that skips U-Boot's USB scan and bootdelay.
 sub mksdcard {
-	my ($img, $bootargs) = @_;
-	my $out = qx{tools/mksdcard -o '$img' -k '$kernel' -a '$bootargs' 2>&1};
+	my ($img, $bootargs, $quick) = @_;
+	my $q = $quick ? '-q' : '';
+	my $out = qx{tools/mksdcard $q -o '$img' -k '$kernel' -a '$bootargs' 2>&1};
 	$? == 0 or BAIL_OUT("mksdcard failed: $out");
 }
 
@@ -84,7 +86,8 @@ my $bootargs = 'run="echo via-uboot-and-booti; help"';
 mksdcard("$tmp/run.img", $bootargs);
 my $r = boot("$tmp/run.img", []);
 my $o = $r->{out};
-like($o, qr/^## Executing script at [0-9a-f]+$/m, "U-Boot's distro boot runs boot.scr from the SD card");
+like($o, qr/^Found U-Boot script \/boot\.scr$/m, "U-Boot's distro boot finds boot.scr on the SD card");
+like($o, qr/^## Executing script at [0-9a-f]+$/m, 'and runs it');
 like($o, qr/^pagoda: bootargs \Q$bootargs\E$/m, 'boot.scr sets the bootargs with the run= list');
 like($o, qr/^Moving Image from 0x200000 to 0x80000,/m,
 	'booti moves the image from where boot.scr loaded it to text_offset 0x80000');
@@ -109,17 +112,22 @@ is($r->{status}, 0, 'QEMU exited with status 0 (poweroff through semihosting)');
 diag sprintf('U-Boot path: QEMU start to QEMU exit %.2f s', $r->{total});
 
 # ---- 2. a failing command in the list: the rest still runs, and the status says so ------------
+# From here on the images carry uboot.env (mksdcard -q): the same boot.scr, ~4 s sooner.
 $bootargs = 'run="no-such-command; echo still-running"';
-mksdcard("$tmp/fail.img", $bootargs);
+mksdcard("$tmp/fail.img", $bootargs, 1);
 $r = boot("$tmp/fail.img", []);
 $o = $r->{out};
+like($o, qr/^Loading Environment from FAT\.\.\. OK$/m, 'quick image: U-Boot takes uboot.env from the card');
+unlike($o, qr/starting USB/, 'quick image: no USB scan');
+like($o, qr/^## Executing script at [0-9a-f]+\npagoda: bootargs \Q$bootargs\E$/m, 'quick image: boot.scr runs at once');
+diag sprintf('U-Boot path with uboot.env: QEMU start to QEMU exit %.2f s', $r->{total});
 like($o, qr/^pagoda# no-such-command\nno-such-command: command not found/m, 'the unknown command is reported');
 like($o, qr/^pagoda# echo still-running\nstill-running$/m, 'the next command still runs');
 like($o, qr/run: 1 command\(s\) failed; powering off/, 'one failure counted');
 is($r->{status}, 1, 'QEMU exited with status 1');
 
 # ---- 3. no bootargs in boot.scr: QEMU's -append reaches us through U-Boot; type at the prompt --
-mksdcard("$tmp/plain.img", '');
+mksdcard("$tmp/plain.img", '', 1);
 my $prompt = qr/(?:\A|\n)pagoda# \z/;
 $r = boot("$tmp/plain.img", [[$prompt, "echo typed-on-the-mini-uart\r"],
 			      [qr/\ntyped-on-the-mini-uart(?=\n)/, undef],
