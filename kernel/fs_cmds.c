@@ -7,7 +7,7 @@
 #include <kernel/version.h>
 #include <string.h>
 
-#define CAT_BUF_MAX	(256 * 1024)
+#define CAT_BUF_MAX	(64 * 1024)	/* the largest file (the page-table dump) is ~6 KiB */
 
 static void print_entry(const char *name, bool is_dir, void *arg)
 {
