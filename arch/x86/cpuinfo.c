@@ -3,6 +3,7 @@
 #include <kernel/debugfs.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
+#include <asm/setup.h>
 #include <string.h>
 
 extern bool x86_has_nx;
@@ -14,7 +15,7 @@ static const char *const edx1_flags[32] = {
 	"fxsr", "sse", "sse2", "ss", "ht", "tm", "ia64", "pbe",
 };
 
-static void cpu_brand(char *buf)
+void x86_cpu_brand(char buf[49])
 {
 	u32 r[12], a, b, c, d, i;
 
@@ -42,7 +43,7 @@ static void show_cpuinfo(struct seq_buf *s)
 	if (max_ext >= 0x80000001)
 		cpuid(0x80000001, &a, &b, &c, &ext_d);
 	cpuid(1, &a, &b, &c, &d);
-	cpu_brand(brand);
+	x86_cpu_brand(brand);
 	seq_buf_printf(s, "processor\t: 0\nvendor_id\t: %s\n", (const char *)vendor);
 	seq_buf_printf(s, "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n",
 		       (a >> 8) & 0xf, ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), brand, a & 0xf);

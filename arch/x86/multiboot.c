@@ -11,6 +11,7 @@
 #define MB_INFO_MEMORY		(1u << 0)	/* mem_lower / mem_upper valid */
 #define MB_INFO_CMDLINE		(1u << 2)
 #define MB_INFO_MEM_MAP		(1u << 6)
+#define MB_INFO_LOADER_NAME	(1u << 9)
 #define MB_MEMORY_AVAILABLE	1
 
 /* Multiboot Specification 0.6.96, section 3.3 (only the fields pagoda reads). */
@@ -22,6 +23,9 @@ struct multiboot_info {
 	u32 mods_count, mods_addr;
 	u32 syms[4];
 	u32 mmap_length, mmap_addr;	/* PA and byte length of the memory map */
+	u32 drives_length, drives_addr;
+	u32 config_table;
+	u32 boot_loader_name;		/* PA of a NUL-terminated string */
 } __attribute__((packed));
 
 struct multiboot_mmap_entry {
@@ -31,6 +35,14 @@ struct multiboot_mmap_entry {
 } __attribute__((packed));
 
 extern char _text[], _end[];
+
+/* The loader's name ("qemu", "GRUB 2.06", ...), or "unknown". */
+const char *multiboot_loader_name(void)
+{
+	const struct multiboot_info *mbi = __va(multiboot_info_pa);
+
+	return mbi->flags & MB_INFO_LOADER_NAME ? (const char *)__va(mbi->boot_loader_name) : "unknown";
+}
 
 static void reserve_pa(u32 pa, u32 size, const char *owner)
 {

@@ -1,6 +1,9 @@
 /* setup.c (x86): from head.S to start_kernel, and setup_arch() — console, traps, clock, memory. */
 #include <kernel/arch.h>
+#include <kernel/param.h>
 #include <kernel/printk.h>
+#include <kernel/version.h>
+#include <asm/processor.h>
 #include <asm/setup.h>
 
 void start_kernel(void);
@@ -13,18 +16,32 @@ void x86_start_kernel(void)
 		;
 }
 
+static void print_banner(void)
+{
+	char brand[49];
+
+	x86_cpu_brand(brand);
+	printk("pagoda %s (%s) on a PC (Multiboot loader: %s)\n", PAGODA_VERSION, arch_name,
+	       multiboot_loader_name());
+	printk("CPU: %s; TSC %llu Hz; CR0 0x%08lx CR4 0x%08lx\n", brand,
+	       (unsigned long long)arch_counter_freq(), read_cr0(), read_cr4());
+	printk("Kernel command line: %s\n", boot_command_line);
+}
+
 /*
  * setup_arch: the TSC is calibrated before the console exists so that the
  * first log line already has a true timestamp; then COM1, the IDT, the CPU
  * features paging needs (NX, PAT, global pages), memblock from Multiboot, and
- * the final page tables.
+ * the final page tables. Multiboot is read first so the banner can show the
+ * command line.
  */
 void setup_arch(void)
 {
 	tsc_init();
 	serial8250_init();
 	trap_init();
-	x86_cpu_init();
 	multiboot_parse();
+	print_banner();
+	x86_cpu_init();
 	x86_paging_init();
 }

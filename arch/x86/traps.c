@@ -121,7 +121,6 @@ static void show_fault_oops(const struct pt_regs *regs, u32 error_code, u32 addr
  * 0000 [#1]", the registers) and hands over to fault_recover(), which ends the
  * shell command that faulted or panics.
  */
-void do_trap(struct pt_regs *regs);
 void do_trap(struct pt_regs *regs)
 {
 	u32 vec = regs->vector;
