@@ -149,8 +149,12 @@ static int memblock_add_range(struct memblock_type *t, paddr_t base, paddr_t end
 static int memblock_remove_range(struct memblock_type *t, paddr_t base, paddr_t end)
 {
 	unsigned long i;
+	bool split = false;
 
-	if (t->cnt + 2 > t->max) {
+	/* Only a region that straddles base needs a new slot (its head stays, its tail goes on). */
+	for (i = 0; i < t->cnt; i++)
+		split |= t->regions[i].base < base && region_end(&t->regions[i]) > base;
+	if (split && t->cnt + 1 > t->max) {
 		printk("memblock: %s array full: cannot split it to remove 0x%016llx..0x%016llx\n",
 		       t->name, (unsigned long long)base, (unsigned long long)end - 1);
 		return -1;

@@ -161,6 +161,16 @@ static void full_array_fails_cleanly(struct kunit *test)
 	KUNIT_EXPECT_SUBSTR(test, log, "reserved array full");
 	KUNIT_EXPECT_EQ(test, memblock.reserved.cnt, (unsigned long)INIT_MEMBLOCK_REGIONS);
 	KUNIT_EXPECT_EQ(test, memblock_reserve(0x1000, 0x1000, "r"), 0);	/* merging still works */
+	KUNIT_EXPECT_EQ(test, memblock.reserved.cnt, (unsigned long)INIT_MEMBLOCK_REGIONS - 1);
+	KUNIT_EXPECT_EQ(test, memblock_reserve(0x1000000, 0x1000, "fits-again"), 0);
+	printk_capture_start(log, sizeof(log));
+	rc = memblock_free(0x4800, 0x100);		/* would split a region: no slot */
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, rc, -1);
+	KUNIT_EXPECT_SUBSTR(test, log, "reserved array full: cannot split it");
+	KUNIT_EXPECT_TRUE(test, memblock_is_reserved(0x4800));
+	KUNIT_EXPECT_EQ(test, memblock_free(0x4000, 0x1000), 0);	/* a whole region needs none */
+	KUNIT_EXPECT_FALSE(test, memblock_is_reserved(0x4000));
 	mb_end();
 }
 
