@@ -7,6 +7,7 @@
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/debugfs.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <string.h>
 #include <stdio.h>
@@ -220,6 +221,7 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 {
 	unsigned long n = ALIGN(size, PAGE_SIZE) >> PAGE_SHIFT;
 	struct vm_struct *vm;
+	char sym[96];
 
 	if (!size || n > (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT)
 		goto fail;
@@ -240,7 +242,8 @@ undo:
 	free_area_pages(vm);
 	free_vm_area(vm);
 fail:
-	pr_warn("vmalloc: allocation failure: %lu bytes (caller 0x%lx)\n", size, caller);
+	pr_warn("vmalloc: allocation failure: %lu bytes (caller %s)\n", size,
+		sprint_symbol(sym, sizeof(sym), caller));
 	return NULL;
 }
 
@@ -259,10 +262,12 @@ struct vm_struct *take_vm_area(const void *addr, unsigned int kinds, const char 
 {
 	struct vm_struct *vm = find_vm_area(addr);
 
+	char sym[96];
+
 	if (!vm || vm->addr != addr || !(vm->flags & kinds)) {
-		printk("Trying to %s() bad address (0x%lx)%s, caller 0x%lx\n", fn, (unsigned long)addr,
+		printk("Trying to %s() bad address (0x%lx)%s, caller %s\n", fn, (unsigned long)addr,
 		       !vm ? ": no such vm area" : vm->addr != addr ? ": not the start of its area" :
-		       ": wrong kind of area", caller);
+		       ": wrong kind of area", sprint_symbol(sym, sizeof(sym), caller));
 		return NULL;
 	}
 	return remove_vm_area(addr);
@@ -341,9 +346,11 @@ static const char *area_kind(const struct vm_struct *vm)
 static void show_area(struct seq_buf *s, const struct vm_struct *vm)
 {
 	unsigned long a = (unsigned long)vm->addr;
+	char sym[96];
 
-	seq_buf_printf(s, "0x%0*lx-0x%0*lx %7lu 0x%lx", ADDR_DIGITS, a, ADDR_DIGITS, a + vm->size,
-		       vm->size, vm->caller);
+	/* The caller as Linux's %pS prints it: function+0xoff/0xsize. */
+	seq_buf_printf(s, "0x%0*lx-0x%0*lx %7lu %s", ADDR_DIGITS, a, ADDR_DIGITS, a + vm->size,
+		       vm->size, sprint_symbol(sym, sizeof(sym), vm->caller));
 	if (vm->nr_pages)
 		seq_buf_printf(s, " pages=%u", vm->nr_pages);
 	if (vm->flags & (VM_IOREMAP | VM_DMA_COHERENT))
@@ -370,9 +377,11 @@ DEBUGFS_FILE(vmallocinfo, "/proc/vmallocinfo", vmallocinfo_show);
 static int describe_area(char *buf, size_t n, const char *where, const struct vm_struct *vm)
 {
 	unsigned long a = (unsigned long)vm->addr;
+	char sym[96];
 
-	return snprintf(buf, n, "%s the %s area 0x%lx-0x%lx (%lu bytes, pages=%u, caller 0x%lx)",
-			where, area_kind(vm), a, a + vm->size, vm->size, vm->nr_pages, vm->caller);
+	return snprintf(buf, n, "%s the %s area 0x%lx-0x%lx (%lu bytes, pages=%u, caller %s)",
+			where, area_kind(vm), a, a + vm->size, vm->size, vm->nr_pages,
+			sprint_symbol(sym, sizeof(sym), vm->caller));
 }
 
 const char *vmalloc_describe_fault(unsigned long addr, char *buf, size_t n)

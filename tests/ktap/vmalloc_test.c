@@ -1,6 +1,7 @@
 /* vmalloc_test.c: KTAP suites for the VA-range allocator (vmap_area) and vmalloc/vmap. */
 #include <kernel/kunit.h>
 #include <kernel/debugfs.h>
+#include <kernel/kallsyms.h>
 #include <kernel/seq_buf.h>
 #include <mm/vmap_area.h>
 #include <mm/vmalloc.h>
@@ -399,7 +400,7 @@ static void read_vmallocinfo(char *buf, size_t size)
 static void vmallocinfo_format(struct kunit *test)
 {
 	static char info[16384];
-	char want[160], one[200], *line;
+	char want[160], one[200], sym[96], *line;
 	char *p = vmalloc(2 * PAGE_SIZE);
 	struct vm_struct *vm;
 
@@ -411,7 +412,7 @@ static void vmallocinfo_format(struct kunit *test)
 	line = strstr(info, want);
 	KUNIT_FAIL_IF(test, !line, goto out, "no line starting \"%s\" in:\n%s", want, info);
 	snprintf(one, sizeof(one), "%.*s\n", (int)strcspn(line, "\n"), line);
-	snprintf(want, sizeof(want), " 0x%lx pages=2 vmalloc\n", vm->caller);
+	snprintf(want, sizeof(want), " %s pages=2 vmalloc\n", sprint_symbol(sym, sizeof(sym), vm->caller));
 	/* The line ends with: caller, pages=, the kind. */
 	KUNIT_EXPECT_STREQ(test, one + strlen(one) - min(strlen(one), strlen(want)), want);
 	KUNIT_EXPECT_NE(test, vm->caller, 0UL);

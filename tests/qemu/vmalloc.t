@@ -34,7 +34,7 @@ for my $s (split /,/, $suites) {
 my $info = section('cat /proc/vmallocinfo', 0);
 my (@areas, @bad);
 for my $l (split /\n/, $info) {
-    if ($l =~ /^0x([0-9a-f]{16})-0x([0-9a-f]{16}) +(\d+) (0x[0-9a-f]+)( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)$/) {
+    if ($l =~ /^0x([0-9a-f]{16})-0x([0-9a-f]{16}) +(\d+) (\w+\+0x[0-9a-f]+\/0x[0-9a-f]+|0x[0-9a-f]+)( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)$/) {
         push @bad, "size is not end - start: $l" if hex($2) - hex($1) != $3;
         push @areas, { s => hex $1, e => hex $2, line => $l, kind => $7 };
     } else {
@@ -47,21 +47,24 @@ my @sorted = sort { $a->{s} <=> $b->{s} } @areas;
 my @overlap = grep { $sorted[$_]{s} < $sorted[$_ - 1]{e} } 1 .. $#sorted;
 is(scalar @overlap, 0, 'no two areas overlap');
 for my $dev ([ '3f201000', 'PL011' ], [ '3f215000', 'mini UART' ], [ '3f00b000', 'mailbox' ]) {
-    like($info, qr/ 8192 0x[0-9a-f]+ phys=0x00000000$dev->[0] ioremap$/m, "the $dev->[1] registers are ioremap'd");
+    like($info, qr/ 8192 \S+ phys=0x00000000$dev->[0] ioremap$/m, "the $dev->[1] registers are ioremap'd");
 }
+like($info, qr/ 8192 arch_ioremap_devices\+0x[0-9a-f]+\/0x[0-9a-f]+ phys=0x000000003f201000 ioremap$/m,
+     'the caller column names the function (as Linux %pS)');
 like($info, qr/ pages=1 phys=0x[0-9a-f]{16} dma-coherent$/m, 'the mailbox message lives in a coherent DMA buffer');
-my ($pl011_va) = $info =~ /^0x([0-9a-f]{16})-0x[0-9a-f]{16} +8192 0x[0-9a-f]+ phys=0x000000003f201000 ioremap$/m;
-my ($dma_va, $dma_pa) = $info =~ /^0x([0-9a-f]{16})-\S+ +\d+ 0x[0-9a-f]+ pages=1 phys=0x([0-9a-f]{16}) dma-coherent$/m;
+my ($pl011_va) = $info =~ /^0x([0-9a-f]{16})-0x[0-9a-f]{16} +8192 \S+ phys=0x000000003f201000 ioremap$/m;
+my ($dma_va, $dma_pa) = $info =~ /^0x([0-9a-f]{16})-\S+ +\d+ \S+ pages=1 phys=0x([0-9a-f]{16}) dma-coherent$/m;
 
 # 3. The guard page: the fault names its area, the shell survives, the area is still listed.
 my $fault = section('fault vmalloc-guard');
 my ($far) = $fault =~ /Unable to handle kernel paging request at virtual address ([0-9a-f]{16})$/m;
 ok(defined $far, 'touching the guard page is a paging request fault');
 my ($x, $a0, $a1, $caller) = $fault =~
-    /vmalloc: ([0-9a-f]{16}) is in the guard page of the vmalloc area 0x([0-9a-f]+)-0x([0-9a-f]+) \(8192 bytes, pages=1, caller (0x[0-9a-f]+)\)$/m;
+    /vmalloc: ([0-9a-f]{16}) is in the guard page of the vmalloc area 0x([0-9a-f]+)-0x([0-9a-f]+) \(8192 bytes, pages=1, caller (\S+)\)$/m;
 ok(defined $x, 'the report names the vmalloc area of the guard page') or diag($fault);
 if (defined $x) {
     is($x, $far // '', 'the named address is the faulting one');
+    like($caller, qr/^fault_vmalloc_guard\+0x[0-9a-f]+\/0x[0-9a-f]+$/, 'the caller is the function that vmalloc()ed');
     is(hex($x), hex($a0) + 4096, 'the fault is on the page right after the one-page area');
     is(hex($a1), hex($a0) + 8192, 'the area spans the page and its guard');
 }
