@@ -44,8 +44,9 @@ void vmalloc_init(void)
 	vm_pool.get_page = vmalloc_get_page;
 	vmalloc_ready = true;
 	arch_ioremap_devices();
-	pr_info("vmalloc: %lu MiB at 0x%lx-0x%lx, a guard page after each area\n",
-		(unsigned long)((VMALLOC_END - VMALLOC_START) >> 20), (unsigned long)VMALLOC_START,
+	pr_info("vmalloc: %lu %s at 0x%lx-0x%lx, a guard page after each area\n",
+		vmalloc_total() >> 30 ? vmalloc_total() >> 30 : vmalloc_total() >> 20,
+		vmalloc_total() >> 30 ? "GiB" : "MiB", (unsigned long)VMALLOC_START,
 		(unsigned long)VMALLOC_END);
 }
 

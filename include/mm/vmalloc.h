@@ -12,7 +12,7 @@
 #define VM_ALLOC	0x002u	/* vmalloc(): pages from the buddy, pages= */
 #define VM_MAP		0x004u	/* vmap(): the caller's pages */
 #define VM_DMA_COHERENT	0x010u	/* dma_alloc_coherent(): buddy pages, non-cacheable */
-#define VM_NO_GUARD	0x040u	/* no guard page after the area (not used by pagoda's callers) */
+#define VM_NO_GUARD	0x040u	/* no guard page after the area (bare VA reservations only) */
 
 /*
  * One area of the vmalloc space. [addr, addr + size) includes the guard page
