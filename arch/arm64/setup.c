@@ -162,6 +162,26 @@ static void disable_ttbr0(void)
 	__asm__ volatile("isb; tlbi vmalle1; dsb nsh; isb" ::: "memory");
 }
 
+/*
+ * early_console_remap: from paging_init until vmalloc_init the consoles write
+ * through early_ioremap windows in the fixmap (tables from paging_init's pool:
+ * the buddy does not exist yet), as Linux's earlycon does through its fixmap
+ * slot; arch_ioremap_devices moves them to ioremap and frees the windows.
+ */
+static void __iomem *early_pl011, *early_aux;
+
+static void early_console_remap(void)
+{
+	early_pl011 = early_ioremap(PL011_PHYS, PAGE_SIZE);
+	early_aux = early_ioremap(MINI_UART_PHYS, PAGE_SIZE);
+	if (early_pl011)
+		pl011_con.base = early_pl011;
+	if (early_aux)
+		mini_uart_con.base = early_aux;
+	printk("console: PL011 at 0x%lx, mini UART at 0x%lx (early_ioremap, fixmap)\n",
+	       (unsigned long)pl011_con.base, (unsigned long)mini_uart_con.base);
+}
+
 void setup_arch(void)
 {
 	disable_ttbr0();
@@ -170,6 +190,7 @@ void setup_arch(void)
 	print_banner();
 	arm64_memblock_init(boot_fdt);
 	paging_init();
+	early_console_remap();
 	arm64_memblock_late_init();
 }
 
@@ -189,6 +210,12 @@ void arch_ioremap_devices(void)
 		pl011_con.base = pl011;
 	if (aux)
 		mini_uart_con.base = aux;
+	if (pl011 && early_pl011)
+		early_iounmap(early_pl011, PAGE_SIZE);
+	if (aux && early_aux)
+		early_iounmap(early_aux, PAGE_SIZE);
+	printk("console: PL011 at 0x%lx, mini UART at 0x%lx (ioremap)\n",
+	       (unsigned long)pl011_con.base, (unsigned long)mini_uart_con.base);
 	rpi_firmware_late_init();
 	if (boot_fdt && !fixmap_remap_ro(FIX_FDT, FIX_FDT_PAGES, boot_dtb_pa, boot_dtb_size))
 		printk("DTB: could not map it in the fixmap\n");

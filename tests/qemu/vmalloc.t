@@ -55,6 +55,15 @@ like($info, qr/ pages=1 phys=0x[0-9a-f]{16} dma-coherent$/m, 'the mailbox messag
 my ($pl011_va) = $info =~ /^0x([0-9a-f]{16})-0x[0-9a-f]{16} +8192 \S+ phys=0x000000003f201000 ioremap$/m;
 my ($dma_va, $dma_pa) = $info =~ /^0x([0-9a-f]{16})-\S+ +\d+ \S+ pages=1 phys=0x([0-9a-f]{16}) dma-coherent$/m;
 
+# The consoles: on early_ioremap windows (fixmap) from paging_init, on ioremap after vmalloc_init.
+my ($e_pl, $e_aux) = $out =~ /console: PL011 at 0x([0-9a-f]+), mini UART at 0x([0-9a-f]+) \(early_ioremap, fixmap\)$/m;
+my ($l_pl, $l_aux) = $out =~ /console: PL011 at 0x([0-9a-f]+), mini UART at 0x([0-9a-f]+) \(ioremap\)$/m;
+ok(defined $e_pl && hex($e_pl) >= 0xffffffffffc00000 && hex($e_aux) >= 0xffffffffffc00000,
+   'before the buddy, the consoles write through the fixmap');
+ok(defined $l_pl && $l_pl eq ($pl011_va // '') =~ s/^0+//r, "after vmalloc_init, the PL011 uses its ioremap area");
+ok(defined $e_pl && $out =~ /console: .*\(early_ioremap, fixmap\)\n(?:.*\n)*?.*Memory: /,
+   'the consoles move to the fixmap before the buddy exists (the Memory: line comes later)');
+
 # 3. The guard page: the fault names its area, the shell survives, the area is still listed.
 my $fault = section('fault vmalloc-guard');
 my ($far) = $fault =~ /Unable to handle kernel paging request at virtual address ([0-9a-f]{16})$/m;
