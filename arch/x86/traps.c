@@ -1,6 +1,7 @@
 /* traps.c (x86): the IDT, and exception reports in Linux's words (#PF decoded from CR2 and the error code). */
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
+#include <mm/vmalloc.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -96,12 +97,16 @@ static void dump_pagetable(u32 address)
 /* show_fault_oops: the three #PF lines Linux prints, then the tables. */
 static void show_fault_oops(const struct pt_regs *regs, u32 error_code, u32 address)
 {
+	char vmdesc[192];
+
 	if ((error_code & (X86_PF_INSTR | X86_PF_PROT)) == (X86_PF_INSTR | X86_PF_PROT))
 		printk("kernel tried to execute NX-protected page - exploit attempt? (uid: 0)\n");
 	if (address < PAGE_SIZE)
 		printk("BUG: kernel NULL pointer dereference, address: %08x\n", address);
 	else
 		printk("BUG: unable to handle page fault for address: %08x\n", address);
+	if (vmalloc_describe_fault(address, vmdesc, sizeof(vmdesc)))
+		printk("vmalloc: %08x is %s\n", address, vmdesc);
 	printk("#PF: %s %s in %s mode\n",
 	       (error_code & X86_PF_USER) ? "user" : "supervisor",
 	       (error_code & X86_PF_INSTR) ? "instruction fetch" :
