@@ -126,4 +126,22 @@ if ($pl011_va && defined $x) {
          'walk: the page before it is the area, RW NX Normal');
 }
 
+# 8. The same generic code on the x86 PAE kernel: suites, vmallocinfo's 32-bit columns, the guard fault.
+SKIP: {
+    skip 'build/x86/kernel.elf not built (make ARCH=x86)', 5 unless -e 'build/x86/kernel.elf';
+    my ($xo) = run_timeout(120, undef, 'qemu-system-i386', '-m', '512', '-cpu', 'Nehalem,-lm,-syscall',
+        '-kernel', 'build/x86/kernel.elf', '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04',
+        '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-append',
+        'run="selftest vmalloc,vmap_area,ioremap,fixmap,dma; fault vmalloc-guard; echo alive; cat /proc/vmallocinfo"');
+    my @ok = $xo =~ /^ok \d+ (vmalloc|vmap_area|ioremap|fixmap|dma)$/mg;
+    is(scalar @ok, 5, 'x86: the five suites pass') or diag($xo);
+    my ($xa, $xs, $xe) = $xo =~
+        /^\[[^]]*\] vmalloc: ([0-9a-f]{8}) is in the guard page of the vmalloc area 0x([0-9a-f]{8})-0x([0-9a-f]{8}) \(8192 bytes/m;
+    ok(defined $xa, 'x86: the #PF report names the vmalloc area');
+    is(hex($xa // 0), hex($xs // 0) + 4096, 'x86: the fault is on the guard page');
+    like($xo, qr/^pagoda# echo alive\nalive$/m, 'x86: the shell survives');
+    like($xo, qr/^0x\Q${\($xs \/\/ 'none')}\E-0x[0-9a-f]{8}    8192 fault_vmalloc_guard\+0x[0-9a-f]+\/0x[0-9a-f]+ pages=1 vmalloc$/m,
+         'x86: vmallocinfo prints 32-bit addresses and the caller');
+}
+
 done_testing();
