@@ -2,6 +2,7 @@
 #include <mm/memblock.h>
 #include <kernel/bug.h>
 #include <kernel/debugfs.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <asm/memory.h>
 #include <string.h>
@@ -23,10 +24,12 @@ static inline paddr_t region_end(const struct memblock_region *r)
 /* A change after the hand-over to the buddy would go unseen by it: refuse and say who tried. */
 static bool memblock_check_live(const char *op, paddr_t base, paddr_t size, unsigned long caller)
 {
+	char sym[96];
+
 	if (!memblock.retired)
 		return true;
-	printk("WARNING: %s(0x%016llx, 0x%llx) after memblock was retired (the buddy allocator owns RAM), caller 0x%lx\n",
-	       op, (unsigned long long)base, (unsigned long long)size, caller);
+	printk("WARNING: %s(0x%016llx, 0x%llx) after memblock was retired (the buddy allocator owns RAM), caller %s\n",
+	       op, (unsigned long long)base, (unsigned long long)size, sprint_symbol(sym, sizeof(sym), caller));
 	return false;
 }
 

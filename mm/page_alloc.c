@@ -2,6 +2,7 @@
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
 #include <kernel/bug.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <string.h>
 
@@ -310,10 +311,12 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
 
 static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
 {
+	char sym[96];
+
 	if (gfp & __GFP_NOWARN)
 		return;
-	printk("swapper/0: page allocation failure: order:%u, mode:0x%x, free:%lukB, caller 0x%lx\n",
-	       order, gfp, nr_free_pages() << (PAGE_SHIFT - 10), caller);
+	printk("swapper/0: page allocation failure: order:%u, mode:0x%x, free:%lukB, caller %s\n",
+	       order, gfp, nr_free_pages() << (PAGE_SHIFT - 10), sprint_symbol(sym, sizeof(sym), caller));
 }
 
 /* Tries the allowed zones from the highest down (the fallback order: HighMem, Normal, DMA). */

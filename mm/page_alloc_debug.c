@@ -1,6 +1,7 @@
 /* page_alloc_debug.c: "BUG: Bad page state" reports for misused frees, and the buddy's invariant checker. */
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +29,7 @@ static void page_flag_names(const struct page *p, char *buf, size_t size)
 void bad_page(const struct page *page, unsigned int order, const char *reason, unsigned long caller)
 {
 	unsigned long pfn = page_to_pfn(page);
-	char flags[80];
+	char flags[80], sym[96];
 
 	bad_page_count++;
 	page_flag_names(page, flags, sizeof(flags));
@@ -38,19 +39,21 @@ void bad_page(const struct page *page, unsigned int order, const char *reason, u
 	       (int)((page->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT) - 1);
 	printk("flags: 0x%x(%s)\n", page->flags, flags);
 	printk("page dumped because: %s\n", reason);
-	printk("caller: 0x%lx\n", caller);
+	printk("caller: %s\n", sprint_symbol(sym, sizeof(sym), caller));
 }
 
 /* The same report for an address that names no page (free_pages of a bad pointer). */
 void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
 {
+	char sym[96];
+
 	bad_page_count++;
 	if (virt_addr_valid((void *)addr))
 		printk("BUG: Bad page state in process swapper/0  pfn:%05lx\n", PHYS_PFN(__pa((void *)addr)));
 	else
 		printk("BUG: Bad page state in process swapper/0  addr:0x%lx\n", addr);
 	printk("page dumped because: %s (0x%lx)\n", reason, addr);
-	printk("caller: 0x%lx\n", caller);
+	printk("caller: %s\n", sprint_symbol(sym, sizeof(sym), caller));
 }
 
 /* The order-o free block containing pfn, if any (its head carries PG_buddy with ->order >= o). */
@@ -88,12 +91,13 @@ static bool page_in_mem_map(const struct page *page)
 bool free_pages_check(struct page *page, unsigned int order, unsigned long caller)
 {
 	unsigned int rec, fo;
-	char why[96];
+	char why[96], sym[96];
 
 	if (unlikely(!page_in_mem_map(page))) {
 		bad_page_count++;
 		printk("BUG: Bad page state in process swapper/0  page:%p\n", (void *)page);
-		printk("page dumped because: not a struct page in mem_map\ncaller: 0x%lx\n", caller);
+		printk("page dumped because: not a struct page in mem_map\ncaller: %s\n",
+		       sprint_symbol(sym, sizeof(sym), caller));
 		return false;
 	}
 	rec = (page->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT;

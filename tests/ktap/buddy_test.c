@@ -313,7 +313,7 @@ static void misuse_end(struct kunit *test, struct misuse_ctx *m, const char *rea
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, m->log, "BUG: Bad page state in process swapper/0");
 	KUNIT_EXPECT_SUBSTR(test, m->log, reason);
-	KUNIT_EXPECT_SUBSTR(test, m->log, "caller: 0x");
+	KUNIT_EXPECT_SUBSTR(test, m->log, "caller: ");
 	KUNIT_EXPECT_EQ(test, bad_page_count, m->reports + 1);
 	snap(&after);
 	KUNIT_EXPECT_TRUE(test, snap_equal(test, &m->before, &after));
