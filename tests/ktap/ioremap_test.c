@@ -272,6 +272,33 @@ static void dma_free_misuse_reported(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, vmalloc_check());
 }
 
+/* The maintenance runs (arm64: dc cvac/ivac/civac at EL1) on linear, vmalloc and odd ranges. */
+static void dma_streaming_round_trip(struct kunit *test)
+{
+	struct page *pg = alloc_page(GFP_KERNEL);
+	char *v = vmalloc(2 * PAGE_SIZE), *p;
+	dma_addr_t h;
+
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	p = page_address(pg);
+	memset(p, 0x5a, PAGE_SIZE);
+	h = dma_map_single(NULL, p + 3, 1000, DMA_TO_DEVICE);	/* unaligned at both ends */
+	KUNIT_EXPECT_EQ(test, h, phys_to_dma(page_to_phys(pg) + 3));
+	dma_sync_single_for_cpu(NULL, h, 1000, DMA_FROM_DEVICE);
+	dma_sync_single_for_device(NULL, h, 1000, DMA_BIDIRECTIONAL);
+	dma_unmap_single(NULL, h, 1000, DMA_FROM_DEVICE);
+	/* Bytes next to a partly invalidated line survive (clean+invalidate at the edges). */
+	KUNIT_EXPECT_EQ(test, p[0], 0x5a);
+	KUNIT_EXPECT_EQ(test, p[1003], 0x5a);
+	if (VMALLOC_VA_LIVE) {
+		dma_sync_va_for_device(v + 100, PAGE_SIZE, DMA_TO_DEVICE);	/* by VA in vmalloc space */
+		dma_sync_va_for_cpu(v + 100, PAGE_SIZE, DMA_FROM_DEVICE);
+	}
+	vfree(v);
+	__free_page(pg);
+}
+
 static void dma_cache_line_size(struct kunit *test)
 {
 	unsigned long l = dcache_line_size();
@@ -286,4 +313,5 @@ static void dma_cache_line_size(struct kunit *test)
 kunit_test_suite_init(dma, vm_test_init, NULL,
 	KUNIT_CASE(dma_coherent_buffer),
 	KUNIT_CASE(dma_free_misuse_reported),
+	KUNIT_CASE(dma_streaming_round_trip),
 	KUNIT_CASE(dma_cache_line_size));
