@@ -10,6 +10,8 @@ struct kmem_cache;
 /*
  * struct page is 32 bytes on a 64-bit arch (Linux's is 64) and 20 on 32-bit x86:
  *   flags    PG_* bits below, and the zone index in the top bits (page_zonenum()).
+ *            Bits 24-27 are the page allocator's record of an allocated block's
+ *            order (mm.h PAGE_ALLOC_ORDER_*): change flags with Set/ClearPageFlag only.
  *   order    buddy: order of a free block (PG_buddy) or of a compound head (PG_head);
  *            slab: objects in use (inuse) and the first free object's index (freeidx).
  *   lru      buddy free list, per-CPU list, or the slab's partial list.
