@@ -136,7 +136,7 @@ like($out, qr/^    ok \d+ kmap_pattern_above_4g # SKIP/m, 'no RAM above 4 GiB at
 like($out, qr/^ok \d+ pgtable$/m, 'page-table conformance suite passes in the PAE kernel');
 
 # ---- -m 6G: RAM above 4 GiB, reached only through PAE and kmap; every suite ------------------
-($out, $st) = qemu_x86('6G', 'cat /sys/kernel/debug/memblock/memory; cat /proc/meminfo; selftest', undef, 240);
+($out, $st) = qemu_x86('6G', 'cat /sys/kernel/debug/memblock/memory; cat /proc/meminfo; selftest', undef, 360);
 is($st, 1, '-m 6G: selftest passes (status 0)');
 like(cat_file($out, '/sys/kernel/debug/memblock/memory'), qr/^\s+\d+: 0x00000001[0-9a-f]{8}\.\.0x00000001[0-9a-f]{8}$/m,
      'memblock has RAM above 4 GiB');
