@@ -45,9 +45,10 @@ void x86_cpu_init(void)
 		panic("x86: this CPU has no PAE");
 	if (d & X86_FEATURE_EDX_PGE)
 		write_cr4(read_cr4() | X86_CR4_PGE);
-	if (d & X86_FEATURE_EDX_PAT)
+	if (d & X86_FEATURE_EDX_PAT) {
 		wrmsr(MSR_IA32_CR_PAT, PAT_VALUE);
-	else
+		printk("x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  \n");
+	} else
 		printk("x86/PAT: not supported by the CPU, MT_NORMAL_NC maps write-through\n");
 	cpuid(0x80000000, &a, &b, &c, &d);
 	if (a >= 0x80000001)
@@ -122,6 +123,24 @@ static void map_lowmem_around_kernel(paddr_t start, paddr_t end)
 	map_lowmem(max(start, ke), end, PAGE_KERNEL);
 }
 
+/* Linux 32-bit's boot-time picture of the kernel's half of the address space. */
+static void print_vm_layout(paddr_t lowmem_end)
+{
+	printk("virtual kernel memory layout:\n"
+	       "    fixmap  : 0x%08lx - 0x%08lx   (%4lu kB)\n"
+	       "    pkmap   : 0x%08lx - 0x%08lx   (%4lu kB)\n"
+	       "    vmalloc : 0x%08lx - 0x%08lx   (%4lu MB)\n"
+	       "    lowmem  : 0x%08lx - 0x%08lx   (%4lu MB)\n"
+	       "      .data : 0x%08lx - 0x%08lx   (%4lu kB)\n"
+	       "      .text : 0x%08lx - 0x%08lx   (%4lu kB)\n",
+	       FIXADDR_START, FIXADDR_TOP, (FIXADDR_TOP - FIXADDR_START) >> 10,
+	       PKMAP_BASE, PKMAP_END, (PKMAP_END - PKMAP_BASE) >> 10,
+	       VMALLOC_START, VMALLOC_END, (VMALLOC_END - VMALLOC_START) >> 20,
+	       PAGE_OFFSET, (unsigned long)__va(lowmem_end), (unsigned long)(lowmem_end >> 20),
+	       (unsigned long)_sdata, (unsigned long)_end, (unsigned long)(_end - _sdata) >> 10,
+	       (unsigned long)_text, (unsigned long)_etext, (unsigned long)(_etext - _text) >> 10);
+}
+
 /*
  * x86_paging_init: builds init_mm over the whole 4 GiB (the PDPT is its root,
  * so CR3 can point at it) with the generic walker: lowmem RAM at PAGE_OFFSET
@@ -149,6 +168,7 @@ void x86_paging_init(void)
 		ptdump_check_wx(&init_mm);
 	else
 		printk("Checked W+X mappings: skipped, the CPU has no NX\n");
+	print_vm_layout(lowmem_end);
 	printk("paging_init: lowmem 0x%08llx-0x%08llx at PAGE_OFFSET 0x%08lx, %lu table pages\n",
 	       0ULL, (unsigned long long)lowmem_end, (unsigned long)PAGE_OFFSET, init_mm.nr_tables);
 }
