@@ -286,10 +286,12 @@ __weak void clear_highpage(struct page *page)
 	printk("WARNING: clear_highpage: no kmap on this arch, pfn %lx left dirty\n", page_to_pfn(page));
 }
 
-static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp)
+static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsigned long caller)
 {
 	unsigned long i;
 
+	if (unlikely(nr_poisoned_pages))
+		check_poison_pages(page, order, caller);
 	set_alloc_order(page, order);
 	page->private = 0;
 	if (gfp & __GFP_ZERO) {
@@ -341,7 +343,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long c
 		else
 			page = __rmqueue(z, order);
 		if (page) {
-			prep_new_page(page, order, gfp);
+			prep_new_page(page, order, gfp, caller);
 			return page;
 		}
 	}
@@ -397,6 +399,8 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 	}
 	clear_alloc_order(page);
 	page->flags &= ~((1u << PG_slab) | (1u << PG_pgtable));
+	if (unlikely(page_poisoning))
+		kernel_poison_pages(page, order);
 	z = page_zone(page);
 	if (order == 0 && z->pcp[this_cpu()].high)
 		free_unref_page(z, &z->pcp[this_cpu()], page);

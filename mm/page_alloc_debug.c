@@ -2,6 +2,7 @@
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
 #include <kernel/kallsyms.h>
+#include <kernel/param.h>
 #include <kernel/printk.h>
 #include <stdio.h>
 #include <string.h>
@@ -54,6 +55,61 @@ void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
 		printk("BUG: Bad page state in process swapper/0  addr:0x%lx\n", addr);
 	printk("page dumped because: %s (0x%lx)\n", reason, addr);
 	printk("caller: %s\n", sprint_symbol(sym, sizeof(sym), caller));
+}
+
+bool page_poisoning;
+unsigned long nr_poisoned_pages;
+
+void page_poisoning_set(bool on)
+{
+	page_poisoning = on;
+}
+
+static int setup_page_poison(const char *val)
+{
+	if (!strcmp(val, "on") || !strcmp(val, "1")) {
+		page_poisoning = true;
+		return 0;
+	}
+	return strcmp(val, "off") && strcmp(val, "0");
+}
+early_param("page_poison", setup_page_poison);
+
+void kernel_poison_pages(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	for (i = 0; i < (1UL << order); i++) {
+		if (PageHighMem(page + i) || (page[i].flags & PAGE_POISONED_BIT))
+			continue;
+		memset(page_address(page + i), PAGE_POISON, PAGE_SIZE);
+		page[i].flags |= PAGE_POISONED_BIT;
+		nr_poisoned_pages++;
+	}
+}
+
+/* Checks (and un-marks) the poisoned pages of a block being handed out. */
+void check_poison_pages(struct page *page, unsigned int order, unsigned long caller)
+{
+	unsigned long i, off;
+	char why[96];
+
+	for (i = 0; i < (1UL << order); i++) {
+		const u8 *b;
+
+		if (!(page[i].flags & PAGE_POISONED_BIT))
+			continue;
+		page[i].flags &= ~PAGE_POISONED_BIT;
+		nr_poisoned_pages--;
+		b = page_address(page + i);
+		for (off = 0; off < PAGE_SIZE && b[off] == PAGE_POISON; off++)
+			;
+		if (off == PAGE_SIZE)
+			continue;
+		snprintf(why, sizeof(why), "use after free: byte 0x%02x at offset 0x%lx of a freed page (poison 0x%02x)",
+			 b[off], off, PAGE_POISON);
+		bad_page(page + i, 0, why, caller);
+	}
 }
 
 /* The order-o free block containing pfn, if any (its head carries PG_buddy with ->order >= o). */

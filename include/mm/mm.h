@@ -76,6 +76,9 @@ static inline void *page_address(const struct page *page)
  * page that is not a block start are caught whatever the owner did with ->order. */
 #define PAGE_ALLOC_ORDER_SHIFT	24
 #define PAGE_ALLOC_ORDER_MASK	(0xfu << PAGE_ALLOC_ORDER_SHIFT)
+/* Set on a free page filled with PAGE_POISON by page_poison=on; checked when it is next handed out. */
+#define PAGE_POISONED_BIT	(1u << 28)
+#define PAGE_POISON		0xaa
 
 /* Pages the buddy manages (MemTotal), and those free in the buddy right now (MemFree). */
 unsigned long totalram_pages(void);

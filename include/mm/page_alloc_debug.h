@@ -13,6 +13,18 @@ void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
 bool free_pages_check(struct page *page, unsigned int order, unsigned long caller);
 
 /*
+ * Page poisoning (boot parameter page_poison=on, or page_poisoning_set() in tests):
+ * freed lowmem pages are filled with PAGE_POISON (0xaa); when such a page is handed
+ * out again every byte must still be 0xaa, else a use-after-free wrote to it and a
+ * "BUG: Bad page state" report says where. Costs a fill and a scan per page.
+ */
+extern bool page_poisoning;
+extern unsigned long nr_poisoned_pages;	/* free pages carrying poison, not yet checked */
+void page_poisoning_set(bool on);
+void kernel_poison_pages(struct page *page, unsigned int order);
+void check_poison_pages(struct page *page, unsigned int order, unsigned long caller);
+
+/*
  * buddy_verify_zone: checks z's free lists and per-CPU lists against mem_map
  * (alignment, flags, no overlap, no unmerged buddies, counts, zone tags, and
  * reserved + managed = spanned). Returns the pages free in z (buddy + per-CPU),

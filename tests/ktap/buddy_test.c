@@ -411,6 +411,40 @@ static void misuse_not_page_start(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
 }
 
+static void page_poison_use_after_free(struct kunit *test)
+{
+	bool was = page_poisoning;
+	struct misuse_ctx m;
+	struct page *p, *q;
+	u8 *va;
+
+	page_poisoning_set(true);
+	p = alloc_pages(GFP_KERNEL, 0);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	va = page_address(p);
+	__free_pages(p, 0);			/* poisoned, then onto the per-CPU list (LIFO) */
+	KUNIT_EXPECT_EQ(test, va[0], PAGE_POISON);
+	KUNIT_EXPECT_EQ(test, va[PAGE_SIZE - 1], PAGE_POISON);
+	m.reports = bad_page_count;
+	printk_capture_start(m.log, sizeof(m.log));
+	q = alloc_pages(GFP_KERNEL, 0);		/* intact poison: silent */
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, q == p);
+	KUNIT_EXPECT_EQ(test, bad_page_count, m.reports);
+	__free_pages(q, 0);
+	va[0x64] = 0x42;			/* a write after the free */
+	printk_capture_start(m.log, sizeof(m.log));
+	q = alloc_pages(GFP_KERNEL, 0);
+	printk_capture_stop();
+	KUNIT_EXPECT_TRUE(test, q == p);
+	KUNIT_EXPECT_SUBSTR(test, m.log, "BUG: Bad page state in process swapper/0");
+	KUNIT_EXPECT_SUBSTR(test, m.log, "use after free: byte 0x42 at offset 0x64 of a freed page (poison 0xaa)");
+	KUNIT_EXPECT_EQ(test, bad_page_count, m.reports + 1);
+	__free_pages(q, 0);
+	page_poisoning_set(was);
+	KUNIT_EXPECT_TRUE(test, zones_consistent(test));
+}
+
 static int buddy_init(void)
 {
 	return mm_test_machine();
@@ -427,4 +461,5 @@ kunit_test_suite_init(buddy, buddy_init, NULL,
 	KUNIT_CASE(misuse_double_free),
 	KUNIT_CASE(misuse_reserved),
 	KUNIT_CASE(misuse_wrong_order),
-	KUNIT_CASE(misuse_not_page_start));
+	KUNIT_CASE(misuse_not_page_start),
+	KUNIT_CASE(page_poison_use_after_free));
