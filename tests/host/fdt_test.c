@@ -7,39 +7,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /*
- * The suite's init compiles the sources in tests/host/dtb with dtc into build/host/dtb/
- * (run from the top of the tree, as make does). Malformed inputs come in two
+ * The suite's init compiles the sources in tests/host/dtb with dtc into a directory
+ * of its own under build/host/dtb/ (per process: both arches' binaries may run at
+ * once), removed by the suite's exit; run from the top of the tree, as make does. Malformed inputs come in two
  * kinds: sources that dtc accepts but that describe memory wrongly (overlap,
  * bad cells, wrapping regions), and byte-level corruptions of good.dtb made here.
  * Each must give one "OF: fdt: ignoring the device tree" line and leave memblock
  * and the command line exactly as they were.
  */
 #define DTS_DIR		"tests/host/dtb"
-#define DTB_DIR		"build/host/dtb"
+#define DTB_ROOT	"build/host/dtb"
 #define REAL_DTB	"build/deps/bcm2837-rpi-3-b.dtb"
 
 static const char *const dts_names[] = {
 	"good", "cells1", "nocells", "overlap", "badcells", "badreg", "absurd", "nomem", "badrsv",
 };
 
+static char dtb_dir[64];
+
 static int fdt_suite_init(void)
 {
 	char cmd[512];
 	size_t i;
 
-	if (system("mkdir -p " DTB_DIR))
+	snprintf(dtb_dir, sizeof(dtb_dir), DTB_ROOT "/%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s", dtb_dir);
+	if (system(cmd))
 		return -1;
 	for (i = 0; i < ARRAY_SIZE(dts_names); i++) {
 		snprintf(cmd, sizeof(cmd), "dtc -q -I dts -O dtb -o %s/%s.dtb %s/%s.dts",
-			 DTB_DIR, dts_names[i], DTS_DIR, dts_names[i]);
+			 dtb_dir, dts_names[i], DTS_DIR, dts_names[i]);
 		if (system(cmd)) {
 			printf("# fdt: '%s' failed (is dtc installed, and is this the top of the tree?)\n", cmd);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+static void fdt_suite_exit(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dtb_dir);
+	if (system(cmd))
+		printf("# fdt: could not remove %s\n", dtb_dir);
 }
 
 /* Loads a DTB into an 8-byte aligned heap buffer with room to spare; returns its size (0 on error). */
@@ -60,7 +75,7 @@ static size_t load_test(const char *name, u64 **buf)
 {
 	char path[128];
 
-	snprintf(path, sizeof(path), DTB_DIR "/%s.dtb", name);
+	snprintf(path, sizeof(path), "%s/%s.dtb", dtb_dir, name);
 	return load(path, buf);
 }
 
@@ -242,7 +257,7 @@ static void rejects_corrupted_copies(struct kunit *test)
 	free(c);
 }
 
-kunit_test_suite_init(fdt, fdt_suite_init, NULL,
+kunit_test_suite_init(fdt, fdt_suite_init, fdt_suite_exit,
 	KUNIT_CASE(parses_good),
 	KUNIT_CASE(parses_cells),
 	KUNIT_CASE(parses_real_pi3),
