@@ -54,8 +54,7 @@ void kmalloc_init(void)
 		unsigned int sz = kmalloc_sizes[i];
 		unsigned int align = (sz & (sz - 1)) ? (sz & -sz) : sz;
 
-		if (__kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], sz,
-				       min(align, (unsigned int)PAGE_SIZE), 0, NULL))
+		if (__kmem_cache_setup(&kmalloc_caches[i], kmalloc_names[i], sz, align, 0, NULL))
 			panic("kmalloc_init: cannot set up %s", kmalloc_names[i]);
 		kmalloc_caches[i].flags |= __SLAB_STATIC;
 	}

@@ -123,7 +123,7 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 	if ((flags & SLAB_HWCACHE_ALIGN) && size > L1_CACHE_BYTES / 2)
 		align = max(align, (unsigned int)L1_CACHE_BYTES);
 	c->align = align;
-	if ((align & (align - 1)) || align > PAGE_SIZE || !calculate_sizes(c))
+	if ((align & (align - 1)) || align > (PAGE_SIZE << SLAB_MAX_ORDER) / 2 || !calculate_sizes(c))
 		return -1;
 	calculate_order(c);
 	set_cpu_limits(c);
@@ -366,7 +366,8 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 		return;
 	}
 	if (unlikely(obj_index(c, pg, obj) < 0)) {
-		slab_report(c, pg, obj, "Invalid object pointer", caller);
+		slab_report(c, pg, obj, obj_index_containing(c, pg, obj) >= 0 ?
+			    "Free of a pointer inside an object" : "Invalid object pointer", caller);
 		slab_fix(c, "Object at 0x%lx not freed", (unsigned long)obj);
 		return;
 	}
@@ -504,7 +505,10 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	si->active_objs -= si->cpu_objs;	/* free objects in the per-CPU arrays */
 }
 
-/* /proc/slabinfo, version 2.1 (FORMATS.md): tunables are the per-CPU array's limit and batch. */
+/*
+ * /proc/slabinfo, version 2.1 (FORMATS.md). As in Linux, <objsize> is the size of an object with
+ * its metadata (the stride); tunables are the per-CPU array's limit and batch.
+ */
 static void slabinfo_show(struct seq_buf *s)
 {
 	struct kmem_cache *c;
@@ -518,7 +522,7 @@ static void slabinfo_show(struct seq_buf *s)
 		kmem_cache_get_info(c, &si);
 		seq_buf_printf(s, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata "
 			       "%6lu %6lu %6lu\n", c->name, si.active_objs, si.num_objs,
-			       c->object_size, c->objects, 1 << c->order, c->cpu[0].limit,
+			       c->stride, c->objects, 1 << c->order, c->cpu[0].limit,
 			       c->cpu[0].batch, 0u, si.active_slabs, si.num_slabs, 0UL);
 	}
 }

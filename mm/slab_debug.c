@@ -14,7 +14,8 @@
  * F: consistency checks on every free   Z: red zones   P: poisoning   U: caller tracking.
  */
 #define SLUB_DEBUG_BLOCKS 8
-static char slub_debug_text[256];
+static char slub_debug_text[256];	/* parsed in place: ',' and ';' become ends */
+static char slub_debug_original[256];
 static struct {
 	unsigned int flags;
 	const char *names;	/* comma-separated list inside slub_debug_text, "" = all */
@@ -71,9 +72,15 @@ int setup_slub_debug(const char *val)
 		slub_debug_blocks[slub_debug_nr].flags = flags;
 		slub_debug_blocks[slub_debug_nr++].names = comma ? comma + 1 : "";
 	}
+	strncpy(slub_debug_original, val ? val : "", sizeof(slub_debug_original) - 1);
 	return 0;
 }
 early_param("slub_debug", setup_slub_debug);
+
+const char *slub_debug_string(void)
+{
+	return slub_debug_nr ? slub_debug_original : NULL;
+}
 
 static bool name_in_list(const char *name, const char *list)
 {

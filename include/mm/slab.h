@@ -129,5 +129,7 @@ struct kmem_cache *kmalloc_slab(size_t size);
 /* slub_debug= handling (mm/slab_debug.c). setup_slub_debug is the early_param hook. */
 int setup_slub_debug(const char *val);
 unsigned int slub_debug_flags_for(const char *name);
+/* The accepted slub_debug value, or NULL if none was given (tests save and restore it). */
+const char *slub_debug_string(void);
 
 #endif

@@ -212,6 +212,8 @@ static void freepointer_corrupt(struct kunit *test)
 	int i, reported = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
+	if (c->flags & SLAB_DEBUG_FLAGS)
+		kunit_skip(test, "slub_debug= made test-fp a debug cache (free pointer outside the object)");
 	keep = kmem_cache_alloc(c, GFP_KERNEL);
 	for (i = 0; i < 4; i++)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
