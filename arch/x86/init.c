@@ -48,8 +48,9 @@ void x86_cpu_init(void)
 	if (d & X86_FEATURE_EDX_PAT) {
 		wrmsr(MSR_IA32_CR_PAT, PAT_VALUE);
 		printk("x86/PAT: Configuration [0-7]: WB  WC  UC- UC  WB  WP  UC- WT  \n");
-	} else
+	} else {
 		printk("x86/PAT: not supported by the CPU, MT_NORMAL_NC maps write-through\n");
+	}
 	cpuid(0x80000000, &a, &b, &c, &d);
 	if (a >= 0x80000001)
 		cpuid(0x80000001, &a, &b, &c, &ext_d);
