@@ -31,8 +31,10 @@ void kunmap_local(const void *vaddr);
 #ifdef ARCH_HAS_HIGHMEM
 #include <asm/fixmap.h>
 #define KMAP_LOCAL_MAX		KM_MAX_IDX	/* kmap_local nesting depth per CPU */
+#define PKMAP_SLOTS		LAST_PKMAP	/* persistent kmap slots (asm/memory.h) */
 #else
 #define KMAP_LOCAL_MAX		0		/* nothing to nest: no page needs a slot */
+#define PKMAP_SLOTS		0
 #endif
 #define kunmap_atomic(addr)	kunmap_local(addr)
 

@@ -181,6 +181,36 @@ static void kunmap_misuse_reported(struct kunit *test)
 	__free_page(p);
 }
 
+/* With every pkmap slot held, kmap reports and returns NULL; kunmap gives them all back. */
+static void kmap_slots_exhausted(struct kunit *test)
+{
+	struct page *blk = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, HM_BLOCK_ORDER);
+	unsigned int i, mapped = 0;
+	struct kmap_stats a, b;
+	char log[256];
+
+	if (blk && !PageHighMem(blk)) {
+		__free_pages(blk, HM_BLOCK_ORDER);
+		blk = NULL;
+	}
+	if (!blk)
+		kunit_skip(test, "no HighMem block on this machine");
+	kmap_get_stats(&a);
+	printk_capture_start(log, sizeof(log));
+	while (mapped < (1u << HM_BLOCK_ORDER) && kmap(blk + mapped))
+		mapped++;
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, mapped, PKMAP_SLOTS - a.pkmap_in_use);
+	KUNIT_EXPECT_SUBSTR(test, log, "pkmap slots are in use");
+	for (i = 0; i < mapped; i++)
+		kunmap(blk + i);
+	kmap_get_stats(&b);
+	KUNIT_EXPECT_EQ(test, b.pkmap_in_use, a.pkmap_in_use);
+	KUNIT_EXPECT_NOT_NULL(test, kmap(blk + mapped));	/* a slot is free again */
+	kunmap(blk + mapped);
+	__free_pages(blk, HM_BLOCK_ORDER);
+}
+
 /* kmap_local nests: each level its own slot, one page lower; unmapping goes innermost first. */
 static void kmap_local_nesting(struct kunit *test)
 {
@@ -275,6 +305,7 @@ kunit_test_suite_init(highmem, highmem_init, NULL,
 	KUNIT_CASE(kmap_pattern_above_4g),
 	KUNIT_CASE(kmap_refcount_lazy),
 	KUNIT_CASE(kunmap_misuse_reported),
+	KUNIT_CASE(kmap_slots_exhausted),
 	KUNIT_CASE(kmap_local_nesting),
 	KUNIT_CASE(kmap_local_depth_limit),
 	KUNIT_CASE(zeroed_highpage));
