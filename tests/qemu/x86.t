@@ -119,7 +119,7 @@ like($out, qr/^pagoda# echo shell survived\nshell survived$/m, 'the shell surviv
 
 # ---- -m 2048: lowmem + HighMem below 4 GiB; kmap -------------------------------------------
 ($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /sys/kernel/debug/kernel_page_tables; '
-                       . 'selftest highmem,pgtable');
+                       . 'selftest highmem,pgtable,pae_format');
 is($st, 1, '-m 2048: all commands succeed (status 0)');
 my ($high, $low) = (meminfo_kb($out, 'HighTotal'), meminfo_kb($out, 'LowTotal'));
 ok($high && $high > 1100 * 1024 && $high < 1200 * 1024, "-m 2048: HighTotal ${\($high // '?')} kB (RAM above 896 MiB)");
@@ -132,6 +132,8 @@ my ($last) = sort { $b->{e} <=> $a->{e} } grep { $_->{a} && $_->{s} < 0xf8000000
 is($last && $last->{e}, 0xf8000000, 'lowmem mapped up to PAGE_OFFSET + 896 MiB');
 like($out, qr/^    ok \d+ kmap_refcount_lazy$/m, 'kmap is reference-counted and flushed lazily');
 like($out, qr/^    ok \d+ kmap_local_nesting$/m, 'kmap_local nests strictly');
+like($out, qr/^    ok \d+ kmap_slots_exhausted$/m, 'with every pkmap slot held kmap reports and fails cleanly');
+like($out, qr/^ok \d+ pae_format$/m, 'PAE entry bits match the SDM in the kernel too');
 like($out, qr/^    ok \d+ kmap_pattern_above_4g # SKIP/m, 'no RAM above 4 GiB at -m 2048: that case skips');
 like($out, qr/^ok \d+ pgtable$/m, 'page-table conformance suite passes in the PAE kernel');
 
