@@ -118,7 +118,8 @@ like($out, qr/^\[\s*\d+\.\d+\] EAX: [0-9a-f]{8} EBX: [0-9a-f]{8} ECX: [0-9a-f]{8
 like($out, qr/^pagoda# echo shell survived\nshell survived$/m, 'the shell survives the faults');
 
 # ---- -m 2048: lowmem + HighMem below 4 GiB; kmap -------------------------------------------
-($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /sys/kernel/debug/kernel_page_tables; '
+($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /proc/zoneinfo; '
+                       . 'cat /sys/kernel/debug/kernel_page_tables; '
                        . 'selftest highmem,pgtable,pae_format');
 is($st, 1, '-m 2048: all commands succeed (status 0)');
 my ($high, $low) = (meminfo_kb($out, 'HighTotal'), meminfo_kb($out, 'LowTotal'));
@@ -126,6 +127,10 @@ ok($high && $high > 1100 * 1024 && $high < 1200 * 1024, "-m 2048: HighTotal ${\(
 ok($low && $low > 850 * 1024 && $low <= 896 * 1024, "-m 2048: LowTotal ${\($low // '?')} kB (at most 896 MiB)");
 is($high + $low, meminfo_kb($out, 'MemTotal'), 'HighTotal + LowTotal = MemTotal');
 like(cat_file($out, '/proc/buddyinfo'), qr/^Node 0, zone  HighMem( +\d+){11} $/m, 'buddyinfo: HighMem zone');
+my %start = cat_file($out, '/proc/zoneinfo') =~ /^Node 0, zone\s+(\w+)\n.*?^  start_pfn:\s+(\d+)$/msg;
+is_deeply(\%start, { DMA => 0, Normal => 4096, HighMem => 229376 },
+          'zoneinfo: DMA from PFN 0, Normal from 16 MiB, HighMem from 896 MiB')
+    or diag(join(' ', %start));
 ($runs, $bad) = parse_dump(cat_file($out, '/sys/kernel/debug/kernel_page_tables'));
 is(scalar @$bad, 0, '-m 2048: the dump is well formed') or diag(join("\n", @$bad));
 my ($last) = sort { $b->{e} <=> $a->{e} } grep { $_->{a} && $_->{s} < 0xf8000000 } @$runs;
