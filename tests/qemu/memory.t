@@ -97,6 +97,7 @@ is_deeply([map { [$_->[0], $_->[1]] } @mem], [[hex($reg[0]), hex($reg[0]) + hex(
           'DTB boot: memblock memory = the /memory node');
 ok((grep { $_->[2] eq 'dtb' } regions(section($out, $views[1]))), 'DTB boot: the blob is reserved as "dtb"');
 my ($ram_dtb, $total_dtb) = check_views('DTB boot', $out);
+my ($dtb_rsv) = map { $_->[1] - $_->[0] } grep { $_->[2] eq 'dtb' } regions(section($out, $views[1]));
 my $free = meminfo($out, 'MemFree');
 cmp_ok($free * 1024 / $ram_dtb, '>=', 0.985, 'DTB boot: at least 98.5% of RAM left to the buddy');
 
@@ -107,6 +108,7 @@ like($out, qr/memory: firmware mailbox: ARM memory 0x00000000-0x3bffffff \(960 M
 unlike($out, qr/WARNING: memory/, 'no DTB: no fallback to the default');
 my ($ram_mbox, $total_mbox) = check_views('no DTB', $out);
 is($ram_mbox, $ram_dtb, 'no DTB: the mailbox gives the same RAM as the DTB');
+is(($total_mbox - $total_dtb) * 1024, $dtb_rsv // -1, 'no DTB: MemTotal differs from the DTB boot by exactly the reserved DTB');
 
 # 3. A malformed DTB: a /reserved-memory child whose reg has 3 cells where 1+1 are expected
 # (QEMU rebuilds /memory itself, so the damage goes where it does not look): one line, then the mailbox.
