@@ -156,9 +156,8 @@ static int dt_parse_memory(const void *fdt, struct dt_memory_map *m, char *why, 
 
 	for (node = fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7); node >= 0;
 	     node = fdt_node_offset_by_prop_value(fdt, node, "device_type", "memory", 7)) {
-		if (fdt_parent_offset(fdt, node) != 0) {
+		if (fdt_parent_offset(fdt, node) != 0)
 			continue;	/* a /memory node is a child of the root (whose cells we read) */
-		}
 		if (dt_node_disabled(fdt, node))
 			continue;
 		if (dt_parse_reg(fdt, node, m->addr_cells, m->size_cells, "memory", m->mem, &m->nr_mem,
@@ -182,8 +181,10 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 	for (i = 0; i < num; i++) {
 		uint64_t base, size;
 
-		if (fdt_get_mem_rsv(fdt, i, &base, &size) || dt_check_region("memreserve", base, size, why, n))
-			return why[0] ? -1 : dt_fail(why, n, "memreserve entry %d unreadable", i);
+		if (fdt_get_mem_rsv(fdt, i, &base, &size))
+			return dt_fail(why, n, "memreserve entry %d unreadable", i);
+		if (dt_check_region("memreserve", base, size, why, n))
+			return -1;
 		if (!size)
 			continue;
 		if (m->nr_rsv == DT_MAX_RSV_REGIONS)
