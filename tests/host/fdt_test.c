@@ -251,6 +251,10 @@ static void rejects_corrupted_copies(struct kunit *test)
 	memcpy(c, b, n);
 	set_be32(c, fdt_off_dt_struct(b) + fdt_size_dt_struct(b) - 4, 0x2);	/* FDT_END -> END_NODE */
 	expect_rejected(test, c, n, "bad structure: ");
+	memcpy(c, b, n);				/* a /memreserve/ entry that wraps */
+	set_be32(c, fdt_off_mem_rsvmap(b), 0xffffffff);
+	set_be32(c, fdt_off_mem_rsvmap(b) + 4, 0xfffff000);
+	expect_rejected(test, c, n, "absurd memreserve region 0xfffffffffffff000+0x800");
 	memcpy((char *)c + 4, b, n);			/* a blob at an address libfdt refuses */
 	expect_rejected(test, (char *)c + 4, n, "misaligned");
 	free(b);
