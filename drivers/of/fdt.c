@@ -200,6 +200,10 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 	fdt_for_each_subnode(child, fdt, rmem) {
 		if (dt_node_disabled(fdt, child))
 			continue;
+		if (!fdt_getprop(fdt, child, "reg", NULL)) {	/* a pool to allocate (CMA): none here */
+			m->nr_dynamic++;
+			continue;
+		}
 		if (dt_parse_reg(fdt, child, ac, sc, "reserved-memory", m->rsv, &m->nr_rsv,
 				 DT_MAX_RSV_REGIONS, why, n))
 			return -1;
@@ -271,9 +275,10 @@ int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 	rc |= memblock_reserve(ALIGN_DOWN(blob_pa, PG), ALIGN(blob_pa + fdt_totalsize(blob), PG) -
 			       ALIGN_DOWN(blob_pa, PG), "dtb");
 	dt_scan_chosen(blob);
-	printk("OF: fdt: %u memory region(s), %llu MiB, %u reservation(s) (#address-cells=%u #size-cells=%u)\n",
+	printk("OF: fdt: %u memory region(s), %llu MiB, %u reservation(s) (#address-cells=%u #size-cells=%u)%s\n",
 	       map.nr_mem, (unsigned long long)(memblock_phys_mem_size() >> 20), map.nr_rsv,
-	       map.addr_cells, map.size_cells);
+	       map.addr_cells, map.size_cells,
+	       map.nr_dynamic ? "; size-only /reserved-memory pools (CMA) ignored" : "");
 	return rc ? -1 : 0;
 }
 

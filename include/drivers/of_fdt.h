@@ -21,6 +21,7 @@ struct dt_memory_map {
 	struct dt_region mem[DT_MAX_MEM_REGIONS];	/* sorted by base, non-overlapping */
 	struct dt_region rsv[DT_MAX_RSV_REGIONS];
 	u32 addr_cells, size_cells;			/* of the root node */
+	unsigned int nr_dynamic;			/* /reserved-memory children with only a size (ignored) */
 };
 
 /*

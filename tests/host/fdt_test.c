@@ -97,6 +97,7 @@ static void parses_good(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, map.mem[1].base, 0x80000000ULL);
 	KUNIT_EXPECT_EQ(test, map.mem[1].size, 0x10000000ULL);
 	KUNIT_ASSERT_EQ(test, map.nr_rsv, 2U);		/* the size-only child has nothing to reserve */
+	KUNIT_EXPECT_EQ(test, map.nr_dynamic, 1U);
 	KUNIT_EXPECT_EQ(test, map.rsv[0].base, 0x1000ULL);
 	KUNIT_EXPECT_STREQ(test, map.rsv[0].owner, "memreserve");
 	KUNIT_EXPECT_EQ(test, map.rsv[1].base, 0x07000000ULL);
@@ -141,6 +142,7 @@ static void parses_real_pi3(struct kunit *test)
 	KUNIT_ASSERT_GE(test, map.nr_rsv, 1U);
 	KUNIT_EXPECT_EQ(test, map.rsv[0].base, 0x0ULL);	/* the spin-table page */
 	KUNIT_EXPECT_EQ(test, map.rsv[0].size, 0x1000ULL);
+	KUNIT_EXPECT_EQ(test, map.nr_dynamic, 1U);		/* linux,cma: size only */
 	free(b);
 }
 
