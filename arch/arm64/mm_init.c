@@ -82,24 +82,48 @@ static bool grow_ram(paddr_t end)
 }
 
 /*
- * arm64_memblock_late_init: only when the DTB gave no memory. The mailbox's
- * GET_ARM_MEMORY tag replaces the default; if it does not answer, the default
- * stays with a warning.
+ * The DTB's RAM may still be the file's 1 GiB when nothing fixed it up (the
+ * firmware does; a DTB loaded by hand from the card does not): the VideoCore's
+ * share at the top must not reach the buddy. With a firmware answer that ends
+ * lower, trust the firmware. Only memory is trimmed: nothing has been allocated
+ * from memblock yet (paging_init's tables come from the image's BSS).
+ */
+static void check_dtb_ram(paddr_t base, paddr_t end)
+{
+	paddr_t dram_end = memblock_end_of_DRAM();
+
+	if (base || end >= dram_end || end < SZ_16M)
+		return;
+	printk("WARNING: memory: the device tree's RAM ends at 0x%llx but the firmware gives the ARM "
+	       "0x0-0x%llx: trusting the firmware\n", (unsigned long long)dram_end - 1,
+	       (unsigned long long)end - 1);
+	memblock_remove(end, dram_end - end);
+}
+
+/*
+ * arm64_memblock_late_init: asks the firmware (GET_ARM_MEMORY) now that
+ * paging_init has mapped the mailbox. Without a DTB its answer replaces the
+ * default (which stays, with a warning, if there is no answer); with one, it
+ * only trims RAM that the firmware says the ARM does not have.
  */
 void arm64_memblock_late_init(void)
 {
 	u32 v[2] = { 0, 0 };
 	paddr_t base, end;
+	bool answered = !rpi_firmware_property(RPI_FIRMWARE_GET_ARM_MEMORY, v, sizeof(v)) && v[1];
 
-	if (!ram_is_default)
+	base = v[0];
+	end = min((paddr_t)v[0] + v[1], (paddr_t)PERIPH_PHYS);
+	if (!ram_is_default) {
+		if (answered)
+			check_dtb_ram(base, end);
 		return;
-	if (rpi_firmware_property(RPI_FIRMWARE_GET_ARM_MEMORY, v, sizeof(v)) || !v[1]) {
+	}
+	if (!answered) {
 		printk("WARNING: memory: no device tree and no mailbox answer: using the default 0x0-0x%llx "
 		       "(a Pi 3 with gpu_mem=64)\n", PI3_DEFAULT_RAM_END - 1);
 		return;
 	}
-	base = v[0];
-	end = min((paddr_t)v[0] + v[1], (paddr_t)PERIPH_PHYS);
 	printk("memory: firmware mailbox: ARM memory 0x%08llx-0x%08llx (%llu MiB)\n",
 	       (unsigned long long)base, (unsigned long long)end - 1, (unsigned long long)(end - base) >> 20);
 	if (base)
