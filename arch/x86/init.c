@@ -143,13 +143,13 @@ static void print_vm_layout(paddr_t lowmem_end)
 }
 
 /*
- * x86_paging_init: builds init_mm over the whole 4 GiB (the PDPT is its root,
+ * paging_init: builds init_mm over the whole 4 GiB (the PDPT is its root,
  * so CR3 can point at it) with the generic walker: lowmem RAM at PAGE_OFFSET
  * (2 MiB pages wherever alignment allows), the kernel image W^X with 4 KiB
  * pages (text ROX, rodata RO, data/BSS RW+NX), nothing below PAGE_OFFSET. Then
  * switches CR3: the identity map of head.S is gone and NULL faults.
  */
-void x86_paging_init(void)
+void paging_init(void)
 {
 	paddr_t lowmem_end = min(memblock_end_of_DRAM(), (paddr_t)MAXMEM), s, e;
 	u64 i;

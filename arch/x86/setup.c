@@ -3,6 +3,7 @@
 #include <kernel/param.h>
 #include <kernel/printk.h>
 #include <kernel/version.h>
+#include <mm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 
@@ -32,7 +33,7 @@ static void print_banner(void)
  * setup_arch: the TSC is calibrated before the console exists so that the
  * first log line already has a true timestamp; then COM1, the IDT, the CPU
  * features paging needs (NX, PAT, global pages), memblock from Multiboot, and
- * the final page tables. Multiboot is read first so the banner can show the
+ * the final page tables (paging_init, init.c). Multiboot is read first so the banner can show the
  * command line.
  */
 void setup_arch(void)
@@ -43,5 +44,5 @@ void setup_arch(void)
 	multiboot_parse();
 	print_banner();
 	x86_cpu_init();
-	x86_paging_init();
+	paging_init();
 }

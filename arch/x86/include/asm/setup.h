@@ -14,7 +14,6 @@ void multiboot_parse(void);		/* multiboot.c: command line, memory map -> membloc
 const char *multiboot_loader_name(void);
 void x86_cpu_brand(char buf[49]);	/* cpuinfo.c: CPUID's brand string, or "unknown" */
 void x86_cpu_init(void);		/* init.c: NX (EFER.NXE), PAT, global pages */
-void x86_paging_init(void);		/* init.c: final tables through mm/pgtable.c */
 __attribute__((noreturn)) void x86_start_kernel(void);
 
 struct pt_regs;
