@@ -31,10 +31,10 @@ static void print_banner(void)
 
 /*
  * setup_arch: the TSC is calibrated before the console exists so that the
- * first log line already has a true timestamp; then COM1, the IDT, the CPU
- * features paging needs (NX, PAT, global pages), memblock from Multiboot, and
- * the final page tables (paging_init, init.c). Multiboot is read first so the banner can show the
- * command line.
+ * first log line already has a true timestamp; then COM1, the IDT, memblock
+ * and the command line from Multiboot (before the banner, which shows the
+ * command line), the CPU features paging needs (NX, PAT, global pages) and
+ * the final page tables (paging_init, init.c).
  */
 void setup_arch(void)
 {
