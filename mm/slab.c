@@ -24,8 +24,8 @@
  * Fast path: each CPU has an array of free objects (Linux SLAB's array_cache,
  * a LIFO): kmem_cache_alloc pops, kmem_cache_free pushes; the array is refilled
  * from / flushed to the slabs `batch` objects at a time. Slabs move between the
- * partial, full and empty lists; at most min_empty empty slabs are kept per
- * cache, the rest go back to the buddy at once.
+ * partial, full and empty lists; at most min_empty empty slabs (64 KiB at most)
+ * are kept per cache, the rest go back to the buddy at once.
  *
  * Debug caches (SLAB_CONSISTENCY_CHECKS/RED_ZONE/POISON/STORE_USER, or
  * slub_debug=) bypass the per-CPU arrays so that every operation is checked
@@ -93,10 +93,14 @@ static void calculate_order(struct kmem_cache *c)
 	c->reciprocal = (u32)(((1ULL << 32) + c->stride - 1) / c->stride);
 }
 
-/* Per-CPU array size by object size: many small objects, few large ones. */
+/*
+ * Per-CPU arrays: about SLAB_CPU_BYTES of objects each (16..SLAB_CPU_MAX), so
+ * bursts of frees and allocations stay off the slab lists. Debug caches have
+ * none: every operation is checked.
+ */
 static void set_cpu_limits(struct kmem_cache *c)
 {
-	unsigned int limit = c->object_size > 2048 ? 16 : c->object_size > 256 ? 32 : SLAB_CPU_LIMIT;
+	unsigned int limit = clamp(SLAB_CPU_BYTES / c->object_size, 16U, (unsigned int)SLAB_CPU_MAX);
 	unsigned int i;
 
 	if (cache_debug(c))
@@ -129,7 +133,9 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 	set_cpu_limits(c);
 	slab_seed = mix_secret(slab_seed ^ (unsigned long)c);
 	c->secret = slab_seed;
-	c->min_empty = clamp(DIV_ROUND_UP(2 * c->cpu[0].limit, c->objects), 1U, 8U);
+	/* enough empty slabs to refill the per-CPU array twice, but at most 64 KiB of them */
+	c->min_empty = clamp(DIV_ROUND_UP(2 * c->cpu[0].limit, c->objects), 1U,
+			     max(1U, 16U >> c->order));
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->empty);

@@ -26,16 +26,17 @@ struct seq_buf;
 #define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
 #define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
 
-#define SLAB_CPU_LIMIT		64	/* most objects a per-CPU array may hold */
+#define SLAB_CPU_BYTES		32768	/* a per-CPU array holds about this many bytes of objects */
+#define SLAB_CPU_MAX		512	/* ... and at most this many objects */
 #define SLAB_NR_CPUS		1	/* pagoda's mm runs on the boot CPU */
 #define L1_CACHE_BYTES		64
 
 /* The per-CPU fast path: a stack of free objects (Linux SLAB's array_cache). */
 struct kmem_cache_cpu {
 	unsigned int avail;	/* objects in entry[] */
-	unsigned int limit;	/* capacity in use (<= SLAB_CPU_LIMIT) */
+	unsigned int limit;	/* capacity: SLAB_CPU_BYTES of objects, 16..SLAB_CPU_MAX; 0 if debug */
 	unsigned int batch;	/* objects moved at once to/from the slabs */
-	void *entry[SLAB_CPU_LIMIT];
+	void *entry[SLAB_CPU_MAX];	/* inline: the fast path touches one cache line */
 };
 
 /* Last allocation or free of an object (SLAB_STORE_USER). */
