@@ -464,6 +464,11 @@ int kmem_cache_destroy(struct kmem_cache *c)
 
 	if (!c)
 		return 0;
+	if (c->flags & __SLAB_STATIC) {
+		pr_err("kmem_cache_destroy %s: a boot cache (kmalloc, kmem_cache) is never destroyed\n",
+		       c->name);
+		return -1;
+	}
 	kmem_cache_shrink(c);
 	list_for_each_entry(pg, &c->partial, lru)
 		leaked += pg->inuse;
@@ -479,8 +484,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 		return leaked;
 	}
 	list_del(&c->list);
-	if (!(c->flags & __SLAB_STATIC))
-		kmem_cache_free(kmem_cache_cache, c);
+	kmem_cache_free(kmem_cache_cache, c);
 	return 0;
 }
 

@@ -93,7 +93,8 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
 /*
  * kmem_cache_destroy: frees the cache. If objects are still allocated it reports
  * each of them ("Objects remaining in NAME on kmem_cache_destroy()") and keeps the
- * cache alive, as Linux does; returns the number of leaked objects.
+ * cache alive, as Linux does; returns the number of leaked objects (-1 for the
+ * kmalloc caches and kmem_cache, which are never destroyed).
  */
 int kmem_cache_destroy(struct kmem_cache *c);
 /* kmem_cache_shrink: returns the per-CPU objects and every empty slab to the buddy; pages freed. */

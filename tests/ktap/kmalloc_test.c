@@ -75,6 +75,8 @@ static void classes_are_caches(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, k, classes[i]);
 			kfree(p);
 		}
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(kmalloc_slab(64)), -1);	/* refused */
+	KUNIT_EXPECT_TRUE(test, kmem_cache_find("kmalloc-64") == kmalloc_slab(64));
 	KUNIT_EXPECT_NULL(test, kmalloc_slab(KMALLOC_MAX_CACHE_SIZE + 1));
 	KUNIT_EXPECT_NULL(test, kmalloc_slab(0));
 }
