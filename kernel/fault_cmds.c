@@ -35,7 +35,7 @@ static const struct {
 	void (*fn)(void);
 	const char *what;
 } faults[] = {
-	{ "null", fault_null_read, "read from address 0 (TTBR0 is empty)" },
+	{ "null", fault_null_read, "read from address 0 (nothing is mapped there)" },
 	{ "write-null", fault_null_write, "write to address 8" },
 	{ "write-text", fault_write_text, "write to kernel text (read-only)" },
 	{ "write-rodata", fault_write_rodata, "write to kernel rodata (read-only)" },

@@ -1,7 +1,7 @@
-/* kmap_bench.c: `kmapbench` — kmap+kunmap and kmap_local+kunmap_local pairs in ns, on HighMem pages. */
+/* kmap_bench.c: `bench kmap` — kmap+kunmap and kmap_local+kunmap_local pairs in ns, on HighMem pages. */
 #include <kernel/arch.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
+#include <kernel/bench.h>
 #include <mm/highmem.h>
 
 /*
@@ -79,7 +79,7 @@ static void bench_kind(const char *kind, gfp_t gfp)
 	__free_pages(ring, KB_RING_ORDER);
 }
 
-static int cmd_kmapbench(int argc, char **argv)
+static int cmd_kmapbench(void)
 {
 	kprintf("kmap pairs, ns per pair over %u pairs (counter %llu Hz)\n", KB_PAIRS,
 		(unsigned long long)arch_counter_freq());
@@ -89,5 +89,4 @@ static int cmd_kmapbench(int argc, char **argv)
 	bench_kind("KERNEL", GFP_KERNEL);
 	return 0;
 }
-SHELL_CMD(kmapbench, "kmapbench", "kmapbench", "time kmap+kunmap and kmap_local+kunmap_local pairs",
-	  cmd_kmapbench);
+BENCH(kmap, "kmap", "time kmap+kunmap and kmap_local+kunmap_local pairs", cmd_kmapbench);

@@ -1,7 +1,7 @@
-/* vmalloc_bench.c: `vmbench` — vmalloc+vfree pairs in the kernel, by generic-timer ticks, against live areas. */
+/* vmalloc_bench.c: `bench vmalloc` — vmalloc+vfree pairs in the kernel, by generic-timer ticks, against live areas. */
 #include <kernel/arch.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
+#include <kernel/bench.h>
 #include <mm/vmalloc.h>
 
 /*
@@ -68,7 +68,7 @@ static u64 area_ns(unsigned long size, unsigned int pairs)
 	return ticks * 1000000000ULL / arch_counter_freq() / pairs;
 }
 
-static int cmd_vmbench(int argc, char **argv)
+static int cmd_vmbench(void)
 {
 	static const unsigned int counts[] = { 1, 100, VMBENCH_MAX_LIVE };
 
@@ -93,5 +93,4 @@ static int cmd_vmbench(int argc, char **argv)
 	}
 	return 0;
 }
-SHELL_CMD(vmbench, "vmbench", "vmbench", "time vmalloc+vfree pairs against 1, 100, 10000 live areas",
-	  cmd_vmbench);
+BENCH(vmalloc, "vmalloc", "time vmalloc+vfree pairs against 1, 100, 10000 live areas", cmd_vmbench);

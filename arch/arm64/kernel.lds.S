@@ -29,6 +29,9 @@ SECTIONS
 		__start_shell_cmds = .;
 		KEEP(*(shell_cmds))
 		__stop_shell_cmds = .;
+		__start_benches = .;
+		KEEP(*(benches))
+		__stop_benches = .;
 		__start_kernel_params = .;
 		KEEP(*(kernel_params))
 		__stop_kernel_params = .;

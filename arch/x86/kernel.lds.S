@@ -29,6 +29,7 @@ SECTIONS
 	REGISTRY(kunit_suites)
 	REGISTRY(debugfs_files)
 	REGISTRY(shell_cmds)
+	REGISTRY(benches)
 	REGISTRY(kernel_params)
 	. = ALIGN(4096);
 	__end_rodata = .;

@@ -19,7 +19,7 @@ my $text_pa = $sym{_text} - $kimage;    # the image is loaded TEXT_OFFSET into R
 my $walk_va = sprintf('%x', $sym{_text} + 0x1234);
 
 my ($out, $st) = qemu_arm64(append => "run=\"cat /sys/kernel/debug/kernel_page_tables; walk $walk_va; "
-                            . "walk 0; walk nonsense; cat /proc/meminfo; ptdump\"");
+                            . "walk 0; walk nonsense; cat /proc/meminfo; bench ptdump\"");
 like($out, qr/^\[\s*\d+\.\d+\] Checked W\+X mappings: passed, no W\+X pages found$/m, 'boot-time W^X check passed');
 my ($tables) = $out =~ /paging_init: kernel map in (\d+) table pages/;
 ok(defined $tables && $tables <= 10, 'kernel map uses at most 10 table pages (' . ($tables // '?') . ')');
