@@ -3,6 +3,7 @@
 #include <mm/memblock.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
+#include <stdio.h>
 #include <string.h>
 
 struct page *mem_map;
@@ -217,6 +218,35 @@ static bool memmap_alloc(void)
 	return true;
 }
 
+/*
+ * Linux's "Memory: 936104K/983040K available (... reserved)" line, with the
+ * reserved part broken down by memblock owner (what Linux shows only with
+ * memblock=debug): "(1436K kernel, 4K spin-table, 52K dtb, 7680K mem_map)".
+ */
+static void print_memory_line(unsigned long total, unsigned long ram)
+{
+	const char *owner[8];
+	unsigned long kb[8], i, j, n = 0;
+	char buf[160];
+	int len;
+
+	for (i = 0; i < memblock.reserved.cnt; i++) {
+		const struct memblock_region *r = &memblock.reserved.regions[i];
+
+		for (j = 0; j < n && strcmp(owner[j], r->owner); j++)
+			;
+		if (j == n && n == ARRAY_SIZE(owner))
+			j = n - 1;		/* the rest under the last name */
+		else if (j == n)
+			owner[n] = r->owner, kb[n++] = 0;
+		kb[j] += (unsigned long)(r->size >> 10);
+	}
+	len = snprintf(buf, sizeof(buf), "%luK reserved", (ram - total) << (PAGE_SHIFT - 10));
+	for (i = 0; i < n && len < (int)sizeof(buf); i++)
+		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s%luK %s", i ? ", " : ": ", kb[i], owner[i]);
+	printk("Memory: %luK/%luK available (%s)\n", total << (PAGE_SHIFT - 10), ram << (PAGE_SHIFT - 10), buf);
+}
+
 void mem_init(void)
 {
 	unsigned long freed, total = 0, ram;
@@ -244,9 +274,7 @@ void mem_init(void)
 	BUG_ON(total != freed);
 	mm_initialized = true;
 	ram = PFN_DOWN(memblock_phys_mem_size());
-	printk("Memory: %luK/%luK available (%luK reserved, %luK mem_map)\n", total << (PAGE_SHIFT - 10),
-	       ram << (PAGE_SHIFT - 10), (ram - total) << (PAGE_SHIFT - 10),
-	       (unsigned long)(PFN_ALIGN((max_pfn - min_low_pfn) * sizeof(struct page)) >> 10));
+	print_memory_line(total, ram);
 	for_each_populated_zone(z)
 		printk("  %-8s [mem 0x%016llx-0x%016llx] %lu pages managed\n", z->name,
 		       (unsigned long long)PFN_PHYS(z->zone_start_pfn),
