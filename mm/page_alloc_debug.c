@@ -1,6 +1,7 @@
 /* page_alloc_debug.c: "BUG: Bad page state" reports for misused frees, and the buddy's invariant checker. */
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <kernel/debugfs.h>
 #include <kernel/kallsyms.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
@@ -259,3 +260,21 @@ long buddy_verify_zone(const struct zone *z, char *why, size_t n)
 		return verify_fail(why, n, z->name, nreserved, "reserved + managed != spanned"), -1;
 	return (long)(nfree + npcp);
 }
+
+/* /sys/kernel/debug/page_alloc/verify: buddy_verify_zone() on every zone, one line each. */
+static void verify_show(struct seq_buf *s)
+{
+	const struct zone *z;
+	char why[128];
+
+	for_each_zone(z) {
+		long n = buddy_verify_zone(z, why, sizeof(why));
+
+		if (n < 0)
+			seq_buf_printf(s, "zone %8s: BROKEN: %s\n", z->name, why);
+		else
+			seq_buf_printf(s, "zone %8s: ok, %ld pages free (%d on per-CPU lists), %lu managed\n",
+				       z->name, n, z->pcp[0].count, z->managed_pages);
+	}
+}
+DEBUGFS_FILE(page_alloc_verify, "/sys/kernel/debug/page_alloc/verify", verify_show);

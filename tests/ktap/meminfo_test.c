@@ -137,6 +137,16 @@ static void iomem_tree(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strstr(show(test, "/proc/iomem"), "test-child"));
 }
 
+static void verify_file(struct kunit *test)
+{
+	const char *t = show(test, "/sys/kernel/debug/page_alloc/verify");
+	char want[64];
+
+	snprintf(want, sizeof(want), "zone %8s: ok, ", zones[ZONE_DMA].name);
+	KUNIT_EXPECT_SUBSTR(test, t, want);
+	KUNIT_EXPECT_NULL(test, strstr(t, "BROKEN"));
+}
+
 static int meminfo_init(void)
 {
 	return mm_test_machine();
@@ -146,4 +156,5 @@ kunit_test_suite_init(meminfo, meminfo_init, NULL,
 	KUNIT_CASE(buddyinfo_matches_free_areas),
 	KUNIT_CASE(zoneinfo_fields),
 	KUNIT_CASE(meminfo_counts),
-	KUNIT_CASE(iomem_tree));
+	KUNIT_CASE(iomem_tree),
+	KUNIT_CASE(verify_file));

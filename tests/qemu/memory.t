@@ -13,7 +13,8 @@ my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
 -s $dtb or BAIL_OUT("no $dtb (run tools/bootstrap)");
 my $tmp = tempdir(CLEANUP => 1);
 my @views = ('cat /sys/kernel/debug/memblock/memory', 'cat /sys/kernel/debug/memblock/reserved',
-             'cat /proc/meminfo', 'cat /proc/buddyinfo', 'cat /proc/zoneinfo', 'cat /proc/iomem');
+             'cat /proc/meminfo', 'cat /proc/buddyinfo', 'cat /proc/zoneinfo', 'cat /proc/iomem',
+             'cat /sys/kernel/debug/page_alloc/verify');
 
 # The section of the output that a shell command printed.
 sub section {
@@ -79,6 +80,9 @@ sub check_views {
     my $io = section($out, 'cat /proc/iomem');
     like($io, qr/^00000000-3bffffff : System RAM\n  00080000-[0-9a-f]{8} : Kernel code\n  [0-9a-f]{8}-[0-9a-f]{8} : Kernel data$/m,
          "$label: /proc/iomem nests the kernel in System RAM");
+    my $v = section($out, 'cat /sys/kernel/debug/page_alloc/verify');
+    like($v, qr/^zone      DMA: ok, \d+ pages free/m, "$label: the buddy's invariant checker passes on the live allocator");
+    unlike($v, qr/BROKEN/, "$label: no zone reported broken");
     diag(sprintf("%s: MemTotal %d kB, MemFree %d kB = %.2f%% of %d kB RAM (Linux: 901648 of 983040 kB = 91.72%%)",
                  $label, $total, $free, 100 * $free * 1024 / $ram, $ram / 1024));
     return ($ram, $total);
