@@ -147,7 +147,7 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
  * walk-cache entry for a table being replaced) both in some TLB, which is a TLB
  * conflict when the block size or the contiguous bit changes. So:
  *   1. break: store invalid into every live valid entry that changes;
- *   2. flush the TLBs for the group's VAs (flush_tlb_kernel_range_stride: on
+ *   2. flush the TLBs for the span of entries broken (flush_tlb_kernel_range_stride: on
  *      arm64 TLBI VAAE1IS per entry, or TLBI VMALLE1IS, then DSB ISH; ISB),
  *      so no CPU keeps the old translation or a walk through a dropped table;
  *   3. make: store the new entries (set_pte: store, DSB ISHST; ISB).
@@ -159,9 +159,9 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
 static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, unsigned int g,
 		      unsigned int n, const pte_t *old, const pte_t *new, bool live)
 {
-	bool changed = false, broke = false;
+	bool changed = false;
+	unsigned int i, lo = n, hi = 0;	/* the span of entries broken, [lo, hi) */
 	vaddr_t s, e;
-	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		if (pte_val(old[i]) == pte_val(new[i]))
@@ -169,14 +169,16 @@ static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, uns
 		changed = true;
 		if (live && pte_valid(old[i])) {
 			pte_clear(&table[g + i]);
-			broke = true;
+			lo = min(lo, i);
+			hi = i + 1;
 		}
 	}
 	if (!changed)
 		return;
-	if (broke) {
-		s = ctx->va_base + goff;
-		e = s + n * pt_level_size(level);
+	/* Only what was broken can be cached in the TLB: flush that span, not the whole group. */
+	if (lo < hi) {
+		s = ctx->va_base + goff + lo * pt_level_size(level);
+		e = s + (hi - lo) * pt_level_size(level);
 		pt_check_break(ctx, s, e);
 		if (e <= s)	/* the range ends at the top of the address space */
 			flush_tlb_all();

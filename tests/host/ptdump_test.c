@@ -291,8 +291,39 @@ static void bbm_order(struct kunit *test)
 	mm_ctx_destroy(&ctx);
 }
 
+static vaddr_t flushed_lo, flushed_hi;
+
+static void span_hook(vaddr_t s, vaddr_t e)
+{
+	flushed_lo = min(flushed_lo, s);
+	flushed_hi = max(flushed_hi, e);
+}
+
+/* Changing one entry flushes that entry's VA only, not the 16 around it. */
+static void flush_only_broken(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	unsigned long base = ptdump_markers[0].start + 32 * PMD, i;
+
+	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
+					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	/* 16 pages at scattered PAs: no contiguous run, so there is no group to unfold */
+	for (i = 0; i < 16; i++)
+		KUNIT_ASSERT_EQ(test, map_range(&ctx, base + i * PG, 0x01000000 + 2 * i * PG, PG, PAGE_KERNEL), 0);
+	flushed_lo = ~(vaddr_t)0;
+	flushed_hi = 0;
+	host_tlb_flush_hook = span_hook;
+	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base + 5 * PG, PG), 0);
+	KUNIT_EXPECT_EQ(test, protect_range(&ctx, base + 9 * PG, 2 * PG, PAGE_KERNEL_RO), 0);
+	host_tlb_flush_hook = NULL;
+	KUNIT_EXPECT_EQ(test, flushed_lo, base + 5 * PG);
+	KUNIT_EXPECT_EQ(test, flushed_hi, base + 11 * PG);
+	mm_ctx_destroy(&ctx);
+}
+
 kunit_test_suite(ptdump,
 	KUNIT_CASE(golden_dump),
 	KUNIT_CASE(dump_lines_wellformed),
 	KUNIT_CASE(wx_check_counts),
-	KUNIT_CASE(bbm_order));
+	KUNIT_CASE(bbm_order),
+	KUNIT_CASE(flush_only_broken));
