@@ -1,7 +1,7 @@
-/* page_alloc_bench.c: `pagebench` — alloc_pages+__free_pages pairs in the kernel, by generic-timer ticks. */
+/* page_alloc_bench.c: `bench page_alloc` — alloc_pages+__free_pages pairs in the kernel, by generic-timer ticks. */
 #include <kernel/arch.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
+#include <kernel/bench.h>
 #include <mm/mmzone.h>
 
 /*
@@ -60,7 +60,7 @@ static void set_pcp(bool on)
 		}
 }
 
-static int cmd_pagebench(int argc, char **argv)
+static int cmd_pagebench(void)
 {
 	static const unsigned int orders[] = { 0, 3, 9 };
 	u64 with[3], without[3];
@@ -80,5 +80,4 @@ static int cmd_pagebench(int argc, char **argv)
 			(unsigned long long)without[i]);
 	return 0;
 }
-SHELL_CMD(pagebench, "pagebench", "pagebench", "alloc_pages+__free_pages pairs (orders 0, 3, 9), with/without per-CPU lists",
-	  cmd_pagebench);
+BENCH(page_alloc, "page_alloc", "alloc_pages+__free_pages pairs (orders 0, 3, 9), with/without per-CPU lists", cmd_pagebench);
