@@ -82,7 +82,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 				(unsigned long)size);
 		return NULL;
 	}
-	pg = alloc_pages(gfp | __GFP_COMP, order);
+	pg = alloc_pages((gfp & ~__GFP_HIGHMEM) | __GFP_COMP, order);	/* kmalloc memory is lowmem */
 	if (!pg)
 		return NULL;
 	mod_node_page_state(NR_KMALLOC_LARGE, 1L << order);

@@ -200,7 +200,9 @@ static void account_slab(struct kmem_cache *c, long pages)
 /* new_slab: pages from the buddy, every object chained on the freelist (and constructed). */
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
-	struct page *pg = alloc_pages((gfp & ~__GFP_ZERO) | (c->order ? __GFP_COMP : 0), c->order);
+	/* slabs live in the linear map: never highmem */
+	struct page *pg = alloc_pages((gfp & ~(__GFP_ZERO | __GFP_HIGHMEM)) | (c->order ? __GFP_COMP : 0),
+				      c->order);
 	unsigned int i;
 
 	if (!pg)
