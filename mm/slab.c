@@ -244,9 +244,9 @@ static void discard_slab(struct kmem_cache *c, struct page *pg)
  * (a use-after-free): reported, and the slab is isolated (treated as full) so
  * no wild pointer is ever handed out.
  */
-static void *__slab_pop(struct kmem_cache *c, struct page *pg)
+static void *__slab_pop(struct kmem_cache *c, struct page *pg, void *base)
 {
-	void *obj = slab_object(c, pg, pg->freeidx);
+	void *obj = slab_object_at(c, base, pg->freeidx);
 	void *next = get_freeptr(c, obj);
 	int nidx = next ? obj_index(c, pg, next) : (int)SLAB_NO_FREE;
 
@@ -266,7 +266,7 @@ static void *__slab_pop(struct kmem_cache *c, struct page *pg)
 static void *slab_pop(struct kmem_cache *c, struct page *pg)
 {
 	unsigned int old = pg->inuse;
-	void *obj = __slab_pop(c, pg);
+	void *obj = __slab_pop(c, pg, slab_base(pg));
 
 	slab_relist(c, pg, old);
 	return obj;
@@ -277,7 +277,8 @@ static void slab_push(struct kmem_cache *c, struct page *pg, void *obj)
 {
 	unsigned int old = pg->inuse;
 
-	set_freeptr(c, obj, pg->freeidx == SLAB_NO_FREE ? NULL : slab_object(c, pg, pg->freeidx));
+	set_freeptr(c, obj, pg->freeidx == SLAB_NO_FREE ? NULL
+		    : slab_object_at(c, slab_base_of(c, obj), pg->freeidx));
 	pg->freeidx = (u16)obj_index(c, pg, obj);
 	pg->inuse--;
 	slab_relist(c, pg, old);
@@ -302,12 +303,14 @@ static void *cache_refill(struct kmem_cache *c, struct kmem_cache_cpu *cpu, gfp_
 		struct page *pg = get_slab(c, gfp);
 
 		unsigned int old;
+		void *base;
 
 		if (!pg)
 			break;
 		old = pg->inuse;
+		base = slab_base(pg);
 		while (pg->freeidx != SLAB_NO_FREE && cpu->avail < cpu->batch)
-			cpu->entry[cpu->avail++] = __slab_pop(c, pg);
+			cpu->entry[cpu->avail++] = __slab_pop(c, pg, base);
 		slab_relist(c, pg, old);
 	}
 	return cpu->avail ? cpu->entry[--cpu->avail] : NULL;

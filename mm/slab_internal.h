@@ -43,6 +43,18 @@ static inline void *slab_object(const struct kmem_cache *c, struct page *pg, uns
 	return (char *)slab_base(pg) + c->red_left + (unsigned long)idx * c->stride;
 }
 
+/* Object idx of the slab whose base address is base (slab_base() without the struct page). */
+static inline void *slab_object_at(const struct kmem_cache *c, void *base, unsigned int idx)
+{
+	return (char *)base + c->red_left + (unsigned long)idx * c->stride;
+}
+
+/* The base of the slab holding p: buddy blocks are naturally aligned in the linear map. */
+static inline void *slab_base_of(const struct kmem_cache *c, const void *p)
+{
+	return (void *)((unsigned long)p & ~(slab_bytes(c) - 1));
+}
+
 /*
  * obj_index: index of the object that starts exactly at p in slab pg, or -1 if
  * p is not the start of an object (inside one, in a red zone, past the last).
