@@ -1,6 +1,7 @@
 /* slab_debug.c: slub_debug= parsing, red zones, poisoning, caller tracking, Linux-style BUG reports, validation. */
 #include "slab_internal.h"
 #include <kernel/param.h>
+#include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <stdio.h>
 #include <string.h>
@@ -118,9 +119,10 @@ static unsigned long slab_offset(struct page *pg, const void *p)
 static void print_track(struct kmem_cache *c, void *obj, int which, const char *verb)
 {
 	struct slab_track *t = (struct slab_track *)((char *)obj + c->track_offset) + which;
+	char sym[96];
 
 	if (t->addr)
-		pr_err("%s in 0x%lx when=%lu\n", verb, t->addr, t->when);
+		pr_err("%s in %s when=%lu\n", verb, sprint_symbol(sym, sizeof(sym), t->addr), t->when);
 	else
 		pr_err("%s in (never)\n", verb);
 }
@@ -147,6 +149,8 @@ static void hexdump(const char *what, const u8 *p, unsigned int len)
 void slab_report(struct kmem_cache *c, struct page *pg, const void *obj, const char *msg,
 		 unsigned long caller)
 {
+	char sym[96];
+
 	pr_err("=============================================================================\n");
 	pr_err("BUG %s (Not tainted): %s\n", c->name, msg);
 	pr_err("-----------------------------------------------------------------------------\n");
@@ -170,7 +174,7 @@ void slab_report(struct kmem_cache *c, struct page *pg, const void *obj, const c
 			hexdump("Object", o, c->object_size);
 	}
 	if (caller)
-		pr_err("Caller 0x%lx\n", caller);
+		pr_err("Caller %s\n", sprint_symbol(sym, sizeof(sym), caller));
 }
 
 void slab_fix(struct kmem_cache *c, const char *fmt, ...)

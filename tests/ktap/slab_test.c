@@ -150,7 +150,7 @@ static void destroy_reports_leaks(struct kunit *test)
 	}
 	snprintf(addr, sizeof(addr), "Object 0x%lx @offset=", (unsigned long)x);
 	KUNIT_EXPECT_TRUE(test, strstr(cap, addr) == NULL);	/* freed: not a leak */
-	KUNIT_EXPECT_SUBSTR(test, cap, "Allocated in 0x");
+	KUNIT_EXPECT_SUBSTR(test, cap, "Allocated in ");
 	/* still a working cache */
 	KUNIT_EXPECT_TRUE(test, kmem_cache_find("test-leak") == c);
 	x = kmem_cache_alloc(c, GFP_KERNEL);
