@@ -22,17 +22,32 @@ struct mm_ctx init_mm;
 #endif
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
 
+struct pt_freed {
+	pte_t *va;
+	paddr_t pa;
+};
+
+/* Table pages an unmap may free before its one TLB flush; when full, flush and free. */
+#define PT_GATHER_TABLES	16
+
 struct pt_walk {
 	struct mm_ctx *ctx;
 	enum pt_op op;
 	u64 start, end;		/* offsets from ctx->va_base; PT_OP_SPLIT: [point, point + 1) */
 	paddr_t pa;		/* PT_OP_MAP: the PA mapped at offset start */
 	u32 prot;		/* PT_OP_MAP, PT_OP_PROTECT */
-};
-
-struct pt_freed {
-	pte_t *va;
-	paddr_t pa;
+	/*
+	 * The gather (Linux's mmu_gather idea): entries that an unmap only breaks
+	 * need no flush before anything is written after them, so their flush is
+	 * put off to the end of the walk and done once for [fl_start, fl_end).
+	 * Tables freed meanwhile wait in freed[] until that flush (a walk cache
+	 * may still point at them).
+	 */
+	bool fl_pending;
+	vaddr_t fl_start, fl_end;	/* fl_end == 0: the top of the address space */
+	u64 fl_stride;			/* the smallest entry size gathered */
+	unsigned int nfreed;
+	struct pt_freed freed[PT_GATHER_TABLES];
 };
 
 static int pt_walk_table(struct pt_walk *w, pte_t *table, int level, u64 tbase, bool live);
@@ -151,15 +166,66 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
  *      arm64 TLBI VAAE1IS per entry, or TLBI VMALLE1IS, then DSB ISH; ISB),
  *      so no CPU keeps the old translation or a walk through a dropped table;
  *   3. make: store the new entries (set_pte: store, DSB ISHST; ISB).
+ * An unmap whose group makes no new valid entry needs no flush before step 3,
+ * so it is gathered (pt_gather) and flushed once when the walk ends: unmapping
+ * 1 MiB costs one flush (above MAX_TLBI_OPS pages, one TLBI VMALLE1IS), not 256.
  * Permission-only changes would be allowed without the break; doing it anyway
  * keeps one rule. Entries that were invalid are written directly (the walker
  * never caches an invalid entry), and so is everything in a table that is not
  * live yet (being built or split; it becomes live when its parent is written).
  */
-static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, unsigned int g,
+static void pt_flush(vaddr_t s, vaddr_t e, u64 stride)
+{
+	if (e <= s)	/* the range ends at the top of the address space */
+		flush_tlb_all();
+	else
+		flush_tlb_kernel_range_stride(s, e, stride);
+}
+
+/* pt_gather_flush: the put-off flush, then the tables that waited for it. */
+static void pt_gather_flush(struct pt_walk *w)
+{
+	unsigned int i;
+
+	if (w->fl_pending)
+		pt_flush(w->fl_start, w->fl_end, w->fl_stride);
+	w->fl_pending = false;
+	for (i = 0; i < w->nfreed; i++)
+		pt_table_free(w->ctx, w->freed[i].va, w->freed[i].pa);
+	w->nfreed = 0;
+}
+
+/* pt_free_later: frees a table now if no flush is pending, else after the gathered flush. */
+static void pt_free_later(struct pt_walk *w, struct pt_freed f)
+{
+	if (!w->fl_pending) {
+		pt_table_free(w->ctx, f.va, f.pa);
+		return;
+	}
+	if (w->nfreed == PT_GATHER_TABLES)
+		pt_gather_flush(w);
+	w->freed[w->nfreed++] = f;
+}
+
+static void pt_gather(struct pt_walk *w, vaddr_t s, vaddr_t e, u64 stride)
+{
+	if (!w->fl_pending) {
+		w->fl_start = s;
+		w->fl_end = e;
+		w->fl_stride = stride;
+		w->fl_pending = true;
+		return;
+	}
+	w->fl_start = min(w->fl_start, s);
+	w->fl_end = (w->fl_end == 0 || e == 0) ? 0 : max(w->fl_end, e);
+	w->fl_stride = min(w->fl_stride, stride);
+}
+
+static void pt_commit(struct pt_walk *w, pte_t *table, int level, u64 goff, unsigned int g,
 		      unsigned int n, const pte_t *old, const pte_t *new, bool live)
 {
-	bool changed = false;
+	struct mm_ctx *ctx = w->ctx;
+	bool changed = false, makes = false;
 	unsigned int i, lo = n, hi = 0;	/* the span of entries broken, [lo, hi) */
 	vaddr_t s, e;
 
@@ -167,6 +233,7 @@ static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, uns
 		if (pte_val(old[i]) == pte_val(new[i]))
 			continue;
 		changed = true;
+		makes |= pte_valid(new[i]);
 		if (live && pte_valid(old[i])) {
 			pte_clear(&table[g + i]);
 			lo = min(lo, i);
@@ -180,10 +247,10 @@ static void pt_commit(struct mm_ctx *ctx, pte_t *table, int level, u64 goff, uns
 		s = ctx->va_base + goff + lo * pt_level_size(level);
 		e = s + (hi - lo) * pt_level_size(level);
 		pt_check_break(ctx, s, e);
-		if (e <= s)	/* the range ends at the top of the address space */
-			flush_tlb_all();
+		if (w->op == PT_OP_UNMAP && !makes)
+			pt_gather(w, s, e, pt_level_size(level));	/* nothing to make: flush later */
 		else
-			flush_tlb_kernel_range_stride(s, e, pt_level_size(level));
+			pt_flush(s, e, pt_level_size(level));
 		ctx->nr_bbm++;
 	}
 	for (i = 0; i < n; i++) {
@@ -309,9 +376,9 @@ static int pt_walk_group(struct pt_walk *w, pte_t *table, int level, u64 tbase, 
 			fr[nfree++] = f;
 	}
 	pt_refold(new, n, level);
-	pt_commit(w->ctx, table, level, tbase + g * sz, g, n, old, new, live);
+	pt_commit(w, table, level, tbase + g * sz, g, n, old, new, live);
 	for (i = 0; i < nfree; i++)
-		pt_table_free(w->ctx, fr[i].va, fr[i].pa);
+		pt_free_later(w, fr[i]);
 	return err;
 }
 
@@ -410,9 +477,11 @@ static void pt_scan(struct mm_ctx *ctx, u64 start, u64 end, bool *any, bool *all
 
 static int pt_run(struct mm_ctx *ctx, enum pt_op op, u64 start, u64 end, paddr_t pa, u32 prot)
 {
-	struct pt_walk w = { ctx, op, start, end, pa, prot };
+	struct pt_walk w = { .ctx = ctx, .op = op, .start = start, .end = end, .pa = pa, .prot = prot };
+	int err = pt_walk_table(&w, ctx->root, 0, 0, true);
 
-	return pt_walk_table(&w, ctx->root, 0, 0, true);
+	pt_gather_flush(&w);
+	return err;
 }
 
 /* Makes off an entry boundary at every level (splits the block containing it). */

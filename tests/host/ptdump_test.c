@@ -321,9 +321,41 @@ static void flush_only_broken(struct kunit *test)
 	mm_ctx_destroy(&ctx);
 }
 
+/* An unmap gathers its invalidations: 1 MiB of pages (and the table it empties) cost one flush. */
+static void unmap_gathers_one_flush(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	unsigned long base = ptdump_markers[0].start + 40 * PMD, before;
+	unsigned long tables;
+
+	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
+					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, map_range(&ctx, base + PG, 0x01000000, 256 * PG, PAGE_KERNEL), 0);
+	tables = ctx.nr_tables;
+	before = host_tlb.range_flushes + host_tlb.all_flushes;
+	bbm_base = base;
+	bbm_ctx = &ctx;
+	bbm_violations = 0;
+	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base + PG, 256 * PG), 0);
+	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes - before, 1);
+	KUNIT_EXPECT_LT(test, ctx.nr_tables, tables);	/* the emptied PTE table went back */
+	/* and a single page (its table kept alive by a neighbour) still flushes just itself */
+	KUNIT_ASSERT_EQ(test, map_range(&ctx, base, 0x01000000, PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, map_range(&ctx, base + 2 * PG, 0x02000000, PG, PAGE_KERNEL), 0);
+	flushed_lo = ~(vaddr_t)0;
+	flushed_hi = 0;
+	host_tlb_flush_hook = span_hook;
+	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base, PG), 0);
+	host_tlb_flush_hook = NULL;
+	KUNIT_EXPECT_EQ(test, flushed_lo, base);
+	KUNIT_EXPECT_EQ(test, flushed_hi, base + PG);
+	mm_ctx_destroy(&ctx);
+}
+
 kunit_test_suite(ptdump,
 	KUNIT_CASE(golden_dump),
 	KUNIT_CASE(dump_lines_wellformed),
 	KUNIT_CASE(wx_check_counts),
 	KUNIT_CASE(bbm_order),
-	KUNIT_CASE(flush_only_broken));
+	KUNIT_CASE(flush_only_broken),
+	KUNIT_CASE(unmap_gathers_one_flush));
