@@ -1,4 +1,5 @@
 /* vmalloc_bench.c: `bench vmalloc` — vmalloc+vfree pairs in the kernel, by generic-timer ticks, against live areas. */
+#include <errno.h>
 #include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <kernel/bench.h>
@@ -12,8 +13,9 @@
  */
 #define VMBENCH_MAX_LIVE	10000
 
-static void *live[VMBENCH_MAX_LIVE];
-static struct vm_struct *hole[VMBENCH_MAX_LIVE];
+/* Bookkeeping for the live areas, vmalloc'd per run so it costs the image nothing. */
+static void **live;
+static struct vm_struct **hole;
 
 static unsigned int make_live(unsigned int n)
 {
@@ -72,6 +74,14 @@ static int cmd_vmbench(void)
 {
 	static const unsigned int counts[] = { 1, 100, VMBENCH_MAX_LIVE };
 
+	int ret = 0;
+
+	live = vmalloc(VMBENCH_MAX_LIVE * sizeof(*live));
+	hole = vmalloc(VMBENCH_MAX_LIVE * sizeof(*hole));
+	if (!live || !hole) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	kprintf("vmalloc+vfree pairs in the kernel, ns per pair (counter %llu Hz)\n",
 		(unsigned long long)arch_counter_freq());
 	kprintf("%-11s %12s %12s %14s\n", "live areas", "4 KiB pair", "1 MiB pair", "VA-only 4 KiB");
@@ -82,7 +92,8 @@ static int cmd_vmbench(void)
 		if (n < counts[c]) {
 			kprintf("vmbench: only %u areas fit\n", n);
 			drop_live(n);
-			return 1;
+			ret = 1;
+			goto out;
 		}
 		small = pair_ns(PAGE_SIZE, 2000);
 		big = pair_ns(1UL << 20, 50);
@@ -91,6 +102,9 @@ static int cmd_vmbench(void)
 			(unsigned long long)big, (unsigned long long)va);
 		drop_live(n);
 	}
-	return 0;
+out:
+	vfree(hole);
+	vfree(live);
+	return ret;
 }
 BENCH(vmalloc, "vmalloc", "time vmalloc+vfree pairs against 1, 100, 10000 live areas", cmd_vmbench);

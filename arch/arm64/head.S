@@ -89,8 +89,16 @@ el1_entry:
 	bl	create_early_tables
 	b	enable_mmu
 
+/*
+ * secondary_park: where the secondary cores wait until pagoda has SMP. They
+ * come here either at entry (MPIDR says not core 0) or when setup_arch releases
+ * them from the firmware's spin table (arch/arm64/smp.c), and run with the MMU
+ * off, touching no memory. WFI really halts a core (the firmware's WFE loop
+ * keeps polling, which under QEMU keeps a host thread busy).
+ */
+	.global secondary_park
 secondary_park:
-	wfe
+	wfi
 	b	secondary_park
 
 /*

@@ -1,6 +1,7 @@
 /* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
 #include <asm/board.h>
 #include <asm/memory.h>
+#include <asm/smp.h>
 #include <asm/mmzone.h>
 #include <asm/sysreg.h>
 #include <drivers/bcm2835_mbox.h>
@@ -192,6 +193,7 @@ void setup_arch(void)
 	paging_init();
 	early_console_remap();
 	arm64_memblock_late_init();
+	smp_park_secondaries(boot_fdt);
 }
 
 /*

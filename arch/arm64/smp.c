@@ -1,0 +1,75 @@
+/* smp.c (arm64): secondary cores — released from the firmware's spin table into a WFI park. */
+#include <asm/barrier.h>
+#include <asm/cacheflush.h>
+#include <asm/memory.h>
+#include <asm/smp.h>
+#include <kernel/printk.h>
+#include <libfdt.h>
+#include <string.h>
+
+extern char secondary_park[];
+
+/* The Pi 3's cpu-release-addr words for cores 1-3 (its DTB; used when there is no DTB). */
+static const u64 rpi3_release_addr[] = { 0xe0, 0xe8, 0xf0 };
+
+/*
+ * release_cpu: writes secondary_park's PA where the firmware's stub polls and
+ * wakes it (clean to the point of coherency: the core reads with its MMU and
+ * caches off). Only release words in the first page are accepted: that page is
+ * the firmware's, reserved in memblock as "spin-table"; a DTB pointing anywhere
+ * else is not trusted to scribble on RAM.
+ */
+static bool release_cpu(u64 release)
+{
+	u64 *slot;
+
+	if (release >= PAGE_SIZE || (release & 7))
+		return false;
+	slot = __va(release);
+	WRITE_ONCE(*slot, __pa_symbol(secondary_park));
+	dcache_clean_inval_range((unsigned long)slot, (unsigned long)(slot + 1));
+	dsb(sy);
+	__asm__ volatile("sev" ::: "memory");
+	return true;
+}
+
+/* The cpu nodes' release addresses, from the DTB; returns how many were released. */
+static unsigned int park_from_fdt(const void *fdt)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node, len;
+	unsigned int n = 0;
+
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		const char *method = fdt_getprop(fdt, node, "enable-method", NULL);
+		const fdt64_t *rel = fdt_getprop(fdt, node, "cpu-release-addr", &len);
+
+		if (!reg || fdt32_to_cpu(*reg) == 0 || !method || strcmp(method, "spin-table"))
+			continue;
+		if (!rel || len != sizeof(*rel))
+			continue;
+		if (release_cpu(fdt64_to_cpu(*rel)))
+			n++;
+		else
+			printk("SMP: cpu %u: cpu-release-addr 0x%llx outside the spin-table page; left alone\n",
+			       fdt32_to_cpu(*reg), (unsigned long long)fdt64_to_cpu(*rel));
+	}
+	return n;
+}
+
+/*
+ * smp_park_secondaries: pagoda runs on core 0 only for now. Cores 1-3 are
+ * moved from the firmware's polling loop into secondary_park's WFI, so they
+ * stay parked without spinning. Needs the linear map (the spin-table page).
+ */
+void smp_park_secondaries(const void *fdt)
+{
+	unsigned int n = 0, i;
+
+	if (fdt)
+		n = park_from_fdt(fdt);
+	else
+		for (i = 0; i < ARRAY_SIZE(rpi3_release_addr); i++)
+			n += release_cpu(rpi3_release_addr[i]);
+	printk("SMP: %u secondary CPU(s) parked in WFI (pagoda runs on CPU 0; no SMP yet)\n", n);
+}
