@@ -58,8 +58,8 @@ void arch_poweroff(int status)
 {
 	semihost_exit(status);
 	printk("System halted (status %d): no semihosting to end QEMU; the CPU parks\n", status);
-	for (;;)
-		__asm__ volatile("wfe");
+	for (;;)	/* interrupts are masked: WFI halts the core for good */
+		__asm__ volatile("wfi");
 }
 
 /* check_fdt: accept the copied DTB only if libfdt agrees it is whole and sane. */

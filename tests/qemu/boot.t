@@ -37,6 +37,14 @@ like($out, qr/Call trace:\n.*\]  fault_null_read\+.*\n(.*\n)*.*\]  shell_exec\+0
 like($out, qr/\] x29: [0-9a-f]{16} x28: [0-9a-f]{16}$/m, 'registers shown');
 like($out, qr/^survived$/m, 'the shell survives the fault');
 
+# Without -semihosting (as on a real Pi) the HLT traps as undefined: recovered, and the CPU parks.
+($out, $st, my $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel',
+    'build/arm64/kernel8.img', '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-display', 'none',
+    '-monitor', 'none', '-serial', 'stdio', '-append', 'run="echo parked-next"');
+like($out, qr/System halted \(status 0\): no semihosting to end QEMU; the CPU parks/, 'no semihosting: power-off parks the CPU');
+unlike($out, qr/Unable to handle|Oops/, 'no semihosting: the trapped HLT is not reported as a fault');
+ok($to, 'no semihosting: QEMU keeps running (parked), ended by the timeout');
+
 ($out, $st) = qemu_arm64(append => 'run="poweroff 3"');
 is($st, 3, 'poweroff STATUS ends QEMU with that status');
 
