@@ -113,7 +113,7 @@ HOST_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -fno-strict-ali
 		   -Itests/host/include -Iinclude -D__HOST__
 HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
 HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS),$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
-		   kernel/kunit.c kernel/debugfs.c $(wildcard drivers/of/*.c)
+		   kernel/kunit.c kernel/debugfs.c kernel/printk_capture.c $(wildcard drivers/of/*.c)
 HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
 
 # host_ktap ARCH: build/host/ARCH/ktap, the KTAP suites against ARCH's descriptor format.
@@ -145,7 +145,7 @@ bench: $(DEPS)/.bootstrapped
 # fuzz: the slab allocator under libFuzzer (clang, ASan + UBSan); tests/host/fuzz.t runs it.
 FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c mm/slab.c mm/kmalloc.c mm/slab_debug.c mm/page_alloc.c \
 		   mm/page_alloc_debug.c mm/mm_init.c mm/memblock.c mm/vmstat.c lib/seq_buf.c \
-		   tests/host/physmem.c tests/host/host_env.c tests/host/mm_machine.c
+		   tests/host/physmem.c tests/host/host_env.c kernel/printk_capture.c tests/host/mm_machine.c
 .PHONY: fuzz
 fuzz: build/fuzz/slab_fuzz
 build/fuzz/slab_fuzz: $(FUZZ_SRCS) $(wildcard include/mm/*.h mm/*.h) $(DEPS)/.bootstrapped

@@ -10,35 +10,6 @@
 static char log_buf[LOG_BUF_LEN];
 static size_t log_head;		/* bytes ever written; the buffer holds the last LOG_BUF_LEN */
 static bool line_start = true;
-static char *cap_buf;
-static size_t cap_size, cap_len;
-
-void printk_capture_start(char *buf, size_t size)
-{
-	cap_buf = buf;
-	cap_size = size;
-	cap_len = 0;
-	if (size)
-		buf[0] = '\0';
-}
-
-size_t printk_capture_stop(void)
-{
-	cap_buf = NULL;
-	return cap_len;
-}
-
-static void capture(const char *s, size_t n)
-{
-	if (!cap_buf || cap_len + 1 >= cap_size)
-		return;
-	if (cap_len + n >= cap_size)
-		n = cap_size - 1 - cap_len;
-	memcpy(cap_buf + cap_len, s, n);
-	cap_len += n;
-	cap_buf[cap_len] = '\0';
-}
-
 static void log_store(const char *s, size_t n)
 {
 	for (; n; n--, s++)
@@ -50,7 +21,7 @@ static void emit(const char *s, size_t n, bool to_log)
 {
 	if (to_log)
 		log_store(s, n);
-	capture(s, n);
+	printk_capture(s, n);
 	console_write(s, n);
 }
 

@@ -27,6 +27,8 @@ int vkprintf(const char *fmt, va_list ap);
  */
 void printk_capture_start(char *buf, size_t size);
 size_t printk_capture_stop(void);
+/* Used by the output paths (kernel/printk.c, the host shim): feed the active capture. */
+void printk_capture(const char *s, size_t n);
 
 #define pr_emerg(fmt, ...)	printk(fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)	printk(fmt, ##__VA_ARGS__)

@@ -6,43 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *cap_buf;
-static size_t cap_size, cap_len;
-
-static void capture(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!cap_buf)
-		return;
-	if (cap_len + n >= cap_size)
-		n = cap_size - 1 - cap_len;
-	memcpy(cap_buf + cap_len, s, n);
-	cap_len += n;
-	cap_buf[cap_len] = '\0';
-}
-
-void printk_capture_start(char *buf, size_t size)
-{
-	cap_buf = buf;
-	cap_size = size;
-	cap_len = 0;
-	buf[0] = '\0';
-}
-
-size_t printk_capture_stop(void)
-{
-	cap_buf = NULL;
-	return cap_len;
-}
-
 /* The host log is raw: its lines start with "# " so TAP readers ignore them. */
 int vprintk(const char *fmt, va_list ap)
 {
 	char line[1024];
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
 
-	capture(line);
+	printk_capture(line, strlen(line));
 	if (!getenv("PAGODA_QUIET_LOG"))
 		fprintf(stdout, "# log: %s", line);
 	return n;
@@ -53,14 +23,14 @@ int vkprintf(const char *fmt, va_list ap)
 	char line[1024];
 	int n = vsnprintf(line, sizeof(line), fmt, ap);
 
-	capture(line);
+	printk_capture(line, strlen(line));
 	fputs(line, stdout);
 	return n;
 }
 
 void kputs(const char *s)
 {
-	capture(s);
+	printk_capture(s, strlen(s));
 	fputs(s, stdout);
 }
 
