@@ -20,7 +20,7 @@ static bool slot_is(unsigned long va, paddr_t pa, u32 prot)
 {
 	struct pt_query q;
 
-	return !query(&init_mm, va, &q) && q.pa == pa && q.prot == prot;
+	return !pt_query(&init_mm, va, &q) && q.pa == pa && q.prot == prot;
 }
 
 void __set_fixmap(enum fixed_addresses idx, paddr_t phys, u32 prot)
@@ -35,9 +35,9 @@ void __set_fixmap(enum fixed_addresses idx, paddr_t phys, u32 prot)
 	if (prot && slot_is(va, pa, prot))
 		return;
 	/* Break before make: the old translation goes (with its TLB entry) before the new one. */
-	if (!query(&init_mm, va, &q))
-		unmap_range(&init_mm, va, PAGE_SIZE);
-	if (prot && map_range(&init_mm, va, pa, PAGE_SIZE, prot))
+	if (!pt_query(&init_mm, va, &q))
+		pt_unmap(&init_mm, va, PAGE_SIZE);
+	if (prot && pt_map(&init_mm, va, pa, PAGE_SIZE, prot))
 		printk("set_fixmap: slot %u: cannot map 0x%016llx\n", idx, (unsigned long long)pa);
 }
 
@@ -92,7 +92,7 @@ static void *early_remap(paddr_t phys, unsigned long size, u32 prot, unsigned lo
 		printk("early_ioremap: all %u windows busy (caller 0x%lx)\n", FIX_BTMAPS_SLOTS, caller);
 		return NULL;
 	}
-	if (map_range(&init_mm, window_va(i), first, npages << PAGE_SHIFT, prot)) {
+	if (pt_map(&init_mm, window_va(i), first, npages << PAGE_SHIFT, prot)) {
 		printk("early_ioremap: cannot map 0x%016llx\n", (unsigned long long)first);
 		return NULL;
 	}
@@ -126,6 +126,6 @@ void early_iounmap(void *addr, unsigned long size)
 		       "size differs from the mapping's");
 		return;
 	}
-	unmap_range(&init_mm, va, npages << PAGE_SHIFT);
+	pt_unmap(&init_mm, va, npages << PAGE_SHIFT);
 	btmap_pages[i] = 0;
 }

@@ -54,7 +54,7 @@ static void pkmap_hash_del(unsigned int nr)
 /*
  * kmap_pte: the last-level entry for va in init_mm, or NULL if a table on the
  * way is missing. Levels are parameters, as in mm/pgtable.c: the slots' tables
- * are created by map_range() the first time and then written directly, the way
+ * are created by pt_map() the first time and then written directly, the way
  * Linux writes pkmap_page_table and the kmap fixmap entries.
  */
 static pte_t *kmap_pte(unsigned long va)
@@ -81,7 +81,7 @@ static bool kmap_set_slot(unsigned long va, struct page *page)
 	pte_t *ptep = kmap_pte(va);
 
 	if (!ptep)
-		return !map_range(&init_mm, va, page_to_phys(page), PAGE_SIZE, PAGE_KERNEL);
+		return !pt_map(&init_mm, va, page_to_phys(page), PAGE_SIZE, PAGE_KERNEL);
 	set_pte(ptep, pte_mk_leaf(page_to_phys(page), PT_LEVELS - 1, PAGE_KERNEL));
 	return true;
 }

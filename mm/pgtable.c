@@ -429,7 +429,7 @@ static int pt_lookup(struct mm_ctx *ctx, u64 off, struct pt_query *res)
 	return 0;
 }
 
-int query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
+int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
 {
 	u64 off = (vaddr_t)(va - ctx->va_base);
 
@@ -492,7 +492,7 @@ static int pt_split_at(struct mm_ctx *ctx, u64 off)
 	return pt_run(ctx, PT_OP_SPLIT, off, off + 1, 0, 0);
 }
 
-int map_range(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
+int pt_map(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
 {
 	u64 start;
 	bool any, all;
@@ -512,7 +512,7 @@ int map_range(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
 	return err;
 }
 
-int unmap_range(struct mm_ctx *ctx, vaddr_t va, u64 size)
+int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
 {
 	u64 start;
 	int err = pt_check_range(ctx, va, size, &start);
@@ -528,7 +528,7 @@ int unmap_range(struct mm_ctx *ctx, vaddr_t va, u64 size)
 	return err;
 }
 
-int protect_range(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
+int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
 {
 	u64 start;
 	bool any, all;
@@ -560,7 +560,6 @@ int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
 		return -EINVAL;
 	ctx->va_base = va_base;
 	ctx->va_size = va_size;
-	ctx->levels = PT_LEVELS;
 	ctx->pt_alloc = alloc;
 	ctx->pt_free = free;
 	ctx->pt_va = va;

@@ -131,19 +131,19 @@ void free_vm_area(struct vm_struct *vm)
 
 int vmap_range(unsigned long addr, paddr_t pa, unsigned long size, unsigned long prot)
 {
-	return map_range(&init_mm, addr, pa, size, (u32)prot);
+	return pt_map(&init_mm, addr, pa, size, (u32)prot);
 }
 
 void vunmap_range(unsigned long addr, unsigned long size)
 {
-	unmap_range(&init_mm, addr, size);
+	pt_unmap(&init_mm, addr, size);
 }
 
 struct page *vmalloc_to_page(const void *addr)
 {
 	struct pt_query q;
 
-	if (!is_vmalloc_addr(addr) || query(&init_mm, (unsigned long)addr, &q))
+	if (!is_vmalloc_addr(addr) || pt_query(&init_mm, (unsigned long)addr, &q))
 		return NULL;
 	return pfn_valid(PHYS_PFN(q.pa)) ? phys_to_page(q.pa) : NULL;
 }

@@ -70,7 +70,7 @@ void arm64_memblock_init(const void *dtb)
 /* Grows the RAM (and the linear map) from the default end to end. */
 static bool grow_ram(paddr_t end)
 {
-	int err = map_range(&init_mm, (vaddr_t)__va(PI3_DEFAULT_RAM_END), PI3_DEFAULT_RAM_END,
+	int err = pt_map(&init_mm, (vaddr_t)__va(PI3_DEFAULT_RAM_END), PI3_DEFAULT_RAM_END,
 			    end - PI3_DEFAULT_RAM_END, PAGE_KERNEL);
 
 	if (err) {

@@ -106,7 +106,7 @@ static void *arm64_pt_va(struct mm_ctx *ctx, paddr_t pa)
 
 static void map_or_panic(unsigned long va, paddr_t pa, u64 size, u32 prot, const char *what)
 {
-	int err = map_range(&init_mm, va, pa, size, prot);
+	int err = pt_map(&init_mm, va, pa, size, prot);
 
 	if (err)
 		panic("paging_init: cannot map %s (0x%016lx -> 0x%016llx, 0x%llx bytes): %d",

@@ -109,9 +109,9 @@ static void map_lowmem(paddr_t start, paddr_t end, u32 prot)
 
 	if (start >= end)
 		return;
-	err = map_range(&init_mm, (vaddr_t)__va(start), start, end - start, prot);
+	err = pt_map(&init_mm, (vaddr_t)__va(start), start, end - start, prot);
 	if (err)
-		panic("paging_init: map_range(0x%llx-0x%llx) failed: %d",
+		panic("paging_init: pt_map(0x%llx-0x%llx) failed: %d",
 		      (unsigned long long)start, (unsigned long long)end, err);
 }
 

@@ -49,7 +49,6 @@ struct mm_ctx {
 	paddr_t root_pa;	/* what goes into TTBR1 / CR3 */
 	vaddr_t va_base;	/* first VA this context translates */
 	u64 va_size;		/* bytes from va_base; at most pt_entries(0) << pt_shift(0) */
-	int levels;		/* PT_LEVELS */
 	pt_alloc_fn pt_alloc;
 	pt_free_fn pt_free;
 	pt_va_fn pt_va;
@@ -58,7 +57,7 @@ struct mm_ctx {
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
 };
 
-/* What query() found at a VA. */
+/* What pt_query() found at a VA. */
 struct pt_query {
 	paddr_t pa;		/* PA of the VA asked for (not of the block start) */
 	int level;		/* level of the leaf, or of the entry where translation stopped */
@@ -79,29 +78,29 @@ int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
 void mm_ctx_destroy(struct mm_ctx *ctx);
 
 /*
- * map_range: maps [va, va+size) to [pa, pa+size) with prot, using the largest
+ * pt_map: maps [va, va+size) to [pa, pa+size) with prot, using the largest
  * blocks alignment allows and the contiguous hint where the arch has one.
  * Everything 4 KiB aligned, size > 0. Returns 0, -EINVAL (alignment, range,
  * prot), -EEXIST (something in the range is already mapped; nothing changed)
  * or -ENOMEM (out of table pages; whatever was mapped is unmapped again).
  */
-int map_range(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot);
+int pt_map(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot);
 /*
- * unmap_range: removes every mapping in [va, va+size) (holes are fine),
+ * pt_unmap: removes every mapping in [va, va+size) (holes are fine),
  * splitting blocks that straddle the ends and freeing tables that become empty.
  * Returns 0, -EINVAL, or -ENOMEM (a block at an end could not be split: nothing
  * was unmapped).
  */
-int unmap_range(struct mm_ctx *ctx, vaddr_t va, u64 size);
+int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size);
 /*
- * protect_range: gives every page in [va, va+size) protection prot (the PA
+ * pt_protect: gives every page in [va, va+size) protection prot (the PA
  * stays), splitting blocks at the ends. Returns 0, -EINVAL, -ENOENT (part of
  * the range is unmapped; nothing changed) or -ENOMEM (a split failed; the
  * protections are unchanged, a block may stay split).
  */
-int protect_range(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot);
-/* query: 0 and *res if va is mapped; -ENOENT (res->level says where it stopped) or -EINVAL. */
-int query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
+int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot);
+/* pt_query: 0 and *res if va is mapped; -ENOENT (res->level says where it stopped) or -EINVAL. */
+int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
 
 /* Decide, then act: what the walker does with one entry (pure; tested directly). */
 enum pt_op { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT, PT_OP_SPLIT };

@@ -82,7 +82,7 @@ struct vm_struct *find_vm_area(const void *addr);
 /* remove_vm_area: find_vm_area(addr) if addr is its start, taken out of the busy tree. */
 struct vm_struct *remove_vm_area(const void *addr);
 
-/* Maps/unmaps [addr, addr + size) in init_mm; vmap_range returns map_range's status. */
+/* Maps/unmaps [addr, addr + size) in init_mm; vmap_range returns pt_map's status. */
 int vmap_range(unsigned long addr, paddr_t pa, unsigned long size, unsigned long prot);
 void vunmap_range(unsigned long addr, unsigned long size);
 

@@ -57,15 +57,15 @@ static int golden_ctx(struct mm_ctx *ctx)
 	err = mm_ctx_init(ctx, base, (u64)pt_entries(0) * pt_level_size(0), hpool_alloc, hpool_free,
 			  hpool_va, NULL);
 	/* "RAM": 6 MiB of blocks with a read-only hole in the middle, then small pages */
-	err = err ?: map_range(ctx, base, 0, 6 * PMD, PAGE_KERNEL);
-	err = err ?: protect_range(ctx, base + 2 * PMD + 16 * PG, 20 * PG, PAGE_KERNEL_RO);
-	err = err ?: map_range(ctx, base + 8 * PMD, 0x01000000, 20 * PG, PAGE_KERNEL);
-	err = err ?: map_range(ctx, base + 8 * PMD + 32 * PG, 0x01080000, 3 * PG, PAGE_KERNEL_ROX);
-	err = err ?: map_range(ctx, base + 8 * PMD + 35 * PG, 0x02000000, 2 * PG, PAGE_KERNEL_NC);
+	err = err ?: pt_map(ctx, base, 0, 6 * PMD, PAGE_KERNEL);
+	err = err ?: pt_protect(ctx, base + 2 * PMD + 16 * PG, 20 * PG, PAGE_KERNEL_RO);
+	err = err ?: pt_map(ctx, base + 8 * PMD, 0x01000000, 20 * PG, PAGE_KERNEL);
+	err = err ?: pt_map(ctx, base + 8 * PMD + 32 * PG, 0x01080000, 3 * PG, PAGE_KERNEL_ROX);
+	err = err ?: pt_map(ctx, base + 8 * PMD + 35 * PG, 0x02000000, 2 * PG, PAGE_KERNEL_NC);
 	/* one page at the start of every other region: each marker shows up */
 	for (i = 2; !err && ptdump_markers[i].name; i += 2)
 		if (ptdump_markers[i].start - base < ctx->va_size)
-			err = map_range(ctx, ptdump_markers[i].start, 0x3f000000 + i * PG, PG,
+			err = pt_map(ctx, ptdump_markers[i].start, 0x3f000000 + i * PG, PG,
 					i & 2 ? PAGE_KERNEL_DEVICE : PAGE_KERNEL_DEVICE_nGnRnE);
 	return err;
 }
@@ -182,14 +182,14 @@ static void wx_check_counts(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, base, (u64)pt_entries(0) * pt_level_size(0),
 					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, base, 0, 8 * PG, PAGE_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, base + 16 * PG, 0x100000, 4 * PG, PAGE_KERNEL_ROX), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base, 0, 8 * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + 16 * PG, 0x100000, 4 * PG, PAGE_KERNEL_ROX), 0);
 	printk_capture_start(log, sizeof(log));
 	KUNIT_EXPECT_EQ(test, ptdump_check_wx(&ctx), 0UL);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, log, "Checked W+X mappings: passed, no W+X pages found");
 
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, base + 2 * PG, 3 * PG, PAGE_KERNEL | PROT_EXEC), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, base + 2 * PG, 3 * PG, PAGE_KERNEL | PROT_EXEC), 0);
 	printk_capture_start(log, sizeof(log));
 	KUNIT_EXPECT_EQ(test, ptdump_check_wx(&ctx), 3UL);
 	printk_capture_stop();
@@ -228,7 +228,7 @@ static void bbm_hook(vaddr_t s, vaddr_t e)
 
 	for (va = s > bbm_base ? s : bbm_base; va < hi; va += PG) {
 		i = (va - bbm_base) / PG;
-		r = query(bbm_ctx, va, &q);
+		r = pt_query(bbm_ctx, va, &q);
 		if (r == -ENOENT)
 			bbm_seen_broken[i] = true;
 		else if (!same_translation(&q, r, &bbm_before[i], 0) && bbm_before[i].size &&
@@ -250,20 +250,20 @@ static void bbm_op(struct kunit *test, int op, unsigned long first, unsigned lon
 	int r;
 
 	for (i = 0; i < BBM_PAGES; i++) {
-		r = query(bbm_ctx, bbm_base + i * PG, &bbm_before[i]);
+		r = pt_query(bbm_ctx, bbm_base + i * PG, &bbm_before[i]);
 		if (r)
 			bbm_before[i].size = 0;	/* was unmapped */
 		bbm_seen_broken[i] = false;
 	}
 	host_tlb_flush_hook = bbm_hook;
 	if (op == 0)
-		r = protect_range(bbm_ctx, bbm_base + first * PG, n * PG, prot);
+		r = pt_protect(bbm_ctx, bbm_base + first * PG, n * PG, prot);
 	else
-		r = unmap_range(bbm_ctx, bbm_base + first * PG, n * PG);
+		r = pt_unmap(bbm_ctx, bbm_base + first * PG, n * PG);
 	host_tlb_flush_hook = NULL;
 	KUNIT_EXPECT_EQ(test, r, 0);
 	for (i = 0; i < BBM_PAGES; i++) {
-		r = query(bbm_ctx, bbm_base + i * PG, &after);
+		r = pt_query(bbm_ctx, bbm_base + i * PG, &after);
 		if (bbm_before[i].size && !same_translation(&after, r, &bbm_before[i], 0) &&
 		    !bbm_seen_broken[i])
 			bbm_violations++;
@@ -280,7 +280,7 @@ static void bbm_order(struct kunit *test)
 	bbm_violations = 0;
 	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
 					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, bbm_base, 0, 2 * PMD, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, bbm_base, 0, 2 * PMD, PAGE_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, flushes);	/* nothing live changed */
 	bbm_op(test, 0, 100, 3, PAGE_KERNEL_RO);	/* splits a block, unfolds a group */
 	bbm_op(test, 0, 96, 16, PAGE_KERNEL_RO);	/* refolds it */
@@ -309,12 +309,12 @@ static void flush_only_broken(struct kunit *test)
 					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
 	/* 16 pages at scattered PAs: no contiguous run, so there is no group to unfold */
 	for (i = 0; i < 16; i++)
-		KUNIT_ASSERT_EQ(test, map_range(&ctx, base + i * PG, 0x01000000 + 2 * i * PG, PG, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + i * PG, 0x01000000 + 2 * i * PG, PG, PAGE_KERNEL), 0);
 	flushed_lo = ~(vaddr_t)0;
 	flushed_hi = 0;
 	host_tlb_flush_hook = span_hook;
-	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base + 5 * PG, PG), 0);
-	KUNIT_EXPECT_EQ(test, protect_range(&ctx, base + 9 * PG, 2 * PG, PAGE_KERNEL_RO), 0);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, base + 5 * PG, PG), 0);
+	KUNIT_EXPECT_EQ(test, pt_protect(&ctx, base + 9 * PG, 2 * PG, PAGE_KERNEL_RO), 0);
 	host_tlb_flush_hook = NULL;
 	KUNIT_EXPECT_EQ(test, flushed_lo, base + 5 * PG);
 	KUNIT_EXPECT_EQ(test, flushed_hi, base + 11 * PG);
@@ -330,22 +330,22 @@ static void unmap_gathers_one_flush(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
 					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, base + PG, 0x01000000, 256 * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + PG, 0x01000000, 256 * PG, PAGE_KERNEL), 0);
 	tables = ctx.nr_tables;
 	before = host_tlb.range_flushes + host_tlb.all_flushes;
 	bbm_base = base;
 	bbm_ctx = &ctx;
 	bbm_violations = 0;
-	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base + PG, 256 * PG), 0);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, base + PG, 256 * PG), 0);
 	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes - before, 1);
 	KUNIT_EXPECT_LT(test, ctx.nr_tables, tables);	/* the emptied PTE table went back */
 	/* and a single page (its table kept alive by a neighbour) still flushes just itself */
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, base, 0x01000000, PG, PAGE_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, base + 2 * PG, 0x02000000, PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base, 0x01000000, PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + 2 * PG, 0x02000000, PG, PAGE_KERNEL), 0);
 	flushed_lo = ~(vaddr_t)0;
 	flushed_hi = 0;
 	host_tlb_flush_hook = span_hook;
-	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, base, PG), 0);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, base, PG), 0);
 	host_tlb_flush_hook = NULL;
 	KUNIT_EXPECT_EQ(test, flushed_lo, base);
 	KUNIT_EXPECT_EQ(test, flushed_hi, base + PG);

@@ -106,7 +106,7 @@ static void kmap_pattern_above_4g(struct kunit *test)
 	for (i = 0; i < n; i++) {
 		va = kmap(blk + i);
 		KUNIT_ASSERT_NOT_NULL(test, va);
-		wrong_pa += query(&init_mm, (vaddr_t)va, &q) || q.pa != page_to_phys(blk + i);
+		wrong_pa += pt_query(&init_mm, (vaddr_t)va, &q) || q.pa != page_to_phys(blk + i);
 		fill(va, blk + i);
 		kunmap(blk + i);
 	}
@@ -153,7 +153,7 @@ static void kmap_refcount_lazy(struct kunit *test)
 	kmap_get_stats(&c);
 	KUNIT_EXPECT_EQ(test, c.pkmap_in_use, a.pkmap_in_use);
 	/* still mapped (no flush yet): the same slot comes back */
-	KUNIT_EXPECT_EQ(test, query(&init_mm, (vaddr_t)v1, &q), 0);
+	KUNIT_EXPECT_EQ(test, pt_query(&init_mm, (vaddr_t)v1, &q), 0);
 	KUNIT_EXPECT_EQ(test, q.pa, page_to_phys(p));
 	v3 = kmap(p);
 	KUNIT_EXPECT_TRUE(test, v3 == v1);
@@ -248,7 +248,7 @@ static void kmap_local_nesting(struct kunit *test)
 		kunmap_local(va[i]);
 	kmap_get_stats(&st);
 	KUNIT_EXPECT_EQ(test, st.local_depth, 0);
-	KUNIT_EXPECT_NE(test, query(&init_mm, (vaddr_t)va[2], &q), 0);	/* the entry is gone */
+	KUNIT_EXPECT_NE(test, pt_query(&init_mm, (vaddr_t)va[2], &q), 0);	/* the entry is gone */
 	for (i = 0; i < 3; i++)
 		__free_page(p[i]);
 }

@@ -17,14 +17,14 @@ static u32 prot_at(const void *va)
 {
 	struct pt_query q;
 
-	return query(&init_mm, (vaddr_t)va, &q) ? 0 : q.prot;
+	return pt_query(&init_mm, (vaddr_t)va, &q) ? 0 : q.prot;
 }
 
 static paddr_t pa_at(const void *va)
 {
 	struct pt_query q;
 
-	return query(&init_mm, (vaddr_t)va, &q) ? ~(paddr_t)0 : q.pa;
+	return pt_query(&init_mm, (vaddr_t)va, &q) ? ~(paddr_t)0 : q.pa;
 }
 
 /* A physical address no RAM is at: 16 MiB past the end of RAM (never touched, only mapped). */

@@ -94,7 +94,7 @@ static void expect_map(struct kunit *test, struct mm_ctx *ctx, vaddr_t va, paddr
 {
 	struct pt_query q;
 
-	KUNIT_ASSERT_EQ(test, query(ctx, va, &q), 0);
+	KUNIT_ASSERT_EQ(test, pt_query(ctx, va, &q), 0);
 	KUNIT_EXPECT_EQ(test, q.pa, pa);
 	KUNIT_EXPECT_EQ(test, q.prot, prot);
 	KUNIT_EXPECT_EQ(test, q.level, level);
@@ -131,24 +131,24 @@ static void map_protect_unmap(struct kunit *test)
 	int i;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va, pa, 8 * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, pa, 8 * PG, PAGE_KERNEL), 0);
 	for (i = 0; i < 8; i++)
 		expect_map(test, &ctx, va + i * PG, pa + i * PG, PAGE_KERNEL, LEAF);
-	KUNIT_ASSERT_EQ(test, query(&ctx, va + 100, &q), 0);
+	KUNIT_ASSERT_EQ(test, pt_query(&ctx, va + 100, &q), 0);
 	KUNIT_EXPECT_EQ(test, q.pa, pa + 100);
-	KUNIT_EXPECT_EQ(test, query(&ctx, va - PG, &q), -ENOENT);
-	KUNIT_EXPECT_EQ(test, query(&ctx, va + 8 * PG, &q), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va - PG, &q), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va + 8 * PG, &q), -ENOENT);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, (unsigned long)PT_LEVELS);	/* one table per level */
 	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_PAGETABLE) - pt_stat0, PT_LEVELS);
 
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, va + 2 * PG, 2 * PG, PAGE_KERNEL_ROX), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va + 2 * PG, 2 * PG, PAGE_KERNEL_ROX), 0);
 	for (i = 0; i < 8; i++)
 		expect_map(test, &ctx, va + i * PG, pa + i * PG,
 			   i == 2 || i == 3 ? PAGE_KERNEL_ROX : PAGE_KERNEL, LEAF);
 
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, 8 * PG), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, 8 * PG), 0);
 	for (i = 0; i < 8; i++)
-		KUNIT_EXPECT_EQ(test, query(&ctx, va + i * PG, &q), -ENOENT);
+		KUNIT_EXPECT_EQ(test, pt_query(&ctx, va + i * PG, &q), -ENOENT);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);	/* empty tables were freed, the root stays */
 	ctx_done(test, &ctx);
 }
@@ -169,25 +169,25 @@ static void block_selection(struct kunit *test)
 		if (!pt_level_has_block(level))
 			continue;
 		found++;
-		KUNIT_ASSERT_EQ(test, map_range(&ctx, va, sz, sz + PG, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, sz, sz + PG, PAGE_KERNEL), 0);
 		expect_map(test, &ctx, va, sz, PAGE_KERNEL, level);
 		expect_map(test, &ctx, va + sz - PG, 2 * sz - PG, PAGE_KERNEL, level);
-		KUNIT_ASSERT_EQ(test, query(&ctx, va, &q), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, va, &q), 0);
 		KUNIT_EXPECT_TRUE(test, q.block);
 		KUNIT_EXPECT_EQ(test, q.size, sz);
 		expect_map(test, &ctx, va + sz, 2 * sz, PAGE_KERNEL, LEAF);	/* the tail page */
-		KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, sz + PG), 0);
+		KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, sz + PG), 0);
 		KUNIT_EXPECT_EQ(test, ctx.nr_tables, before);
 
 		/* same VA, PA aligned only to the next level's size: no block at this level */
-		KUNIT_ASSERT_EQ(test, map_range(&ctx, va, sz + pt_level_size(level + 1), sz, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, sz + pt_level_size(level + 1), sz, PAGE_KERNEL), 0);
 		expect_map(test, &ctx, va, sz + pt_level_size(level + 1), PAGE_KERNEL, level + 1);
-		KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, sz), 0);
+		KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, sz), 0);
 		KUNIT_EXPECT_EQ(test, ctx.nr_tables, before);
 	}
 	KUNIT_EXPECT_GT(test, found, 0);
 	/* 2 MiB blocks exist on both arches: a 6 MiB aligned range is three of them */
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, T_BASE + 3 * PMD_SIZE, 3 * PMD_SIZE, 3 * PMD_SIZE,
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + 3 * PMD_SIZE, 3 * PMD_SIZE, 3 * PMD_SIZE,
 					PAGE_KERNEL_RO), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, (unsigned long)PT_LEVELS - 1);
 	expect_map(test, &ctx, T_BASE + 5 * PMD_SIZE + PG, 5 * PMD_SIZE + PG, PAGE_KERNEL_RO, LEAF - 1);
@@ -206,36 +206,36 @@ static void contiguous_runs(struct kunit *test)
 	if (!c)
 		kunit_skip(test, "no contiguous hint in this descriptor format");
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va, 0x800000, (c + 1) * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, 0x800000, (c + 1) * PG, PAGE_KERNEL), 0);
 	for (i = 0; i <= c; i++) {
-		KUNIT_ASSERT_EQ(test, query(&ctx, va + i * PG, &q), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, va + i * PG, &q), 0);
 		KUNIT_EXPECT_EQ(test, q.cont, i < c);	/* the 17th page is alone */
 	}
 	/* one page changes: the whole group loses the hint, translation unchanged */
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, va + 3 * PG, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va + 3 * PG, PG, PAGE_KERNEL_RO), 0);
 	for (i = 0; i < c; i++) {
-		KUNIT_ASSERT_EQ(test, query(&ctx, va + i * PG, &q), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, va + i * PG, &q), 0);
 		KUNIT_EXPECT_FALSE(test, q.cont);
 		KUNIT_EXPECT_EQ(test, q.pa, 0x800000 + i * PG);
 	}
 	/* and gets it back when the group is uniform again */
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, va, c * PG, PAGE_KERNEL_RO), 0);
-	KUNIT_ASSERT_EQ(test, query(&ctx, va + 5 * PG, &q), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va, c * PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_query(&ctx, va + 5 * PG, &q), 0);
 	KUNIT_EXPECT_TRUE(test, q.cont);
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, (c + 1) * PG), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, (c + 1) * PG), 0);
 
 	/* PA not aligned to the group: no hint */
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va, 0x800000 + PG, c * PG, PAGE_KERNEL), 0);
-	KUNIT_ASSERT_EQ(test, query(&ctx, va, &q), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, 0x800000 + PG, c * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_query(&ctx, va, &q), 0);
 	KUNIT_EXPECT_FALSE(test, q.cont);
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, c * PG), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, c * PG), 0);
 
 	/* blocks too, where the level has a hint: c aligned 2 MiB blocks */
 	if (pt_cont_entries(LEAF - 1)) {
 		u64 span = pt_cont_entries(LEAF - 1) * PMD_SIZE;
 
-		KUNIT_ASSERT_EQ(test, map_range(&ctx, T_BASE + span, span, span, PAGE_KERNEL), 0);
-		KUNIT_ASSERT_EQ(test, query(&ctx, T_BASE + span + span / 2, &q), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + span, span, span, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, T_BASE + span + span / 2, &q), 0);
 		KUNIT_EXPECT_TRUE(test, q.cont && q.block);
 	}
 	ctx_done(test, &ctx);
@@ -251,21 +251,21 @@ static void split_blocks(struct kunit *test)
 	unsigned long i, tables;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va, pa, 2 * PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, pa, 2 * PMD_SIZE, PAGE_KERNEL), 0);
 	tables = ctx.nr_tables;
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, va + 7 * PG, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va + 7 * PG, PG, PAGE_KERNEL_RO), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables + 1);
 	for (i = 0; i < PMD_SIZE / PG; i++)
 		expect_map(test, &ctx, va + i * PG, pa + i * PG, i == 7 ? PAGE_KERNEL_RO : PAGE_KERNEL, LEAF);
 	expect_map(test, &ctx, va + PMD_SIZE, pa + PMD_SIZE, PAGE_KERNEL, LEAF - 1);	/* untouched */
 
 	/* unmapping one page of the second block splits it and leaves a hole */
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va + PMD_SIZE + 9 * PG, PG), 0);
-	KUNIT_EXPECT_EQ(test, query(&ctx, va + PMD_SIZE + 9 * PG, &q), -ENOENT);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va + PMD_SIZE + 9 * PG, PG), 0);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va + PMD_SIZE + 9 * PG, &q), -ENOENT);
 	KUNIT_EXPECT_EQ(test, q.level, LEAF);
 	expect_map(test, &ctx, va + PMD_SIZE + 10 * PG, pa + PMD_SIZE + 10 * PG, PAGE_KERNEL, LEAF);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables + 2);
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, 2 * PMD_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, 2 * PMD_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 
 	/* the biggest block splits down two levels at once */
@@ -274,9 +274,9 @@ static void split_blocks(struct kunit *test)
 	if (i < LEAF - 1) {
 		u64 sz = pt_level_size(i);
 
-		KUNIT_ASSERT_EQ(test, map_range(&ctx, T_BASE + sz, 0, sz, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + sz, 0, sz, PAGE_KERNEL), 0);
 		tables = ctx.nr_tables;
-		KUNIT_ASSERT_EQ(test, protect_range(&ctx, T_BASE + sz + 3 * PMD_SIZE + PG, PG,
+		KUNIT_ASSERT_EQ(test, pt_protect(&ctx, T_BASE + sz + 3 * PMD_SIZE + PG, PG,
 						    PAGE_KERNEL_ROX), 0);
 		KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables + (LEAF - i));
 		expect_map(test, &ctx, T_BASE + sz + 3 * PMD_SIZE + PG, 3 * PMD_SIZE + PG, PAGE_KERNEL_ROX, LEAF);
@@ -292,11 +292,11 @@ static void bbm_counted(struct kunit *test)
 	vaddr_t va = T_BASE + PMD_SIZE;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va, 0, 4 * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va, 0, 4 * PG, PAGE_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_bbm, 0UL);
-	KUNIT_ASSERT_EQ(test, protect_range(&ctx, va, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va, PG, PAGE_KERNEL_RO), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_bbm, 1UL);
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, 4 * PG), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, 4 * PG), 0);
 	KUNIT_EXPECT_GE(test, ctx.nr_bbm, 2UL);
 	ctx_done(test, &ctx);
 }
@@ -309,43 +309,43 @@ static void error_paths(struct kunit *test)
 	int i;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va + 1, 0, PG, PAGE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 12, PG, PAGE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 0, PG + 1, PAGE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 0, 0, PAGE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 0, PG, PROT_WRITE), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 0, PG, PAGE_KERNEL | 0x8000), -EINVAL);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, T_BASE + T_SIZE - PG, 0, 2 * PG, PAGE_KERNEL), -EINVAL);
-	KUNIT_EXPECT_EQ(test, query(&ctx, T_BASE - 1, &q), T_BASE ? -EINVAL : -ENOENT);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va + 1, 0, PG, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 12, PG, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 0, PG + 1, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 0, 0, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 0, PG, PROT_WRITE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 0, PG, PAGE_KERNEL | 0x8000), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, T_BASE + T_SIZE - PG, 0, 2 * PG, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, T_BASE - 1, &q), T_BASE ? -EINVAL : -ENOENT);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 
 	/* over an existing mapping: -EEXIST, nothing changed */
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, va + 4 * PG, 0x100000, PG, PAGE_KERNEL_RO), 0);
-	KUNIT_EXPECT_EQ(test, map_range(&ctx, va, 0, 8 * PG, PAGE_KERNEL), -EEXIST);
-	KUNIT_EXPECT_EQ(test, query(&ctx, va, &q), -ENOENT);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va + 4 * PG, 0x100000, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_EXPECT_EQ(test, pt_map(&ctx, va, 0, 8 * PG, PAGE_KERNEL), -EEXIST);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va, &q), -ENOENT);
 	expect_map(test, &ctx, va + 4 * PG, 0x100000, PAGE_KERNEL_RO, LEAF);
 
 	/* protect over a hole: -ENOENT, nothing changed */
-	KUNIT_EXPECT_EQ(test, protect_range(&ctx, va + 3 * PG, 2 * PG, PAGE_KERNEL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pt_protect(&ctx, va + 3 * PG, 2 * PG, PAGE_KERNEL), -ENOENT);
 	expect_map(test, &ctx, va + 4 * PG, 0x100000, PAGE_KERNEL_RO, LEAF);
-	KUNIT_ASSERT_EQ(test, unmap_range(&ctx, va, PMD_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, va, PMD_SIZE), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 
 	/* out of table pages half way through: the partial mapping is undone */
 	for (i = 1; i < PT_LEVELS; i++) {
 		pool_fail_after = i;
-		KUNIT_EXPECT_EQ(test, map_range(&ctx, T_BASE + PMD_SIZE - 2 * PG, 0, 4 * PG, PAGE_KERNEL),
+		KUNIT_EXPECT_EQ(test, pt_map(&ctx, T_BASE + PMD_SIZE - 2 * PG, 0, 4 * PG, PAGE_KERNEL),
 				-ENOMEM);
 		pool_fail_after = -1;
-		KUNIT_EXPECT_EQ(test, query(&ctx, T_BASE + PMD_SIZE - 2 * PG, &q), -ENOENT);
-		KUNIT_EXPECT_EQ(test, query(&ctx, T_BASE + PMD_SIZE, &q), -ENOENT);
+		KUNIT_EXPECT_EQ(test, pt_query(&ctx, T_BASE + PMD_SIZE - 2 * PG, &q), -ENOENT);
+		KUNIT_EXPECT_EQ(test, pt_query(&ctx, T_BASE + PMD_SIZE, &q), -ENOENT);
 		KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 	}
 	/* a protect whose split cannot get a table: protections unchanged */
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, T_BASE + 2 * PMD_SIZE, 0, PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + 2 * PMD_SIZE, 0, PMD_SIZE, PAGE_KERNEL), 0);
 	pool_fail_after = 0;
-	KUNIT_EXPECT_EQ(test, protect_range(&ctx, T_BASE + 2 * PMD_SIZE, PG, PAGE_KERNEL_RO), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, T_BASE + 2 * PMD_SIZE, PG), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, pt_protect(&ctx, T_BASE + 2 * PMD_SIZE, PG, PAGE_KERNEL_RO), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, T_BASE + 2 * PMD_SIZE, PG), -ENOMEM);
 	pool_fail_after = -1;
 	expect_map(test, &ctx, T_BASE + 2 * PMD_SIZE, 0, PAGE_KERNEL, LEAF - 1);
 	ctx_done(test, &ctx);
@@ -357,7 +357,7 @@ static void device_is_xn(struct kunit *test)
 	struct mm_ctx ctx;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	KUNIT_ASSERT_EQ(test, map_range(&ctx, T_BASE, 0x3f000000, PG,
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE, 0x3f000000, PG,
 					PAGE_KERNEL_DEVICE | PROT_EXEC), 0);
 	expect_map(test, &ctx, T_BASE, 0x3f000000, PAGE_KERNEL_DEVICE, LEAF);
 	ctx_done(test, &ctx);
@@ -399,24 +399,24 @@ static void random_ops(struct kunit *test)
 		if (op == 0) {
 			paddr_t pa = (kunit_rand(&seed) % 4) * PMD_SIZE + (u64)first * PG;
 
-			r = map_range(&ctx, T_BASE + (u64)first * PG, pa, (u64)n * PG, prot);
+			r = pt_map(&ctx, T_BASE + (u64)first * PG, pa, (u64)n * PG, prot);
 			KUNIT_EXPECT_EQ(test, r, any ? -EEXIST : 0);
 			for (i = first; !r && i < (int)(first + n); i++) {
 				model_prot[i] = prot;
 				model_pa[i] = pa + (u64)(i - first) * PG;
 			}
 		} else if (op == 1) {
-			r = protect_range(&ctx, T_BASE + (u64)first * PG, (u64)n * PG, prot);
+			r = pt_protect(&ctx, T_BASE + (u64)first * PG, (u64)n * PG, prot);
 			KUNIT_EXPECT_EQ(test, r, all ? 0 : -ENOENT);
 			for (i = first; !r && i < (int)(first + n); i++)
 				model_prot[i] = prot;
 		} else {
-			KUNIT_EXPECT_EQ(test, unmap_range(&ctx, T_BASE + (u64)first * PG, (u64)n * PG), 0);
+			KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, T_BASE + (u64)first * PG, (u64)n * PG), 0);
 			for (i = first; i < (int)(first + n); i++)
 				model_prot[i] = 0;
 		}
 		for (i = 0; i < RND_PAGES && !bad; i++) {
-			r = query(&ctx, T_BASE + (u64)i * PG, &q);
+			r = pt_query(&ctx, T_BASE + (u64)i * PG, &q);
 			if (model_prot[i] ? r || q.pa != model_pa[i] || q.prot != model_prot[i] : r != -ENOENT) {
 				kunit_info(test, "step %d page %d: query %d pa 0x%llx prot 0x%x, model pa 0x%llx prot 0x%x",
 					   step, i, r, (unsigned long long)q.pa, q.prot,
@@ -426,7 +426,7 @@ static void random_ops(struct kunit *test)
 		}
 	}
 	KUNIT_EXPECT_EQ(test, bad, 0);
-	KUNIT_EXPECT_EQ(test, unmap_range(&ctx, T_BASE, RND_PAGES * PG), 0);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, T_BASE, RND_PAGES * PG), 0);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 	ctx_done(test, &ctx);
 }

@@ -282,7 +282,7 @@ static u32 prot_at(const void *va)
 {
 	struct pt_query q;
 
-	return query(&init_mm, (vaddr_t)va, &q) ? 0 : q.prot;
+	return pt_query(&init_mm, (vaddr_t)va, &q) ? 0 : q.prot;
 }
 
 /* Byte i of a vmalloc'ed buffer, through its page's linear-map alias. */
