@@ -1,12 +1,15 @@
 /* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
 #include <asm/board.h>
+#include <asm/boot.h>
 #include <asm/memory.h>
 #include <asm/smp.h>
 #include <asm/mmzone.h>
 #include <asm/sysreg.h>
 #include <drivers/bcm2835_mbox.h>
+#include <drivers/bcm283x_console.h>
 #include <drivers/serial.h>
 #include <kernel/arch.h>
+#include <kernel/bug.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
 #include <kernel/version.h>
@@ -20,14 +23,16 @@
 const char arch_name[] = "aarch64";
 u64 kimage_voffset;
 
-/* Filled by head.S. */
-extern u64 boot_cpu_el, boot_dtb_pa, boot_dtb_size;
+/* Filled by head.S: boot_dtb_size is the copy's (the DTB's content), boot_dtb_totalsize the loader's. */
+extern u64 boot_cpu_el, boot_dtb_pa, boot_dtb_size, boot_dtb_totalsize, boot_dtb_err;
 extern char boot_dtb_copy[];
 
 /* The DTB as head.S copied it, or NULL if x0 held none (checked again by libfdt here). */
 const void *boot_fdt;
 static const char *fdt_problem = "x0 held no DTB";
+static char fdt_why[160];
 static struct console pl011_con, mini_uart_con;
+static struct bcm283x_console_choice console_choice;
 
 u64 arch_counter_read(void)
 {
@@ -62,15 +67,32 @@ void arch_poweroff(int status)
 		__asm__ volatile("wfi");
 }
 
+/* dtb_copy_problem: why head.S copied nothing, each fact on its own (address, magic, size). */
+static const char *dtb_copy_problem(void)
+{
+	switch (boot_dtb_err) {
+	case DTB_ERR_ADDR:
+		return "not 8-byte aligned or not in the first GiB";
+	case DTB_ERR_MAGIC:
+		return "no FDT magic 0xd00dfeed there";
+	case DTB_ERR_TOO_BIG:
+		snprintf(fdt_why, sizeof(fdt_why),
+			 "its content is %llu bytes (totalsize %llu), more than the %lu-byte boot copy (BOOT_DTB_MAX)",
+			 (unsigned long long)boot_dtb_size, (unsigned long long)boot_dtb_totalsize,
+			 (unsigned long)BOOT_DTB_MAX);
+		return fdt_why;
+	}
+	return boot_dtb_pa ? "not copied" : "x0 held no DTB";
+}
+
 /* check_fdt: accept the copied DTB only if libfdt agrees it is whole and sane. */
 static void check_fdt(void)
 {
 	const void *fdt = boot_dtb_copy;
 	int err;
 
-	if (!boot_dtb_size) {
-		fdt_problem = boot_dtb_pa ? "x0 does not point at a DTB (bad magic or > 128 KiB)" :
-					    "x0 held no DTB";
+	if (boot_dtb_err != DTB_ERR_NONE || !boot_dtb_size) {
+		fdt_problem = dtb_copy_problem();
 		return;
 	}
 	err = fdt_check_header(fdt);
@@ -82,47 +104,51 @@ static void check_fdt(void)
 	fdt_problem = NULL;
 }
 
-/* Copies /chosen/bootargs into boot_command_line; returns /chosen/stdout-path's node, or -1. */
-static int fdt_chosen(void)
+/* Copies /chosen/bootargs into boot_command_line. */
+static void fdt_chosen(void)
 {
 	int chosen = fdt_path_offset(boot_fdt, "/chosen"), len;
 	const char *p;
-	char path[64];
 
 	if (chosen < 0)
-		return -1;
+		return;
 	p = fdt_getprop(boot_fdt, chosen, "bootargs", &len);
 	if (p && len > 0)
 		snprintf(boot_command_line, sizeof(boot_command_line), "%.*s", len, p);
-	p = fdt_getprop(boot_fdt, chosen, "stdout-path", &len);
-	if (!p || len <= 0)
-		return -1;
-	snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, ":"), p);	/* "serial1:115200n8" */
-	if (path[0] != '/')
-		p = fdt_get_alias(boot_fdt, path);
-	else
-		p = path;
-	return p ? fdt_path_offset(boot_fdt, p) : -1;
+}
+
+/* uart_console: the console struct of a bcm283x_uart, or NULL for NONE. */
+static struct console *uart_console(enum bcm283x_uart u)
+{
+	return u == BCM283X_UART_PL011 ? &pl011_con : u == BCM283X_UART_MINI ? &mini_uart_con : NULL;
 }
 
 /*
- * setup_consoles: the UART named by /chosen/stdout-path first (it is also the
- * input); the other one too if it is enabled, so output shows on both. With no
- * DTB, the PL011 (QEMU -kernel's first -serial).
+ * setup_consoles: the console UART as drivers/serial/bcm283x_console.c chooses
+ * it (pin mux, then the serial0 alias, then stdout-path), registered for input
+ * and output; the mirror, if any, for output only (a Bluetooth chip on the PL011
+ * must not type into the shell). A UART neither names is never touched.
  */
 static void setup_consoles(void)
 {
-	int node = boot_fdt ? fdt_chosen() : -1;
-	bool mini_first = node >= 0 &&
-		fdt_node_check_compatible(boot_fdt, node, "brcm,bcm2835-aux-uart") == 0;
-	bool mini_on = mini_uart_console_init(&mini_uart_con, periph_va(MINI_UART_PHYS));
+	struct bcm283x_uart_facts f;
+	struct console *con, *mirror;
 
-	pl011_console_init(&pl011_con, periph_va(PL011_PHYS), false);
-	if (mini_first && mini_on)
-		register_console(&mini_uart_con);
-	register_console(&pl011_con);
-	if (!mini_first && mini_on && node >= 0)
-		register_console(&mini_uart_con);
+	if (boot_fdt)
+		fdt_chosen();
+	bcm283x_uart_facts_read(&f, periph_va(GPIO_PHYS), periph_va(PL011_PHYS), periph_va(MINI_UART_PHYS));
+	bcm283x_uart_facts_fdt(&f, boot_fdt);
+	bcm283x_console_select(&f, &console_choice);
+	pl011_console_init(&pl011_con, periph_va(PL011_PHYS), console_choice.init_pl011);
+	mini_uart_console_init(&mini_uart_con, periph_va(MINI_UART_PHYS));
+	con = uart_console(console_choice.console);
+	mirror = uart_console(console_choice.mirror);
+	if (con)
+		register_console(con);
+	if (mirror) {
+		mirror->getc = NULL;
+		register_console(mirror);
+	}
 }
 
 static const char *fdt_model(void)
@@ -144,9 +170,14 @@ static void print_banner(void)
 	       sctlr & SCTLR_M ? "on" : "off", sctlr & SCTLR_C ? "on" : "off",
 	       sctlr & SCTLR_I ? "on" : "off", (unsigned long long)sctlr,
 	       (unsigned long long)read_sysreg(tcr_el1), (unsigned long long)read_sysreg(mair_el1));
+	printk("console: %s (%s)%s%s%s\n", bcm283x_uart_name(console_choice.console),
+	       console_choice.reason, console_choice.mirror ? "; output mirrored to the " : "",
+	       console_choice.mirror ? bcm283x_uart_name(console_choice.mirror) : "",
+	       console_choice.init_pl011 ? "; PL011 was off: programmed 115200 8N1" : "");
 	if (boot_fdt)
-		printk("DTB: at 0x%016llx, %llu bytes (copied into the image)\n",
-		       (unsigned long long)boot_dtb_pa, (unsigned long long)boot_dtb_size);
+		printk("DTB: at 0x%016llx, %llu bytes (%llu of content copied into the image)\n",
+		       (unsigned long long)boot_dtb_pa, (unsigned long long)boot_dtb_totalsize,
+		       (unsigned long long)boot_dtb_size);
 	else
 		printk("DTB: none usable (x0 = 0x%llx: %s); falling back to the mailbox\n",
 		       (unsigned long long)boot_dtb_pa, fdt_problem);
@@ -189,6 +220,9 @@ void setup_arch(void)
 	check_fdt();
 	setup_consoles();
 	print_banner();
+	if (!arch_counter_freq())	/* every counter deadline would expire at once */
+		panic("setup_arch: CNTFRQ_EL0 is 0 (entered at EL%llu): the armstub must set it at EL3",
+		      (unsigned long long)boot_cpu_el);
 	arm64_memblock_init(boot_fdt);
 	paging_init();
 	early_console_remap();
@@ -219,6 +253,7 @@ void arch_ioremap_devices(void)
 	printk("console: PL011 at 0x%lx, mini UART at 0x%lx (ioremap)\n",
 	       (unsigned long)pl011_con.base, (unsigned long)mini_uart_con.base);
 	rpi_firmware_late_init();
+	/* The content (boot_dtb_size <= BOOT_DTB_MAX): what FIX_FDT holds, not a loader's padding. */
 	if (boot_fdt && !fixmap_remap_ro(FIX_FDT, FIX_FDT_PAGES, boot_dtb_pa, boot_dtb_size))
 		printk("DTB: could not map it in the fixmap\n");
 }

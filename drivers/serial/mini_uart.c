@@ -18,8 +18,11 @@ static void mini_uart_putc(struct console *con, char c)
 {
 	int spin = TX_SPIN_LIMIT;
 
-	while (!(rd(con, AUX_MU_LSR) & LSR_TX_EMPTY) && --spin)
-		;
+	while (!(rd(con, AUX_MU_LSR) & LSR_TX_EMPTY))
+		if (!--spin) {
+			uart_tx_timed_out(con);
+			return;
+		}
 	*(volatile u32 *)((char *)con->base + AUX_MU_IO) = (u8)c;
 }
 

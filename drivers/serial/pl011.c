@@ -29,8 +29,11 @@ static void pl011_putc(struct console *con, char c)
 {
 	int spin = TX_SPIN_LIMIT;
 
-	while ((rd(con, UART_FR) & FR_TXFF) && --spin)
-		;
+	while ((rd(con, UART_FR) & FR_TXFF))
+		if (!--spin) {
+			uart_tx_timed_out(con);
+			return;
+		}
 	wr(con, UART_DR, (u8)c);
 }
 

@@ -8,10 +8,16 @@
 #define PERIPH_SIZE		_UL(0x01000000)
 #define LOCAL_PHYS		_UL(0x40000000)	/* ARM-local block: core timers, IRQ routing, mailboxes */
 #define LOCAL_SIZE		_UL(0x00040000)
+#define GPIO_PHYS		_UL(0x3f200000)	/* function select (pin mux) of GPIO0-53 */
 #define PL011_PHYS		_UL(0x3f201000)
 #define MINI_UART_PHYS		_UL(0x3f215000)	/* the AUX block; the mini UART's registers at +0x40 */
 #define MBOX_PHYS		_UL(0x3f00b880)
 #define PM_PHYS			_UL(0x3f100000)	/* power management / watchdog */
+/* BCM2836 ARM-local peripherals: the core timer's control and prescaler (19.2 MHz crystal). */
+#define LOCAL_CONTROL		0x0
+#define LOCAL_PRESCALER		0x8
+#define LOCAL_PRESCALER_DIV1	0x80000000	/* timer = crystal * 2^31 / prescaler */
+#define PI3_CRYSTAL_HZ		19200000
 #define SPIN_TABLE_PHYS		_UL(0x0)	/* firmware stub + cpu-release-addr words, first page */
 
 /*
