@@ -368,8 +368,9 @@ create_early_tables:
  * The early console: head.S's own putc, so that a board that stops before C
  * says where. It writes to the UART GPIO14/15 are muxed to (ALT5: the mini
  * UART, else the PL011 — the rule of drivers/serial/bcm283x_console.c without
- * the DTB), at its PA; x23 holds the data register, x24 is 1 for the mini UART.
- * Each character waits a bounded time: a UART that is off never drains.
+ * the DTB), at its PA; x23 holds the data register, x24 is 0 for the PL011, 1
+ * for the mini UART, 2 once it timed out: a UART that is off never drains, and
+ * one timeout, not one per character, is all the boot waits for it.
  */
 early_uart_setup:
 	ldr	x1, =GPIO_PHYS
@@ -382,11 +383,13 @@ early_uart_setup:
 	csel	x23, x1, x23, eq
 	ret
 
-/* early_putc(w0): uses x0-x3. */
+/* early_putc(w0): uses x0-x3. After one timeout (x24 = 2) it drops every character. */
 early_putc:
+	cmp	x24, #2
+	b.eq	4f
 	mov	x2, #EARLY_SPIN
 1:	subs	x2, x2, #1
-	b.eq	3f
+	b.eq	5f
 	cbnz	x24, 2f
 	ldr	w1, [x23, #0x18]		/* PL011 UARTFR */
 	tbnz	w1, #5, 1b			/* TXFF */
@@ -394,6 +397,8 @@ early_putc:
 2:	ldr	w1, [x23, #0x14]		/* AUX_MU_LSR_REG */
 	tbz	w1, #5, 1b			/* transmitter empty */
 3:	str	w0, [x23]
+4:	ret
+5:	mov	x24, #2				/* never drains: off, or its pins go nowhere */
 	ret
 
 /* early_puts(x0 = NUL-terminated string): "\n" goes out as "\r\n"; uses x0-x4, x9. */

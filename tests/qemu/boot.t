@@ -5,7 +5,27 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Pagoda;
+use File::Temp qw(tempdir);
 use Test::More;
+
+my $tmp = tempdir(CLEANUP => 1);
+my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
+# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
+system('cp', 'build/arm64/kernel8.img', "$tmp/kernel8.img") == 0 or BAIL_OUT('cannot copy kernel8.img');
+my $kernel = "$tmp/kernel8.img";
+
+# sh(CMD): runs a shell command; dies with its output if it fails.
+sub sh {
+    my $out = qx{$_[0] 2>&1};
+    $? == 0 or BAIL_OUT("'$_[0]' failed: $out");
+}
+
+# slurp(FILE): its contents with CR LF made LF ('' if it does not exist).
+sub slurp {
+    open(my $fh, '<', $_[0]) or return '';
+    local $/;
+    return clean_output(scalar <$fh> // '');
+}
 
 my ($out, $st) = qemu_arm64(append => 'run="echo hello-pagoda; cat /proc/cmdline; cat /proc/version"');
 is($st, 0, 'run= of good commands powers off with status 0');
@@ -63,5 +83,130 @@ is($st, 0, 'interactive session powers off with 0');
 like($out, qr/^abc$/m, 'backspace edits, control bytes are dropped');
 like($out, qr/^x{255}: command not found/m, 'an over-long line is cut at 255 characters, not overrun');
 like($out, qr/^after-long$/m, 'escape sequences are swallowed and the shell goes on');
+
+# ---- the console a Pi 3 wires -----------------------------------------------------------------
+# QEMU's GPIO model resets GPIO14/15 to inputs (GPFSEL1 reads 0) and no firmware runs, so the DTB
+# decides: serial0 (the PL011 in the upstream DTB) is the console, the mini UART mirrors its output
+# but is not read. Typing on the mini UART must do nothing (the Pi 3's PL011 is Bluetooth: the
+# same rule keeps it from typing into the shell when the header is the mini UART).
+($out, $st, $to) = run_timeout(5, "poweroff 5\r", 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
+    '-dtb', $dtb, '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none',
+    '-serial', "file:$tmp/pl011.txt", '-serial', 'stdio');
+like($out, qr/console: PL011 \(GPIO14\/15 on no UART; the serial0 alias\); output mirrored to the mini UART/,
+    'QEMU (pins at reset): the serial0 alias picks the PL011, the mini UART mirrors');
+like($out, qr/^pagoda# /m, 'the mirror shows the prompt');
+ok($to, 'a command typed on the mirror (mini UART) is not read: QEMU still runs at the timeout');
+unlike($out, qr/pagoda# poweroff/, 'and the shell never echoed it');
+
+# A stand-in for the Pi firmware: a 128-byte arm64 Image at 0x80000 that leaves GPFSEL1 and the
+# PL011's UARTCR as the firmware does, then jumps to pagoda loaded at 0x280000 (x0 = the DTB
+# QEMU passes). The DTB has no /chosen/stdout-path, like Raspberry Pi OS's own.
+open(my $fh, '>', "$tmp/fw.S") or die;
+print $fh <<'ASM';
+	b	1f
+	.long	0
+	.quad	0x80000, 0x1000, 2, 0, 0, 0
+	.ascii	"ARM\x64"
+	.long	0
+1:	ldr	x1, =0x3f200004		/* GPFSEL1 */
+	ldr	w2, =GPFSEL1
+	str	w2, [x1]
+	ldr	x1, =0x3f201030		/* PL011 UARTCR */
+	ldr	w2, =UARTCR
+	str	w2, [x1]
+	ldr	x1, =0x280000
+	br	x1
+	.ltorg
+ASM
+close $fh;
+sh("dtc -q -I dtb -O dts $dtb | grep -v stdout-path | dtc -q -I dts -O dtb -o $tmp/nostdout.dtb -");
+sh("fdtget $tmp/nostdout.dtb /chosen stdout-path >/dev/null 2>&1 && exit 1 || exit 0");
+# fw(NAME, GPFSEL1, UARTCR): the stand-in firmware, built with the cross assembler.
+sub fw {
+    my ($name, $gpfsel1, $uartcr) = @_;
+    sh("aarch64-linux-gnu-gcc -c -DGPFSEL1=$gpfsel1 -DUARTCR=$uartcr $tmp/fw.S -o $tmp/$name.o && " .
+       "aarch64-linux-gnu-objcopy -O binary $tmp/$name.o $tmp/$name.bin");
+    return ('-M', 'raspi3b', '-kernel', "$tmp/$name.bin", '-dtb', "$tmp/nostdout.dtb", '-device',
+            "loader,file=$kernel,addr=0x280000,force-raw=on", '-semihosting', '-no-reboot',
+            '-display', 'none', '-monitor', 'none');
+}
+
+# enable_uart=1 on a Pi 3: GPIO14/15 in ALT5 (0x12000), the PL011 left off (UARTCR 0x300).
+unlink "$tmp/pl011.txt";
+($out, $st) = run_timeout(30, "echo typed-on-mini\rpoweroff 6\r", 'qemu-system-aarch64',
+    fw('alt5', '0x12000', '0x300'), '-serial', "file:$tmp/pl011.txt", '-serial', 'stdio');
+like($out, qr/^pagoda: head\.S: entered at EL2$/m, 'ALT5: head.S\'s early line is on the mini UART');
+like($out, qr/console: mini UART \(GPIO14\/15 in ALT5\)$/m, 'ALT5, no stdout-path: the mini UART is the console');
+like($out, qr/^\[[ 0-9.]+\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B$/m, 'the banner is on the header pins');
+like($out, qr/^typed-on-mini$/m, 'a command typed on the mini UART runs');
+is($st, 6, 'poweroff typed on the mini UART ends QEMU with its status');
+ok(-e "$tmp/pl011.txt" && slurp("$tmp/pl011.txt") eq '', 'the disabled PL011 (Bluetooth on a Pi 3) is never written');
+
+# dtoverlay=disable-bt: GPIO14/15 in ALT0 (0x24000), the PL011 on (UARTCR 0x301).
+unlink "$tmp/mini.txt";
+($out, $st) = run_timeout(30, "poweroff 7\r", 'qemu-system-aarch64',
+    fw('alt0', '0x24000', '0x301'), '-serial', 'stdio', '-serial', "file:$tmp/mini.txt");
+like($out, qr/console: PL011 \(GPIO14\/15 in ALT0\)$/m, 'ALT0: the PL011 is the console');
+is($st, 7, 'ALT0: typed on the PL011, poweroff 7 ends QEMU');
+ok(-e "$tmp/mini.txt" && slurp("$tmp/mini.txt") eq '', 'ALT0: the mini UART gets nothing (its pins are not the header)');
+
+# ---- before C: the early vectors report a fault at EL2 and at EL1 (MMU off) -------------------
+# The word at Image offset 64 (early_debug, 0 in every build) asks head.S for a deliberate fault.
+for my $case ([1, 2, 'at the entry EL (EL2)'], [2, 1, 'at EL1 before the MMU']) {
+    my ($flag, $el, $what) = @$case;
+    system('cp', $kernel, "$tmp/fault.img") == 0 or die;
+    open(my $img, '+<:raw', "$tmp/fault.img") or die;
+    seek($img, 64, 0);
+    print $img pack('V', $flag);
+    close $img;
+    ($out, $st, $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel',
+        "$tmp/fault.img", '-dtb', $dtb, '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+    like($out, qr/^pagoda: early exception at EL$el \(vector 4, before the kernel's vectors\): ESR 0x[0-9a-f]{16} ELR 0x[0-9a-f]{16} FAR 0xffff0000dead0000$/m,
+        "early fault $what: ESR, ELR and FAR on the console") or diag $out;
+    my ($esr) = $out =~ /ESR 0x([0-9a-f]{16})/;
+    is(defined $esr ? hex($esr) >> 26 : -1, 0x25, "early fault $what: EC 0x25 (data abort, same EL)");
+    ok($to && $out !~ /pagoda \S+ \(aarch64\) on/, "early fault $what: parked, C never ran");
+}
+
+# ---- entered at EL3 (as from a custom armstub) ------------------------------------------------
+# QEMU's raspi3b enters -kernel at EL2; with the generic loader instead, core 0 starts the image at
+# EL3 (the other cores start at PA 0: a WFI loop is put there). CNTFRQ_EL0 is what EL3 sets.
+($out, $st) = run_timeout(30, "poweroff 8\r", 'qemu-system-aarch64', '-M', 'raspi3b', '-semihosting',
+    '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
+    '-device', "loader,file=$kernel,addr=0x80000,force-raw=on", '-device', 'loader,addr=0x80000,cpu-num=0',
+    '-device', 'loader,addr=0x0,data=0x17ffffffd503207f,data-len=8');
+like($out, qr/^pagoda: head\.S: entered at EL3$/m, 'EL3: head.S says so');
+like($out, qr/CPU: entered at EL3, running at EL1; MIDR_EL1 0x410fd034; counter 19200000 Hz/,
+    'EL3: CNTFRQ_EL0 set to the Pi 3 crystal, 19.2 MHz (never 0)');
+is($st, 8, 'EL3: reaches the shell, poweroff 8');
+
+# kernel_old=1: the image at PA 0, every core entered there at EL3 — refused on the console.
+($out, $st, $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-display', 'none',
+    '-monitor', 'none', '-serial', 'stdio', '-device', "loader,file=$kernel,addr=0x0,force-raw=on");
+like($out, qr/^pagoda: loaded at PA 0x0000000000000000, not TEXT_OFFSET \(0x80000\) past a 2 MiB boundary \(kernel_old=1\?\): refusing to boot$/m,
+    'kernel_old=1 (image at PA 0): one clear line');
+unlike($out, qr/\(aarch64\) on/, 'kernel_old=1: C never runs');
+
+# ---- DTBs over 128 KiB --------------------------------------------------------------------------
+# dtc -p adds free space: the content still fits the boot copy, so the boot goes on with bootargs.
+sh("dtc -q -I dtb -O dtb -p 200000 -o $tmp/padded.dtb $dtb");
+ok(-s "$tmp/padded.dtb" > 128 * 1024, 'the padded DTB file is over 128 KiB (' . (-s "$tmp/padded.dtb") . ' bytes)');
+($out, $st) = run_timeout(30, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
+    '-dtb', "$tmp/padded.dtb", '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none',
+    '-serial', 'stdio', '-append', 'run="cat /proc/cmdline"');
+like($out, qr/DTB: at 0x[0-9a-f]{16}, (\d+) bytes \(\d+ of content copied into the image\)/, 'padded DTB: accepted');
+my ($total) = $out =~ /DTB: at 0x[0-9a-f]{16}, (\d+) bytes/;
+ok(($total // 0) > 2 * 128 * 1024, 'its totalsize as QEMU passes it is far past 128 KiB (' . ($total // '?') . ')');
+like($out, qr/^run="cat \/proc\/cmdline"$/m, 'padded DTB: its bootargs reach /proc/cmdline');
+is($st, 0, 'padded DTB: the run= list ran');
+
+# A 160 KiB property makes the content itself too big for the copy: refused, size and reason apart.
+sh("head -c 163840 /dev/zero > $tmp/blob.bin && (dtc -q -I dtb -O dts $dtb; " .
+   "echo '/ { pagoda-big = /incbin/(\"$tmp/blob.bin\"); };') | dtc -q -I dts -O dtb -o $tmp/big.dtb -");
+($out, $st) = run_timeout(30, "poweroff 9\r", 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
+    '-dtb', "$tmp/big.dtb", '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+like($out, qr/DTB: none usable \(x0 = 0x[0-9a-f]+: its content is \d+ bytes \(totalsize \d+\), more than the 131072-byte boot copy \(BOOT_DTB_MAX\)\)/,
+    'a DTB whose content is over 128 KiB: refused with its size and the reason');
+is($st, 9, 'and the boot goes on (mailbox), to the shell');
 
 done_testing();
