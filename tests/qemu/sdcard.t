@@ -22,9 +22,12 @@ my %src = (
 	'fixup.dat' => "$fw/fixup.dat",
 	'config.txt' => 'boot/config.txt',
 	'bcm2837-rpi-3-b.dtb' => "$deps/bcm2837-rpi-3-b.dtb",
+	'bcm2837-rpi-3-b-plus.dtb' => "$deps/bcm2837-rpi-3-b-plus.dtb",
 	'u-boot.bin' => "$deps/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin",
 	'kernel8.img' => $kernel,
 );
+# The B+ DTB is optional (mksdcard copies it when tools/bootstrap cached it).
+delete $src{'bcm2837-rpi-3-b-plus.dtb'} unless -s $src{'bcm2837-rpi-3-b-plus.dtb'};
 -s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for values %src;
 
 my $tmp = tempdir(CLEANUP => 1);
@@ -123,11 +126,24 @@ is(-e "$tmp/cmdline.txt" ? slurp("$tmp/cmdline.txt") : '', "$bootargs\n",
 
 # ---- config.txt: 64-bit, UART, the DTB, U-Boot, and the documented direct-boot line -----------
 my $cfg = slurp('boot/config.txt');
-my %set = $cfg =~ /^\s*([a-z_0-9]+)=(\S+)\s*$/mg;
-is($set{arm_64bit}, 1, 'config.txt: arm_64bit=1');
-is($set{enable_uart}, 1, 'config.txt: enable_uart=1');
-is($set{device_tree}, 'bcm2837-rpi-3-b.dtb', 'config.txt names the DTB on the card');
-is($set{kernel}, 'u-boot.bin', 'config.txt starts U-Boot');
+# Settings per conditional section ([all] before any filter), as the firmware reads them.
+my %sec;
+my $in = 'all';
+for (split /\n/, $cfg) {
+	next if /^\s*(#|$)/;
+	if (/^\s*\[(\S+)\]\s*$/) { $in = $1; next; }
+	$sec{$in}{$1} = $2 if /^\s*([a-z_0-9]+)=(\S+)\s*$/;
+}
+is($sec{all}{arm_64bit}, 1, 'config.txt: arm_64bit=1');
+is($sec{all}{enable_uart}, 1, 'config.txt: enable_uart=1');
+is($sec{all}{core_freq}, 250, 'config.txt: core_freq=250 (the mini UART\'s baud follows the VPU clock)');
+is($sec{pi3}{device_tree}, 'bcm2837-rpi-3-b.dtb', 'config.txt [pi3]: the Pi 3 B DTB on the card');
+is($sec{'pi3+'}{device_tree}, 'bcm2837-rpi-3-b-plus.dtb', 'config.txt [pi3+]: the Pi 3 B+ DTB, after [pi3] so it wins');
+is($sec{all}{kernel}, 'u-boot.bin', 'config.txt starts U-Boot (in [all], after the filters)');
+SKIP: {
+	skip 'build/deps/bcm2837-rpi-3-b-plus.dtb not cached', 1 unless $src{'bcm2837-rpi-3-b-plus.dtb'};
+	ok(grep({ $_ eq 'bcm2837-rpi-3-b-plus.dtb' } @names), 'the B+ DTB config.txt names is on the card');
+}
 like($cfg, qr/^#.*kernel=u-boot\.bin\s+->\s+kernel=kernel8\.img/m,
 	'config.txt documents the one-line change to boot kernel8.img directly');
 
