@@ -150,6 +150,15 @@ like($out, qr/console: PL011 \(GPIO14\/15 in ALT0\)$/m, 'ALT0: the PL011 is the 
 is($st, 7, 'ALT0: typed on the PL011, poweroff 7 ends QEMU');
 ok(-e "$tmp/mini.txt" && slurp("$tmp/mini.txt") eq '', 'ALT0: the mini UART gets nothing (its pins are not the header)');
 
+# The Pi 3 B+'s DTB (config.txt's [pi3+]): the banner names the model from its /model.
+SKIP: {
+    skip 'build/deps/bcm2837-rpi-3-b-plus.dtb not cached', 1 unless -s 'build/deps/bcm2837-rpi-3-b-plus.dtb';
+    ($out, $st) = run_timeout(30, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
+        '-dtb', 'build/deps/bcm2837-rpi-3-b-plus.dtb', '-semihosting', '-no-reboot', '-display', 'none',
+        '-monitor', 'none', '-serial', 'stdio', '-append', 'run="poweroff 0"');
+    like($out, qr/^\[[ 0-9.]+\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B\+$/m, 'B+ DTB: the banner names the B+');
+}
+
 # ---- before C: the early vectors report a fault at EL2 and at EL1 (MMU off) -------------------
 # The word at Image offset 64 (early_debug, 0 in every build) asks head.S for a deliberate fault.
 for my $case ([1, 2, 'at the entry EL (EL2)'], [2, 1, 'at EL1 before the MMU']) {

@@ -99,8 +99,12 @@ ok(defined $uboot_fdt && defined $our_fdt && hex($uboot_fdt) == hex($our_fdt),
 ok(defined $our_fdt && hex($our_fdt) >= 0x3b000000 && hex($our_fdt) < 0x3c000000,
 	'that device tree lies high, in the top of the 960 MiB U-Boot relocated to');
 like($o, qr/^\[[ 0-9.]+\] pagoda \S+ \(aarch64\) on Raspberry Pi 3 Model B$/m,
-	'our banner shows on the mini UART (the console /chosen/stdout-path names)')
+	'our banner shows on the mini UART')
 	or diag "mini UART:\n$o\nPL011:\n$r->{pl011}";
+like($o, qr/^\[[ 0-9.]+\] console: mini UART \(GPIO14\/15 in ALT5\)$/m,
+	"the console follows the pin mux U-Boot's pinctrl left (GPIO14/15 in ALT5), as on a Pi 3");
+like($o, qr/^pagoda: head\.S: entered at EL2$/m, "head.S's early line is on the same UART");
+unlike($r->{pl011}, qr/pagoda/, 'nothing of ours on the PL011 (its pins are not the header)');
 like($o, qr/CPU: entered at EL2\b/, 'entered at EL2, as the arm64 boot protocol says');
 like($o, qr/^\[[ 0-9.]+\] Kernel command line: \Q$bootargs\E$/m, 'the kernel read bootargs from U-Boot\'s /chosen');
 like($o, qr/^\[[ 0-9.]+\] memory: from the device tree$/m, "memory discovered from U-Boot's device tree");
