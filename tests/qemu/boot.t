@@ -89,12 +89,12 @@ like($out, qr/^after-long$/m, 'escape sequences are swallowed and the shell goes
 # decides: serial0 (the PL011 in the upstream DTB) is the console, the mini UART mirrors its output
 # but is not read. Typing on the mini UART must do nothing (the Pi 3's PL011 is Bluetooth: the
 # same rule keeps it from typing into the shell when the header is the mini UART).
-($out, $st, $to) = run_timeout(5, "poweroff 5\r", 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
+($out, $st, $to) = run_timeout(10, "poweroff 5\r", 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel', $kernel,
     '-dtb', $dtb, '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none',
     '-serial', "file:$tmp/pl011.txt", '-serial', 'stdio');
 like($out, qr/console: PL011 \(GPIO14\/15 on no UART; the serial0 alias\); output mirrored to the mini UART/,
     'QEMU (pins at reset): the serial0 alias picks the PL011, the mini UART mirrors');
-like($out, qr/^pagoda# /m, 'the mirror shows the prompt');
+like($out, qr/^pagoda# /m, 'the mirror shows the prompt') or diag $out;
 ok($to, 'a command typed on the mirror (mini UART) is not read: QEMU still runs at the timeout');
 unlike($out, qr/pagoda# poweroff/, 'and the shell never echoed it');
 
@@ -168,7 +168,7 @@ for my $case ([1, 2, 'at the entry EL (EL2)'], [2, 1, 'at EL1 before the MMU']) 
     seek($img, 64, 0);
     print $img pack('V', $flag);
     close $img;
-    ($out, $st, $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel',
+    ($out, $st, $to) = run_timeout(8, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel',
         "$tmp/fault.img", '-dtb', $dtb, '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
     like($out, qr/^pagoda: early exception at EL$el \(vector 4, before the kernel's vectors\): ESR 0x[0-9a-f]{16} ELR 0x[0-9a-f]{16} FAR 0xffff0000dead0000$/m,
         "early fault $what: ESR, ELR and FAR on the console") or diag $out;
@@ -189,8 +189,38 @@ like($out, qr/CPU: entered at EL3, running at EL1; MIDR_EL1 0x410fd034; counter 
     'EL3: CNTFRQ_EL0 set to the Pi 3 crystal, 19.2 MHz (never 0)');
 is($st, 8, 'EL3: reaches the shell, poweroff 8');
 
+# An armstub that drops to EL2 without setting CNTFRQ_EL0 (here: one that zeroes it): refused.
+open($fh, '>', "$tmp/stub0hz.S") or die;
+print $fh <<'ASM';
+	mrs	x2, mpidr_el1
+	tst	x2, #0xff
+	b.ne	2f			/* cores 1-3 stay here */
+	msr	cntfrq_el0, xzr
+	mov	x1, #0x5b1		/* SCR_EL3: non-secure, EL2 AArch64, HVC */
+	msr	scr_el3, x1
+	mov	x1, #0x3c9		/* EL2h, DAIF masked */
+	msr	spsr_el3, x1
+	ldr	x1, =0x80000
+	msr	elr_el3, x1
+	mov	x0, xzr
+	eret
+2:	wfi
+	b	2b
+	.ltorg
+ASM
+close $fh;
+sh("aarch64-linux-gnu-gcc -c $tmp/stub0hz.S -o $tmp/stub0hz.o && aarch64-linux-gnu-objcopy -O binary $tmp/stub0hz.o $tmp/stub0hz.bin");
+($out, $st) = run_timeout(30, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-semihosting', '-no-reboot',
+    '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
+    '-device', "loader,file=$kernel,addr=0x80000,force-raw=on", '-device', "loader,file=$tmp/stub0hz.bin,addr=0x0,force-raw=on");
+like($out, qr/CPU: entered at EL2, running at EL1; MIDR_EL1 0x410fd034; counter 0 Hz/, 'an armstub that leaves CNTFRQ 0: the banner says 0 Hz');
+like($out, qr/Kernel panic - not syncing: setup_arch: CNTFRQ_EL0 is 0 \(entered at EL2\): the armstub must set it at EL3/,
+    'and the boot stops with the reason instead of running with a 0 Hz counter');
+unlike($out, qr/pagoda# /, 'no shell with a 0 Hz counter');
+is($st, 255, 'panic status 255');
+
 # kernel_old=1: the image at PA 0, every core entered there at EL3 — refused on the console.
-($out, $st, $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-display', 'none',
+($out, $st, $to) = run_timeout(8, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-display', 'none',
     '-monitor', 'none', '-serial', 'stdio', '-device', "loader,file=$kernel,addr=0x0,force-raw=on");
 like($out, qr/^pagoda: loaded at PA 0x0000000000000000, not TEXT_OFFSET \(0x80000\) past a 2 MiB boundary \(kernel_old=1\?\): refusing to boot$/m,
     'kernel_old=1 (image at PA 0): one clear line');
