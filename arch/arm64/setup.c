@@ -82,7 +82,7 @@ static const char *dtb_copy_problem(void)
 			 (unsigned long)BOOT_DTB_MAX);
 		return fdt_why;
 	}
-	return boot_dtb_pa ? "not copied" : "x0 held no DTB";
+	return boot_dtb_pa ? "its header describes no content" : "x0 held no DTB";
 }
 
 /* check_fdt: accept the copied DTB only if libfdt agrees it is whole and sane. */
