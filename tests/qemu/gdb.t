@@ -73,7 +73,7 @@ sub slurp { my ($f) = @_; open(my $h, '<', $f) or return ''; local $/; my $s = <
 # boot(ARCH, INPUT): QEMU in the background with the gdb stub on a free port, the shell fed INPUT;
 # returns (port, log file) once the last command's prompt has appeared, or () after 60 s.
 sub boot {
-    my ($a, $input, $done) = @_;
+    my ($a, $input, $done, @extra) = @_;
     my $in = "$tmp/in.txt";
     my $log = "$tmp/uart.txt";
     open(my $h, '>', $in) or die;
@@ -88,8 +88,9 @@ sub boot {
             open(STDOUT, '>', $log) or die;
             open(STDERR, '>&', \*STDOUT) or die;
             exec(@{ $a->{qemu} }, '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
-                 '-gdb', "tcp:127.0.0.1:$port") or die "exec: $!";
+                 '-gdb', "tcp:127.0.0.1:$port", @extra) or die "exec: $!";
         }
+        return ($port, $log) unless defined $done;    # halted at reset (-S): gdb's connect retries
         my $deadline = time() + 60;
         while (time() < $deadline) {
             last if waitpid($qemu_pid, WNOHANG) != 0;
@@ -197,6 +198,25 @@ sub gdb {
     return %r;
 }
 
+# A hang early in boot: halted in mem_init (high_memory still 0, no linear map to read tables
+# through), pagoda ptdump goes through QEMU's physical-memory mode. The linear map and the image
+# are final by then: their lines must be those of the finished kernel's dump.
+sub check_early {
+    my ($arch, $a, $final) = @_;
+    my ($port) = boot($a, '', undef, '-S');
+    my %g = gdb($a, $port, 'hbreak mem_init', 'continue', 'print/x (unsigned long)high_memory', 'pagoda ptdump');
+    kill_qemu();
+    like($g{continue} // '', qr/Breakpoint 1, mem_init/, "$arch: halted at mem_init") or diag($g{_all});
+    like($g{'print/x (unsigned long)high_memory'} // '', qr/= 0x0$/m, "$arch: high_memory is not set yet");
+    my $kernel = $arch eq 'arm64' ? qr/^---\[ Linear Mapping start \]---\n.*?^---\[ Kernel image end \]---\n/ms
+                                  : qr/^---\[ Kernel Mapping \]---\n.*?(?=^---\[ vmalloc)/ms;
+    my ($want) = $final =~ $kernel;
+    my ($got) = ($g{'pagoda ptdump'} // '') =~ $kernel;
+    ok(defined $want, "$arch: the final dump has the linear map and the image");
+    is($got, $want, "$arch: early pagoda ptdump (QEMU physical mode) shows them as the finished kernel does")
+        or diag($g{_all});
+}
+
 sub check_arch {
     my ($arch, $a) = @_;
     my @walks = map { "walk $_" } @{ $a->{fixed_vas} };
@@ -263,5 +283,6 @@ sub check_arch {
     like($g{'pagoda pfn 0x7fffffff'} // '', qr/^pagoda: pfn 0x7fffffff is outside mem_map \(pfns 0x[0-9a-f]+-0x[0-9a-f]+\)$/m,
          "$arch: a pfn beyond mem_map is refused with the range");
     like($g{'pagoda walk'} // '', qr/^usage: pagoda walk/m, "$arch: walk without a VA prints its usage");
+    check_early($arch, $a, section($out, $views[0]));
     like($g{'pagoda memblock both'} // '', qr/^usage: pagoda memblock memory\|reserved$/m, "$arch: memblock names its two arrays");
 }

@@ -138,26 +138,39 @@ def linear_offset():
 
 
 class PhysReader:
-    """Reads physical memory through the kernel's linear map, a page at a time, cached for one command."""
+    """Reads physical memory a page at a time, cached for one command.
+
+    After mem_init the kernel's linear map reaches every table page (any gdb stub,
+    JTAG included). Before it (high_memory still 0: a hang early in boot) the only
+    way in is the stub's own physical view: QEMU's Qqemu.PhyMemMode packet."""
 
     def __init__(self):
-        self.off = linear_offset()
         self.mask = (1 << ulong_bits()) - 1
+        self.off = linear_offset() if int(symbol('high_memory')) else None
         self.pages = {}
+
+    def read_page(self, base):
+        if self.off is not None:
+            return read((base + self.off) & self.mask, 1 << PAGE_SHIFT)
+        if 'OK' not in gdb.execute('maint packet Qqemu.PhyMemMode:1', to_string=True):
+            raise PagodaError('pagoda: the linear map is not set up yet (high_memory is 0) and this gdb stub '
+                              'has no physical-memory mode (QEMU\'s Qqemu.PhyMemMode)')
+        try:
+            return read(base, 1 << PAGE_SHIFT)
+        finally:
+            gdb.execute('maint packet Qqemu.PhyMemMode:0', to_string=True)
 
     def page(self, pa):
         base = pa & ~((1 << PAGE_SHIFT) - 1)
         data = self.pages.get(base)
         if data is None:
-            data = read((base + self.off) & self.mask, 1 << PAGE_SHIFT)
-            self.pages[base] = data
+            data = self.pages[base] = self.read_page(base)
         return data
 
     def u64s(self, pa, count):
         """count little-endian 64-bit words at pa (within one page)."""
-        data = self.page(pa)
         o = pa & ((1 << PAGE_SHIFT) - 1)
-        return struct.unpack_from('<%dQ' % count, data, o)
+        return struct.unpack_from('<%dQ' % count, self.page(pa), o)
 
 
 class Kallsyms:
