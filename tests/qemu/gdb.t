@@ -251,16 +251,23 @@ sub check_arch {
     for my $w (@walks) {
         is($g{"pagoda $w"} // '', section($out, $w), "$arch: 'pagoda $w' prints what the kernel's '$w' printed");
     }
+    check_walks($arch, $a, \@runs, \@vas, $g{"pagoda walk -q -f $tmp/vas.txt"});
+    check_pages($arch, \%g, $pfn, $kbase);
+    check_early($arch, $a, section($out, $views[0]));
+}
 
-    my @got = split /\n/, $g{"pagoda walk -q -f $tmp/vas.txt"} // '';
-    is(scalar @got, scalar @vas, "$arch: the batch walk answered each of the $NWALK VAs");
+# The batch walk's verdicts against the kernel's dump, one per random VA.
+sub check_walks {
+    my ($arch, $a, $runs, $vas, $text) = @_;
+    my @got = split /\n/, $text // '';
+    is(scalar @got, scalar @$vas, "$arch: the batch walk answered each of the $NWALK VAs");
     my (@bad, %kinds);
-    for my $i (0 .. $#vas) {
-        my $want = expected_walk($a, \@runs, $vas[$i]);
+    for my $i (0 .. $#$vas) {
+        my $want = expected_walk($a, $runs, $vas->[$i]);
         my $got = $got[$i] // '(nothing)';
         if (!defined $want) {
             $kinds{outside}++;
-            my $va = sprintf('%016x', $vas[$i]);
+            my $va = sprintf('%016x', $vas->[$i]);
             push @bad, "$got (expected: outside the page tables)" unless $got =~ /^VA 0x$va is outside the page tables/;
         } else {
             $kinds{$want =~ /-> PA/ ? 'mapped' : 'unmapped'}++;
@@ -271,18 +278,20 @@ sub check_arch {
        join(', ', map { "$kinds{$_} $_" } sort keys %kinds) . ')') or diag(join("\n", @bad[0 .. ($#bad < 9 ? $#bad : 9)]));
     cmp_ok($kinds{mapped} // 0, '>=', $NWALK / 10, "$arch: at least a tenth of the VAs are mapped");
     cmp_ok($kinds{unmapped} // 0, '>=', $NWALK / 10, "$arch: at least a tenth are holes");
+}
 
-    # pfn/page: the kernel image's first page decodes, both ways in; bad input is refused clearly.
-    my $page = $g{"pagoda pfn $pfn"} // '';
+# pfn/page: the kernel image's first page decodes, both ways in; bad input is refused clearly.
+sub check_pages {
+    my ($arch, $g, $pfn, $kbase) = @_;
+    my $page = $g->{"pagoda pfn $pfn"} // '';
     my $phys = sprintf('%016x', hex($kbase // 0));
     like($page, qr/^page:0x[0-9a-f]+ pfn:$pfn phys:0x$phys zone:DMA$/m,
-         "$arch: pfn $pfn (the kernel's first page) decodes to its PA and zone") or diag($g{_all});
+         "$arch: pfn $pfn (the kernel's first page) decodes to its PA and zone") or diag($g->{_all});
     like($page, qr/^flags: 0x[0-9a-f]+\(reserved\)$/m, "$arch: and it is reserved");
-    is($g{"pagoda page &mem_map[$pfn-min_low_pfn]"}, $page, "$arch: 'pagoda page' of its struct page says the same");
-    like($g{'pagoda page 1'} // '', qr/^pagoda: 0x1 is not a struct page in mem_map/m, "$arch: a stray address is refused");
-    like($g{'pagoda pfn 0x7fffffff'} // '', qr/^pagoda: pfn 0x7fffffff is outside mem_map \(pfns 0x[0-9a-f]+-0x[0-9a-f]+\)$/m,
+    is($g->{"pagoda page &mem_map[$pfn-min_low_pfn]"}, $page, "$arch: 'pagoda page' of its struct page says the same");
+    like($g->{'pagoda page 1'} // '', qr/^pagoda: 0x1 is not a struct page in mem_map/m, "$arch: a stray address is refused");
+    like($g->{'pagoda pfn 0x7fffffff'} // '', qr/^pagoda: pfn 0x7fffffff is outside mem_map \(pfns 0x[0-9a-f]+-0x[0-9a-f]+\)$/m,
          "$arch: a pfn beyond mem_map is refused with the range");
-    like($g{'pagoda walk'} // '', qr/^usage: pagoda walk/m, "$arch: walk without a VA prints its usage");
-    check_early($arch, $a, section($out, $views[0]));
-    like($g{'pagoda memblock both'} // '', qr/^usage: pagoda memblock memory\|reserved$/m, "$arch: memblock names its two arrays");
+    like($g->{'pagoda walk'} // '', qr/^usage: pagoda walk/m, "$arch: walk without a VA prints its usage");
+    like($g->{'pagoda memblock both'} // '', qr/^usage: pagoda memblock memory\|reserved$/m, "$arch: memblock names its two arrays");
 }
