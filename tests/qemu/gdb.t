@@ -182,7 +182,8 @@ sub random_vas {
 # gdb(ARCH, PORT, COMMANDS): runs gdb-multiarch -batch on the halted kernel; returns {command => output}.
 sub gdb {
     my ($a, $port, @cmds) = @_;
-    my @ex = ('-ex', "target remote 127.0.0.1:$port", '-ex', 'source tools/gdb/pagoda-gdb.py');
+    my @ex = ('-ex', 'set tcp connect-timeout 60', '-ex', "target remote 127.0.0.1:$port",
+              '-ex', 'source tools/gdb/pagoda-gdb.py');
     push @ex, '-ex', "echo \@\@\@ $_\\n", '-ex', $_ for @cmds;    # -ex: an error ends one command, not the batch
     my $t0 = time();
     my ($out, $st, $to) = run_timeout(120, undef, 'gdb-multiarch', '-batch', '-nx', '-q', $a->{elf}, @ex);
