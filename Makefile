@@ -81,8 +81,20 @@ run: all
 		$(if $(GDB),-s -S)
 
 # make run GDB=1 in one terminal (QEMU halted, gdb stub on :1234), make gdb in another.
+# tools/gdb/pagoda-gdb.py adds the `pagoda` commands (pagoda ptdump, pagoda walk VA, ...; README).
 gdb: $(BUILD)/kernel.elf
-	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'target remote :1234'
+	gdb-multiarch -q $(BUILD)/kernel.elf -ex 'source tools/gdb/pagoda-gdb.py' -ex 'target remote :1234'
+
+# memmap: boots a fresh kernel that prints its memory views, then draws them (tools/memmap).
+MEMMAP_VIEWS	:= cat /proc/iomem; cat /sys/kernel/debug/memblock/memory; \
+		   cat /sys/kernel/debug/memblock/reserved; cat /proc/zoneinfo; cat /proc/buddyinfo; \
+		   cat /sys/kernel/debug/kernel_page_tables; cat /proc/vmallocinfo
+.PHONY: memmap
+memmap: all
+	$(QEMU) $(QEMU_ARGS) -display none -monitor none -serial stdio -append 'run="$(MEMMAP_VIEWS)"' \
+		</dev/null >$(BUILD)/memmap.log 2>&1 || true
+	tools/memmap -o $(BUILD)/memmap.svg $(BUILD)/memmap.log
+	@echo "  MEMMAP  $(BUILD)/memmap.svg"
 
 # ---- boot media (arm64): the SD-card image and the U-Boot path (boot/, tools/mksdcard) --------
 #   make sdcard [BOOTARGS='run="cmd; cmd"']  build/arm64/sdcard.img: firmware, U-Boot, boot.scr, kernel8.img
