@@ -2,6 +2,7 @@
 #include <kernel/kunit.h>
 #include <kernel/seq_buf.h>
 #include <mm/ptdump.h>
+#include <kernel/walk.h>
 #include <asm/ptdump.h>
 #include <asm/tlbflush.h>
 #include <errno.h>
@@ -100,11 +101,11 @@ static size_t golden_output(struct kunit *test, struct mm_ctx *ctx)
 	printk_capture_start(golden_buf, sizeof(golden_buf));
 	kprint_lines(dump);
 	kprintf("# walk base + 2 MiB + 17 pages\n");
-	ptdump_walk_va(ctx, base + 2 * PMD + 17 * PG + 0x123);
+	walk_va(ctx, base + 2 * PMD + 17 * PG + 0x123);
 	kprintf("# walk a page in a contiguous run\n");
-	ptdump_walk_va(ctx, base + 8 * PMD + 5 * PG);
+	walk_va(ctx, base + 8 * PMD + 5 * PG);
 	kprintf("# walk a hole\n");
-	ptdump_walk_va(ctx, base + 9 * PMD);
+	walk_va(ctx, base + 9 * PMD);
 	ptdump_check_wx(ctx);
 	return printk_capture_stop();
 }
