@@ -459,9 +459,14 @@ static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
 /* The read walk over offsets [start, end) of ctx (inside it, start < end). */
 static int pt_walk_range(struct mm_ctx *ctx, u64 start, u64 end, const struct pt_walk_ops *ops, void *priv)
 {
-	struct pt_walker w = { .ctx = ctx, .start = start, .end = end, .ops = ops, .priv = priv };
 	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
+	struct pt_walker w;	/* a read walk uses no write state: not worth zeroing its gather */
 
+	w.ctx = ctx;
+	w.start = start;
+	w.end = end;
+	w.ops = ops;
+	w.priv = priv;
 	return pt_descend(&w, &root);
 }
 
