@@ -29,10 +29,14 @@
  *        stores the walker sees, with the arch's barrier. PAE writes the 64-bit entry
  *        as two 32-bit stores: high word first when making it present, low word
  *        (holding Present) first when clearing it, so the walker never sees half.
+ *        Only mm/pgtable.c calls set_pte/pte_clear on a table reachable by the MMU.
  * and <asm/tlbflush.h>: flush_tlb_kernel_range(start, end), flush_tlb_all(), pte_barrier().
  *
  * Levels are parameters: mm/pgtable.c loops from 0 to PT_LEVELS-1 using these
- * and never names an arch.
+ * and never names an arch. ONE DESCENT: the only code that indexes a table by
+ * level and follows table entries is pt_descend() in mm/pgtable.c; everything
+ * else that looks at tables (pt_query, ptdump and its W^X check, `walk VA`,
+ * kmap's slots) is a visitor of pt_walk() or a user of the leaf-slot API below.
  */
 
 struct mm_ctx;
@@ -119,9 +123,9 @@ int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
  * value; otherwise 0, or -EINVAL if the range is empty, not inside the
  * context, or the context has no root. end is exclusive; the end of a context
  * that reaches the top of the address space is 0 (va_base + va_size wraps).
- * The walk is the same descent map/unmap/protect use (mm/pgtable.c); it takes
- * no lock: a caller racing with writers of the range must hold the one that
- * serialises them (init_mm.page_table_lock).
+ * The walk is the same descent map/unmap/protect use (mm/pgtable.c). Like
+ * them it takes no lock: whoever changes a context serialises its walks with
+ * its writers (no lock exists yet; DESIGN.md names init_mm.page_table_lock).
  */
 struct pt_walk_entry {
 	int level;		/* 0 is the root */
@@ -152,8 +156,8 @@ int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk
  *       answer is remembered (ctx->leaf_table) until a table is unhooked, so
  *       the next slot in the same table costs a compare and an index. The
  *       slot is good until the next pt_unmap() of the context (which may free
- *       its table): look it up again each time rather than keep it. Callers
- *       serialise with the context's writers (init_mm.page_table_lock).
+ *       its table): look it up again each time rather than keep it. The memo
+ *       is written by the lookup, so lookups are serialised like writes.
  *   pt_set_leaf: makes an EMPTY slot map pa with prot (a store, no flush: the
  *       TLBs never cache an invalid entry). A valid slot is not replaced
  *       (that needs break-before-make: pt_map/pt_protect do it): -EEXIST and
