@@ -386,13 +386,11 @@ static bool pt_emptied(struct pt_walker *w, const struct pt_table *child, pte_t 
 static int pt_visit(struct pt_walker *w, const struct pt_table *tb, unsigned int idx, pte_t e,
 		    bool *enter)
 {
-	struct pt_walk_entry we = {
-		.level = tb->level, .size = pt_level_size(tb->level), .index = idx, .table_pa = tb->pa,
-		.ptep = &tb->t[idx], .entry = e,
-	};
+	struct pt_walk_entry we;	/* filled field by field: a freestanding build would memset it */
 	int (*fn)(const struct pt_walk_entry *, void *);
 
-	we.va = w->ctx->va_base + tb->base + (u64)idx * we.size;
+	we.pa = 0;
+	we.prot = 0;
 	if (pte_is_table(e, tb->level)) {
 		we.pa = pte_table_pa(e);
 		*enter = true;
@@ -404,7 +402,16 @@ static int pt_visit(struct pt_walker *w, const struct pt_table *tb, unsigned int
 	} else {
 		fn = w->ops->hole;
 	}
-	return fn ? fn(&we, w->priv) : 0;
+	if (!fn)
+		return 0;
+	we.level = tb->level;
+	we.size = pt_level_size(tb->level);
+	we.va = w->ctx->va_base + tb->base + (u64)idx * we.size;
+	we.index = idx;
+	we.table_pa = tb->pa;
+	we.ptep = &tb->t[idx];
+	we.entry = e;
+	return fn(&we, w->priv);
 }
 
 /*
@@ -418,10 +425,10 @@ static int pt_visit(struct pt_walker *w, const struct pt_table *tb, unsigned int
  */
 static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
 {
-	unsigned int sh = pt_shift(tb->level), gsz = w->ops ? 1 : pt_group_size(tb->level);
+	unsigned int sh = pt_shift(tb->level), gsz = pt_group_size(tb->level);
 	u64 tend = tb->base + ((u64)pt_entries(tb->level) << sh);
 	unsigned int first = (max(w->start, tb->base) - tb->base) >> sh;
-	unsigned int last = (min(w->end, tend) - 1 - tb->base) >> sh, g, i, n, nfree;
+	unsigned int last = (min(w->end, tend) - 1 - tb->base) >> sh, g, i, n, lo, nfree;
 	pte_t old[PT_GROUP], new[PT_GROUP];
 	struct pt_freed fr[PT_GROUP];
 	struct pt_table child;
@@ -429,8 +436,10 @@ static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
 	int err = 0;
 
 	for (g = ALIGN_DOWN(first, gsz); g <= last && !err; g += gsz) {
-		n = min(gsz, pt_entries(tb->level) - g);
-		for (i = 0; i < n; i++)
+		/* a read looks at the entries in range; a write decides and commits whole groups */
+		n = w->ops ? min(gsz, last + 1 - g) : min(gsz, pt_entries(tb->level) - g);
+		lo = w->ops ? max(first, g) - g : 0;
+		for (i = lo; i < n; i++)
 			old[i] = new[i] = pte_read(&tb->t[g + i]);
 		for (i = max(first, g) - g, nfree = 0; i < n && g + i <= last && !err; i++) {
 			enter = false;
