@@ -125,7 +125,7 @@ HOST_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -fno-strict-ali
 		   -Itests/host/include -Iinclude -D__HOST__
 HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
 HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS),$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
-		   kernel/kunit.c kernel/debugfs.c kernel/printk_capture.c $(wildcard drivers/of/*.c)
+		   kernel/kunit.c kernel/debugfs.c kernel/printk_capture.c kernel/walk_cmd.c $(wildcard drivers/of/*.c)
 HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
 
 # host_ktap ARCH: build/host/ARCH/ktap, the KTAP suites against ARCH's descriptor format.

@@ -52,56 +52,45 @@ static void pkmap_hash_del(unsigned int nr)
 }
 
 /*
- * kmap_pte: the last-level entry for va in init_mm, or NULL if a table on the
- * way is missing. Levels are parameters, as in mm/pgtable.c: the slots' tables
- * are created by pt_map() the first time and then written directly, the way
- * Linux writes pkmap_page_table and the kmap fixmap entries.
+ * Maps the (empty) slot at va to page; false if no table page could be had.
+ * The slots' page table is made by pt_map() the first time; after that the
+ * core's leaf-slot API writes the entry directly (Linux writes its
+ * pkmap_page_table and the kmap fixmap entries the same way).
  */
-static pte_t *kmap_pte(unsigned long va)
-{
-	u64 off = (u64)(va - init_mm.va_base), tbase = 0;
-	pte_t *t = init_mm.root, e;
-	unsigned int idx;
-	int level;
-
-	for (level = 0; level < PT_LEVELS - 1; level++) {
-		idx = (unsigned int)((off - tbase) >> pt_shift(level));
-		e = pte_read(&t[idx]);
-		if (!pte_is_table(e, level))
-			return NULL;
-		t = init_mm.pt_va(&init_mm, pte_table_pa(e));
-		tbase += (u64)idx << pt_shift(level);
-	}
-	return &t[(off - tbase) >> pt_shift(PT_LEVELS - 1)];
-}
-
-/* Maps the (unmapped) slot at va to page; false if no table page could be had. */
 static bool kmap_set_slot(unsigned long va, struct page *page)
 {
-	pte_t *ptep = kmap_pte(va);
+	pte_t *slot = pt_leaf_slot(&init_mm, va);
 
-	if (!ptep)
+	if (!slot)
 		return !pt_map(&init_mm, va, page_to_phys(page), PAGE_SIZE, PAGE_KERNEL);
-	set_pte(ptep, pte_mk_leaf(page_to_phys(page), PT_LEVELS - 1, PAGE_KERNEL));
-	return true;
+	return !pt_set_leaf(&init_mm, slot, page_to_phys(page), PAGE_KERNEL);
+}
+
+/* Empties the slot at va, flushing its page now (gather NULL) or with the gather's one flush. */
+static void kmap_clear_slot(unsigned long va, struct pt_gather *gather)
+{
+	pte_t *slot = pt_leaf_slot(&init_mm, va);
+
+	if (WARN_ON(!slot))	/* a slot in use always has its page table */
+		return;
+	pt_clear_leaf(&init_mm, slot, va, gather);
 }
 
 /* flush_all_zero_pkmaps: clears every slot nobody uses any more; one TLB flush for all. */
 static void flush_all_zero_pkmaps(void)
 {
-	bool need_flush = false;
+	struct pt_gather gather = { .pending = false };
 	unsigned int nr;
 
 	for (nr = 0; nr < LAST_PKMAP; nr++) {
 		if (pkmap_count[nr] != 1)
 			continue;
 		pkmap_count[nr] = 0;
-		pte_clear(kmap_pte(PKMAP_ADDR(nr)));
+		kmap_clear_slot(PKMAP_ADDR(nr), &gather);
 		pkmap_hash_del(nr);
-		need_flush = true;
 	}
-	if (need_flush) {
-		flush_tlb_kernel_range(PKMAP_ADDR(0), PKMAP_ADDR(LAST_PKMAP));
+	if (gather.pending) {
+		pt_gather_flush(&gather);
 		pkmap_flushes++;
 	}
 }
@@ -194,8 +183,7 @@ static void kunmap_local_high(unsigned long va)
 		WARN_ON(1);
 		return;
 	}
-	pte_clear(kmap_pte(va));
-	flush_tlb_kernel_range(va, va + PAGE_SIZE);
+	kmap_clear_slot(va, NULL);
 	kmap_local_idx[0] = idx - 1;
 }
 

@@ -1,4 +1,4 @@
-/* pgtable.c: the generic page-table core — one walker over PT_LEVELS levels for every arch. */
+/* pgtable.c: the generic page-table core — one descent over PT_LEVELS levels, for reads and writes. */
 #include <mm/pgtable.h>
 #include <mm/vmstat.h>
 #include <asm/tlbflush.h>
@@ -30,27 +30,41 @@ struct pt_freed {
 /* Table pages an unmap may free before its one TLB flush; when full, flush and free. */
 #define PT_GATHER_TABLES	16
 
-struct pt_walk {
+/*
+ * A walk in progress. One descent (pt_descend) serves two kinds of walk: a
+ * read walk calls the visitor in ops per entry; a write walk (ops NULL) decides
+ * and acts per entry (pt_entry) and commits a group of entries at a time.
+ */
+struct pt_walker {
 	struct mm_ctx *ctx;
-	enum pt_op op;
 	u64 start, end;		/* offsets from ctx->va_base; PT_OP_SPLIT: [point, point + 1) */
+	const struct pt_walk_ops *ops;	/* the read walk's visitor, NULL for a write walk */
+	void *priv;			/* ... and its argument */
+	enum pt_op op;
 	paddr_t pa;		/* PT_OP_MAP: the PA mapped at offset start */
 	u32 prot;		/* PT_OP_MAP, PT_OP_PROTECT */
 	/*
 	 * The gather (Linux's mmu_gather idea): entries that an unmap only breaks
 	 * need no flush before anything is written after them, so their flush is
-	 * put off to the end of the walk and done once for [fl_start, fl_end).
+	 * put off to the end of the walk and done once for the gathered range.
 	 * Tables freed meanwhile wait in freed[] until that flush (a walk cache
 	 * may still point at them).
 	 */
-	bool fl_pending;
-	vaddr_t fl_start, fl_end;	/* fl_end == 0: the top of the address space */
-	u64 fl_stride;			/* the smallest entry size gathered */
+	struct pt_gather gather;
 	unsigned int nfreed;
 	struct pt_freed freed[PT_GATHER_TABLES];
 };
 
-static int pt_walk_table(struct pt_walk *w, pte_t *table, int level, u64 tbase, bool live);
+/* One table the descent is in. */
+struct pt_table {
+	pte_t *t;
+	paddr_t pa;
+	int level;
+	u64 base;	/* offset (from va_base) of the first byte its entry 0 maps */
+	bool live;	/* reachable by the MMU: a valid entry changes by break-before-make */
+};
+
+static int pt_descend(struct pt_walker *w, const struct pt_table *tb);
 
 enum pt_action pt_decide(enum pt_op op, int level, enum pt_kind kind, bool covers, bool aligned)
 {
@@ -155,8 +169,11 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
 }
 
 /*
- * pt_commit: writes new[0..n) over table[g..g+n), one group. THIS IS THE ONE
- * PLACE A LIVE ENTRY CHANGES, and it follows break-before-make (ARM ARM D8.16.1;
+ * pt_commit: writes new[0..n) over table[g..g+n), one group. THIS FILE IS THE
+ * ONE PLACE A LIVE ENTRY CHANGES: pt_commit for the walks, and for single
+ * last-level slots pt_set_leaf (empty -> valid: a plain store, step 3 alone)
+ * and pt_clear_leaf (valid -> empty: step 1, then step 2 now or gathered).
+ * pt_commit follows break-before-make (ARM ARM D8.16.1;
  * the same order is safe for x86 PAE): replacing a valid entry by another valid
  * one in a single store may leave the old and new translations (or a stale
  * walk-cache entry for a table being replaced) both in some TLB, which is a TLB
@@ -167,7 +184,7 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
  *      so no CPU keeps the old translation or a walk through a dropped table;
  *   3. make: store the new entries (set_pte: store, DSB ISHST; ISB).
  * An unmap whose group makes no new valid entry needs no flush before step 3,
- * so it is gathered (pt_gather) and flushed once when the walk ends: unmapping
+ * so it is gathered (pt_gather_add) and flushed once when the walk ends: unmapping
  * 1 MiB costs one flush (above MAX_TLBI_OPS pages, one TLBI VMALLE1IS), not 256.
  * Permission-only changes would be allowed without the break; doing it anyway
  * keeps one rule. Entries that were invalid are written directly (the walker
@@ -182,49 +199,56 @@ static void pt_flush(vaddr_t s, vaddr_t e, u64 stride)
 		flush_tlb_kernel_range_stride(s, e, stride);
 }
 
-/* pt_gather_flush: the put-off flush, then the tables that waited for it. */
-static void pt_gather_flush(struct pt_walk *w)
+static void pt_gather_add(struct pt_gather *g, vaddr_t s, vaddr_t e, u64 stride)
+{
+	if (!g->pending) {
+		g->start = s;
+		g->end = e;
+		g->stride = stride;
+		g->pending = true;
+		return;
+	}
+	g->start = min(g->start, s);
+	g->end = (g->end == 0 || e == 0) ? 0 : max(g->end, e);
+	g->stride = min(g->stride, stride);
+}
+
+void pt_gather_flush(struct pt_gather *g)
+{
+	if (g->pending)
+		pt_flush(g->start, g->end, g->stride);
+	g->pending = false;
+}
+
+/* pt_walk_flush: the walk's put-off flush, then the tables that waited for it. */
+static void pt_walk_flush(struct pt_walker *w)
 {
 	unsigned int i;
 
-	if (w->fl_pending)
-		pt_flush(w->fl_start, w->fl_end, w->fl_stride);
-	w->fl_pending = false;
+	pt_gather_flush(&w->gather);
 	for (i = 0; i < w->nfreed; i++)
 		pt_table_free(w->ctx, w->freed[i].va, w->freed[i].pa);
 	w->nfreed = 0;
 }
 
 /* pt_free_later: frees a table now if no flush is pending, else after the gathered flush. */
-static void pt_free_later(struct pt_walk *w, struct pt_freed f)
+static void pt_free_later(struct pt_walker *w, struct pt_freed f)
 {
-	if (!w->fl_pending) {
+	if (!w->gather.pending) {
 		pt_table_free(w->ctx, f.va, f.pa);
 		return;
 	}
 	if (w->nfreed == PT_GATHER_TABLES)
-		pt_gather_flush(w);
+		pt_walk_flush(w);
 	w->freed[w->nfreed++] = f;
 }
 
-static void pt_gather(struct pt_walk *w, vaddr_t s, vaddr_t e, u64 stride)
-{
-	if (!w->fl_pending) {
-		w->fl_start = s;
-		w->fl_end = e;
-		w->fl_stride = stride;
-		w->fl_pending = true;
-		return;
-	}
-	w->fl_start = min(w->fl_start, s);
-	w->fl_end = (w->fl_end == 0 || e == 0) ? 0 : max(w->fl_end, e);
-	w->fl_stride = min(w->fl_stride, stride);
-}
-
-static void pt_commit(struct pt_walk *w, pte_t *table, int level, u64 goff, unsigned int g,
-		      unsigned int n, const pte_t *old, const pte_t *new, bool live)
+/* pt_commit: writes new[0..n) over entries g..g+n of tb, one group (the rule is above). */
+static void pt_commit(struct pt_walker *w, const struct pt_table *tb, unsigned int g, unsigned int n,
+		      const pte_t *old, const pte_t *new)
 {
 	struct mm_ctx *ctx = w->ctx;
+	u64 sz = pt_level_size(tb->level);
 	bool changed = false, makes = false;
 	unsigned int i, lo = n, hi = 0;	/* the span of entries broken, [lo, hi) */
 	vaddr_t s, e;
@@ -234,8 +258,8 @@ static void pt_commit(struct pt_walk *w, pte_t *table, int level, u64 goff, unsi
 			continue;
 		changed = true;
 		makes |= pte_valid(new[i]);
-		if (live && pte_valid(old[i])) {
-			pte_clear(&table[g + i]);
+		if (tb->live && pte_valid(old[i])) {
+			pte_clear(&tb->t[g + i]);
 			lo = min(lo, i);
 			hi = i + 1;
 		}
@@ -244,22 +268,22 @@ static void pt_commit(struct pt_walk *w, pte_t *table, int level, u64 goff, unsi
 		return;
 	/* Only what was broken can be cached in the TLB: flush that span, not the whole group. */
 	if (lo < hi) {
-		s = ctx->va_base + goff + lo * pt_level_size(level);
-		e = s + (hi - lo) * pt_level_size(level);
+		s = ctx->va_base + tb->base + (g + lo) * sz;
+		e = s + (hi - lo) * sz;
 		pt_check_break(ctx, s, e);
 		if (w->op == PT_OP_UNMAP && !makes)
-			pt_gather(w, s, e, pt_level_size(level));	/* nothing to make: flush later */
+			pt_gather_add(&w->gather, s, e, sz);	/* nothing to make: flush later */
 		else
-			pt_flush(s, e, pt_level_size(level));
+			pt_flush(s, e, sz);
 		ctx->nr_bbm++;
 	}
 	for (i = 0; i < n; i++) {
 		if (pte_val(old[i]) == pte_val(new[i]))
 			continue;
 		if (pte_valid(new[i]))
-			set_pte(&table[g + i], new[i]);
-		else if (!live || !pte_valid(old[i]))
-			pte_clear(&table[g + i]);
+			set_pte(&tb->t[g + i], new[i]);
+		else if (!tb->live || !pte_valid(old[i]))
+			pte_clear(&tb->t[g + i]);
 	}
 }
 
@@ -282,51 +306,34 @@ static void pt_fill_split(pte_t *t, int clevel, pte_t old)
 
 /*
  * pt_new_table: allocates the next-level table for an empty entry (map) or a
- * leaf being split (old valid: the table repeats its translation), runs the walk
- * in it, and points *e at it. The table is installed even if the walk below
- * failed: it holds a consistent partial result that the caller undoes.
+ * leaf being split (old valid: the table repeats its translation) and points
+ * *e at it, for the descent to enter. The table stays installed even if the
+ * walk below fails: it holds a consistent partial result that the caller undoes.
  */
-static int pt_new_table(struct pt_walk *w, int level, u64 ent_start, pte_t *e, pte_t old)
+static int pt_new_table(struct pt_walker *w, int level, pte_t *e, pte_t old)
 {
 	paddr_t pa;
 	pte_t *t = pt_table_alloc(w->ctx, &pa);
-	int err;
 
 	if (!t)
 		return -ENOMEM;
 	if (pte_valid(old))
 		pt_fill_split(t, level + 1, old);
-	err = pt_walk_table(w, t, level + 1, ent_start, false);
 	*e = pte_mk_table(pa, level);
-	return err;
+	return 0;
 }
 
-/* Descends into an existing table; after an unmap, a table left empty is unhooked and freed. */
-static int pt_descend(struct pt_walk *w, int level, u64 ent_start, pte_t *e, bool live,
-		      struct pt_freed *fr)
+/*
+ * The write walk's step for entry idx of tb: decides and acts; *e is its new
+ * value (written later by pt_commit). *enter: the descent goes on into the
+ * table *e points at (an existing one, or one just made).
+ */
+static int pt_entry(struct pt_walker *w, const struct pt_table *tb, unsigned int idx, pte_t *e,
+		    bool *enter)
 {
-	paddr_t pa = pte_table_pa(*e);
-	pte_t *t = w->ctx->pt_va(w->ctx, pa);
-	unsigned int i;
-	int err = pt_walk_table(w, t, level + 1, ent_start, live);
-
-	if (w->op != PT_OP_UNMAP)
-		return err;
-	for (i = 0; i < pt_entries(level + 1); i++)
-		if (!pte_none(pte_read(&t[i])))
-			return err;
-	*e = __pte(0);
-	fr->va = t;
-	fr->pa = pa;
-	return err;
-}
-
-/* Decides and acts for one entry; *e is its new value (written later by pt_commit). */
-static int pt_entry(struct pt_walk *w, int level, u64 ent_start, pte_t *e, bool live,
-		    struct pt_freed *fr)
-{
+	int level = tb->level;
 	pte_t old = *e;
-	u64 sz = pt_level_size(level);
+	u64 sz = pt_level_size(level), ent_start = tb->base + (u64)idx * sz;
 	enum pt_kind kind = pte_is_table(old, level) ? PT_KIND_TABLE :
 			    pte_valid(old) ? PT_KIND_LEAF : PT_KIND_NONE;
 	bool covers = w->op == PT_OP_SPLIT ? ent_start == w->start :
@@ -348,96 +355,202 @@ static int pt_entry(struct pt_walk *w, int level, u64 ent_start, pte_t *e, bool 
 	case PT_ACT_EXISTS:
 		return -EEXIST;
 	case PT_ACT_ALLOC_TABLE:
-		return pt_new_table(w, level, ent_start, e, __pte(0));
 	case PT_ACT_SPLIT:
-		return pt_new_table(w, level, ent_start, e, old);
+		*enter = true;
+		return pt_new_table(w, level, e, old);
 	case PT_ACT_DESCEND:
-		return pt_descend(w, level, ent_start, e, live, fr);
+		*enter = true;
+		return 0;
 	}
 	return 0;
 }
 
-/* One group: decide and act for the entries in [first, last], then commit them together. */
-static int pt_walk_group(struct pt_walk *w, pte_t *table, int level, u64 tbase, unsigned int g,
-			 unsigned int first, unsigned int last, bool live)
+/* After an unmap went through table child: if it is empty now, *e unhooks it and *fr frees it. */
+static bool pt_emptied(struct pt_walker *w, const struct pt_table *child, pte_t *e, struct pt_freed *fr)
 {
-	u64 sz = pt_level_size(level);
-	unsigned int i, n = min(pt_group_size(level), pt_entries(level) - g), nfree = 0;
+	unsigned int i;
+
+	if (w->op != PT_OP_UNMAP)
+		return false;
+	for (i = 0; i < pt_entries(child->level); i++)
+		if (!pte_none(pte_read(&child->t[i])))
+			return false;
+	*e = __pte(0);
+	fr->va = child->t;
+	fr->pa = child->pa;
+	w->ctx->leaf_table = NULL;	/* pt_leaf_slot's memo may be this table */
+	return true;
+}
+
+/* The read walk's step for entry idx of tb (value e): tells the visitor; tables are entered. */
+static int pt_visit(struct pt_walker *w, const struct pt_table *tb, unsigned int idx, pte_t e,
+		    bool *enter)
+{
+	struct pt_walk_entry we;	/* filled field by field: a freestanding build would memset it */
+	int (*fn)(const struct pt_walk_entry *, void *);
+
+	we.pa = 0;
+	we.prot = 0;
+	if (pte_is_table(e, tb->level)) {
+		we.pa = pte_table_pa(e);
+		*enter = true;
+		fn = w->ops->table;
+	} else if (pte_valid(e)) {
+		we.pa = pte_leaf_pa(e, tb->level);
+		we.prot = pte_leaf_prot(e, tb->level);
+		fn = w->ops->leaf;
+	} else {
+		fn = w->ops->hole;
+	}
+	if (!fn)
+		return 0;
+	we.level = tb->level;
+	we.size = pt_level_size(tb->level);
+	we.va = w->ctx->va_base + tb->base + (u64)idx * we.size;
+	we.index = idx;
+	we.table_pa = tb->pa;
+	we.ptep = &tb->t[idx];
+	we.entry = e;
+	return fn(&we, w->priv);
+}
+
+/*
+ * pt_descend: THE DESCENT — the only code in pagoda that indexes a table by
+ * level and follows table entries. It goes through the entries of tb that
+ * meet [w->start, w->end), a group at a time for a write walk (so a
+ * contiguous-hint group is decided and committed whole) and one at a time for
+ * a read walk, lets the walk's step look at each (pt_entry / pt_visit), and
+ * enters the next-level table the step points it at. An error (or a visitor's
+ * nonzero return) ends the walk; a write walk still commits the group it is in.
+ */
+static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
+{
+	unsigned int sh = pt_shift(tb->level), gsz = pt_group_size(tb->level);
+	u64 tend = tb->base + ((u64)pt_entries(tb->level) << sh);
+	unsigned int first = (max(w->start, tb->base) - tb->base) >> sh;
+	unsigned int last = (min(w->end, tend) - 1 - tb->base) >> sh, g, i, n, lo, nfree;
 	pte_t old[PT_GROUP], new[PT_GROUP];
-	struct pt_freed fr[PT_GROUP], f;
+	struct pt_freed fr[PT_GROUP];
+	struct pt_table child;
+	bool enter;
 	int err = 0;
 
-	for (i = 0; i < n; i++)
-		old[i] = new[i] = pte_read(&table[g + i]);
-	for (i = max(first, g) - g; i < n && g + i <= last && !err; i++) {
-		f.va = NULL;
-		err = pt_entry(w, level, tbase + (g + i) * sz, &new[i], live, &f);
-		if (f.va)
-			fr[nfree++] = f;
+	for (g = ALIGN_DOWN(first, gsz); g <= last && !err; g += gsz) {
+		/* a read looks at the entries in range; a write decides and commits whole groups */
+		n = w->ops ? min(gsz, last + 1 - g) : min(gsz, pt_entries(tb->level) - g);
+		lo = w->ops ? max(first, g) - g : 0;
+		for (i = lo; i < n; i++)
+			old[i] = new[i] = pte_read(&tb->t[g + i]);
+		for (i = max(first, g) - g, nfree = 0; i < n && g + i <= last && !err; i++) {
+			enter = false;
+			err = w->ops ? pt_visit(w, tb, g + i, new[i], &enter) : pt_entry(w, tb, g + i, &new[i], &enter);
+			if (err || !enter)
+				continue;
+			child.pa = pte_table_pa(new[i]);
+			child.t = w->ctx->pt_va(w->ctx, child.pa);
+			child.level = tb->level + 1;
+			child.base = tb->base + ((u64)(g + i) << sh);
+			child.live = tb->live && pte_val(new[i]) == pte_val(old[i]);
+			err = pt_descend(w, &child);
+			if (!w->ops && pt_emptied(w, &child, &new[i], &fr[nfree]))
+				nfree++;
+		}
+		if (w->ops)
+			continue;
+		pt_refold(new, n, tb->level);
+		pt_commit(w, tb, g, n, old, new);
+		for (i = 0; i < nfree; i++)
+			pt_free_later(w, fr[i]);
 	}
-	pt_refold(new, n, level);
-	pt_commit(w, table, level, tbase + g * sz, g, n, old, new, live);
-	for (i = 0; i < nfree; i++)
-		pt_free_later(w, fr[i]);
 	return err;
 }
 
-/* Walks the entries of table (level, mapping offsets from tbase) that meet [w->start, w->end). */
-static int pt_walk_table(struct pt_walk *w, pte_t *table, int level, u64 tbase, bool live)
+/* The read walk over offsets [start, end) of ctx (inside it, start < end). */
+static int pt_walk_range(struct mm_ctx *ctx, u64 start, u64 end, const struct pt_walk_ops *ops, void *priv)
 {
-	u64 sz = pt_level_size(level), tend = tbase + pt_entries(level) * sz;
-	unsigned int first = (max(w->start, tbase) - tbase) / sz;
-	unsigned int last = (min(w->end, tend) - 1 - tbase) / sz, g;
-	int err;
+	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
+	struct pt_walker w;	/* a read walk uses no write state: not worth zeroing its gather */
 
-	for (g = ALIGN_DOWN(first, pt_group_size(level)); g <= last; g += pt_group_size(level)) {
-		err = pt_walk_group(w, table, level, tbase, g, first, last, live);
-		if (err)
-			return err;
-	}
+	w.ctx = ctx;
+	w.start = start;
+	w.end = end;
+	w.ops = ops;
+	w.priv = priv;
+	return pt_descend(&w, &root);
+}
+
+int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk_ops *ops, void *priv)
+{
+	u64 s = (vaddr_t)(start - ctx->va_base), e = (vaddr_t)(end - ctx->va_base);
+
+	if (!e)		/* the context ends at the top of the address space */
+		e = ctx->va_size;
+	if (!ctx->root || s >= e || e > ctx->va_size)
+		return -EINVAL;
+	return pt_walk_range(ctx, s, e, ops, priv);
+}
+
+/* pt_query's visitor: the one leaf or hole at the VA asked for. */
+struct pt_query_walk {
+	vaddr_t va;
+	struct pt_query *res;
+};
+
+static int pt_query_hole(const struct pt_walk_entry *e, void *priv)
+{
+	struct pt_query *res = ((struct pt_query_walk *)priv)->res;
+
+	res->level = e->level;
+	res->size = e->size;
+	return -ENOENT;
+}
+
+static int pt_query_leaf(const struct pt_walk_entry *e, void *priv)
+{
+	struct pt_query_walk *q = priv;
+
+	pt_query_hole(e, priv);
+	q->res->entry = e->entry;
+	q->res->pa = e->pa + (q->va - e->va);
+	q->res->prot = e->prot;
+	q->res->block = e->level < PT_LEVELS - 1;
+	q->res->cont = pte_cont(e->entry);
 	return 0;
 }
 
-/* Looks up the offset off (from va_base): 0 if mapped, -ENOENT otherwise; res filled either way. */
-static int pt_lookup(struct mm_ctx *ctx, u64 off, struct pt_query *res)
-{
-	pte_t *t = ctx->root;
-	u64 tbase = 0, sz;
-	unsigned int idx;
-	int level;
-	pte_t e;
-
-	memset(res, 0, sizeof(*res));
-	for (level = 0; level < PT_LEVELS; level++) {
-		sz = pt_level_size(level);
-		idx = (off - tbase) / sz;
-		e = pte_read(&t[idx]);
-		res->level = level;
-		res->size = sz;
-		if (!pte_valid(e))
-			return -ENOENT;
-		if (!pte_is_table(e, level))
-			break;
-		t = ctx->pt_va(ctx, pte_table_pa(e));
-		tbase += idx * sz;
-	}
-	res->entry = e;
-	res->pa = pte_leaf_pa(e, level) + (off & (sz - 1));
-	res->prot = pte_leaf_prot(e, level);
-	res->block = level < PT_LEVELS - 1;
-	res->cont = pte_cont(e);
-	return 0;
-}
+static const struct pt_walk_ops pt_query_ops = { .leaf = pt_query_leaf, .hole = pt_query_hole };
 
 int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
 {
-	u64 off = (vaddr_t)(va - ctx->va_base);
+	struct pt_query_walk q = { .va = va, .res = res };
 
-	if (!ctx->root || off >= ctx->va_size) {
-		memset(res, 0, sizeof(*res));
-		return -EINVAL;
+	memset(res, 0, sizeof(*res));
+	return pt_walk(ctx, va, va + 1, &pt_query_ops, &q);
+}
+
+/* pt_leaf_slot's visitor: the last-level slot, whether it maps or not. */
+static int pt_slot_visit(const struct pt_walk_entry *e, void *priv)
+{
+	if (e->level == PT_LEVELS - 1)
+		*(pte_t **)priv = e->ptep;
+	return 0;
+}
+
+static const struct pt_walk_ops pt_slot_ops = { .leaf = pt_slot_visit, .hole = pt_slot_visit };
+
+pte_t *pt_leaf_slot(struct mm_ctx *ctx, vaddr_t va)
+{
+	u64 off = (vaddr_t)(va - ctx->va_base), span = pt_level_size(PT_LEVELS - 2);
+	pte_t *slot = NULL;
+
+	if (ctx->leaf_table && off - ctx->leaf_base < span)
+		return &ctx->leaf_table[(off - ctx->leaf_base) >> pt_shift(PT_LEVELS - 1)];
+	pt_walk(ctx, va, va + 1, &pt_slot_ops, &slot);
+	if (slot) {
+		ctx->leaf_base = ALIGN_DOWN(off, span);
+		ctx->leaf_table = slot - ((off - ctx->leaf_base) >> pt_shift(PT_LEVELS - 1));
 	}
-	return pt_lookup(ctx, off, res);
+	return slot;
 }
 
 /* Validates [va, va+size) against the context; *start gets its offset. */
@@ -458,29 +571,60 @@ static bool pt_prot_ok(u32 prot)
 	return !(prot & ~PROT_VALID_MASK) && (prot & PROT_READ);
 }
 
-/* Scans [start, end): does anything map there, and does everything? */
-static void pt_scan(struct mm_ctx *ctx, u64 start, u64 end, bool *any, bool *all)
+int pt_set_leaf(struct mm_ctx *ctx, pte_t *slot, paddr_t pa, u32 prot)
 {
-	struct pt_query q;
-	u64 off = start;
+	if (!IS_ALIGNED(pa, PT_PAGE_SIZE) || pa >= (1ULL << PT_PA_BITS) || !pt_prot_ok(prot))
+		return -EINVAL;
+	if (WARN_ON(pte_valid(pte_read(slot))))
+		return -EEXIST;
+	set_pte(slot, pte_mk_leaf(pa, PT_LEVELS - 1, prot));	/* was invalid: no TLB holds it */
+	return 0;
+}
 
-	*any = false;
-	*all = true;
-	while (off < end) {
-		if (pt_lookup(ctx, off, &q) == 0)
-			*any = true;
-		else
-			*all = false;
-		off = ALIGN_DOWN(off, q.size) + q.size;
-	}
+void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt_gather *gather)
+{
+	va &= ~(vaddr_t)(PT_PAGE_SIZE - 1);
+	pte_clear(slot);
+	if (gather)
+		pt_gather_add(gather, va, va + PT_PAGE_SIZE, PT_PAGE_SIZE);
+	else
+		pt_flush(va, va + PT_PAGE_SIZE, PT_PAGE_SIZE);
+}
+
+/* pt_scan's visitor: does anything map in the range, and does everything? */
+struct pt_scan {
+	bool any, all;
+};
+
+static int pt_scan_leaf(const struct pt_walk_entry *e, void *priv)
+{
+	((struct pt_scan *)priv)->any = true;
+	return 0;
+}
+
+static int pt_scan_hole(const struct pt_walk_entry *e, void *priv)
+{
+	((struct pt_scan *)priv)->all = false;
+	return 0;
+}
+
+static const struct pt_walk_ops pt_scan_ops = { .leaf = pt_scan_leaf, .hole = pt_scan_hole };
+
+static struct pt_scan pt_scan(struct mm_ctx *ctx, u64 start, u64 end)
+{
+	struct pt_scan sc = { .any = false, .all = true };
+
+	pt_walk_range(ctx, start, end, &pt_scan_ops, &sc);
+	return sc;
 }
 
 static int pt_run(struct mm_ctx *ctx, enum pt_op op, u64 start, u64 end, paddr_t pa, u32 prot)
 {
-	struct pt_walk w = { .ctx = ctx, .op = op, .start = start, .end = end, .pa = pa, .prot = prot };
-	int err = pt_walk_table(&w, ctx->root, 0, 0, true);
+	struct pt_walker w = { .ctx = ctx, .op = op, .start = start, .end = end, .pa = pa, .prot = prot };
+	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
+	int err = pt_descend(&w, &root);
 
-	pt_gather_flush(&w);
+	pt_walk_flush(&w);
 	return err;
 }
 
@@ -495,7 +639,6 @@ static int pt_split_at(struct mm_ctx *ctx, u64 off)
 int pt_map(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
 {
 	u64 start;
-	bool any, all;
 	int err = pt_check_range(ctx, va, size, &start);
 
 	if (err)
@@ -503,8 +646,7 @@ int pt_map(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
 	if (!IS_ALIGNED(pa, PT_PAGE_SIZE) || !pt_prot_ok(prot) ||
 	    pa >= (1ULL << PT_PA_BITS) || size > (1ULL << PT_PA_BITS) - pa)
 		return -EINVAL;
-	pt_scan(ctx, start, start + size, &any, &all);
-	if (any)
+	if (pt_scan(ctx, start, start + size).any)
 		return -EEXIST;
 	err = pt_run(ctx, PT_OP_MAP, start, start + size, pa, prot);
 	if (err)	/* undo: the range was empty, so unmapping it removes only our work */
@@ -531,15 +673,13 @@ int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
 int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
 {
 	u64 start;
-	bool any, all;
 	int err = pt_check_range(ctx, va, size, &start);
 
 	if (err)
 		return err;
 	if (!pt_prot_ok(prot))
 		return -EINVAL;
-	pt_scan(ctx, start, start + size, &any, &all);
-	if (!all)
+	if (!pt_scan(ctx, start, start + size).all)
 		return -ENOENT;
 	err = pt_split_at(ctx, start);
 	if (!err)

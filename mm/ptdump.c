@@ -1,11 +1,8 @@
-/* ptdump.c: the generic page-table dump, the W^X check and `walk VA` (the arch supplies the words). */
+/* ptdump.c: the page-table dump and the W^X check, visitors of the read walk (the arch supplies the words). */
 #include <mm/ptdump.h>
 #include <asm/ptdump.h>
 #include <kernel/debugfs.h>
 #include <kernel/printk.h>
-#include <kernel/shell.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
@@ -151,28 +148,19 @@ static void note_entry(struct pg_state *st, int level, unsigned long va, pte_t e
 		note_page(st, level, st->marker[1].start, e);
 }
 
-static void ptdump_walk_table(struct pg_state *st, struct mm_ctx *ctx, pte_t *t, int level, u64 tbase)
+/* The dump's visitor: every leaf and every hole, in address order (tables only lead to them). */
+static int ptdump_note(const struct pt_walk_entry *e, void *priv)
 {
-	u64 sz = pt_level_size(level), off;
-	unsigned int i;
-	pte_t e;
-
-	for (i = 0; i < pt_entries(level); i++) {
-		off = tbase + i * sz;
-		if (off >= ctx->va_size)
-			break;
-		e = pte_read(&t[i]);
-		if (pte_is_table(e, level))
-			ptdump_walk_table(st, ctx, ctx->pt_va(ctx, pte_table_pa(e)), level + 1, off);
-		else
-			note_entry(st, level, ctx->va_base + off, e);
-	}
+	note_entry(priv, e->level, e->va, e->entry);
+	return 0;
 }
+
+static const struct pt_walk_ops ptdump_walk_ops = { .leaf = ptdump_note, .hole = ptdump_note };
 
 static void ptdump_walk(struct pg_state *st, struct mm_ctx *ctx)
 {
 	st->level = -1;
-	ptdump_walk_table(st, ctx, ctx->root, 0, 0);
+	pt_walk(ctx, ctx->va_base, ctx->va_base + ctx->va_size, &ptdump_walk_ops, st);
 	if (st->level >= 0)	/* the end of the range; 0 when it is the top of the address space */
 		ptdump_end_run(st, (unsigned long)(ctx->va_base + ctx->va_size));
 }
@@ -204,66 +192,19 @@ unsigned long ptdump_check_wx(struct mm_ctx *ctx)
 	return st.wx_pages;
 }
 
-/* Prints what a leaf entry means: its size, kind and attribute words (blanks squeezed). */
-static void walk_print_leaf(pte_t e, int level)
+void ptdump_leaf_words(struct seq_buf *s, pte_t e)
 {
-	char buf[160];
-	struct seq_buf s;
-	u64 sz = pt_level_size(level);
-	char *p, *q;
-
-	seq_buf_init(&s, buf, sizeof(buf));
-	ptdump_prot_words(&s, pte_val(e) & ptdump_attr_mask());
-	for (p = q = buf; *p; p++)	/* one space before each word */
-		if (*p != ' ' || q == buf || q[-1] != ' ')
-			*q++ = *p;
-	while (q > buf && q[-1] == ' ')
-		q--;
-	*q = '\0';
-	kprintf("%llu%c %s:%s\n", (unsigned long long)(sz >= SZ_1G ? sz >> 30 : sz >= SZ_1M ? sz >> 20 : sz >> 10),
-		sz >= SZ_1G ? 'G' : sz >= SZ_1M ? 'M' : 'K', level == PT_LEVELS - 1 ? "page" : "block", buf);
+	ptdump_prot_words(s, pte_val(e) & ptdump_attr_mask());
 }
 
-int ptdump_walk_va(struct mm_ctx *ctx, vaddr_t va)
+const char *ptdump_level_name(int level)
 {
-	u64 off = (vaddr_t)(va - ctx->va_base), tbase = 0, sz;
-	paddr_t tpa = ctx->root_pa;
-	pte_t *t = ctx->root, e;
-	unsigned int idx;
-	int level;
+	return level >= 0 && level < PT_LEVELS ? ptdump_level_names[level] : "?";
+}
 
-	if (!t || off >= ctx->va_size) {
-		kprintf("VA 0x%016llx is outside the page tables (0x%016llx-0x%016llx): %s\n",
-			(unsigned long long)va, (unsigned long long)ctx->va_base,
-			(unsigned long long)(ctx->va_base + ctx->va_size - 1), PTDUMP_OUTSIDE_WHY);
-		return -EINVAL;
-	}
-	for (level = 0; level < PT_LEVELS; level++) {
-		sz = pt_level_size(level);
-		idx = (off - tbase) / sz;
-		e = pte_read(&t[idx]);
-		kprintf("%s[%3u] table 0x%016llx entry 0x%016llx: ", ptdump_level_names[level], idx,
-			(unsigned long long)tpa, (unsigned long long)pte_val(e));
-		if (!pte_valid(e)) {
-			kprintf("invalid\n");
-			kprintf("VA 0x%016llx: translation stops at %s (level %d translation fault): "
-				"entry %u of the table is invalid\n", (unsigned long long)va,
-				ptdump_level_names[level], level, idx);
-			return -ENOENT;
-		}
-		if (!pte_is_table(e, level))
-			break;
-		tpa = pte_table_pa(e);
-		kprintf("table -> 0x%016llx\n", (unsigned long long)tpa);
-		t = ctx->pt_va(ctx, tpa);
-		tbase += idx * sz;
-	}
-	kprintf("%s -> 0x%016llx\n", level == PT_LEVELS - 1 ? "page" : "block",
-		(unsigned long long)pte_leaf_pa(e, level));
-	kprintf("VA 0x%016llx -> PA 0x%016llx: ", (unsigned long long)va,
-		(unsigned long long)(pte_leaf_pa(e, level) + (off & (sz - 1))));
-	walk_print_leaf(e, level);
-	return 0;
+const char *ptdump_outside_why(vaddr_t va)
+{
+	return PTDUMP_OUTSIDE_WHY(va);
 }
 
 static void kernel_page_tables_show(struct seq_buf *s)
@@ -271,22 +212,3 @@ static void kernel_page_tables_show(struct seq_buf *s)
 	ptdump_show(&init_mm, NULL, s);
 }
 DEBUGFS_FILE(kernel_page_tables, "/sys/kernel/debug/kernel_page_tables", kernel_page_tables_show);
-
-static int cmd_walk(int argc, char **argv)
-{
-	char *end;
-	unsigned long long va;
-
-	if (argc != 2 || !*argv[1]) {
-		kprintf("usage: walk VA\n");
-		return 1;
-	}
-	va = strtoull(argv[1], &end, 16);
-	if (*end || (vaddr_t)va != va) {
-		kprintf("walk: '%s' is not a virtual address\nusage: walk VA\n", argv[1]);
-		return 1;
-	}
-	ptdump_walk_va(&init_mm, (vaddr_t)va);	/* unmapped is an answer, not a failure */
-	return 0;
-}
-SHELL_CMD(walk, "walk", "walk VA", "show how the kernel page tables translate VA (hex)", cmd_walk);

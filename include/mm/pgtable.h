@@ -1,4 +1,4 @@
-/* pgtable.h: the generic page-table core — one walker for every arch (map, unmap, protect, query). */
+/* pgtable.h: the generic page-table core — one descent for every arch (map, unmap, protect, read walks). */
 #ifndef PAGODA_MM_PGTABLE_H
 #define PAGODA_MM_PGTABLE_H
 
@@ -29,10 +29,14 @@
  *        stores the walker sees, with the arch's barrier. PAE writes the 64-bit entry
  *        as two 32-bit stores: high word first when making it present, low word
  *        (holding Present) first when clearing it, so the walker never sees half.
+ *        Only mm/pgtable.c calls set_pte/pte_clear on a table reachable by the MMU.
  * and <asm/tlbflush.h>: flush_tlb_kernel_range(start, end), flush_tlb_all(), pte_barrier().
  *
  * Levels are parameters: mm/pgtable.c loops from 0 to PT_LEVELS-1 using these
- * and never names an arch.
+ * and never names an arch. ONE DESCENT: the only code that indexes a table by
+ * level and follows table entries is pt_descend() in mm/pgtable.c; everything
+ * else that looks at tables (pt_query, ptdump and its W^X check, `walk VA`,
+ * kmap's slots) is a visitor of pt_walk() or a user of the leaf-slot API below.
  */
 
 struct mm_ctx;
@@ -55,6 +59,13 @@ struct mm_ctx {
 	void *priv;		/* for the allocator */
 	unsigned long nr_tables;	/* table pages in use, the root included */
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
+	/*
+	 * pt_leaf_slot's memo: the last-level table the walk found last, and the
+	 * offset (from va_base) of what it maps. Dropped whenever a table is
+	 * unhooked, so it never points at a freed table.
+	 */
+	pte_t *leaf_table;
+	u64 leaf_base;
 };
 
 /* What pt_query() found at a VA. */
@@ -101,6 +112,70 @@ int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size);
 int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot);
 /* pt_query: 0 and *res if va is mapped; -ENOENT (res->level says where it stopped) or -EINVAL. */
 int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
+
+/*
+ * THE READ WALK. pt_walk() visits, in address order, every entry of every
+ * table that meets [start, end): a table entry is reported (ops->table) and
+ * then entered, a valid entry that is not a table is a leaf (ops->leaf), an
+ * invalid one a hole (ops->hole). A NULL callback is skipped. What a callback
+ * is told is the entry's whole span, which may begin before start or end after
+ * end. A callback returning nonzero stops the walk, and pt_walk returns that
+ * value; otherwise 0, or -EINVAL if the range is empty, not inside the
+ * context, or the context has no root. end is exclusive; the end of a context
+ * that reaches the top of the address space is 0 (va_base + va_size wraps).
+ * The walk is the same descent map/unmap/protect use (mm/pgtable.c). Like
+ * them it takes no lock: whoever changes a context serialises its walks with
+ * its writers (no lock exists yet; DESIGN.md names init_mm.page_table_lock).
+ */
+struct pt_walk_entry {
+	int level;		/* 0 is the root */
+	vaddr_t va;		/* first VA the entry spans */
+	u64 size;		/* bytes it spans: pt_level_size(level) */
+	unsigned int index;	/* its index in its table */
+	paddr_t table_pa;	/* PA of the table that holds it */
+	pte_t *ptep;		/* the slot (read only: entries change through pt_* calls) */
+	pte_t entry;		/* the entry, read once */
+	paddr_t pa;		/* leaf: the PA at va (the block or page start); table: the next table */
+	u32 prot;		/* leaf: PROT_* | MT_* (pte_leaf_prot); else 0 */
+};
+struct pt_walk_ops {
+	int (*table)(const struct pt_walk_entry *e, void *priv);
+	int (*leaf)(const struct pt_walk_entry *e, void *priv);
+	int (*hole)(const struct pt_walk_entry *e, void *priv);
+};
+int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk_ops *ops, void *priv);
+
+/*
+ * THE LEAF-SLOT API, for fixed slots written at a high rate (kmap's pkmap and
+ * fixmap slots, Linux's pkmap_page_table): find the slot once per use with
+ * the read walk, then change it through the core, which owns the store and
+ * the TLB rule.
+ *   pt_leaf_slot: the last-level (PT_LEVELS-1) slot for va in an existing
+ *       page table, or NULL if va is outside ctx, a table on the way is
+ *       missing, or a block maps va (pt_map() makes the table). The walk's
+ *       answer is remembered (ctx->leaf_table) until a table is unhooked, so
+ *       the next slot in the same table costs a compare and an index. The
+ *       slot is good until the next pt_unmap() of the context (which may free
+ *       its table): look it up again each time rather than keep it. The memo
+ *       is written by the lookup, so lookups are serialised like writes.
+ *   pt_set_leaf: makes an EMPTY slot map pa with prot (a store, no flush: the
+ *       TLBs never cache an invalid entry). A valid slot is not replaced
+ *       (that needs break-before-make: pt_map/pt_protect do it): -EEXIST and
+ *       a warning; -EINVAL for a bad prot or pa.
+ *   pt_clear_leaf: empties the slot that maps va, then flushes va's page from
+ *       every TLB, or, with a gather, adds va to it so that one flush covers
+ *       many slots (pkmap's lazy flush): pt_gather_flush() does the flush
+ *       the gather owes, and must run before any cleared VA is mapped again.
+ */
+struct pt_gather {
+	bool pending;
+	vaddr_t start, end;	/* the range owed a flush; end 0: the top of the address space */
+	u64 stride;		/* the smallest entry size in it */
+};
+pte_t *pt_leaf_slot(struct mm_ctx *ctx, vaddr_t va);
+int pt_set_leaf(struct mm_ctx *ctx, pte_t *slot, paddr_t pa, u32 prot);
+void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt_gather *gather);
+void pt_gather_flush(struct pt_gather *gather);
 
 /* Decide, then act: what the walker does with one entry (pure; tested directly). */
 enum pt_op { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT, PT_OP_SPLIT };

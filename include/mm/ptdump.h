@@ -1,4 +1,4 @@
-/* ptdump.h: dump a translation context like Linux's kernel_page_tables, check W^X, explain one VA. */
+/* ptdump.h: dump a translation context like Linux's kernel_page_tables, check W^X; words for `walk VA`. */
 #ifndef PAGODA_MM_PTDUMP_H
 #define PAGODA_MM_PTDUMP_H
 
@@ -35,10 +35,16 @@ void ptdump_show(struct mm_ctx *ctx, const struct ptdump_marker *markers, struct
  */
 unsigned long ptdump_check_wx(struct mm_ctx *ctx);
 /*
- * ptdump_walk_va: prints (kprintf) how va translates in ctx: per level the
- * index, the table's PA, the raw entry and its meaning, then the PA and
- * attributes, or where and why translation stops. Returns 0 if va is mapped.
+ * For `walk VA` (kernel/walk_cmd.c), which prints one translation with the
+ * dump's words:
+ *   ptdump_leaf_words: the attribute words of the leaf entry e, as the dump
+ *       prints them (blank columns kept), appended to s.
+ *   ptdump_level_name: the arch's name of a level ("PMD", "pte"; "?" if no level).
+ *   ptdump_outside_why: why va, outside the kernel context, does not
+ *       translate (arm64: TTBR0's half, or non-canonical).
  */
-int ptdump_walk_va(struct mm_ctx *ctx, vaddr_t va);
+void ptdump_leaf_words(struct seq_buf *s, pte_t e);
+const char *ptdump_level_name(int level);
+const char *ptdump_outside_why(vaddr_t va);
 
 #endif

@@ -2,6 +2,7 @@
 #include <kernel/kunit.h>
 #include <kernel/seq_buf.h>
 #include <mm/ptdump.h>
+#include <kernel/walk.h>
 #include <asm/ptdump.h>
 #include <asm/tlbflush.h>
 #include <errno.h>
@@ -100,11 +101,11 @@ static size_t golden_output(struct kunit *test, struct mm_ctx *ctx)
 	printk_capture_start(golden_buf, sizeof(golden_buf));
 	kprint_lines(dump);
 	kprintf("# walk base + 2 MiB + 17 pages\n");
-	ptdump_walk_va(ctx, base + 2 * PMD + 17 * PG + 0x123);
+	walk_va(ctx, base + 2 * PMD + 17 * PG + 0x123);
 	kprintf("# walk a page in a contiguous run\n");
-	ptdump_walk_va(ctx, base + 8 * PMD + 5 * PG);
+	walk_va(ctx, base + 8 * PMD + 5 * PG);
 	kprintf("# walk a hole\n");
-	ptdump_walk_va(ctx, base + 9 * PMD);
+	walk_va(ctx, base + 9 * PMD);
 	ptdump_check_wx(ctx);
 	return printk_capture_stop();
 }
@@ -352,10 +353,69 @@ static void unmap_gathers_one_flush(struct kunit *test)
 	mm_ctx_destroy(&ctx);
 }
 
+static pte_t *leaf_flush_slot;
+static int leaf_flush_live;	/* flushes that found the slot still valid: cleared after the flush */
+
+static void leaf_flush_hook(vaddr_t s, vaddr_t e)
+{
+	span_hook(s, e);
+	leaf_flush_live += pte_valid(pte_read(leaf_flush_slot));
+}
+
+/*
+ * The leaf-slot API keeps the rule of pt_commit: a slot is made with a plain
+ * store (no flush: nothing cached it), cleared before its one-page flush, and
+ * a gather puts the flush of many slots off to one flush of their span.
+ */
+static void leaf_slot_flushes(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	unsigned long base = ptdump_markers[0].start + 48 * PMD, before;
+	struct pt_gather g = { .pending = false };
+	pte_t *slot;
+
+	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
+					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base, 0x01000000, PG, PAGE_KERNEL), 0);
+	slot = pt_leaf_slot(&ctx, base + 3 * PG);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	before = host_tlb.range_flushes + host_tlb.all_flushes;
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x02000000, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot + 4, 0x03000000, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, before);	/* empty -> valid */
+
+	leaf_flush_slot = slot;
+	leaf_flush_live = 0;
+	flushed_lo = ~(vaddr_t)0;
+	flushed_hi = 0;
+	host_tlb_flush_hook = leaf_flush_hook;
+	pt_clear_leaf(&ctx, slot, base + 3 * PG, NULL);
+	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, before + 1);
+	KUNIT_EXPECT_EQ(test, flushed_lo, base + 3 * PG);
+	KUNIT_EXPECT_EQ(test, flushed_hi, base + 4 * PG);
+	KUNIT_EXPECT_EQ(test, leaf_flush_live, 0);
+
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x02000000, PAGE_KERNEL), 0);
+	flushed_lo = ~(vaddr_t)0;
+	flushed_hi = 0;
+	pt_clear_leaf(&ctx, slot + 4, base + 7 * PG, &g);
+	pt_clear_leaf(&ctx, slot, base + 3 * PG, &g);
+	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, before + 1);	/* owed, not done */
+	pt_gather_flush(&g);
+	pt_gather_flush(&g);	/* nothing owed any more */
+	host_tlb_flush_hook = NULL;
+	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, before + 2);
+	KUNIT_EXPECT_EQ(test, flushed_lo, base + 3 * PG);
+	KUNIT_EXPECT_EQ(test, flushed_hi, base + 8 * PG);
+	KUNIT_EXPECT_EQ(test, leaf_flush_live, 0);
+	mm_ctx_destroy(&ctx);
+}
+
 kunit_test_suite(ptdump,
 	KUNIT_CASE(golden_dump),
 	KUNIT_CASE(dump_lines_wellformed),
 	KUNIT_CASE(wx_check_counts),
 	KUNIT_CASE(bbm_order),
 	KUNIT_CASE(flush_only_broken),
+	KUNIT_CASE(leaf_slot_flushes),
 	KUNIT_CASE(unmap_gathers_one_flush));

@@ -431,6 +431,157 @@ static void random_ops(struct kunit *test)
 	ctx_done(test, &ctx);
 }
 
+/* A visitor that counts what the read walk reports and checks it comes in address order. */
+struct walk_count {
+	int tables, leaves, holes, stop_at;	/* stop_at > 0: the leaf that many stops the walk */
+	int block_leaves, page_leaves, out_of_order;
+	vaddr_t next;				/* where the next leaf or hole must start */
+	paddr_t last_pa;			/* PA of the last leaf */
+};
+
+static int wc_table(const struct pt_walk_entry *e, void *priv)
+{
+	struct walk_count *c = priv;
+
+	c->tables++;
+	c->out_of_order += e->va != c->next || e->level >= LEAF;
+	return 0;
+}
+
+/* Leaves and holes: in order, tiling the range, with the slot and value the table holds. */
+static void wc_entry(struct walk_count *c, const struct pt_walk_entry *e, bool valid)
+{
+	c->out_of_order += e->va != c->next || e->size != pt_level_size(e->level) ||
+			   pte_valid(e->entry) != valid ||
+			   e->ptep != &((pte_t *)pool_va(NULL, e->table_pa))[e->index] ||
+			   pte_val(*e->ptep) != pte_val(e->entry);
+	c->next = e->va + e->size;
+}
+
+static int wc_hole(const struct pt_walk_entry *e, void *priv)
+{
+	struct walk_count *c = priv;
+
+	c->holes++;
+	wc_entry(c, e, false);
+	return 0;
+}
+
+static int wc_leaf(const struct pt_walk_entry *e, void *priv)
+{
+	struct walk_count *c = priv;
+
+	wc_entry(c, e, true);
+	c->leaves++;
+	c->block_leaves += e->level < LEAF;
+	c->page_leaves += e->level == LEAF;
+	c->last_pa = e->pa;
+	return c->leaves == c->stop_at ? 7 : 0;
+}
+
+static const struct pt_walk_ops wc_ops = { .table = wc_table, .leaf = wc_leaf, .hole = wc_hole };
+
+/* Counts over a known map: one block and three pages, so the tables on the way are known too. */
+static void walk_visitor_counts(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	struct walk_count c = { .next = T_BASE };
+	vaddr_t pages = T_BASE + 4 * PMD_SIZE + 5 * PG;
+	int level, entries = 0;
+
+	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + PMD_SIZE, 0x40000000, PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, pages, 0x01234000, 3 * PG, PAGE_KERNEL_RO), 0);
+	for (level = 0; level < PT_LEVELS; level++)	/* one table per level is in use */
+		entries += pt_entries(level);
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, T_BASE, T_BASE + T_SIZE, &wc_ops, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.tables, PT_LEVELS - 1);
+	KUNIT_EXPECT_EQ(test, c.block_leaves, 1);
+	KUNIT_EXPECT_EQ(test, c.page_leaves, 3);
+	KUNIT_EXPECT_EQ(test, c.holes, entries - (PT_LEVELS - 1) - 4);
+	KUNIT_EXPECT_EQ(test, c.out_of_order, 0);
+	KUNIT_EXPECT_EQ(test, c.next, (vaddr_t)(T_BASE + T_SIZE));	/* the leaves and holes tile the context */
+	KUNIT_EXPECT_EQ(test, c.last_pa, 0x01234000 + 2 * PG);
+
+	/* A range inside one page: the tables down to it and that page, nothing else. */
+	memset(&c, 0, sizeof(c));
+	c.next = pages + PG;
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, pages + PG + 1, pages + PG + 2, &wc_ops, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.tables, PT_LEVELS - 1);
+	KUNIT_EXPECT_EQ(test, c.leaves, 1);
+	KUNIT_EXPECT_EQ(test, c.holes, 0);
+	KUNIT_EXPECT_EQ(test, c.last_pa, 0x01234000 + PG);
+	/* An unmapped range: one hole, at the level where translation stops. */
+	memset(&c, 0, sizeof(c));
+	c.next = T_BASE + 2 * PMD_SIZE;
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, T_BASE + 2 * PMD_SIZE, T_BASE + 2 * PMD_SIZE + PG, &wc_ops, &c), 0);
+	KUNIT_EXPECT_EQ(test, c.holes, 1);
+	KUNIT_EXPECT_EQ(test, c.leaves, 0);
+	KUNIT_EXPECT_EQ(test, c.next, (vaddr_t)(T_BASE + 3 * PMD_SIZE));	/* a whole level-(LEAF-1) entry */
+
+	/* A visitor's nonzero return stops the walk and is what pt_walk returns. */
+	memset(&c, 0, sizeof(c));
+	c.next = T_BASE;
+	c.stop_at = 2;
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, T_BASE, T_BASE + T_SIZE, &wc_ops, &c), 7);
+	KUNIT_EXPECT_EQ(test, c.leaves, 2);
+	KUNIT_EXPECT_EQ(test, c.next, pages + PG);
+
+	/* Bad ranges are refused before anything is visited. */
+	memset(&c, 0, sizeof(c));
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, pages, pages, &wc_ops, &c), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_walk(&ctx, pages + PG, pages, &wc_ops, &c), -EINVAL);
+	if (T_BASE)
+		KUNIT_EXPECT_EQ(test, pt_walk(&ctx, T_BASE - PG, T_BASE + PG, &wc_ops, &c), -EINVAL);
+	KUNIT_EXPECT_EQ(test, c.tables + c.leaves + c.holes, 0);
+	ctx_done(test, &ctx);
+}
+
+/* The leaf-slot API: find a slot, make it, refuse to overwrite it, clear it (now or gathered). */
+static void leaf_slots(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	struct pt_gather g = { .pending = false };
+	vaddr_t va = T_BASE + 3 * PMD_SIZE + 7 * PG;
+	struct pt_query q;
+	pte_t *slot;
+
+	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
+	KUNIT_EXPECT_NULL(test, pt_leaf_slot(&ctx, va));	/* no page table there yet */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, va - PG, 0x05000000, PG, PAGE_KERNEL), 0);
+	slot = pt_leaf_slot(&ctx, va);
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_EXPECT_TRUE(test, pt_leaf_slot(&ctx, va - PG) == slot - 1);
+	KUNIT_EXPECT_TRUE(test, pt_leaf_slot(&ctx, va + PG - 1) == slot);
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x06000000, PAGE_KERNEL_RO), 0);
+	expect_map(test, &ctx, va, 0x06000000, PAGE_KERNEL_RO, LEAF);
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x06000800, PAGE_KERNEL), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x07000000, PAGE_KERNEL), -EEXIST);
+	expect_map(test, &ctx, va, 0x06000000, PAGE_KERNEL_RO, LEAF);	/* a live slot is not replaced */
+	pt_clear_leaf(&ctx, slot, va, NULL);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va, &q), -ENOENT);
+	expect_map(test, &ctx, va - PG, 0x05000000, PAGE_KERNEL, LEAF);	/* the neighbour stays */
+
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot, 0x06000000, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, pt_set_leaf(&ctx, slot + 2, 0x06002000, PAGE_KERNEL), 0);
+	pt_clear_leaf(&ctx, slot + 2, va + 2 * PG + 5, &g);
+	pt_clear_leaf(&ctx, slot, va, &g);
+	KUNIT_EXPECT_TRUE(test, g.pending && g.start == va && g.end == va + 3 * PG);
+	pt_gather_flush(&g);
+	KUNIT_EXPECT_FALSE(test, g.pending);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va + 2 * PG, &q), -ENOENT);
+
+	/* A block has no last-level slot; a freed table's slot is not handed out again. */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + 6 * PMD_SIZE, 0x08000000, PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_NULL(test, pt_leaf_slot(&ctx, T_BASE + 6 * PMD_SIZE + PG));
+	KUNIT_EXPECT_TRUE(test, pt_leaf_slot(&ctx, va) == slot);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, va - PG, PG), 0);	/* the page table is empty: freed */
+	KUNIT_EXPECT_NULL(test, pt_leaf_slot(&ctx, va));
+	if (T_BASE)	/* outside the context */
+		KUNIT_EXPECT_NULL(test, pt_leaf_slot(&ctx, T_BASE - PG));
+	ctx_done(test, &ctx);
+}
+
 kunit_test_suite(pgtable,
 	KUNIT_CASE(decide_rules),
 	KUNIT_CASE(map_protect_unmap),
@@ -440,4 +591,6 @@ kunit_test_suite(pgtable,
 	KUNIT_CASE(bbm_counted),
 	KUNIT_CASE(error_paths),
 	KUNIT_CASE(device_is_xn),
-	KUNIT_CASE(random_ops));
+	KUNIT_CASE(random_ops),
+	KUNIT_CASE(walk_visitor_counts),
+	KUNIT_CASE(leaf_slots));

@@ -19,7 +19,8 @@ my $text_pa = $sym{_text} - $kimage;    # the image is loaded TEXT_OFFSET into R
 my $walk_va = sprintf('%x', $sym{_text} + 0x1234);
 
 my ($out, $st) = qemu_arm64(append => "run=\"cat /sys/kernel/debug/kernel_page_tables; walk $walk_va; "
-                            . "walk 0; walk nonsense; cat /proc/meminfo; bench ptdump\"");
+                            . "walk 0; walk nonsense; walk -1; walk 0x1ffffffffffffffff; walk 1000000000000; "
+                            . "cat /proc/meminfo; bench ptdump\"");
 like($out, qr/^\[\s*\d+\.\d+\] Checked W\+X mappings: passed, no W\+X pages found$/m, 'boot-time W^X check passed');
 my ($tables) = $out =~ /paging_init: kernel map in (\d+) table pages/;
 ok(defined $tables && $tables <= 10, 'kernel map uses at most 10 table pages (' . ($tables // '?') . ')');
@@ -104,6 +105,17 @@ is(scalar(() = ($w // '') =~ /^(PGD|PUD|PMD|PTE)\[\s*\d+\] table 0x[0-9a-f]{16} 
 # Address 0 is not mapped; bad arguments get the usage line.
 like($out, qr/^VA 0x0000000000000000 is outside the page tables .*TTBR0, which is empty/m, 'walk 0: nothing maps the lower half');
 like($out, qr/^walk: 'nonsense' is not a virtual address\nusage: walk VA$/m, 'walk with a bad argument prints the usage');
+# Nothing wraps: a negative or a 65-bit number is refused (as x86 refuses them), and fails the command.
+like($out, qr/^pagoda# walk -1\nwalk: '-1' is not a virtual address: negative\nusage: walk VA$/m, 'walk -1 is refused');
+like($out, qr/^pagoda# walk 0x1ffffffffffffffff\nwalk: '0x1ffffffffffffffff' is not a virtual address: wider than 64 bits\nusage: walk VA$/m,
+     'walk of a 65-bit number is refused, not wrapped');
+like($out, qr/^\[\s*\d+\.\d+\] run: 3 command\(s\) failed; powering off$/m,
+     'the three bad walks fail; every other command succeeds');
+# Between the halves: non-canonical, not TTBR0's.
+my ($nc) = $out =~ /^pagoda# walk 1000000000000\n(.*?)^pagoda# /ms;
+like($nc // '', qr/^VA 0x0001000000000000 is outside the page tables \(0xffff000000000000-0xffffffffffffffff\): non-canonical: /m,
+     'walk 0x0001000000000000: non-canonical');
+unlike($nc // '', qr/TTBR0, which is empty/, '... and not explained as TTBR0\'s');
 my ($pt_kb) = $out =~ /^PageTables:\s+(\d+) kB$/m;
 my ($now) = $out =~ /^ptdump: (\d+) table pages, \d+ lines/m;
 ok(defined $now && $now >= ($tables // 1e9), 'later users (vmalloc, fixmap) only add table pages');

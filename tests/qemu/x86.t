@@ -117,6 +117,23 @@ like($out, qr/kernel tried to execute NX-protected page.*\n.*\n.*#PF: supervisor
 like($out, qr/^\[\s*\d+\.\d+\] EAX: [0-9a-f]{8} EBX: [0-9a-f]{8} ECX: [0-9a-f]{8} EDX: [0-9a-f]{8}$/m, 'registers printed');
 like($out, qr/^pagoda# echo shell survived\nshell survived$/m, 'the shell survives the faults');
 
+# ---- walk: a text address level by level; arguments that are not a VA fail, nothing wraps ----
+my $wva = sprintf('%x', $sym{_text} + 0x1234);
+($out, $st) = qemu_x86(512, "walk $wva; walk -1; walk 0x1ffffffffffffffff; walk 1ffffffff; walk nonsense");
+my ($w) = $out =~ /^pagoda# walk $wva\n(.*?)^pagoda# /ms;
+is(scalar(() = ($w // '') =~ /^(pgd|pmd|pte)\[\s*\d+\] table 0x[0-9a-f]{16} entry 0x[0-9a-f]{16}: /mg), 3,
+   'walk shows index, table and entry at each of the 3 PAE levels');
+my $wline = sprintf('VA 0x%016x -> PA 0x%016x: 4K page: ro GLB x', $sym{_text} + 0x1234, $sym{_text} + 0x1234 - 0xc0000000);
+like($w // '', qr/^\Q$wline\E$/m,
+     'walk of a text address: PA = VA - PAGE_OFFSET, ro GLB executable 4K page') or diag($w // $out);
+like($out, qr/^pagoda# walk -1\nwalk: '-1' is not a virtual address: negative\nusage: walk VA$/m, 'walk -1 is refused');
+like($out, qr/^pagoda# walk 0x1ffffffffffffffff\nwalk: '0x1ffffffffffffffff' is not a virtual address: wider than 32 bits\nusage: walk VA$/m,
+     'walk of a 65-bit number is refused');
+like($out, qr/^pagoda# walk 1ffffffff\nwalk: '1ffffffff' is not a virtual address: wider than 32 bits\nusage: walk VA$/m,
+     'walk of a 33-bit number is refused');
+like($out, qr/^\[\s*\d+\.\d+\] run: 4 command\(s\) failed; powering off$/m, 'the four bad walks fail, the good one does not');
+isnt($st, 1, 'the run ends with a failing status');
+
 # ---- -m 2048: lowmem + HighMem below 4 GiB; kmap -------------------------------------------
 ($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /proc/zoneinfo; '
                        . 'cat /sys/kernel/debug/kernel_page_tables; '

@@ -51,8 +51,15 @@ static const struct ptdump_marker ptdump_markers[] = {
 	{ ~0UL,			NULL },
 };
 
-/* Why an address outside the kernel context does not translate. */
-#define PTDUMP_OUTSIDE_WHY	"the lower half belongs to TTBR0, which is empty (TCR_EL1.EPD0): " \
-				"any access faults (level 0 translation fault)"
+/*
+ * Why an address outside the kernel context (TTBR1's upper half) does not
+ * translate: below 2^VA_BITS it is TTBR0's; between the halves it is
+ * non-canonical, and no table is looked at (D8.2: a level 0 translation fault).
+ */
+#define PTDUMP_OUTSIDE_WHY(va)	((u64)(va) >> VA_BITS ? \
+	"non-canonical: bits 63:48 are neither all 0 (TTBR0) nor all 1 (TTBR1), so no table " \
+	"translates it: any access faults (level 0 translation fault)" : \
+	"the lower half belongs to TTBR0, which is empty (TCR_EL1.EPD0): " \
+	"any access faults (level 0 translation fault)")
 
 #endif

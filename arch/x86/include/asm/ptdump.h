@@ -49,6 +49,6 @@ static const struct ptdump_marker ptdump_markers[] = {
 };
 
 /* init_mm covers the whole 4 GiB, so no address is outside it. */
-#define PTDUMP_OUTSIDE_WHY	"beyond the 32-bit address space"
+#define PTDUMP_OUTSIDE_WHY(va)	"beyond the 32-bit address space"
 
 #endif
