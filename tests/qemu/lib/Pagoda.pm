@@ -5,11 +5,17 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
-our @EXPORT = qw(run_timeout qemu_arm64 clean_output ktap_passthrough);
+our @EXPORT = qw(run_timeout run_timeout_raw qemu_arm64 clean_output ktap_passthrough screen_lines);
 
 # run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
 # stdout and stderr together. Returns (output, exit status, timed_out).
 sub run_timeout {
+    my ($out, $status, $timed_out) = run_timeout_raw(@_);
+    return (clean_output($out), $status, $timed_out);
+}
+
+# run_timeout_raw: run_timeout with the output exactly as the terminal got it (CR LF, escapes).
+sub run_timeout_raw {
     my ($secs, $input, @cmd) = @_;
     my ($ofh, $ofile) = tempfile(UNLINK => 1);
     my ($ifh, $ifile) = tempfile(UNLINK => 1);
@@ -38,7 +44,7 @@ sub run_timeout {
     local $/;
     open(my $in, '<', $ofile) or die;
     my $out = <$in> // '';
-    return (clean_output($out), $status, $timed_out);
+    return ($out, $status, $timed_out);
 }
 
 # clean_output: CR LF -> LF, so patterns can use ^ and $ per line.
@@ -48,8 +54,22 @@ sub clean_output {
     return $s;
 }
 
-# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS]):
-# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status).
+# screen_lines(RAW, COLS): what a VT100 terminal COLS wide shows after RAW (Term::VT102),
+# one string per row with trailing blanks cut; tall enough that nothing scrolls away.
+sub screen_lines {
+    my ($raw, $cols) = @_;
+    require Term::VT102;
+    my $rows = 1 + ($raw =~ tr/\n//) + int(length($raw) / ($cols // 80));
+    my $vt = Term::VT102->new(cols => $cols // 80, rows => $rows);
+    $vt->process($raw);
+    my @lines = map { my $l = $vt->row_plaintext($_) // ''; $l =~ s/[\s\0]+$//; $l } 1 .. $rows;
+    pop @lines while @lines && $lines[-1] eq '';
+    return @lines;
+}
+
+# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1):
+# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status);
+# raw => 1 returns the output as run_timeout_raw does.
 sub qemu_arm64 {
     my (%o) = @_;
     my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
@@ -58,7 +78,7 @@ sub qemu_arm64 {
     push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
     push @cmd, '-append', $o{append} if defined $o{append};
     push @cmd, @{ $o{extra} } if $o{extra};
-    return run_timeout($o{timeout} // 60, $o{input}, @cmd);
+    return ($o{raw} ? \&run_timeout_raw : \&run_timeout)->($o{timeout} // 60, $o{input}, @cmd);
 }
 
 # ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
