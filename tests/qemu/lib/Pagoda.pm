@@ -5,7 +5,7 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
-our @EXPORT = qw(run_timeout run_timeout_raw qemu_arm64 clean_output ktap_passthrough screen_lines);
+our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines);
 
 # run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
 # stdout and stderr together. Returns (output, exit status, timed_out).
@@ -45,6 +45,51 @@ sub run_timeout_raw {
     open(my $in, '<', $ofile) or die;
     my $out = <$in> // '';
     return ($out, $status, $timed_out);
+}
+
+# run_dialog(SECONDS, [[WAIT_RE, SEND], ...], CMD...): runs CMD talking through pipes, as a person
+# at the terminal would: waits until the output (since the last match) matches WAIT_RE, then types
+# SEND, step after step; then reads until CMD exits. Returns (output, exit status, timed_out).
+sub run_dialog {
+    my ($secs, $steps, @cmd) = @_;
+    pipe(my $in_r, my $in_w) or die "pipe: $!";
+    pipe(my $out_r, my $out_w) or die "pipe: $!";
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        close $in_w;
+        close $out_r;
+        open(STDIN, '<&', $in_r) or die;
+        open(STDOUT, '>&', $out_w) or die;
+        open(STDERR, '>&', $out_w) or die;
+        setpgrp(0, 0);
+        exec(@cmd) or die "exec $cmd[0]: $!";
+    }
+    close $in_r;
+    close $out_w;
+    $in_w->autoflush(1);
+    my ($out, $from, @todo) = ('', 0, @$steps);
+    my $deadline = time() + $secs;
+    my $timed_out = 0;
+    while (1) {
+        if (@todo && substr($out, $from) =~ $todo[0][0]) {
+            $from += $+[0];
+            syswrite($in_w, (shift @todo)->[1]);
+            next;
+        }
+        my $rin = '';
+        vec($rin, fileno($out_r), 1) = 1;
+        if (time() >= $deadline) {
+            $timed_out = 1;
+            kill('KILL', -$pid);
+            last;
+        }
+        next unless select(my $rout = $rin, undef, undef, 0.1);
+        last unless sysread($out_r, my $buf, 4096);
+        $out .= $buf;
+    }
+    close $in_w;
+    waitpid($pid, 0);
+    return (clean_output($out), $timed_out ? -1 : ($? >> 8), $timed_out);
 }
 
 # clean_output: CR LF -> LF, so patterns can use ^ and $ per line.
