@@ -34,6 +34,21 @@ struct esc_parser {
 	bool odd;		/* private or intermediate bytes: no key has them */
 };
 
+/*
+ * The terminal's width, for lines that wrap: a VT100's 80 columns until the
+ * terminal answers the cursor position report asked at the first prompt
+ * (and at Ctrl-L) with CSI row ; col R, the cursor having been sent to the
+ * far right first.
+ */
+static unsigned int term_cols = 80;
+static bool width_asked;
+
+static void ask_width(void)
+{
+	kprintf("\x1b" "7\x1b[999C\x1b[6n\x1b" "8");	/* save, far right, report, restore */
+	width_asked = true;
+}
+
 /* The key a CSI or SS3 sequence with final byte c stands for (xterm's and VT100's). */
 static int esc_key(const struct esc_parser *e, int c)
 {
@@ -41,6 +56,11 @@ static int esc_key(const struct esc_parser *e, int c)
 
 	if (e->odd)
 		return KEY_NONE;
+	if (c == 'R' && width_asked && e->param[1] >= 20) {	/* not Ctrl-F3 (CSI 1;5R) */
+		term_cols = e->param[1];
+		width_asked = false;
+		return KEY_NONE;
+	}
 	switch (c) {
 	case 'A': return KEY_UP;
 	case 'B': return KEY_DOWN;
@@ -113,14 +133,18 @@ static int esc_feed(struct esc_parser *e, int c)
 }
 
 /*
- * The line being edited. The terminal's cursor stands at column
- * prompt + pos; what the screen shows after the prompt is buf[0..len).
+ * The line being edited. The screen shows the prompt and buf[0..len) from
+ * the start of a row, wrapped every term_cols columns; the cursor stands at
+ * line column pos, i.e. row (plen + pos) / term_cols, column
+ * (plen + pos) % term_cols of that text.
  */
 struct rl_line {
 	const char *prompt;
+	size_t plen;		/* the prompt's width */
 	char *buf;
 	size_t len, pos;
-	bool overflow;		/* characters were dropped: the line will be refused */
+	bool overflow;		/* characters were dropped: the line will be refused,
+				 * unless it is emptied or replaced first */
 	int hist;		/* history entry shown: 0 is the line being typed */
 	char draft[SHELL_LINE_MAX];	/* the line being typed, while browsing history */
 };
@@ -136,30 +160,53 @@ static void cursor_left(size_t n)
 		kprintf("\x1b[%zuD", n);
 }
 
-static void cursor_right(size_t n)
+/*
+ * Moves the cursor from line column from to line column to, up or down
+ * across wrapped rows, then along the row.
+ */
+static void cursor_move(const struct rl_line *l, size_t from, size_t to)
 {
-	if (n)
-		kprintf("\x1b[%zuC", n);
+	size_t a = l->plen + from, b = l->plen + to, w = term_cols;
+
+	if (a / w > b / w)
+		kprintf("\x1b[%zuA", a / w - b / w);
+	else if (b / w > a / w)
+		kprintf("\x1b[%zuB", b / w - a / w);
+	if (a % w > b % w)
+		cursor_left(a % w - b % w);
+	else if (b % w > a % w)
+		kprintf("\x1b[%zuC", b % w - a % w);
 }
 
 /*
- * refresh_from: the cursor stands at column from (<= pos); reprints
- * buf[from..len), erases what an older, longer line left to its right, and
- * puts the cursor back at pos.
+ * The cursor has just printed up to line column end. If that filled a row
+ * exactly, terminals hold the cursor on the row's last column (the wrap
+ * happens at the next character): a CR LF puts it where the arithmetic of
+ * cursor_move expects it, at the start of the next row.
+ */
+static void settle_wrap(const struct rl_line *l, size_t end)
+{
+	if (end && (l->plen + end) % term_cols == 0)
+		kprintf("\n");
+}
+
+/*
+ * refresh_from: the cursor stands at line column from (<= pos); reprints
+ * buf[from..len), erases what an older, longer line left after it (to the
+ * end of the screen: it may have wrapped), and puts the cursor back at pos.
  */
 static void refresh_from(struct rl_line *l, size_t from)
 {
-	kprintf("%.*s\x1b[K", (int)(l->len - from), l->buf + from);
-	cursor_left(l->len - l->pos);
+	kprintf("%.*s", (int)(l->len - from), l->buf + from);
+	settle_wrap(l, l->len);
+	kprintf("\x1b[J");
+	cursor_move(l, l->len, l->pos);
 }
 
 /* Moves the cursor to column to of the line. */
 static void move_to(struct rl_line *l, size_t to)
 {
-	if (to < l->pos)
-		cursor_left(l->pos - to);
-	else
-		cursor_right(to - l->pos);
+	cursor_move(l, l->pos, to);
 	l->pos = to;
 }
 
@@ -179,10 +226,12 @@ static void insert(struct rl_line *l, const char *s, size_t n)
 	memcpy(l->buf + l->pos, s, n);
 	l->len += n;
 	l->pos += n;
-	if (l->pos == l->len)
+	if (l->pos == l->len) {
 		kprintf("%.*s", (int)n, s);
-	else
+		settle_wrap(l, l->len);
+	} else {
 		refresh_from(l, from);
+	}
 }
 
 /* Deletes buf[from..to) (from <= to) and leaves the cursor at from. */
@@ -193,6 +242,8 @@ static void delete_range(struct rl_line *l, size_t from, size_t to)
 	move_to(l, from);
 	memmove(l->buf + from, l->buf + to, l->len - to);
 	l->len -= to - from;
+	if (!l->len)
+		l->overflow = false;	/* emptied: what is typed next is a new line */
 	refresh_from(l, from);
 }
 
@@ -204,6 +255,7 @@ static void replace_line(struct rl_line *l, const char *s)
 	move_to(l, 0);
 	memcpy(l->buf, s, n);
 	l->len = l->pos = n;
+	l->overflow = false;
 	refresh_from(l, 0);
 }
 
@@ -283,7 +335,8 @@ static void history_step(struct rl_line *l, int dir)
 static void redraw(struct rl_line *l)
 {
 	kprintf("%s%.*s", l->prompt, (int)l->len, l->buf);
-	cursor_left(l->len - l->pos);
+	settle_wrap(l, l->len);
+	cursor_move(l, l->len, l->pos);
 }
 
 static void complete(struct rl_line *l)
@@ -331,6 +384,7 @@ static void edit_key(struct rl_line *l, int key)
 	case CTRL('W'):			delete_range(l, word_left(l), l->pos); break;
 	case CTRL('L'):
 		kprintf("\x1b[H\x1b[2J");
+		ask_width();
 		redraw(l);
 		break;
 	case '\t':			complete(l); break;
@@ -347,9 +401,13 @@ int readline(const char *prompt, char *buf)
 {
 	static struct esc_parser esc;
 	static bool after_cr;	/* a terminal sending CR LF gives one Enter, not two */
-	struct rl_line l = { .prompt = prompt, .buf = buf };
+	static bool first = true;
+	struct rl_line l = { .prompt = prompt, .plen = strlen(prompt), .buf = buf };
 	int c, key;
 
+	if (first)
+		ask_width();
+	first = false;
 	kprintf("%s", prompt);
 	for (;;) {
 		c = console_getc();
@@ -369,7 +427,8 @@ int readline(const char *prompt, char *buf)
 		edit_key(&l, key);
 	}
 	move_to(&l, l.len);
-	kprintf("\n");
+	if (!l.len || (l.plen + l.len) % term_cols)
+		kprintf("\n");		/* else settle_wrap has moved to a new row */
 	buf[l.len] = '\0';
 	if (l.overflow)
 		return -1;

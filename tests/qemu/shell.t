@@ -18,14 +18,15 @@ my %k = (up => "\e[A", down => "\e[B", right => "\e[C", left => "\e[D", home => 
          ss3_down => "\eOB", cleft => "\e[1;5D", cright => "\e[1;5C");
 sub ctrl { chr(ord(uc $_[0]) & 0x1f) }
 
-# session(KEYS): boots to the prompt, types KEYS (all at once, as a fast typist or a paste would),
-# then poweroff 0. Returns (screen rows from the first prompt on, status, plain output).
+# session(KEYS, COLS): boots to the prompt, types KEYS (all at once, as a fast typist or a paste
+# would), then poweroff 0. Returns (the rows of a COLS-wide screen (80) from the first prompt on,
+# status, plain output).
 sub session {
-    my ($keys) = @_;
+    my ($keys, $cols) = @_;
     my ($raw, $st, $to) = qemu_arm64(input => $keys . "poweroff 0\r", raw => 1, timeout => 60);
     diag('QEMU timed out') if $to;
     my $i = index($raw, 'pagoda# ');
-    my @screen = screen_lines($i < 0 ? '' : substr($raw, $i));
+    my @screen = screen_lines($i < 0 ? '' : substr($raw, $i), $cols);
     return (\@screen, $st, clean_output($raw));
 }
 
@@ -57,13 +58,16 @@ unlike($out, qr/command not found/, 'no sequence left a stray byte in a command'
 my $long = 'echo ' . ('x' x 300);
 my $w64 = 'echo' . join('', map { " w$_" } 1 .. 63);
 my $w65 = $w64 . ' w64';
-($scr, $st, $out) = session("$long\r" . "$w65\r" . "$w64\r" . "echo still-here\r");
+($scr, $st, $out) = session("$long\r" . "$w65\r" . "$w64\r" . "echo still-here\r"
+    . ('z' x 300) . ctrl('U') . "echo retyped\r");
 like($out, qr/^line too long: more than 255 characters; not run$/m, 'a typed over-long line is refused');
 unlike($out, qr/^x{250}/m, 'no prefix of the over-long line ran');
 like($out, qr/^too many arguments: more than 64 words; not run$/m, '65 words are refused');
 unlike($out, qr/^w1 .* w64$/m, 'the 65-word line did not run');
 like($out, qr/^w1 w2 .* w62 w63$/m, '64 words run, none glued together');
 ok(shows($scr, 'pagoda# echo still-here', 'still-here'), 'the shell goes on after refusals');
+ok(shows($scr, 'pagoda# echo retyped', 'retyped'), 'an over-long line killed with Ctrl-U leaves no refusal behind');
+is(() = $out =~ /^line too long/mg, 1, 'only the line sent over-long was refused');
 
 # The same limits for run=, which powers off with a failing status; tabs separate words.
 ($out, $st) = qemu_arm64(append => qq{run="echo\ttab-a\t\ttab-b;\techo tab-lead; echo } . ('y' x 300) . '"');
@@ -118,6 +122,26 @@ ok(shows($scr, 'pagoda# echo k1', 'k1'), 'Ctrl-K kills to the end');
 ok(shows($scr, 'pagoda# echo 1-one two-3', '1-one two-3'), 'Ctrl-Left / Ctrl-Right move by words');
 ok(shows($scr, 'pagoda# echo abandoned^C', 'pagoda# echo fresh', 'fresh'), 'Ctrl-C abandons the line');
 unlike($out, qr/command not found/, 'every edited line was a whole command');
+
+# Ctrl-L: the screen is cleared and the prompt with the line is at the top.
+($scr, $st, $out) = session("echo before\r" . "echo cleared" . ctrl('L') . "\r");
+is($scr->[0], 'pagoda# echo cleared', 'Ctrl-L clears the screen and redraws the prompt and the line at the top');
+is($scr->[1], 'cleared', '... and the line still runs');
+
+# Lines wider than the terminal: editing across the wrap, at 80 columns (a VT100's) and at the
+# width the terminal reports when asked (ESC [ 6 n, answered with ESC [ row ; col R).
+sub rows_of {
+    my ($text, $cols) = @_;
+    return map { substr($text, $_ * $cols, $cols) } 0 .. int((length($text) - 1) / $cols);
+}
+($scr, $st, $out) = session('echo ' . ('a' x 90) . "Z$k{left}$k{left}" . "\x7f" x 89 . "\r"
+    . 'echo ' . ('b' x 90) . ctrl('A') . ctrl('F') x 5 . "B\r");
+ok(shows($scr, 'pagoda# echo aZ', 'aZ'), 'Backspace back across the wrap; the row it left is cleared');
+ok(shows($scr, rows_of('pagoda# echo B' . ('b' x 90), 80), 'B' . ('b' x 79), 'b' x 11),
+   'an insertion on the first row of a wrapped line is redrawn across both rows');
+($scr, $st, $out) = session("\e[24;120R" . 'echo ' . ('c' x 100) . ctrl('A') . ctrl('F') x 5 . "C\r", 120);
+is_deeply([@$scr[0, 1]], ['pagoda# echo C' . ('c' x 100), 'C' . ('c' x 100)],
+   'a terminal that reports 120 columns gets its 114-column line redrawn in place, on one row');
 
 # --- Tab completion ---------------------------------------------------------------------------
 ($scr, $st, $out) = session("cat /proc/buddyi\t\r" . "hist\t\r" . "ec\tdone\r" . "cat /proc/\tversion\r"

@@ -99,13 +99,15 @@ sub clean_output {
     return $s;
 }
 
-# screen_lines(RAW, COLS): what a VT100 terminal COLS wide shows after RAW (Term::VT102),
-# one string per row with trailing blanks cut; tall enough that nothing scrolls away.
+# screen_lines(RAW, COLS): what a VT100 terminal COLS wide (default 80) shows after RAW
+# (Term::VT102, wrapping at the margin), one string per row with trailing blanks cut; tall
+# enough that nothing scrolls away.
 sub screen_lines {
     my ($raw, $cols) = @_;
     require Term::VT102;
     my $rows = 1 + ($raw =~ tr/\n//) + int(length($raw) / ($cols // 80));
     my $vt = Term::VT102->new(cols => $cols // 80, rows => $rows);
+    $vt->option_set('LINEWRAP', 1);     # wrap at the right margin, as terminals do
     $vt->process($raw);
     my @lines = map { my $l = $vt->row_plaintext($_) // ''; $l =~ s/[\s\0]+$//; $l } 1 .. $rows;
     pop @lines while @lines && $lines[-1] eq '';
