@@ -420,6 +420,7 @@ int readline(const char *prompt, char *buf)
 		if (key == '\r' || key == '\n')
 			break;
 		if (key == CTRL('C')) {
+			move_to(&l, l.len);
 			kprintf("^C\n");
 			buf[0] = '\0';
 			return 0;

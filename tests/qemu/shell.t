@@ -105,7 +105,7 @@ like($out, qr/^\s+1  echo one\n\s+2  echo two\n\s+3  echo one\n\s+4  echo two\n\
     . "echo keep drop" . ctrl('W') . "\r"
     . "echo k1 junk" . $k{left} x 4 . ctrl('K') . "\r"
     . "echo one two$k{cleft}$k{cleft}1-$k{cright}$k{cright}-3\r"
-    . "echo abandoned" . ctrl('C') . "echo fresh\r");
+    . "echo abandoned" . ctrl('C') . "echo fresh\r" . "echo mid-line$k{home}" . ctrl('C') . "echo after-mid\r");
 is($st, 0, 'editing session powers off with 0');
 ok(shows($scr, 'pagoda# echo world', 'world'), 'Left x3 then a letter inserts in the middle; the line is redrawn');
 ok(shows($scr, 'pagoda# echo a', 'a'), 'Ctrl-A goes to the start');
@@ -121,6 +121,8 @@ ok(shows($scr, 'pagoda# echo keep', 'keep'), 'Ctrl-W kills the word before the c
 ok(shows($scr, 'pagoda# echo k1', 'k1'), 'Ctrl-K kills to the end');
 ok(shows($scr, 'pagoda# echo 1-one two-3', '1-one two-3'), 'Ctrl-Left / Ctrl-Right move by words');
 ok(shows($scr, 'pagoda# echo abandoned^C', 'pagoda# echo fresh', 'fresh'), 'Ctrl-C abandons the line');
+ok(shows($scr, 'pagoda# echo mid-line^C', 'pagoda# echo after-mid', 'after-mid'),
+   'Ctrl-C with the cursor inside the line leaves the whole line on the screen');
 unlike($out, qr/command not found/, 'every edited line was a whole command');
 
 # Ctrl-L: the screen is cleared and the prompt with the line is at the top.
