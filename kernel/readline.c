@@ -36,17 +36,21 @@ struct esc_parser {
 
 /*
  * The terminal's width, for lines that wrap: a VT100's 80 columns until the
- * terminal answers the cursor position report asked at the first prompt
- * (and at Ctrl-L) with CSI row ; col R, the cursor having been sent to the
- * far right first.
+ * terminal answers a cursor position report (CSI row ; col R) asked with the
+ * cursor sent to the far right. It is asked once a line first grows near 80
+ * columns, and at every Ctrl-L; never at a prompt, so scripts and logs that
+ * read the console see plain prompts and short commands as typed.
  */
+#define WIDTH_ASK_AT	64	/* line width (prompt included) that asks the first time */
+
 static unsigned int term_cols = 80;
-static bool width_asked;
+static bool width_asked;	/* a report is awaited */
+static bool width_asked_once;
 
 static void ask_width(void)
 {
 	kprintf("\x1b" "7\x1b[999C\x1b[6n\x1b" "8");	/* save, far right, report, restore */
-	width_asked = true;
+	width_asked = width_asked_once = true;
 }
 
 /* The key a CSI or SS3 sequence with final byte c stands for (xterm's and VT100's). */
@@ -232,6 +236,8 @@ static void insert(struct rl_line *l, const char *s, size_t n)
 	} else {
 		refresh_from(l, from);
 	}
+	if (!width_asked_once && l->plen + l->len >= WIDTH_ASK_AT)
+		ask_width();
 }
 
 /* Deletes buf[from..to) (from <= to) and leaves the cursor at from. */
@@ -401,13 +407,9 @@ int readline(const char *prompt, char *buf)
 {
 	static struct esc_parser esc;
 	static bool after_cr;	/* a terminal sending CR LF gives one Enter, not two */
-	static bool first = true;
 	struct rl_line l = { .prompt = prompt, .plen = strlen(prompt), .buf = buf };
 	int c, key;
 
-	if (first)
-		ask_width();
-	first = false;
 	kprintf("%s", prompt);
 	for (;;) {
 		c = console_getc();

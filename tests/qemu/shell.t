@@ -138,12 +138,17 @@ sub rows_of {
 }
 ($scr, $st, $out) = session('echo ' . ('a' x 90) . "Z$k{left}$k{left}" . "\x7f" x 89 . "\r"
     . 'echo ' . ('b' x 90) . ctrl('A') . ctrl('F') x 5 . "B\r");
+my ($raw) = qemu_arm64(input => "echo short\rpoweroff 0\r", raw => 1);
+like($raw, qr/\npagoda# echo short\r\nshort\r\npagoda# poweroff 0\r\n/,
+     'short lines: the console shows prompts and commands plainly (no width question)');
 ok(shows($scr, 'pagoda# echo aZ', 'aZ'), 'Backspace back across the wrap; the row it left is cleared');
 ok(shows($scr, rows_of('pagoda# echo B' . ('b' x 90), 80), 'B' . ('b' x 79), 'b' x 11),
    'an insertion on the first row of a wrapped line is redrawn across both rows');
-($scr, $st, $out) = session("\e[24;120R" . 'echo ' . ('c' x 100) . ctrl('A') . ctrl('F') x 5 . "C\r", 120);
+# The question goes out once the line nears 80 columns; the terminal's answer comes in among the keys.
+($scr, $st, $out) = session('echo ' . ('c' x 60) . "\e[24;120R" . ('c' x 40) . ctrl('A') . ctrl('F') x 5 . "C\r", 120);
 is_deeply([@$scr[0, 1]], ['pagoda# echo C' . ('c' x 100), 'C' . ('c' x 100)],
    'a terminal that reports 120 columns gets its 114-column line redrawn in place, on one row');
+is(() = $out =~ /\e7\e\[999C\e\[6n\e8/g, 1, 'the width is asked once, when the line nears 80 columns');
 
 # --- Tab completion ---------------------------------------------------------------------------
 ($scr, $st, $out) = session("cat /proc/buddyi\t\r" . "hist\t\r" . "ec\tdone\r" . "cat /proc/\tversion\r"
