@@ -75,11 +75,11 @@ static const char *find_word(const char *buf, size_t pos, char *dir, const char 
 {
 	size_t start = pos, i, slash;
 
-	while (start && buf[start - 1] != ' ' && buf[start - 1] != '\t')
+	while (start && !shell_isblank(buf[start - 1]))
 		start--;
 	*prefix = buf + start;
 	for (i = 0; i < start; i++)
-		if (buf[i] != ' ' && buf[i] != '\t')
+		if (!shell_isblank(buf[i]))
 			break;
 	if (i == start)
 		return NULL;		/* the first word: a command */

@@ -265,19 +265,14 @@ static void replace_line(struct rl_line *l, const char *s)
 	refresh_from(l, 0);
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /* Column of the start of the word before the cursor (Ctrl-W, Ctrl-Left). */
 static size_t word_left(const struct rl_line *l)
 {
 	size_t p = l->pos;
 
-	while (p && is_blank(l->buf[p - 1]))
+	while (p && shell_isblank(l->buf[p - 1]))
 		p--;
-	while (p && !is_blank(l->buf[p - 1]))
+	while (p && !shell_isblank(l->buf[p - 1]))
 		p--;
 	return p;
 }
@@ -287,9 +282,9 @@ static size_t word_right(const struct rl_line *l)
 {
 	size_t p = l->pos;
 
-	while (p < l->len && is_blank(l->buf[p]))
+	while (p < l->len && shell_isblank(l->buf[p]))
 		p++;
-	while (p < l->len && !is_blank(l->buf[p]))
+	while (p < l->len && !shell_isblank(l->buf[p]))
 		p++;
 	return p;
 }

@@ -16,11 +16,6 @@ static const struct shell_cmd *find_cmd(const char *name)
 	return NULL;
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
 /*
  * Splits line in place at runs of spaces and tabs. Returns argc, or -1 if the
  * line has more than SHELL_ARGV_MAX words (argv is then not to be used).
@@ -30,14 +25,14 @@ static int split_args(char *line, char **argv)
 	int argc = 0;
 
 	for (;;) {
-		while (is_blank(*line))
+		while (shell_isblank(*line))
 			*line++ = '\0';
 		if (!*line)
 			return argc;
 		if (argc == SHELL_ARGV_MAX)
 			return -1;
 		argv[argc++] = line;
-		while (*line && !is_blank(*line))
+		while (*line && !shell_isblank(*line))
 			line++;
 	}
 }

@@ -31,6 +31,12 @@ extern const struct shell_cmd __start_shell_cmds[] __weak, __stop_shell_cmds[] _
 #define for_each_shell_cmd(c) \
 	for (c = __start_shell_cmds; c < __stop_shell_cmds; c++)
 
+/* Words of a command line are separated by runs of these. */
+static inline bool shell_isblank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /*
  * Runs one command line; returns its status (127: unknown command,
  * SHELL_EUSAGE: refused, with one line saying why). Words are separated by
@@ -44,10 +50,10 @@ __noreturn void shell_run(void);
 /*
  * readline: prints prompt and edits one line from the console into buf
  * (SHELL_LINE_MAX bytes) with history, cursor motion and Tab completion.
- * Returns the line's length, or -1 if more than SHELL_LINE_MAX - 1
- * characters were typed: such a line is to be refused, not run in part.
- * A line given up with Ctrl-C comes back empty. Non-empty lines go to the
- * history.
+ * Returns the line's length, or -1 if characters were dropped because the
+ * line was full (and it was not emptied or replaced since): such a line is to
+ * be refused, not run in part. A line given up with Ctrl-C comes back empty.
+ * Lines returned go to the history (not empty ones, nor a repeat of the last).
  */
 int readline(const char *prompt, char *buf);
 
