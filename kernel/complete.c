@@ -9,7 +9,8 @@
 
 /*
  * The candidates for one word. The first pass counts them and keeps the
- * longest prefix they all share; the second (list) prints them.
+ * longest prefix they all share; then, to list them in order without storing
+ * them, each further pass finds the smallest name after the one printed last.
  */
 struct matches {
 	const char *prefix;	/* what the word holds after its last '/' */
@@ -17,7 +18,10 @@ struct matches {
 	int count;
 	char common[SHELL_LINE_MAX];	/* the prefix all candidates share so far */
 	bool dir;		/* the first candidate is a directory */
-	bool list;		/* second pass */
+	bool list;		/* listing passes */
+	char last[SHELL_LINE_MAX];	/* the name printed last ("" before the first) */
+	char next[SHELL_LINE_MAX];	/* the smallest name after it seen in this pass */
+	bool next_dir, found;
 	size_t column;		/* where the listing's cursor is */
 };
 
@@ -41,7 +45,11 @@ static void match(const char *name, bool is_dir, void *arg)
 	if (strncmp(name, m->prefix, m->plen))
 		return;
 	if (m->list) {
-		print_candidate(m, name, is_dir);
+		if (strcmp(name, m->last) > 0 && (!m->found || strcmp(name, m->next) < 0)) {
+			snprintf(m->next, sizeof(m->next), "%s", name);
+			m->next_dir = is_dir;
+			m->found = true;
+		}
 		return;
 	}
 	if (m->count++ == 0) {
@@ -113,7 +121,14 @@ int shell_complete(const char *buf, size_t pos, char *ins, size_t size)
 	}
 	m.list = true;
 	kprintf("\n");
-	each_candidate(dir, &m);
+	for (;;) {
+		m.found = false;
+		each_candidate(dir, &m);
+		if (!m.found)
+			break;
+		print_candidate(&m, m.next, m.next_dir);
+		strcpy(m.last, m.next);
+	}
 	kprintf("\n");
 	return 1;
 }

@@ -163,6 +163,8 @@ my %cand = map { $_ => 1 } split ' ', $list // '';
 ok($cand{buddyinfo} && $cand{version} && $cand{meminfo} && $cand{cmdline}, 'several candidates are listed under the line')
     or diag("listed: " . ($list // '(nothing)'));
 ok(!grep({ !m{^[a-z_]+/?$} } keys %cand), 'the list holds names only (directories end in /)');
+my @listed = split ' ', $list // '';
+is_deeply(\@listed, [sort @listed], 'the list is in alphabetical order');
 like($out, qr/^pagoda version /m, 'after the list the prompt and the line are redrawn, and typing goes on');
 ok(shows($scr, 'pagoda# cat /sys/kernel/debug/'), 'unique directories complete one per Tab, with their /');
 ok(shows($scr, 'pagoda# cat /nowhere', 'cat: /nowhere: No such file or directory'), 'no match: nothing inserted');
