@@ -118,6 +118,27 @@ QEMU_ARGS	:= -M raspi3b -kernel $(UBOOT_BIN) -dtb $(DTB) -drive file=$(SDCARD),i
 		   -semihosting -no-reboot -serial null
 endif
 
+# ---- boot media (x86): a GRUB 2 image for a CD, a USB stick or QEMU (boot/grub.cfg, tools/mkiso) --
+#   make ARCH=x86 iso [CMDLINE='run="cmd; cmd"'] [GRUB_TIMEOUT=S]
+#       build/x86/pagoda.iso: GRUB for BIOS loads kernel.elf (Multiboot) with CMDLINE; GRUB's menu
+#       waits GRUB_TIMEOUT seconds (default 3, 0: none). A hybrid image: dd it to a USB stick.
+#   qemu-system-i386 -cdrom build/x86/pagoda.iso -serial stdio -display none   (or -drive file=...,format=raw)
+ISO		:= $(BUILD)/pagoda.iso
+GRUB_TIMEOUT	?= 3
+.PHONY: iso
+ifeq ($(ARCH),x86)
+iso: $(ISO)
+else
+iso:
+	@echo "make iso: the ISO boots the x86 kernel; run make ARCH=x86 iso" >&2; exit 1
+endif
+$(ISO): $(BUILD)/kernel.elf boot/grub.cfg tools/mkiso $(BUILD)/iso.cmdline
+	$(Q)tools/mkiso -o $@ -k $(BUILD)/kernel.elf -a '$(CMDLINE)' -t '$(GRUB_TIMEOUT)'
+# Rewritten only when CMDLINE or GRUB_TIMEOUT change, so the image is rebuilt exactly then.
+$(BUILD)/iso.cmdline: FORCE
+	@mkdir -p $(dir $@)
+	$(Q)printf '%s\n' '$(CMDLINE)' '$(GRUB_TIMEOUT)' | cmp -s - $@ || printf '%s\n' '$(CMDLINE)' '$(GRUB_TIMEOUT)' > $@
+
 # ---- host build: generic code natively, under AddressSanitizer and UBSan --------------------
 HOST_CC		:= gcc
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

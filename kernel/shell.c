@@ -1,42 +1,40 @@
-/* shell.c: the serial shell — line editing, command dispatch, fault-safe execution. */
-#include <kernel/console.h>
+/* shell.c: the serial shell — splitting lines into words, command dispatch, fault-safe execution. */
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
 #include <kernel/shell.h>
-#include <ctype.h>
 #include <string.h>
 
-#define LINE_MAX	256
-#define ARGV_MAX	16
 #define PROMPT		"pagoda# "
-
-extern const struct shell_cmd __start_shell_cmds[] __weak, __stop_shell_cmds[] __weak;
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
 	const struct shell_cmd *c;
 
-	for (c = __start_shell_cmds; c < __stop_shell_cmds; c++)
+	for_each_shell_cmd(c)
 		if (!strcmp(c->name, name))
 			return c;
 	return NULL;
 }
 
-/* Splits line in place at spaces; returns argc (at most ARGV_MAX, the rest is dropped). */
+/*
+ * Splits line in place at runs of spaces and tabs. Returns argc, or -1 if the
+ * line has more than SHELL_ARGV_MAX words (argv is then not to be used).
+ */
 static int split_args(char *line, char **argv)
 {
 	int argc = 0;
 
-	while (*line && argc < ARGV_MAX) {
-		while (*line == ' ' || *line == '\t')
+	for (;;) {
+		while (shell_isblank(*line))
 			*line++ = '\0';
 		if (!*line)
-			break;
+			return argc;
+		if (argc == SHELL_ARGV_MAX)
+			return -1;
 		argv[argc++] = line;
-		while (*line && *line != ' ' && *line != '\t')
+		while (*line && !shell_isblank(*line))
 			line++;
 	}
-	return argc;
 }
 
 /* Runs cmd with fault recovery: a fault inside it is reported and ends just the command. */
@@ -56,12 +54,25 @@ static int run_protected(const struct shell_cmd *cmd, int argc, char **argv)
 	return ret;
 }
 
+static int refuse_long_line(void)
+{
+	kprintf("line too long: more than %d characters; not run\n", SHELL_LINE_MAX - 1);
+	return SHELL_EUSAGE;
+}
+
 int shell_exec(char *line)
 {
-	char *argv[ARGV_MAX];
+	char *argv[SHELL_ARGV_MAX];
 	const struct shell_cmd *cmd;
-	int argc = split_args(line, argv);
+	int argc;
 
+	if (strlen(line) > SHELL_LINE_MAX - 1)
+		return refuse_long_line();
+	argc = split_args(line, argv);
+	if (argc < 0) {
+		kprintf("too many arguments: more than %d words; not run\n", SHELL_ARGV_MAX);
+		return SHELL_EUSAGE;
+	}
 	if (argc == 0)
 		return 0;
 	cmd = find_cmd(argv[0]);
@@ -72,58 +83,15 @@ int shell_exec(char *line)
 	return run_protected(cmd, argc, argv);
 }
 
-/*
- * read_line: echoing line editor. Backspace/DEL erase, Ctrl-U kills the line,
- * Ctrl-C abandons it, escape sequences (arrow keys) are swallowed, other
- * control bytes are ignored, and input past LINE_MAX - 1 rings the bell.
- */
-static void read_line(char *buf)
-{
-	size_t n = 0;
-	int c;
-
-	for (;;) {
-		c = console_getc();
-		if (c == '\r' || c == '\n') {
-			kprintf("\n");
-			buf[n] = '\0';
-			return;
-		} else if (c == 0x7f || c == 0x08) {
-			if (n) {
-				n--;
-				kprintf("\b \b");
-			}
-		} else if (c == 0x15) {		/* Ctrl-U */
-			for (; n; n--)
-				kprintf("\b \b");
-		} else if (c == 0x03) {		/* Ctrl-C */
-			kprintf("^C\n");
-			buf[0] = '\0';
-			return;
-		} else if (c == 0x1b) {		/* ESC [ ... final byte in 0x40-0x7e */
-			c = console_getc();
-			if (c == '[')
-				while ((c = console_getc()) < 0x40 || c > 0x7e)
-					;
-		} else if (isprint(c)) {
-			if (n + 1 < LINE_MAX) {
-				buf[n++] = (char)c;
-				kprintf("%c", c);
-			} else {
-				kprintf("\a");
-			}
-		}
-	}
-}
-
 void shell_run(void)
 {
-	char line[LINE_MAX];
+	char line[SHELL_LINE_MAX];
 
 	for (;;) {
-		kprintf(PROMPT);
-		read_line(line);
-		shell_exec(line);
+		if (readline(PROMPT, line) < 0)
+			refuse_long_line();
+		else
+			shell_exec(line);
 	}
 }
 
@@ -131,7 +99,7 @@ static int cmd_help(int argc, char **argv)
 {
 	const struct shell_cmd *c;
 
-	for (c = __start_shell_cmds; c < __stop_shell_cmds; c++)
+	for_each_shell_cmd(c)
 		kprintf("  %-22s %s\n", c->usage, c->help);
 	return 0;
 }

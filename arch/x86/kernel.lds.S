@@ -4,7 +4,12 @@
 OUTPUT_FORMAT("elf32-i386")
 #undef i386
 OUTPUT_ARCH(i386)
-ENTRY(_start_pa)
+/*
+ * e_entry is _start's linked (virtual) address: GRUB and QEMU's -kernel both find the
+ * PT_LOAD holding it and jump to the matching physical address; GRUB refuses an entry
+ * that lies in no segment's virtual range ("entry point isn't in a segment").
+ */
+ENTRY(_start)
 
 #define LOAD(sec)	AT(ADDR(sec) - PAGE_OFFSET)
 #define REGISTRY(name) \
@@ -48,4 +53,3 @@ SECTIONS
 
 	/DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.interp) *(.dynsym) *(.dynstr) *(.hash) *(.gnu.hash) }
 }
-_start_pa = _start - PAGE_OFFSET;

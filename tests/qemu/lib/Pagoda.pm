@@ -5,11 +5,17 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
-our @EXPORT = qw(run_timeout qemu_arm64 clean_output ktap_passthrough);
+our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines);
 
 # run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
 # stdout and stderr together. Returns (output, exit status, timed_out).
 sub run_timeout {
+    my ($out, $status, $timed_out) = run_timeout_raw(@_);
+    return (clean_output($out), $status, $timed_out);
+}
+
+# run_timeout_raw: run_timeout with the output exactly as the terminal got it (CR LF, escapes).
+sub run_timeout_raw {
     my ($secs, $input, @cmd) = @_;
     my ($ofh, $ofile) = tempfile(UNLINK => 1);
     my ($ifh, $ifile) = tempfile(UNLINK => 1);
@@ -38,7 +44,52 @@ sub run_timeout {
     local $/;
     open(my $in, '<', $ofile) or die;
     my $out = <$in> // '';
-    return (clean_output($out), $status, $timed_out);
+    return ($out, $status, $timed_out);
+}
+
+# run_dialog(SECONDS, [[WAIT_RE, SEND], ...], CMD...): runs CMD talking through pipes, as a person
+# at the terminal would: waits until the output (since the last match) matches WAIT_RE, then types
+# SEND, step after step; then reads until CMD exits. Returns (output, exit status, timed_out).
+sub run_dialog {
+    my ($secs, $steps, @cmd) = @_;
+    pipe(my $in_r, my $in_w) or die "pipe: $!";
+    pipe(my $out_r, my $out_w) or die "pipe: $!";
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        close $in_w;
+        close $out_r;
+        open(STDIN, '<&', $in_r) or die;
+        open(STDOUT, '>&', $out_w) or die;
+        open(STDERR, '>&', $out_w) or die;
+        setpgrp(0, 0);
+        exec(@cmd) or die "exec $cmd[0]: $!";
+    }
+    close $in_r;
+    close $out_w;
+    $in_w->autoflush(1);
+    my ($out, $from, @todo) = ('', 0, @$steps);
+    my $deadline = time() + $secs;
+    my $timed_out = 0;
+    while (1) {
+        if (@todo && substr($out, $from) =~ $todo[0][0]) {
+            $from += $+[0];
+            syswrite($in_w, (shift @todo)->[1]);
+            next;
+        }
+        my $rin = '';
+        vec($rin, fileno($out_r), 1) = 1;
+        if (time() >= $deadline) {
+            $timed_out = 1;
+            kill('KILL', -$pid);
+            last;
+        }
+        next unless select(my $rout = $rin, undef, undef, 0.1);
+        last unless sysread($out_r, my $buf, 4096);
+        $out .= $buf;
+    }
+    close $in_w;
+    waitpid($pid, 0);
+    return (clean_output($out), $timed_out ? -1 : ($? >> 8), $timed_out);
 }
 
 # clean_output: CR LF -> LF, so patterns can use ^ and $ per line.
@@ -48,8 +99,24 @@ sub clean_output {
     return $s;
 }
 
-# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS]):
-# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status).
+# screen_lines(RAW, COLS): what a VT100 terminal COLS wide (default 80) shows after RAW
+# (Term::VT102, wrapping at the margin), one string per row with trailing blanks cut; tall
+# enough that nothing scrolls away.
+sub screen_lines {
+    my ($raw, $cols) = @_;
+    require Term::VT102;
+    my $rows = 1 + ($raw =~ tr/\n//) + int(length($raw) / ($cols // 80));
+    my $vt = Term::VT102->new(cols => $cols // 80, rows => $rows);
+    $vt->option_set('LINEWRAP', 1);     # wrap at the right margin, as terminals do
+    $vt->process($raw);
+    my @lines = map { my $l = $vt->row_plaintext($_) // ''; $l =~ s/[\s\0]+$//; $l } 1 .. $rows;
+    pop @lines while @lines && $lines[-1] eq '';
+    return @lines;
+}
+
+# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1):
+# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status);
+# raw => 1 returns the output as run_timeout_raw does.
 sub qemu_arm64 {
     my (%o) = @_;
     my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
@@ -58,7 +125,7 @@ sub qemu_arm64 {
     push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
     push @cmd, '-append', $o{append} if defined $o{append};
     push @cmd, @{ $o{extra} } if $o{extra};
-    return run_timeout($o{timeout} // 60, $o{input}, @cmd);
+    return ($o{raw} ? \&run_timeout_raw : \&run_timeout)->($o{timeout} // 60, $o{input}, @cmd);
 }
 
 # ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
