@@ -7,6 +7,7 @@
 #include <mm/gfp.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/pgalloc.h>
 #include <mm/pgtable.h>
 #include <mm/ptdump.h>
 #include <mm/slab.h>
@@ -46,63 +47,7 @@ static const struct board_region pi3_fixed_map[] = {
 	{ "ARM-local", LOCAL_VADDR, LOCAL_PHYS, LOCAL_SIZE, PAGE_KERNEL_DEVICE_nGnRnE },
 };
 
-/*
- * Table pages before the buddy exists: a static pool in BSS (reached through
- * the image mapping, so it works before and after the switch). Once mem_init()
- * has retired memblock, further tables (vmalloc, ioremap, fixmap) come from the
- * buddy and are reached through the linear map.
- */
-#define PT_POOL_PAGES	16
-static pte_t pt_pool[PT_POOL_PAGES][512] __aligned(4096);
-static bool pt_pool_used[PT_POOL_PAGES];
 static pte_t empty_pg_dir[512] __aligned(4096);	/* TTBR0 from now on; and TTBR1 during the switch */
-
-static int pt_pool_index(paddr_t pa)
-{
-	paddr_t base = __pa_symbol(pt_pool);
-
-	return pa >= base && pa < base + sizeof(pt_pool) ? (int)((pa - base) / PAGE_SIZE) : -1;
-}
-
-static void *arm64_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	unsigned long addr;
-	int i;
-
-	for (i = 0; i < PT_POOL_PAGES; i++) {
-		if (!pt_pool_used[i]) {
-			pt_pool_used[i] = true;
-			memset(pt_pool[i], 0, PAGE_SIZE);
-			*pa = __pa_symbol(pt_pool[i]);
-			return pt_pool[i];
-		}
-	}
-	if (!memblock.retired)	/* no buddy yet */
-		return NULL;
-	addr = get_zeroed_page(GFP_KERNEL);
-	if (!addr)
-		return NULL;
-	SetPageFlag(virt_to_page((void *)addr), PG_pgtable);
-	*pa = __pa(addr);
-	return (void *)addr;
-}
-
-static void arm64_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	int i = pt_pool_index(pa);
-
-	if (i >= 0)
-		pt_pool_used[i] = false;
-	else
-		free_page((unsigned long)va);
-}
-
-static void *arm64_pt_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	int i = pt_pool_index(pa);
-
-	return i >= 0 ? (void *)pt_pool[i] : __va(pa);
-}
 
 static void map_or_panic(unsigned long va, paddr_t pa, u64 size, u32 prot, const char *what)
 {
@@ -200,8 +145,7 @@ void paging_init(void)
 	bool ram_known;
 	paddr_t rs, re;
 
-	if (mm_ctx_init(&init_mm, PAGE_OFFSET, 1ULL << VA_BITS, arm64_pt_alloc, arm64_pt_free,
-			arm64_pt_va, NULL))
+	if (mm_ctx_init(&init_mm, PAGE_OFFSET, 1ULL << VA_BITS, pagetable_boot_pool()))
 		panic("paging_init: no table page for the root");
 	ram_known = map_linear();
 	map_kernel_segment(_text, _etext, PAGE_KERNEL_ROX, "kernel text");
@@ -212,6 +156,7 @@ void paging_init(void)
 			     pi3_fixed_map[i].prot, pi3_fixed_map[i].name);
 	t1 = arch_counter_read();
 	switch_to_init_mm();
+	pagetable_linear_map_ready();
 	t2 = arch_counter_read();
 	if (!ram_known) {
 		pi3_assumed_ram(&rs, &re);

@@ -3,6 +3,7 @@
 #include <kernel/printk.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <mm/pgalloc.h>
 #include <mm/pgtable.h>
 #include <mm/ptdump.h>
 #include <asm/memory.h>
@@ -62,46 +63,6 @@ void x86_cpu_init(void)
 	printk("NX (Execute Disable) protection: %s\n", x86_has_nx ? "active" : "not available");
 }
 
-/*
- * Table pages for init_mm: from memblock until mem_init() retires it, then
- * from the buddy's lowmem (GFP_KERNEL). Always lowmem, reached through the
- * linear map — and so below 4 GiB, where QEMU's walker reads them right.
- */
-static void *x86_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	void *va;
-
-	if (memblock.retired) {
-		unsigned long addr = get_zeroed_page(GFP_KERNEL);
-
-		if (!addr)
-			return NULL;
-		SetPageFlag(virt_to_page((void *)addr), PG_pgtable);
-		*pa = __pa(addr);
-		return (void *)addr;
-	}
-	*pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
-	if (!*pa)
-		return NULL;
-	va = __va(*pa);
-	memset(va, 0, PAGE_SIZE);
-	return va;
-}
-
-/* A page the buddy never had (boot tables) stays reserved: it is leaked, as Linux does. */
-static void x86_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	if (!memblock.retired)
-		memblock_free(pa, PAGE_SIZE);
-	else if (!PageReserved(virt_to_page(va)))
-		free_page((unsigned long)va);
-}
-
-static void *x86_pt_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return __va(pa);
-}
-
 /* Maps [start, end) of lowmem at __va(start) with prot; a failure this early is fatal. */
 static void map_lowmem(paddr_t start, paddr_t end, u32 prot)
 {
@@ -155,7 +116,7 @@ void paging_init(void)
 	u64 i;
 
 	memblock_set_current_limit(lowmem_end);
-	if (mm_ctx_init(&init_mm, 0, 4 * SZ_1G, x86_pt_alloc, x86_pt_free, x86_pt_va, NULL))
+	if (mm_ctx_init(&init_mm, 0, 4 * SZ_1G, pagetable_boot_pool()))
 		panic("paging_init: no memory for the PDPT");
 	for_each_mem_range(i, &s, &e)
 		if (s < lowmem_end)
