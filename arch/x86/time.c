@@ -1,6 +1,7 @@
 /* time.c (x86): the TSC as the free-running counter, calibrated against the PIT; power-off. */
 #include <kernel/arch.h>
 #include <kernel/printk.h>
+#include <asm/board.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -19,9 +20,6 @@
 #define CALIBRATE_TRIES	5
 #define SAMPLE_MAX_TICKS 100000u	/* a tight sample: < 50 us at 2 GHz */
 #define TSC_FALLBACK_HZ	1000000000ull	/* used only if the PIT never answers */
-
-/* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=0x04) */
-#define DEBUG_EXIT_PORT	0xf4
 
 static u64 tsc_hz = TSC_FALLBACK_HZ;
 
