@@ -197,7 +197,7 @@ void setup_arch(void)
 }
 
 /*
- * arch_ioremap_devices (from vmalloc_init): the consoles and the mailbox leave
+ * arch_ioremap_devices (a start_kernel step after vmalloc_init): the consoles and the mailbox leave
  * the board's boot-time device map for ioremap'd registers (one pointer store
  * each, so output never stops; the mailbox also gets a coherent DMA buffer),
  * and the loader's DTB is mapped read-only in the fixmap
