@@ -1,4 +1,4 @@
-/* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
+/* setup.c (arm64): setup_arch — DTB check, consoles, banner; the power-off hook. */
 #include <asm/board.h>
 #include <asm/memory.h>
 #include <asm/smp.h>
@@ -28,19 +28,6 @@ extern char boot_dtb_copy[];
 const void *boot_fdt;
 static const char *fdt_problem = "x0 held no DTB";
 static struct console pl011_con, mini_uart_con;
-
-u64 arch_counter_read(void)
-{
-	u64 v;
-
-	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v) :: "memory");
-	return v;
-}
-
-u64 arch_counter_freq(void)
-{
-	return read_sysreg(cntfrq_el0);
-}
 
 /* Semihosting SYS_EXIT (ADP_Stopped_ApplicationExit): returns only if semihosting is absent. */
 static void semihost_exit(int status)

@@ -34,7 +34,7 @@ static void print_banner(void)
  * first log line already has a true timestamp; then COM1, the IDT, memblock
  * and the command line from Multiboot (before the banner, which shows the
  * command line), the CPU features paging needs (NX, PAT, global pages) and
- * the final page tables (paging_init, init.c).
+ * the final page tables (paging_init: mm/paging.c with the hooks in mmu.c).
  */
 void setup_arch(void)
 {

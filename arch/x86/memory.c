@@ -1,4 +1,4 @@
-/* multiboot.c (x86): the Multiboot v1 information — command line and memory map into memblock. */
+/* memory.c (x86): the Multiboot v1 information — command line and memory map into memblock. */
 #include <kernel/bug.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>

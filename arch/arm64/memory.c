@@ -1,4 +1,4 @@
-/* mm_init.c (arm64): Pi 3 memory discovery (DTB, else mailbox, else a default) and the boot reservations. */
+/* memory.c (arm64): Pi 3 memory discovery (DTB, else mailbox, else a default) and the boot reservations. */
 #include <asm/board.h>
 #include <asm/memory.h>
 #include <asm/mmzone.h>
