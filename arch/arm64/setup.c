@@ -112,11 +112,16 @@ static void setup_consoles(void)
 		register_console(&mini_uart_con);
 }
 
+/* The DTB's model, else the board this kernel was built for. */
 static const char *fdt_model(void)
 {
+	static char assumed[64];
 	const char *m = boot_fdt ? fdt_getprop(boot_fdt, 0, "model", NULL) : NULL;
 
-	return m ? m : "Raspberry Pi 3 (assumed: no DTB)";
+	if (m)
+		return m;
+	snprintf(assumed, sizeof(assumed), "%s (assumed: no DTB)", board_desc.name);
+	return assumed;
 }
 
 static void print_banner(void)

@@ -12,7 +12,7 @@
 /*
  * pt_fixture_init: an empty context at base over pool (declared by the suite
  * with DEFINE_PT_POOL: made-up PAs, nothing after it), with the pool's fault
- * injection off. Expects the pool empty and notes NR_PAGETABLE, so that
+ * injection off; pool NULL: tables from the live allocator (memblock/buddy). Expects the pool empty and notes NR_PAGETABLE, so that
  * pt_fixture_done can check every page came back. One fixture context at a
  * time. Returns mm_ctx_init's result.
  */

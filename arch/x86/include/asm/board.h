@@ -1,4 +1,4 @@
-/* board.h (x86): the PC's fixed facts — legacy I/O ports and the hole below 1 MiB; tables in boards/pc.c. */
+/* board.h (x86): the PC's fixed facts (legacy ports, the hole below 1 MiB); tables in boards/pc.c. */
 #ifndef ASM_X86_BOARD_H
 #define ASM_X86_BOARD_H
 
