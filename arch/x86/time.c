@@ -6,12 +6,8 @@
 #include <asm/processor.h>
 #include <asm/setup.h>
 
-/* 8254 PIT (channel 2 is gated by port 0x61 and its output is readable there) */
-#define PIT_TICK_RATE	1193182u	/* Hz */
-#define PIT_CH2		0x42
-#define PIT_MODE	0x43
+/* 8254 PIT (ports and rate: asm/board.h; channel 2 is gated by PORT61, its output readable there) */
 #define PIT_CH2_MODE0	0xb0		/* channel 2, lobyte/hibyte, mode 0, binary */
-#define PORT61		0x61
 #define PORT61_GATE2	0x01
 #define PORT61_SPEAKER	0x02
 #define PORT61_OUT2	0x20
