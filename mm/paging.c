@@ -128,7 +128,6 @@ void paging_init(void)
 	map_kernel_map();
 	t1 = arch_counter_read();
 	arch_switch_root(&init_mm);
-	pagetable_linear_map_ready();
 	t2 = arch_counter_read();
 	if (!ram_known && board_desc.default_ram_end)
 		printk("paging_init: memblock has no RAM; assumed 0x%016llx-0x%016llx\n",

@@ -12,8 +12,9 @@
  * Boot phases of init_mm's tables:
  *   1. the boot pool (arm64: BSS, reached through the image mapping before and
  *      after the switch; x86 has none)
- *   2. memblock, once its pages are reachable through __va (x86: from the
- *      start, head.S maps all lowmem; arm64: after paging_init's switch) and
+ *   2. memblock, once its pages are reachable through __va and its RAM is
+ *      final (x86: from the start, head.S maps all lowmem; arm64: once the
+ *      mailbox has had its say after paging_init, pagetable_memblock_ready)
  *      until mem_init() retires it; such a page stays reserved for good
  *   3. the buddy, GFP_KERNEL
  * Every table page is lowmem, reached through the linear map. On x86 that is
@@ -22,7 +23,7 @@
  * (no __GFP_HIGHMEM here; memblock stays below paging_init's lowmem limit).
  */
 DEFINE_PT_POOL(boot_pt_pool, PT_BOOT_POOL_PAGES, 0);
-static bool memblock_reachable = PT_BOOT_POOL_PAGES == 0;
+static bool memblock_ready = PT_BOOT_POOL_PAGES == 0;
 
 struct pt_pool *pagetable_boot_pool(void)
 {
@@ -33,9 +34,9 @@ struct pt_pool *pagetable_boot_pool(void)
 	return &boot_pt_pool;
 }
 
-void pagetable_linear_map_ready(void)
+void pagetable_memblock_ready(void)
 {
-	memblock_reachable = true;
+	memblock_ready = true;
 }
 
 static bool pt_pool_owns(const struct pt_pool *pool, paddr_t pa)
@@ -82,7 +83,7 @@ static void *pt_memblock_alloc(paddr_t *pa)
 {
 	void *va;
 
-	if (!memblock_reachable)
+	if (!memblock_ready)
 		return NULL;
 	*pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
 	if (!*pa)

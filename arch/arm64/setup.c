@@ -12,6 +12,7 @@
 #include <kernel/version.h>
 #include <mm/fixmap.h>
 #include <mm/io.h>
+#include <mm/pgalloc.h>
 #include <libfdt.h>
 #include <mm/pgtable.h>
 #include <stdio.h>
@@ -185,6 +186,7 @@ void setup_arch(void)
 	paging_init();
 	early_console_remap();
 	arm64_memblock_late_init();
+	pagetable_memblock_ready();	/* RAM is final: tables past the boot pool may come from memblock */
 	smp_park_secondaries(boot_fdt);
 }
 

@@ -46,8 +46,12 @@ struct pt_pool {
 
 /* The boot pool for init_mm (NULL if the arch has none); it falls back to memblock/buddy. */
 struct pt_pool *pagetable_boot_pool(void);
-/* paging_init switched to init_mm: memblock's pages are now reachable through __va. */
-void pagetable_linear_map_ready(void);
+/*
+ * pagetable_memblock_ready: memblock may hand out table pages from now on (its
+ * RAM is in the linear map and final). An arch with a boot pool calls it once
+ * memory discovery is done after paging_init; without one it holds from the start.
+ */
+void pagetable_memblock_ready(void);
 
 /*
  * pagetable_alloc: a zeroed, page-aligned table page for ctx and its PA in *pa,

@@ -1,8 +1,10 @@
 /* pgalloc_test.c: KTAP suite for the one table-page allocator — pool, fallback, lowmem, accounting. */
 #include <kernel/kunit.h>
+#include <mm/memblock.h>
 #include <mm/mm.h>
 #include <mm/pgalloc.h>
 #include "pt_fixture.h"
+#include <string.h>
 
 /*
  * Runs against the live allocator (the kernel's buddy, or the host's simulated
@@ -16,6 +18,8 @@
 
 DEFINE_PT_POOL(fallback_pool, 2, POOL_PA);
 DEFINE_PT_POOL(exclusive_pool, 2, POOL_PA);
+DEFINE_PT_POOL(boot_like_pool, 1, POOL_PA);
+static struct memblock_state mb_saved;
 
 static int pgalloc_init(void)
 {
@@ -84,6 +88,47 @@ static void exclusive_pool_runs_dry(struct kunit *test)
 }
 
 /*
+ * Boot order: pool, then memblock while it is not retired. The test lends
+ * memblock 4 pages it took from the buddy (junk-filled, so zeroing shows), and
+ * puts the live memblock back afterwards.
+ */
+static void memblock_between_pool_and_buddy(struct kunit *test)
+{
+	struct page *block = alloc_pages(GFP_KERNEL, 2);
+	struct mm_ctx ctx;
+	paddr_t base, pa = 0;
+	const char *owner;
+	u8 *t;
+	int err;
+
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	base = page_to_phys(block);
+	memset(page_address(block), 0xa5, 4 * PAGE_SIZE);
+	memblock_save(&mb_saved);
+	memblock_reset();
+	memblock_add(base, 4 * PAGE_SIZE);
+	pagetable_memblock_ready();	/* the kernel's RAM is final already; the host's is this */
+	boot_like_pool.exclusive = false;
+	err = pt_fixture_init(test, &ctx, &boot_like_pool, T_BASE);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	if (!err) {
+		t = pagetable_alloc(&ctx, &pa);
+		KUNIT_EXPECT_NOT_NULL(test, t);
+		KUNIT_EXPECT_TRUE(test, pa >= base && pa < base + 4 * PAGE_SIZE);
+		owner = memblock_reserved_owner(pa);
+		KUNIT_EXPECT_STREQ(test, owner ? owner : "(not reserved)", "pgtable");
+		KUNIT_EXPECT_TRUE(test, t == __va(pa) && pagetable_va(&ctx, pa) == (void *)t);
+		KUNIT_EXPECT_TRUE(test, t && t[0] == 0 && t[PAGE_SIZE - 1] == 0);
+		if (t)
+			pagetable_free(&ctx, t, pa);
+		KUNIT_EXPECT_FALSE(test, memblock_is_reserved(pa));
+		pt_fixture_done(test, &ctx);
+	}
+	memblock_restore(&mb_saved);
+	__free_pages(block, 2);
+}
+
+/*
  * Without a pool every table comes from the buddy, and never from HighMem
  * (x86 -m 2048 has 1.1 GiB of it: a __GFP_HIGHMEM here would show).
  */
@@ -108,4 +153,5 @@ static void buddy_tables_are_lowmem(struct kunit *test)
 kunit_test_suite_init(pgalloc, pgalloc_init, NULL,
 	KUNIT_CASE(pool_falls_back_to_buddy),
 	KUNIT_CASE(exclusive_pool_runs_dry),
+	KUNIT_CASE(memblock_between_pool_and_buddy),
 	KUNIT_CASE(buddy_tables_are_lowmem));
