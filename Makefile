@@ -145,7 +145,8 @@ HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 HOST_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasing $(HOST_SAN) \
 		   -Itests/host/include -Iinclude -D__HOST__
 HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
-HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS),$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
+# mm/paging.c is boot glue (linker symbols, the board, the arch's root switch): kernel only.
+HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
 		   kernel/kunit.c kernel/debugfs.c kernel/printk_capture.c kernel/walk_cmd.c $(wildcard drivers/of/*.c)
 HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
 

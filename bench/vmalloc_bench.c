@@ -18,34 +18,14 @@
 
 static void *live[MAX_LIVE];
 
-static void *pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	if (!p)
-		return NULL;
-	*pa = page_to_phys(p);
-	return page_address(p);
-}
-
-static void pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	__free_page(phys_to_page(pa));
-}
-
-static void *pt_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return __va(pa);
-}
-
-/* The simulated machine, an init_mm over the top-level span holding the vmalloc area, vmalloc. */
+/* The simulated machine, an init_mm over the top-level span holding the vmalloc area (tables
+ * from the buddy, mm/pgalloc.c), vmalloc. */
 static int bench_machine(void)
 {
 	u64 span = (u64)pt_entries(0) * pt_level_size(0);
 
 	if (mm_test_machine() ||
-	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, pt_alloc, pt_free,
-			pt_va, NULL))
+	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, NULL))
 		return -1;
 	vmalloc_init();
 	return 0;

@@ -5,6 +5,7 @@
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <kernel/version.h>
+#include <mm/io.h>
 #include <mm/vmalloc.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
@@ -50,7 +51,8 @@ static void run_boot_commands(void)
  *   setup_arch()        consoles, traps, memory discovery -> memblock, paging_init()
  *   mem_init()          mem_map, zones, memblock -> buddy
  *   kmem_cache_init()   slab and kmalloc
- *   vmalloc_init()      vmalloc, ioremap, drivers off their boot mappings
+ *   vmalloc_init()      vmalloc and ioremap
+ *   arch_ioremap_devices()  consoles and mailbox move off the fixmap / boot device map
  */
 void start_kernel(void)
 {
@@ -62,6 +64,7 @@ void start_kernel(void)
 	kmem_cache_init();
 
 	vmalloc_init();
+	arch_ioremap_devices();
 	/* -- end of memory subsystems -- */
 	printk("Boot took %lu us to the shell\n",
 	       (unsigned long)((arch_counter_read() - boot_start) * 1000000 / arch_counter_freq()));

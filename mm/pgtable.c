@@ -1,4 +1,5 @@
 /* pgtable.c: the generic page-table core — one descent over PT_LEVELS levels, for reads and writes. */
+#include <mm/pgalloc.h>
 #include <mm/pgtable.h>
 #include <mm/vmstat.h>
 #include <asm/tlbflush.h>
@@ -89,22 +90,15 @@ enum pt_action pt_decide(enum pt_op op, int level, enum pt_kind kind, bool cover
 	return PT_ACT_NOTHING;
 }
 
+/* Table pages come from the one allocator (mm/pgalloc.c), which also does the accounting. */
 static pte_t *pt_table_alloc(struct mm_ctx *ctx, paddr_t *pa)
 {
-	pte_t *t = ctx->pt_alloc(ctx, pa);
-
-	if (!t)
-		return NULL;
-	ctx->nr_tables++;
-	mod_node_page_state(NR_PAGETABLE, 1);
-	return t;
+	return pagetable_alloc(ctx, pa);
 }
 
 static void pt_table_free(struct mm_ctx *ctx, pte_t *t, paddr_t pa)
 {
-	ctx->pt_free(ctx, t, pa);
-	ctx->nr_tables--;
-	mod_node_page_state(NR_PAGETABLE, -1);
+	pagetable_free(ctx, t, pa);
 }
 
 static unsigned int pt_group_size(int level)
@@ -691,8 +685,7 @@ int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
 	return err;
 }
 
-int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
-		pt_alloc_fn alloc, pt_free_fn free, pt_va_fn va, void *priv)
+int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size, struct pt_pool *pool)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	if (!va_size || va_size > (u64)pt_entries(0) * pt_level_size(0) ||
@@ -700,10 +693,8 @@ int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
 		return -EINVAL;
 	ctx->va_base = va_base;
 	ctx->va_size = va_size;
-	ctx->pt_alloc = alloc;
-	ctx->pt_free = free;
-	ctx->pt_va = va;
-	ctx->priv = priv;
+	ctx->pt_pool = pool;
+	ctx->pt_va = pagetable_va;
 	ctx->root = pt_table_alloc(ctx, &ctx->root_pa);
 	return ctx->root ? 0 : -ENOMEM;
 }

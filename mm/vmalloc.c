@@ -43,7 +43,6 @@ void vmalloc_init(void)
 	vm_pool.obj_size = ALIGN(sizeof(struct vm_struct), sizeof(void *));
 	vm_pool.get_page = vmalloc_get_page;
 	vmalloc_ready = true;
-	arch_ioremap_devices();
 	pr_info("vmalloc: %lu %s at 0x%lx-0x%lx, a guard page after each area\n",
 		vmalloc_total() >> 30 ? vmalloc_total() >> 30 : vmalloc_total() >> 20,
 		vmalloc_total() >> 30 ? "GiB" : "MiB", (unsigned long)VMALLOC_START,

@@ -1,4 +1,4 @@
-/* setup.c (arm64): setup_arch — DTB check, consoles, banner; the counter and power-off hooks. */
+/* setup.c (arm64): setup_arch — DTB check, consoles, banner; the power-off hook. */
 #include <asm/board.h>
 #include <asm/boot.h>
 #include <asm/memory.h>
@@ -15,6 +15,7 @@
 #include <kernel/version.h>
 #include <mm/fixmap.h>
 #include <mm/io.h>
+#include <mm/pgalloc.h>
 #include <libfdt.h>
 #include <mm/pgtable.h>
 #include <stdio.h>
@@ -33,19 +34,6 @@ static const char *fdt_problem = "x0 held no DTB";
 static char fdt_why[160];
 static struct console pl011_con, mini_uart_con;
 static struct bcm283x_console_choice console_choice;
-
-u64 arch_counter_read(void)
-{
-	u64 v;
-
-	__asm__ volatile("isb; mrs %0, cntpct_el0" : "=r"(v) :: "memory");
-	return v;
-}
-
-u64 arch_counter_freq(void)
-{
-	return read_sysreg(cntfrq_el0);
-}
 
 /* Semihosting SYS_EXIT (ADP_Stopped_ApplicationExit): returns only if semihosting is absent. */
 static void semihost_exit(int status)
@@ -151,11 +139,16 @@ static void setup_consoles(void)
 	}
 }
 
+/* The DTB's model, else the board this kernel was built for. */
 static const char *fdt_model(void)
 {
+	static char assumed[64];
 	const char *m = boot_fdt ? fdt_getprop(boot_fdt, 0, "model", NULL) : NULL;
 
-	return m ? m : "Raspberry Pi 3 (assumed: no DTB)";
+	if (m)
+		return m;
+	snprintf(assumed, sizeof(assumed), "%s (assumed: no DTB)", board_desc.name);
+	return assumed;
 }
 
 static void print_banner(void)
@@ -227,11 +220,12 @@ void setup_arch(void)
 	paging_init();
 	early_console_remap();
 	arm64_memblock_late_init();
+	pagetable_memblock_ready();	/* RAM is final: tables past the boot pool may come from memblock */
 	smp_park_secondaries(boot_fdt);
 }
 
 /*
- * arch_ioremap_devices (from vmalloc_init): the consoles and the mailbox leave
+ * arch_ioremap_devices (a start_kernel step after vmalloc_init): the consoles and the mailbox leave
  * the board's boot-time device map for ioremap'd registers (one pointer store
  * each, so output never stops; the mailbox also gets a coherent DMA buffer),
  * and the loader's DTB is mapped read-only in the fixmap

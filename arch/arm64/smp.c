@@ -1,5 +1,6 @@
 /* smp.c (arm64): secondary cores — released from the firmware's spin table into a WFI park. */
 #include <asm/barrier.h>
+#include <asm/board.h>
 #include <asm/cacheflush.h>
 #include <asm/memory.h>
 #include <asm/smp.h>
@@ -8,9 +9,6 @@
 #include <string.h>
 
 extern char secondary_park[];
-
-/* The Pi 3's cpu-release-addr words for cores 1-3 (its DTB; used when there is no DTB). */
-static const u64 rpi3_release_addr[] = { 0xe0, 0xe8, 0xf0 };
 
 /*
  * release_cpu: writes secondary_park's PA where the firmware's stub polls and
@@ -69,7 +67,7 @@ void smp_park_secondaries(const void *fdt)
 	if (fdt)
 		n = park_from_fdt(fdt);
 	else
-		for (i = 0; i < ARRAY_SIZE(rpi3_release_addr); i++)
-			n += release_cpu(rpi3_release_addr[i]);
+		for (i = 0; i < board_nr_cpu_release_addr; i++)	/* the board's, as its DTB says */
+			n += release_cpu(board_cpu_release_addr[i]);
 	printk("SMP: %u secondary CPU(s) parked in WFI (pagoda runs on CPU 0; no SMP yet)\n", n);
 }

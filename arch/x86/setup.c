@@ -4,6 +4,7 @@
 #include <kernel/printk.h>
 #include <kernel/version.h>
 #include <mm/pgtable.h>
+#include <asm/board.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 
@@ -22,8 +23,8 @@ static void print_banner(void)
 	char brand[49];
 
 	x86_cpu_brand(brand);
-	printk("pagoda %s (%s) on a PC (Multiboot loader: %s)\n", PAGODA_VERSION, arch_name,
-	       multiboot_loader_name());
+	printk("pagoda %s (%s) on a %s (Multiboot loader: %s)\n", PAGODA_VERSION, arch_name,
+	       board_desc.name, multiboot_loader_name());
 	printk("CPU: %s; TSC %llu Hz; CR0 0x%08lx CR4 0x%08lx\n", brand,
 	       (unsigned long long)arch_counter_freq(), read_cr0(), read_cr4());
 	printk("Kernel command line: %s\n", boot_command_line);
@@ -34,7 +35,7 @@ static void print_banner(void)
  * first log line already has a true timestamp; then COM1, the IDT, memblock
  * and the command line from Multiboot (before the banner, which shows the
  * command line), the CPU features paging needs (NX, PAT, global pages) and
- * the final page tables (paging_init, init.c).
+ * the final page tables (paging_init: mm/paging.c with the hooks in mmu.c).
  */
 void setup_arch(void)
 {

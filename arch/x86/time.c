@@ -1,16 +1,13 @@
 /* time.c (x86): the TSC as the free-running counter, calibrated against the PIT; power-off. */
 #include <kernel/arch.h>
 #include <kernel/printk.h>
+#include <asm/board.h>
 #include <asm/io.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
 
-/* 8254 PIT (channel 2 is gated by port 0x61 and its output is readable there) */
-#define PIT_TICK_RATE	1193182u	/* Hz */
-#define PIT_CH2		0x42
-#define PIT_MODE	0x43
+/* 8254 PIT (ports and rate: asm/board.h; channel 2 is gated by PORT61, its output readable there) */
 #define PIT_CH2_MODE0	0xb0		/* channel 2, lobyte/hibyte, mode 0, binary */
-#define PORT61		0x61
 #define PORT61_GATE2	0x01
 #define PORT61_SPEAKER	0x02
 #define PORT61_OUT2	0x20
@@ -19,9 +16,6 @@
 #define CALIBRATE_TRIES	5
 #define SAMPLE_MAX_TICKS 100000u	/* a tight sample: < 50 us at 2 GHz */
 #define TSC_FALLBACK_HZ	1000000000ull	/* used only if the PIT never answers */
-
-/* isa-debug-exit (QEMU -device isa-debug-exit,iobase=0xf4,iosize=0x04) */
-#define DEBUG_EXIT_PORT	0xf4
 
 static u64 tsc_hz = TSC_FALLBACK_HZ;
 

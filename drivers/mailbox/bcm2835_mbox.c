@@ -107,7 +107,7 @@ int rpi_firmware_check_reply(const u32 *msg, u32 tag, size_t len, char *why, siz
 int rpi_firmware_late_init(void)
 {
 	dma_addr_t bus;
-	void __iomem *regs = ioremap(MBOX_PHYS, 0x40);
+	void __iomem *regs = ioremap(MBOX_PHYS, MBOX_SIZE);
 	u32 *msg = dma_alloc_coherent(NULL, sizeof(mbox_buf), &bus, GFP_KERNEL);
 
 	if (!regs || !msg || bus > 0xffffffffu) {

@@ -1,5 +1,6 @@
 /* 8250.c: the 16550 UART on COM1 (I/O port 0x3F8), polled, as a pagoda console. */
 #include <kernel/console.h>
+#include <asm/board.h>
 #include <asm/io.h>
 #include <asm/setup.h>
 
@@ -20,7 +21,6 @@
 #define UART_LSR_DR	0x01	/* a byte is waiting */
 #define UART_LSR_THRE	0x20	/* the transmit holding register is empty */
 
-#define COM1_PORT	0x3f8
 #define UART_CLOCK	115200	/* 1.8432 MHz / 16 */
 #define UART_BAUD	115200
 

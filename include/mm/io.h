@@ -24,9 +24,10 @@ void __iomem *ioremap_np(paddr_t phys, unsigned long size);
 void iounmap(volatile void __iomem *addr);
 
 /*
- * arch_ioremap_devices: called at the end of vmalloc_init(); the arch moves its
- * drivers (consoles, mailbox) from the boot-time device map to ioremap'd
- * registers. The default (mm/ioremap.c, weak) does nothing.
+ * arch_ioremap_devices: a boot step of start_kernel(), right after
+ * vmalloc_init(): the arch moves its drivers (consoles, mailbox) from the
+ * boot-time device map to ioremap'd registers. The default (mm/ioremap.c,
+ * weak) does nothing.
  */
 void arch_ioremap_devices(void);
 

@@ -40,23 +40,23 @@
  */
 
 struct mm_ctx;
+struct pt_pool;
 
-/* Table-page allocator: a zeroed, page-aligned table page and its PA, or NULL. */
-typedef void *(*pt_alloc_fn)(struct mm_ctx *ctx, paddr_t *pa);
-typedef void (*pt_free_fn)(struct mm_ctx *ctx, void *va, paddr_t pa);
-/* Reaches a table page by its PA (early boot: a static pool; later: the linear map). */
+/* Reaches a table page by its PA: pagetable_va (mm/pgalloc.c) for every context. */
 typedef void *(*pt_va_fn)(struct mm_ctx *ctx, paddr_t pa);
 
-/* One translation regime: its root table, the VA range it covers, how it gets table pages. */
+/*
+ * One translation regime: its root table, the VA range it covers, where its
+ * table pages come from (include/mm/pgalloc.h: the one allocator; a context
+ * only names its pool).
+ */
 struct mm_ctx {
 	pte_t *root;		/* VA of the level-0 table */
 	paddr_t root_pa;	/* what goes into TTBR1 / CR3 */
 	vaddr_t va_base;	/* first VA this context translates */
 	u64 va_size;		/* bytes from va_base; at most pt_entries(0) << pt_shift(0) */
-	pt_alloc_fn pt_alloc;
-	pt_free_fn pt_free;
-	pt_va_fn pt_va;
-	void *priv;		/* for the allocator */
+	struct pt_pool *pt_pool;	/* tried first for table pages; NULL: memblock/buddy */
+	pt_va_fn pt_va;		/* always pagetable_va */
 	unsigned long nr_tables;	/* table pages in use, the root included */
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
 	/*
@@ -80,11 +80,12 @@ struct pt_query {
 };
 
 /*
- * mm_ctx_init: an empty context covering [va_base, va_base + va_size) with
- * tables from alloc/free/va. Returns 0 or -ENOMEM (no root), -EINVAL (bad range).
+ * mm_ctx_init: an empty context covering [va_base, va_base + va_size) whose
+ * table pages come from pool first (NULL: none), then from memblock or the
+ * buddy unless the pool is exclusive. Returns 0 or -ENOMEM (no root), -EINVAL
+ * (bad range).
  */
-int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size,
-		pt_alloc_fn alloc, pt_free_fn free, pt_va_fn va, void *priv);
+int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size, struct pt_pool *pool);
 /* mm_ctx_destroy: unmaps everything and frees every table page, the root last. */
 void mm_ctx_destroy(struct mm_ctx *ctx);
 
@@ -201,7 +202,7 @@ static inline u64 pt_level_size(int level) { return 1ULL << pt_shift(level); }
 
 /* The kernel's translation context (arm64: TTBR1), set up by paging_init(). */
 extern struct mm_ctx init_mm;
-/* paging_init (arch): builds the final kernel map in init_mm and switches to it. */
+/* paging_init (mm/paging.c): builds the final kernel map in init_mm and switches to it. */
 void paging_init(void);
 
 #endif

@@ -9,54 +9,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../ktap/pt_fixture.h"
 
 /*
- * A context with made-up, deterministic table addresses (lowest free page
- * first), so the dump and the walk print the same bytes on every run.
+ * Contexts over a pool with made-up, deterministic table addresses (lowest free
+ * page first: tests/ktap/pt_fixture.h), so the dump and the walk print the same
+ * bytes on every run.
  */
-#define HPOOL_PAGES	96
-#define HPOOL_PA	0x20000000ULL
-static u8 (*hpool)[4096];
-static bool hpool_used[HPOOL_PAGES];
-
-static void *hpool_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	int i;
-
-	if (!hpool)
-		hpool = aligned_alloc(4096, HPOOL_PAGES * 4096);
-	for (i = 0; i < HPOOL_PAGES; i++) {
-		if (!hpool_used[i]) {
-			hpool_used[i] = true;
-			memset(hpool[i], 0, 4096);
-			*pa = HPOOL_PA + (paddr_t)i * 4096;
-			return hpool[i];
-		}
-	}
-	return NULL;
-}
-
-static void hpool_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	hpool_used[(pa - HPOOL_PA) / 4096] = false;
-}
-
-static void *hpool_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return hpool[(pa - HPOOL_PA) / 4096];
-}
+DEFINE_PT_POOL(hpool, 96, 0x20000000ULL);
 
 #define PG	pt_level_size(PT_LEVELS - 1)
 #define PMD	pt_level_size(PT_LEVELS - 2)
 
-static int golden_ctx(struct mm_ctx *ctx)
+static int golden_ctx(struct kunit *test, struct mm_ctx *ctx)
 {
 	unsigned long base = ptdump_markers[0].start;
 	unsigned int i;
 	int err;
 
-	err = mm_ctx_init(ctx, base, (u64)pt_entries(0) * pt_level_size(0), hpool_alloc, hpool_free,
-			  hpool_va, NULL);
+	err = pt_fixture_init(test, ctx, &hpool, base);
 	/* "RAM": 6 MiB of blocks with a read-only hole in the middle, then small pages */
 	err = err ?: pt_map(ctx, base, 0, 6 * PMD, PAGE_KERNEL);
 	err = err ?: pt_protect(ctx, base + 2 * PMD + 16 * PG, 20 * PG, PAGE_KERNEL_RO);
@@ -117,9 +88,9 @@ static void golden_dump(struct kunit *test)
 	size_t n, len;
 	FILE *f;
 
-	KUNIT_ASSERT_EQ(test, golden_ctx(&ctx), 0);
+	KUNIT_ASSERT_EQ(test, golden_ctx(test, &ctx), 0);
 	n = golden_output(test, &ctx);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 	snprintf(path, sizeof(path), "tests/host/golden/ptdump-%s.txt", PT_ARCH_NAME);
 	if (getenv("PAGODA_UPDATE_GOLDEN")) {
 		f = fopen(path, "w");
@@ -151,10 +122,10 @@ static void dump_lines_wellformed(struct kunit *test)
 	char *line, *save;
 	int runs = 0, markers = 0;
 
-	KUNIT_ASSERT_EQ(test, golden_ctx(&ctx), 0);
+	KUNIT_ASSERT_EQ(test, golden_ctx(test, &ctx), 0);
 	seq_buf_init(&s, dump, sizeof(dump));
 	ptdump_show(&ctx, NULL, &s);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 	for (line = strtok_r(dump, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		unsigned long long a, b;
 		unsigned long size;
@@ -181,8 +152,7 @@ static void wx_check_counts(struct kunit *test)
 	struct mm_ctx ctx;
 	unsigned long base = ptdump_markers[0].start;
 
-	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, base, (u64)pt_entries(0) * pt_level_size(0),
-					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_fixture_init(test, &ctx, &hpool, base), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base, 0, 8 * PG, PAGE_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + 16 * PG, 0x100000, 4 * PG, PAGE_KERNEL_ROX), 0);
 	printk_capture_start(log, sizeof(log));
@@ -196,7 +166,7 @@ static void wx_check_counts(struct kunit *test)
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, log, "Checked W+X mappings: FAILED, 3 W+X pages found");
 	KUNIT_EXPECT_SUBSTR(test, log, "Found insecure W+X mapping at address");
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 }
 
 /*
@@ -279,8 +249,7 @@ static void bbm_order(struct kunit *test)
 	bbm_base = ptdump_markers[0].start + 16 * PMD;
 	bbm_ctx = &ctx;
 	bbm_violations = 0;
-	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
-					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_fixture_init(test, &ctx, &hpool, ptdump_markers[0].start), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, bbm_base, 0, 2 * PMD, PAGE_KERNEL), 0);
 	KUNIT_EXPECT_EQ(test, host_tlb.range_flushes + host_tlb.all_flushes, flushes);	/* nothing live changed */
 	bbm_op(test, 0, 100, 3, PAGE_KERNEL_RO);	/* splits a block, unfolds a group */
@@ -289,7 +258,7 @@ static void bbm_order(struct kunit *test)
 	bbm_op(test, 0, 0, 512, PAGE_KERNEL_ROX);	/* a whole table's worth */
 	KUNIT_EXPECT_GT(test, host_tlb.range_flushes + host_tlb.all_flushes, flushes);
 	KUNIT_EXPECT_EQ(test, bbm_violations, 0);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 }
 
 static vaddr_t flushed_lo, flushed_hi;
@@ -306,8 +275,7 @@ static void flush_only_broken(struct kunit *test)
 	struct mm_ctx ctx;
 	unsigned long base = ptdump_markers[0].start + 32 * PMD, i;
 
-	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
-					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_fixture_init(test, &ctx, &hpool, ptdump_markers[0].start), 0);
 	/* 16 pages at scattered PAs: no contiguous run, so there is no group to unfold */
 	for (i = 0; i < 16; i++)
 		KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + i * PG, 0x01000000 + 2 * i * PG, PG, PAGE_KERNEL), 0);
@@ -319,7 +287,7 @@ static void flush_only_broken(struct kunit *test)
 	host_tlb_flush_hook = NULL;
 	KUNIT_EXPECT_EQ(test, flushed_lo, base + 5 * PG);
 	KUNIT_EXPECT_EQ(test, flushed_hi, base + 11 * PG);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 }
 
 /* An unmap gathers its invalidations: 1 MiB of pages (and the table it empties) cost one flush. */
@@ -329,8 +297,7 @@ static void unmap_gathers_one_flush(struct kunit *test)
 	unsigned long base = ptdump_markers[0].start + 40 * PMD, before;
 	unsigned long tables;
 
-	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
-					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_fixture_init(test, &ctx, &hpool, ptdump_markers[0].start), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base + PG, 0x01000000, 256 * PG, PAGE_KERNEL), 0);
 	tables = ctx.nr_tables;
 	before = host_tlb.range_flushes + host_tlb.all_flushes;
@@ -350,7 +317,7 @@ static void unmap_gathers_one_flush(struct kunit *test)
 	host_tlb_flush_hook = NULL;
 	KUNIT_EXPECT_EQ(test, flushed_lo, base);
 	KUNIT_EXPECT_EQ(test, flushed_hi, base + PG);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 }
 
 static pte_t *leaf_flush_slot;
@@ -374,8 +341,7 @@ static void leaf_slot_flushes(struct kunit *test)
 	struct pt_gather g = { .pending = false };
 	pte_t *slot;
 
-	KUNIT_ASSERT_EQ(test, mm_ctx_init(&ctx, ptdump_markers[0].start, (u64)pt_entries(0) * pt_level_size(0),
-					  hpool_alloc, hpool_free, hpool_va, NULL), 0);
+	KUNIT_ASSERT_EQ(test, pt_fixture_init(test, &ctx, &hpool, ptdump_markers[0].start), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, base, 0x01000000, PG, PAGE_KERNEL), 0);
 	slot = pt_leaf_slot(&ctx, base + 3 * PG);
 	KUNIT_ASSERT_NOT_NULL(test, slot);
@@ -408,7 +374,7 @@ static void leaf_slot_flushes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, flushed_lo, base + 3 * PG);
 	KUNIT_EXPECT_EQ(test, flushed_hi, base + 8 * PG);
 	KUNIT_EXPECT_EQ(test, leaf_flush_live, 0);
-	mm_ctx_destroy(&ctx);
+	pt_fixture_done(test, &ctx);
 }
 
 kunit_test_suite(ptdump,

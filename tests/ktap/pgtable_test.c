@@ -3,6 +3,7 @@
 #include <kernel/kunit.h>
 #include <mm/pgtable.h>
 #include <mm/vmstat.h>
+#include "pt_fixture.h"
 #include <errno.h>
 #include <string.h>
 
@@ -10,83 +11,28 @@
  * Only the generic API (include/mm/pgtable.h) and the arch's level geometry
  * (pt_shift, pt_level_has_block, pt_cont_entries) are used, so the suite runs
  * unchanged against any descriptor format. Contexts get their tables from a
- * pool in static storage with made-up physical addresses: the tables are only
- * read through ctx->pt_va, never by the MMU, so the suite is the same on the
- * host and in the kernel.
+ * pool of the one table-page allocator with made-up physical addresses
+ * (tests/ktap/pt_fixture.h): the tables are only read through ctx->pt_va,
+ * never by the MMU, so the suite is the same on the host and in the kernel.
  */
-#define POOL_PAGES	16
-#define POOL_PA		0x10000000ULL	/* what the pool's "physical" addresses start at */
-
-static u8 pool[POOL_PAGES][4096] __aligned(4096);
-static bool pool_used[POOL_PAGES];
-static int pool_fail_after = -1;	/* >= 0: that many allocations succeed, then NULL */
-
-static void *pool_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	int i;
-
-	if (pool_fail_after == 0)
-		return NULL;
-	if (pool_fail_after > 0)
-		pool_fail_after--;
-	for (i = 0; i < POOL_PAGES; i++) {
-		if (!pool_used[i]) {
-			pool_used[i] = true;
-			memset(pool[i], 0, sizeof(pool[i]));
-			*pa = POOL_PA + (paddr_t)i * 4096;
-			return pool[i];
-		}
-	}
-	return NULL;
-}
-
-static void pool_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	int i = (pa - POOL_PA) / 4096;
-
-	BUG_ON(i < 0 || i >= POOL_PAGES || va != pool[i] || !pool_used[i]);
-	memset(va, 0x5a, 4096);	/* junk: a table used after free shows up as garbage */
-	pool_used[i] = false;
-}
-
-static void *pool_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return pool[(pa - POOL_PA) / 4096];
-}
-
-static int pool_in_use(void)
-{
-	int i, n = 0;
-
-	for (i = 0; i < POOL_PAGES; i++)
-		n += pool_used[i];
-	return n;
-}
+DEFINE_PT_POOL(pool, 16, 0x10000000ULL);
 
 /* The test context spans the top-level entries the arch allows, starting at VA 0 on 32-bit. */
 #define T_BASE		((vaddr_t)(sizeof(vaddr_t) == 8 ? 0xffff000000000000ULL : 0))
-#define T_SIZE		((u64)pt_entries(0) * pt_level_size(0))
+#define T_SIZE		PT_FIXTURE_SIZE
 #define PG		pt_level_size(PT_LEVELS - 1)
 #define LEAF		(PT_LEVELS - 1)
 #define PMD_SIZE	pt_level_size(PT_LEVELS - 2)	/* 2 MiB on both arches */
 
-static long pt_stat0;
-
 static int ctx_new(struct kunit *test, struct mm_ctx *ctx)
 {
-	pool_fail_after = -1;
-	pt_stat0 = global_node_page_state(NR_PAGETABLE);
-	KUNIT_EXPECT_EQ(test, pool_in_use(), 0);
-	return mm_ctx_init(ctx, T_BASE, T_SIZE, pool_alloc, pool_free, pool_va, NULL);
+	return pt_fixture_init(test, ctx, &pool, T_BASE);
 }
 
 /* Destroys ctx and checks that every table page came back, in the pool and in vmstat. */
 static void ctx_done(struct kunit *test, struct mm_ctx *ctx)
 {
-	mm_ctx_destroy(ctx);
-	KUNIT_EXPECT_EQ(test, ctx->nr_tables, 0UL);
-	KUNIT_EXPECT_EQ(test, pool_in_use(), 0);
-	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_PAGETABLE), pt_stat0);
+	pt_fixture_done(test, ctx);
 }
 
 /* Expects va to map pa with prot at level. */
@@ -139,7 +85,7 @@ static void map_protect_unmap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va - PG, &q), -ENOENT);
 	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va + 8 * PG, &q), -ENOENT);
 	KUNIT_EXPECT_EQ(test, ctx.nr_tables, (unsigned long)PT_LEVELS);	/* one table per level */
-	KUNIT_EXPECT_EQ(test, global_node_page_state(NR_PAGETABLE) - pt_stat0, PT_LEVELS);
+	KUNIT_EXPECT_EQ(test, pt_fixture_nr_pagetable(), (long)PT_LEVELS);
 
 	KUNIT_ASSERT_EQ(test, pt_protect(&ctx, va + 2 * PG, 2 * PG, PAGE_KERNEL_ROX), 0);
 	for (i = 0; i < 8; i++)
@@ -333,20 +279,20 @@ static void error_paths(struct kunit *test)
 
 	/* out of table pages half way through: the partial mapping is undone */
 	for (i = 1; i < PT_LEVELS; i++) {
-		pool_fail_after = i;
+		pool.fail_after = i;
 		KUNIT_EXPECT_EQ(test, pt_map(&ctx, T_BASE + PMD_SIZE - 2 * PG, 0, 4 * PG, PAGE_KERNEL),
 				-ENOMEM);
-		pool_fail_after = -1;
+		pool.fail_after = -1;
 		KUNIT_EXPECT_EQ(test, pt_query(&ctx, T_BASE + PMD_SIZE - 2 * PG, &q), -ENOENT);
 		KUNIT_EXPECT_EQ(test, pt_query(&ctx, T_BASE + PMD_SIZE, &q), -ENOENT);
 		KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
 	}
 	/* a protect whose split cannot get a table: protections unchanged */
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + 2 * PMD_SIZE, 0, PMD_SIZE, PAGE_KERNEL), 0);
-	pool_fail_after = 0;
+	pool.fail_after = 0;
 	KUNIT_EXPECT_EQ(test, pt_protect(&ctx, T_BASE + 2 * PMD_SIZE, PG, PAGE_KERNEL_RO), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, T_BASE + 2 * PMD_SIZE, PG), -ENOMEM);
-	pool_fail_after = -1;
+	pool.fail_after = -1;
 	expect_map(test, &ctx, T_BASE + 2 * PMD_SIZE, 0, PAGE_KERNEL, LEAF - 1);
 	ctx_done(test, &ctx);
 }
@@ -448,12 +394,15 @@ static int wc_table(const struct pt_walk_entry *e, void *priv)
 	return 0;
 }
 
+/* The context walk_visitor_counts walks (its table pages are reached through it). */
+static struct mm_ctx *wc_ctx;
+
 /* Leaves and holes: in order, tiling the range, with the slot and value the table holds. */
 static void wc_entry(struct walk_count *c, const struct pt_walk_entry *e, bool valid)
 {
 	c->out_of_order += e->va != c->next || e->size != pt_level_size(e->level) ||
 			   pte_valid(e->entry) != valid ||
-			   e->ptep != &((pte_t *)pool_va(NULL, e->table_pa))[e->index] ||
+			   e->ptep != &((pte_t *)pagetable_va(wc_ctx, e->table_pa))[e->index] ||
 			   pte_val(*e->ptep) != pte_val(e->entry);
 	c->next = e->va + e->size;
 }
@@ -490,6 +439,7 @@ static void walk_visitor_counts(struct kunit *test)
 	int level, entries = 0;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
+	wc_ctx = &ctx;
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + PMD_SIZE, 0x40000000, PMD_SIZE, PAGE_KERNEL), 0);
 	KUNIT_ASSERT_EQ(test, pt_map(&ctx, pages, 0x01234000, 3 * PG, PAGE_KERNEL_RO), 0);
 	for (level = 0; level < PT_LEVELS; level++)	/* one table per level is in use */

@@ -137,7 +137,7 @@ isnt($st, 1, 'the run ends with a failing status');
 # ---- -m 2048: lowmem + HighMem below 4 GiB; kmap -------------------------------------------
 ($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /proc/zoneinfo; '
                        . 'cat /sys/kernel/debug/kernel_page_tables; '
-                       . 'selftest highmem,pgtable,pae_format');
+                       . 'selftest highmem,pgtable,pgalloc,pae_format');
 is($st, 1, '-m 2048: all commands succeed (status 0)');
 my ($high, $low) = (meminfo_kb($out, 'HighTotal'), meminfo_kb($out, 'LowTotal'));
 ok($high && $high > 1100 * 1024 && $high < 1200 * 1024, "-m 2048: HighTotal ${\($high // '?')} kB (RAM above 896 MiB)");
@@ -158,6 +158,7 @@ like($out, qr/^    ok \d+ kmap_slots_exhausted$/m, 'with every pkmap slot held k
 like($out, qr/^ok \d+ pae_format$/m, 'PAE entry bits match the SDM in the kernel too');
 like($out, qr/^    ok \d+ kmap_pattern_above_4g # SKIP/m, 'no RAM above 4 GiB at -m 2048: that case skips');
 like($out, qr/^ok \d+ pgtable$/m, 'page-table conformance suite passes in the PAE kernel');
+like($out, qr/^    ok \d+ buddy_tables_are_lowmem$/m, 'with HighMem present, table pages still come from lowmem');
 
 # ---- -m 6G: RAM above 4 GiB, reached only through PAE and kmap; every suite ------------------
 ($out, $st) = qemu_x86('6G', 'cat /sys/kernel/debug/memblock/memory; cat /proc/meminfo; selftest', undef, 360);

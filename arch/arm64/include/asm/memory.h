@@ -38,6 +38,12 @@
 #define FIXADDR_SIZE		_UL(0x200000)
 #define FIXADDR_START		(FIXADDR_TOP - FIXADDR_SIZE)
 
+/*
+ * Table pages for the kernel map before the linear map exists (head.S maps only
+ * the image): a pool in the image's BSS (mm/pgalloc.c). The kernel map takes 9.
+ */
+#define PT_BOOT_POOL_PAGES	16
+
 /* head.S copies the DTB into the image (it is read before the linear map exists). */
 #define BOOT_DTB_MAX		0x20000
 

@@ -23,7 +23,7 @@
 
 #ifndef __ASSEMBLER__
 /*
- * Boot-time memory setup of the Pi 3 (arch/arm64/mm_init.c), called by setup_arch:
+ * Boot-time memory setup of the Pi 3 (arch/arm64/memory.c), called by setup_arch:
  *   arm64_memblock_init(dtb)  discovery into memblock and the boot reservations
  *   paging_init()             the final map, linear map of memblock's RAM
  *   arm64_memblock_late_init() without a DTB: asks the firmware mailbox (which

@@ -10,7 +10,7 @@
  *   level 1 (PMD)   shift 21   2 MiB per entry    512 entries, table or 2 MiB page (PS=1)
  *   level 2 (PTE)   shift 12   4 KiB per entry    512 entries, page
  *
- * Memory types go through PAT (arch/x86/init.c programs it like Linux):
+ * Memory types go through PAT (arch/x86/mmu.c programs it like Linux):
  * PCD:PWT = 00 WB (MT_NORMAL), 01 WC (MT_NORMAL_NC), 10 UC- (MT_DEVICE_nGnRE),
  * 11 UC (MT_DEVICE_nGnRnE). The contract is at the top of include/mm/pgtable.h.
  */
@@ -33,7 +33,7 @@ static inline bool pt_level_has_block(int level) { return level == 1; }
 static inline unsigned int pt_cont_entries(int level) { return 0; }
 
 /*
- * NX exists only with EFER.NXE (set by arch/x86/init.c when CPUID has it);
+ * NX exists only with EFER.NXE (set by arch/x86/mmu.c when CPUID has it);
  * otherwise bit 63 is reserved and must stay clear. __supported_pte_mask is
  * Linux's name; where nothing defines it (the host build of mm/) every bit is
  * supported.

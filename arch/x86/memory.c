@@ -1,8 +1,9 @@
-/* multiboot.c (x86): the Multiboot v1 information — command line and memory map into memblock. */
+/* memory.c (x86): the Multiboot v1 information — command line and memory map into memblock. */
 #include <kernel/bug.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
 #include <mm/memblock.h>
+#include <asm/board.h>
 #include <asm/memory.h>
 #include <asm/setup.h>
 #include <string.h>
@@ -93,11 +94,11 @@ void multiboot_parse(void)
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		add_memory_map(mbi);
 	else if (mbi->flags & MB_INFO_MEMORY)
-		memblock_add(SZ_1M, (paddr_t)mbi->mem_upper << 10);
+		memblock_add(LEGACY_HOLE_END, (paddr_t)mbi->mem_upper << 10);
 	else
 		panic("multiboot: no memory information");
 
-	memblock_reserve(0, SZ_1M, "bios");
+	memblock_reserve_board();	/* the legacy hole below 1 MiB */
 	memblock_reserve(__pa_symbol(_text), ALIGN(__pa_symbol(_end), (paddr_t)PAGE_SIZE) -
 			 __pa_symbol(_text), "kernel");
 	reserve_pa(multiboot_info_pa, sizeof(*mbi), "multiboot");

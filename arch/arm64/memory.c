@@ -1,4 +1,4 @@
-/* mm_init.c (arm64): Pi 3 memory discovery (DTB, else mailbox, else a default) and the boot reservations. */
+/* memory.c (arm64): Pi 3 memory discovery (DTB, else mailbox, else a default) and the boot reservations. */
 #include <asm/board.h>
 #include <asm/memory.h>
 #include <asm/mmzone.h>
@@ -14,12 +14,11 @@ extern char _text[], __start_data[], _end[];
 extern u64 boot_dtb_pa, boot_dtb_size;	/* head.S: where the loader put the DTB, its size */
 
 /*
- * Without a DTB the Pi 3's usual split is assumed until the mailbox answers:
- * 1 GiB of SDRAM with the top 64 MiB (gpu_mem=64, the firmware default) for the
- * VideoCore, so the ARM owns 0x0000_0000-0x3BFF_FFFF. That is also what QEMU's
- * raspi3b reports. paging_init maps this much; the mailbox may shrink or grow it.
+ * Without a DTB the board's default RAM (board_desc, arch/arm64/boards/rpi3.c:
+ * a Pi 3 with gpu_mem=64) is assumed until the mailbox answers; the mailbox
+ * may shrink or grow it.
  */
-#define PI3_DEFAULT_RAM_END	0x3c000000ULL
+#define BOARD_RAM_END		((unsigned long long)board_desc.default_ram_end)
 
 static bool ram_is_default;
 
@@ -52,33 +51,33 @@ void arm64_memblock_init(const void *dtb)
 
 	/* First, so that they keep their names where the DTB's /memreserve/ says the same. */
 	memblock_reserve(ktext, kend - ktext, "kernel");
-	memblock_reserve(SPIN_TABLE_PHYS, PAGE_SIZE, "spin-table");
+	memblock_reserve_board();	/* the spin-table page */
 	if (dtb && !early_init_dt_scan_phys(dtb, boot_dtb_pa, boot_dtb_size)) {
 		printk("memory: from the device tree\n");
 	} else {
-		memblock_add(0, PI3_DEFAULT_RAM_END);
+		memblock_add(board_desc.default_ram_start, BOARD_RAM_END - board_desc.default_ram_start);
 		ram_is_default = true;
 		printk("memory: no usable device tree; assuming 0x0-0x%llx until the firmware mailbox answers\n",
-		       PI3_DEFAULT_RAM_END - 1);
+		       BOARD_RAM_END - 1);
 	}
 	clip_at_peripherals();
 	request_mem_region(ktext, __pa_symbol(__start_data) - ktext, "Kernel code");
 	request_mem_region(__pa_symbol(__start_data), kend - __pa_symbol(__start_data), "Kernel data");
-	request_mem_region(MBOX_PHYS, 0x40, "mailbox");
+	request_mem_region(MBOX_PHYS, MBOX_SIZE, "mailbox");
 }
 
 /* Grows the RAM (and the linear map) from the default end to end. */
 static bool grow_ram(paddr_t end)
 {
-	int err = pt_map(&init_mm, (vaddr_t)__va(PI3_DEFAULT_RAM_END), PI3_DEFAULT_RAM_END,
-			    end - PI3_DEFAULT_RAM_END, PAGE_KERNEL);
+	int err = pt_map(&init_mm, (vaddr_t)__va(BOARD_RAM_END), BOARD_RAM_END,
+			    end - BOARD_RAM_END, PAGE_KERNEL);
 
 	if (err) {
 		printk("memory: cannot map 0x%llx-0x%llx into the linear map (%d); it stays unused\n",
-		       PI3_DEFAULT_RAM_END, (unsigned long long)end - 1, err);
+		       BOARD_RAM_END, (unsigned long long)end - 1, err);
 		return false;
 	}
-	return !memblock_add(PI3_DEFAULT_RAM_END, end - PI3_DEFAULT_RAM_END);
+	return !memblock_add(BOARD_RAM_END, end - BOARD_RAM_END);
 }
 
 /*
@@ -121,16 +120,16 @@ void arm64_memblock_late_init(void)
 	}
 	if (!answered) {
 		printk("WARNING: memory: no device tree and no mailbox answer: using the default 0x0-0x%llx "
-		       "(a Pi 3 with gpu_mem=64)\n", PI3_DEFAULT_RAM_END - 1);
+		       "(a Pi 3 with gpu_mem=64)\n", BOARD_RAM_END - 1);
 		return;
 	}
 	printk("memory: firmware mailbox: ARM memory 0x%08llx-0x%08llx (%llu MiB)\n",
 	       (unsigned long long)base, (unsigned long long)end - 1, (unsigned long long)(end - base) >> 20);
 	if (base)
 		memblock_remove(0, base);
-	if (end < PI3_DEFAULT_RAM_END)
-		memblock_remove(end, PI3_DEFAULT_RAM_END - end);
-	else if (end > PI3_DEFAULT_RAM_END)
+	if (end < BOARD_RAM_END)
+		memblock_remove(end, BOARD_RAM_END - end);
+	else if (end > BOARD_RAM_END)
 		grow_ram(end);
 	ram_is_default = false;
 }

@@ -1,19 +1,18 @@
-/* init.c (x86): CPU features for paging (NX, PAT, global pages) and the final kernel page tables. */
+/* mmu.c (x86): paging_init's arch part — CPU paging features (NX, PAT, PGE), lowmem limits, CR3. */
 #include <kernel/bug.h>
 #include <kernel/printk.h>
 #include <mm/memblock.h>
-#include <mm/mm.h>
-#include <mm/pgtable.h>
-#include <mm/ptdump.h>
+#include <mm/paging.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/tlbflush.h>
 #include <string.h>
 
 bool x86_has_nx;
 /* Bits an entry may carry on this CPU (Linux's name): NX only with EFER.NXE. */
 u64 __supported_pte_mask = ~_PAGE_NX;
-extern char _text[], _etext[], __end_rodata[], _sdata[], _end[];
+extern char _text[], _etext[], _sdata[], _end[];
 
 /*
  * PAT entries, index = PAT*4 + PCD*2 + PWT (SDM vol. 3, 11.12.3). Linux's
@@ -62,68 +61,6 @@ void x86_cpu_init(void)
 	printk("NX (Execute Disable) protection: %s\n", x86_has_nx ? "active" : "not available");
 }
 
-/*
- * Table pages for init_mm: from memblock until mem_init() retires it, then
- * from the buddy's lowmem (GFP_KERNEL). Always lowmem, reached through the
- * linear map — and so below 4 GiB, where QEMU's walker reads them right.
- */
-static void *x86_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	void *va;
-
-	if (memblock.retired) {
-		unsigned long addr = get_zeroed_page(GFP_KERNEL);
-
-		if (!addr)
-			return NULL;
-		SetPageFlag(virt_to_page((void *)addr), PG_pgtable);
-		*pa = __pa(addr);
-		return (void *)addr;
-	}
-	*pa = memblock_phys_alloc(PAGE_SIZE, PAGE_SIZE, "pgtable");
-	if (!*pa)
-		return NULL;
-	va = __va(*pa);
-	memset(va, 0, PAGE_SIZE);
-	return va;
-}
-
-/* A page the buddy never had (boot tables) stays reserved: it is leaked, as Linux does. */
-static void x86_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	if (!memblock.retired)
-		memblock_free(pa, PAGE_SIZE);
-	else if (!PageReserved(virt_to_page(va)))
-		free_page((unsigned long)va);
-}
-
-static void *x86_pt_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return __va(pa);
-}
-
-/* Maps [start, end) of lowmem at __va(start) with prot; a failure this early is fatal. */
-static void map_lowmem(paddr_t start, paddr_t end, u32 prot)
-{
-	int err;
-
-	if (start >= end)
-		return;
-	err = pt_map(&init_mm, (vaddr_t)__va(start), start, end - start, prot);
-	if (err)
-		panic("paging_init: pt_map(0x%llx-0x%llx) failed: %d",
-		      (unsigned long long)start, (unsigned long long)end, err);
-}
-
-/* Maps the RAM in [start, end) (lowmem) except the kernel image, which gets its own sections. */
-static void map_lowmem_around_kernel(paddr_t start, paddr_t end)
-{
-	paddr_t ks = __pa_symbol(_text), ke = __pa_symbol(_end);
-
-	map_lowmem(start, min(end, ks), PAGE_KERNEL);
-	map_lowmem(max(start, ke), end, PAGE_KERNEL);
-}
-
 /* Linux 32-bit's boot-time picture of the kernel's half of the address space. */
 static void print_vm_layout(paddr_t lowmem_end)
 {
@@ -142,33 +79,33 @@ static void print_vm_layout(paddr_t lowmem_end)
 	       (unsigned long)_text, (unsigned long)_etext, (unsigned long)(_etext - _text) >> 10);
 }
 
-/*
- * paging_init: builds init_mm over the whole 4 GiB (the PDPT is its root,
- * so CR3 can point at it) with the generic walker: lowmem RAM at PAGE_OFFSET
- * (2 MiB pages wherever alignment allows), the kernel image W^X with 4 KiB
- * pages (text ROX, rodata RO, data/BSS RW+NX), nothing below PAGE_OFFSET. Then
- * switches CR3: the identity map of head.S is gone and NULL faults.
- */
-void paging_init(void)
-{
-	paddr_t lowmem_end = min(memblock_end_of_DRAM(), (paddr_t)MAXMEM), s, e;
-	u64 i;
+static paddr_t lowmem_end;
 
-	memblock_set_current_limit(lowmem_end);
-	if (mm_ctx_init(&init_mm, 0, 4 * SZ_1G, x86_pt_alloc, x86_pt_free, x86_pt_va, NULL))
-		panic("paging_init: no memory for the PDPT");
-	for_each_mem_range(i, &s, &e)
-		if (s < lowmem_end)
-			map_lowmem_around_kernel(s, min(e, lowmem_end));
-	map_lowmem(__pa_symbol(_text), __pa_symbol(_etext), PAGE_KERNEL_ROX);
-	map_lowmem(__pa_symbol(_etext), __pa_symbol(__end_rodata), PAGE_KERNEL_RO);
-	map_lowmem(__pa_symbol(_sdata), __pa_symbol(_end), PAGE_KERNEL);
-	write_cr3((unsigned long)init_mm.root_pa);
+/*
+ * arch_paging_setup: init_mm spans the whole 4 GiB (the PDPT is its root, so
+ * CR3 can point at it; nothing below PAGE_OFFSET gets mapped, so NULL faults).
+ * Only lowmem is linearly mapped: RAM up to 896 MiB (MAXMEM); the rest is
+ * HighMem, reached through kmap. The image lives inside the linear map and
+ * gets its W^X sections there. W^X cannot be checked without NX.
+ */
+void arch_paging_setup(struct paging_arch *pa)
+{
+	lowmem_end = min(memblock_end_of_DRAM(), (paddr_t)MAXMEM);
+	pa->va_base = 0;
+	pa->va_size = 4 * SZ_1G;
+	pa->linear_end = lowmem_end;
+	pa->no_nx = !x86_has_nx;
+}
+
+/* arch_switch_root: CR3 := the PDPT; head.S's identity map is gone from here on. */
+void arch_switch_root(struct mm_ctx *ctx)
+{
+	write_cr3((unsigned long)ctx->root_pa);
 	flush_tlb_all();
-	if (x86_has_nx)
-		ptdump_check_wx(&init_mm);
-	else
-		printk("Checked W+X mappings: skipped, the CPU has no NX\n");
+}
+
+void arch_paging_done(void)
+{
 	print_vm_layout(lowmem_end);
 	printk("paging_init: lowmem 0x%08llx-0x%08llx at PAGE_OFFSET 0x%08lx, %lu table pages\n",
 	       0ULL, (unsigned long long)lowmem_end, (unsigned long)PAGE_OFFSET, init_mm.nr_tables);
