@@ -83,6 +83,21 @@ const char *slub_debug_string(void)
 	return slub_debug_nr ? slub_debug_original : NULL;
 }
 
+void slub_debug_report(void)
+{
+	const char *v = slub_debug_string();
+
+	if (!v)
+		return;
+	if (!*v)
+		printk("slub_debug: FZPU for all caches (consistency checks, red zones, poisoning, "
+		       "caller tracking)\n");
+	else if (!strchr(v, ',') && !strchr(v, ';'))
+		printk("slub_debug: %s for all caches\n", v);
+	else
+		printk("slub_debug: \"%s\" (flags for the caches named)\n", v);
+}
+
 static bool name_in_list(const char *name, const char *list)
 {
 	size_t n = strlen(name);

@@ -54,6 +54,8 @@ static void semihost_exit(int status)
 	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
+const int arch_poweroff_status_max = 255;
+
 void arch_poweroff(int status)
 {
 	semihost_exit(status);
@@ -93,7 +95,7 @@ static int fdt_chosen(void)
 		return -1;
 	p = fdt_getprop(boot_fdt, chosen, "bootargs", &len);
 	if (p && len > 0)
-		snprintf(boot_command_line, sizeof(boot_command_line), "%.*s", len, p);
+		cmdline_set(p, (size_t)len);
 	p = fdt_getprop(boot_fdt, chosen, "stdout-path", &len);
 	if (!p || len <= 0)
 		return -1;
@@ -183,13 +185,27 @@ static void early_console_remap(void)
 	       (unsigned long)pl011_con.base, (unsigned long)mini_uart_con.base);
 }
 
+/*
+ * A DTB that memory discovery rejected is not used for anything after it: its
+ * pages are not reserved (the buddy gets them), so nothing may keep reading
+ * them or map them (FIX_FDT) — a stale alias of pages that are free.
+ */
+static void forget_fdt(void)
+{
+	if (!boot_fdt)
+		return;
+	boot_fdt = NULL;
+	printk("DTB: rejected by memory discovery; not used or mapped after this point\n");
+}
+
 void setup_arch(void)
 {
 	disable_ttbr0();
 	check_fdt();
 	setup_consoles();
 	print_banner();
-	arm64_memblock_init(boot_fdt);
+	if (!arm64_memblock_init(boot_fdt))
+		forget_fdt();
 	paging_init();
 	early_console_remap();
 	arm64_memblock_late_init();

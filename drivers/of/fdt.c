@@ -11,8 +11,10 @@
 char of_stdout_path[64];
 char of_stdout_options[32];
 
-/* The kernel defines it in kernel/cmdline.c; the host build of this file needs its own. */
-__weak char boot_command_line[1024];
+/* The kernel defines them in kernel/cmdline.c; the host build of this file needs its own. */
+__weak char boot_command_line[COMMAND_LINE_SIZE];
+__weak size_t boot_command_line_len;
+__weak bool boot_command_line_has_run;
 
 static __printf(3, 4) int dt_fail(char *why, size_t n, const char *fmt, ...)
 {
@@ -183,8 +185,13 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size))
 			return dt_fail(why, n, "memreserve entry %d unreadable", i);
-		if (dt_check_region("memreserve", base, size, why, n))
-			return -1;
+		if (base + size < base || base + size > DT_MAX_PHYS) {
+			if (m->nr_dropped < DT_MAX_DROPPED)
+				m->dropped[m->nr_dropped].index = i, m->dropped[m->nr_dropped].base = base,
+				m->dropped[m->nr_dropped].size = size;
+			m->nr_dropped++;
+			continue;
+		}
 		if (!size)
 			continue;
 		if (m->nr_rsv == DT_MAX_RSV_REGIONS)
@@ -225,13 +232,22 @@ int early_init_dt_parse(const void *blob, size_t bufsize, struct dt_memory_map *
 	return 0;
 }
 
+/* A string property of /chosen and its length in bytes (NULL if absent or empty). */
+static const char *dt_chosen_prop(const void *fdt, const char *prop, int *len)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *p = chosen >= 0 ? fdt_getprop(fdt, chosen, prop, len) : NULL;
+
+	return p && *len > 0 ? p : NULL;
+}
+
 /* Copies a string property of /chosen (bounded by its length and by size). */
 static void dt_chosen_string(const void *fdt, const char *prop, char *dst, size_t size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
-	const char *p = chosen >= 0 ? fdt_getprop(fdt, chosen, prop, &len) : NULL;
+	int len;
+	const char *p = dt_chosen_prop(fdt, prop, &len);
 
-	if (p && len > 0)
+	if (p)
 		snprintf(dst, size, "%.*s", (int)strnlen(p, (size_t)len), p);
 }
 
@@ -239,8 +255,11 @@ static void dt_scan_chosen(const void *fdt)
 {
 	char path[96] = "";
 	size_t colon;
+	int len;
+	const char *args = dt_chosen_prop(fdt, "bootargs", &len);
 
-	dt_chosen_string(fdt, "bootargs", boot_command_line, sizeof(boot_command_line));
+	if (args)
+		cmdline_set(args, (size_t)len);
 	dt_chosen_string(fdt, "stdout-path", path, sizeof(path));
 	colon = strcspn(path, ":");
 	snprintf(of_stdout_path, sizeof(of_stdout_path), "%.*s", (int)colon, path);
@@ -260,6 +279,12 @@ int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 		printk("OF: fdt: ignoring the device tree at 0x%016llx: %s\n", (unsigned long long)blob_pa, why);
 		return -1;
 	}
+	for (i = 0; i < map.nr_dropped && i < DT_MAX_DROPPED; i++)
+		printk("OF: fdt: memreserve entry %d (0x%llx+0x%llx): beyond 2^52; dropped\n",
+		       map.dropped[i].index, (unsigned long long)map.dropped[i].base,
+		       (unsigned long long)map.dropped[i].size);
+	if (map.nr_dropped > DT_MAX_DROPPED)
+		printk("OF: fdt: %u more bad memreserve entries dropped\n", map.nr_dropped - DT_MAX_DROPPED);
 	/* Whole pages: RAM rounded inwards, reservations outwards (the buddy deals in pages). */
 	for (i = 0; i < map.nr_mem; i++) {
 		paddr_t b = ALIGN(map.mem[i].base, PG), e = ALIGN_DOWN(map.mem[i].base + map.mem[i].size, PG);

@@ -133,5 +133,7 @@ int setup_slub_debug(const char *val);
 unsigned int slub_debug_flags_for(const char *name);
 /* The accepted slub_debug value, or NULL if none was given (tests save and restore it). */
 const char *slub_debug_string(void);
+/* One boot line saying which slab debugging is on (nothing if none). */
+void slub_debug_report(void);
 
 #endif
