@@ -99,6 +99,13 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
 int kmem_cache_destroy(struct kmem_cache *c);
 /* kmem_cache_shrink: returns the per-CPU objects and every empty slab to the buddy; pages freed. */
 unsigned long kmem_cache_shrink(struct kmem_cache *c);
+/* kmem_cache_shrink on every cache (mm/slab_debug.c); returns the pages freed. */
+unsigned long kmem_cache_shrink_all(void);
+/*
+ * Tests only (mm/slab_debug.c): after isolating a slab on purpose and freeing
+ * all they held in it, frees the objects the isolation lost (see there).
+ */
+int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj);
 /* kmem_cache_validate: checks every slab, free object, red zone and poison; returns errors found. */
 int kmem_cache_validate(struct kmem_cache *c);
 /* Finds a cache by name (for tests and slub_debug); NULL if none. */

@@ -249,6 +249,9 @@ static void freepointer_corrupt(struct kunit *test)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_free(c, keep);
 	expect_sound(test, c);
+	KUNIT_EXPECT_GT(test, kmem_cache_reclaim_isolated(c, keep), 0);	/* the lost objects */
+	kunit_release_action(test, destroy_cache, c);
+	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-fp"));
 }
 
 /* Red zones: a write past the end or before the start is reported at free and repaired. */
