@@ -64,8 +64,7 @@ void kunit_release_action(struct kunit *test, kunit_action_t fn, void *ctx)
 	}
 }
 
-/* Runs the case's deferred actions, last registered first. */
-static void kunit_cleanup(struct kunit *test)
+void kunit_cleanup(struct kunit *test)
 {
 	while (test->nr_actions > 0) {
 		test->nr_actions--;
@@ -152,6 +151,15 @@ bool kunit_unknown_suite(const char *filter, char *bad, size_t size)
 		p += len;
 	}
 	return false;
+}
+
+void kunit_print_suite_names(void)
+{
+	const struct kunit_suite *s;
+
+	for (s = __start_kunit_suites; s < __stop_kunit_suites; s++)
+		kprintf("%s%s", s == __start_kunit_suites ? "" : " ", s->name);
+	kprintf("\n");
 }
 
 int kunit_run_all(const char *filter)

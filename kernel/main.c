@@ -108,7 +108,8 @@ static int cmd_selftest(int argc, char **argv)
 		return 1;
 	}
 	if (kunit_unknown_suite(filter, bad, sizeof(bad))) {
-		kprintf("selftest: no suite named '%s' (see the names in 'selftest' output)\n", bad);
+		kprintf("selftest: no suite named '%s'; the suites are: ", bad);
+		kunit_print_suite_names();
 		return 1;
 	}
 	failed = kunit_run_all(filter);

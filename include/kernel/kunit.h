@@ -9,7 +9,8 @@
  * The API follows Linux's KUnit so that its readers know it: a suite is a
  * list of cases; a case is void fn(struct kunit *test) that uses
  * KUNIT_EXPECT_* (record a failure, go on) and KUNIT_ASSERT_* (record a
- * failure and return from the case). Output is KTAP version 1 (FORMATS.md).
+ * failure and return from the case; its deferred actions still run, see
+ * kunit_add_action). Output is KTAP version 1 (FORMATS.md).
  */
 #define KUNIT_MAX_ACTIONS	16
 
@@ -63,6 +64,8 @@ void kunit_mark_skipped(struct kunit *test, const char *reason);
 int kunit_add_action(struct kunit *test, kunit_action_t fn, void *ctx);
 /* kunit_release_action: runs fn(ctx) now (the last one registered with them) and forgets it. */
 void kunit_release_action(struct kunit *test, kunit_action_t fn, void *ctx);
+/* kunit_cleanup: runs the deferred actions, last registered first (the runner's end of a case). */
+void kunit_cleanup(struct kunit *test);
 
 #define kunit_skip(test, reason) do { kunit_mark_skipped(test, reason); return; } while (0)
 
@@ -120,6 +123,8 @@ void kunit_release_action(struct kunit *test, kunit_action_t fn, void *ctx);
 int kunit_run_all(const char *filter);
 /* If filter names a suite that does not exist, copies that name to bad and returns true. */
 bool kunit_unknown_suite(const char *filter, char *bad, size_t size);
+/* Prints the registered suites' names on one line. */
+void kunit_print_suite_names(void);
 
 /* A small deterministic PRNG for randomized tests (xorshift64*), same on host and kernel. */
 static inline u64 kunit_rand(u64 *state)
