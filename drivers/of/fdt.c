@@ -82,9 +82,15 @@ static u64 dt_read_number(const fdt32_t *p, u32 cells)
 	return v;
 }
 
+/* A region that wraps or reaches past what any arch addresses. */
+static bool dt_region_absurd(u64 base, u64 size)
+{
+	return base + size < base || base + size > DT_MAX_PHYS;
+}
+
 static int dt_check_region(const char *what, u64 base, u64 size, char *why, size_t n)
 {
-	if (base + size < base || base + size > DT_MAX_PHYS)
+	if (dt_region_absurd(base, size))
 		return dt_fail(why, n, "absurd %s region 0x%llx+0x%llx (beyond 2^52)", what,
 			       (unsigned long long)base, (unsigned long long)size);
 	return 0;
@@ -173,10 +179,10 @@ static int dt_parse_memory(const void *fdt, struct dt_memory_map *m, char *why, 
 	return dt_sort_memory(m, why, n);
 }
 
-static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
+/* The /memreserve/ block: bad entries are left out one by one (listed in m->dropped). */
+static int dt_parse_memreserve(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
 {
-	int i, num = fdt_num_mem_rsv(fdt), rmem, child;
-	u32 ac, sc;
+	int i, num = fdt_num_mem_rsv(fdt);
 
 	if (num < 0)
 		return dt_fail(why, n, "memreserve block: %s", fdt_strerror(num));
@@ -185,10 +191,12 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size))
 			return dt_fail(why, n, "memreserve entry %d unreadable", i);
-		if (base + size < base || base + size > DT_MAX_PHYS) {
-			if (m->nr_dropped < DT_MAX_DROPPED)
-				m->dropped[m->nr_dropped].index = i, m->dropped[m->nr_dropped].base = base,
+		if (dt_region_absurd(base, size)) {	/* left out alone: the others stay reserved */
+			if (m->nr_dropped < DT_MAX_DROPPED) {
+				m->dropped[m->nr_dropped].index = i;
+				m->dropped[m->nr_dropped].base = base;
 				m->dropped[m->nr_dropped].size = size;
+			}
 			m->nr_dropped++;
 			continue;
 		}
@@ -198,6 +206,16 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 			return dt_fail(why, n, "more than %u reserved regions", DT_MAX_RSV_REGIONS);
 		m->rsv[m->nr_rsv++] = (struct dt_region){ base, size, "memreserve" };
 	}
+	return 0;
+}
+
+static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
+{
+	int rmem, child;
+	u32 ac, sc;
+
+	if (dt_parse_memreserve(fdt, m, why, n))
+		return -1;
 	rmem = fdt_path_offset(fdt, "/reserved-memory");
 	if (rmem < 0)
 		return rmem == -FDT_ERR_NOTFOUND ? 0 : dt_fail(why, n, "/reserved-memory: %s", fdt_strerror(rmem));
@@ -268,6 +286,19 @@ static void dt_scan_chosen(const void *fdt)
 
 #define PG	((paddr_t)PAGE_SIZE)
 
+/* One line per /memreserve/ entry that parsing left out. */
+static void dt_report_dropped(const struct dt_memory_map *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_dropped && i < DT_MAX_DROPPED; i++)
+		printk("OF: fdt: memreserve entry %d (0x%llx+0x%llx): beyond 2^52; dropped\n",
+		       m->dropped[i].index, (unsigned long long)m->dropped[i].base,
+		       (unsigned long long)m->dropped[i].size);
+	if (m->nr_dropped > DT_MAX_DROPPED)
+		printk("OF: fdt: %u more bad memreserve entries dropped\n", m->nr_dropped - DT_MAX_DROPPED);
+}
+
 int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 {
 	static struct dt_memory_map map;
@@ -279,12 +310,7 @@ int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 		printk("OF: fdt: ignoring the device tree at 0x%016llx: %s\n", (unsigned long long)blob_pa, why);
 		return -1;
 	}
-	for (i = 0; i < map.nr_dropped && i < DT_MAX_DROPPED; i++)
-		printk("OF: fdt: memreserve entry %d (0x%llx+0x%llx): beyond 2^52; dropped\n",
-		       map.dropped[i].index, (unsigned long long)map.dropped[i].base,
-		       (unsigned long long)map.dropped[i].size);
-	if (map.nr_dropped > DT_MAX_DROPPED)
-		printk("OF: fdt: %u more bad memreserve entries dropped\n", map.nr_dropped - DT_MAX_DROPPED);
+	dt_report_dropped(&map);
 	/* Whole pages: RAM rounded inwards, reservations outwards (the buddy deals in pages). */
 	for (i = 0; i < map.nr_mem; i++) {
 		paddr_t b = ALIGN(map.mem[i].base, PG), e = ALIGN_DOWN(map.mem[i].base + map.mem[i].size, PG);
