@@ -1,4 +1,4 @@
-/* console.c: the list of registered consoles; output goes to all, input comes from the first. */
+/* console.c: the list of registered consoles; output goes to all, input from any; ^C polling. */
 #include <kernel/console.h>
 #include <kernel/arch.h>
 
@@ -42,17 +42,52 @@ void console_write(const char *s, size_t n)
 }
 
 /*
+ * Type-ahead: bytes that console_interrupted() read while a command ran and
+ * that were not ^C. console_getc() hands them out first, in order.
+ */
+static char typeahead[64];
+static unsigned int ta_head, ta_count;
+
+/* One byte from whichever console has one, or -1. */
+static int console_poll(void)
+{
+	struct console *con;
+	int c;
+
+	for (con = consoles; con; con = con->next)
+		if (con->getc && (c = con->getc(con)) >= 0)
+			return c;
+	return -1;
+}
+
+/*
  * Input comes from whichever console has a byte: under QEMU only one UART is
  * usually wired to the terminal, and on a Pi either may be (the DTB's
  * stdout-path names the mini UART, a user may have wired the PL011).
  */
 int console_getc(void)
 {
-	struct console *con;
 	int c;
 
-	for (;;)
-		for (con = consoles; con; con = con->next)
-			if (con->getc && (c = con->getc(con)) >= 0)
-				return c;
+	if (ta_count) {
+		c = (unsigned char)typeahead[ta_head];
+		ta_head = (ta_head + 1) % sizeof(typeahead);
+		ta_count--;
+		return c;
+	}
+	while ((c = console_poll()) < 0)
+		;
+	return c;
+}
+
+bool console_interrupted(void)
+{
+	int c;
+
+	while (ta_count < sizeof(typeahead) && (c = console_poll()) >= 0) {
+		if (c == CONSOLE_CTRL_C)
+			return true;
+		typeahead[(ta_head + ta_count++) % sizeof(typeahead)] = (char)c;
+	}
+	return false;
 }

@@ -1,6 +1,7 @@
 /* fault_cmds.c: `fault KIND` — deliberate faults, to see the reports and that the shell survives. */
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <mm/pgtable.h>
 #include <mm/vmalloc.h>
 #include <string.h>
 
@@ -22,12 +23,30 @@ static void fault_vmalloc_guard(void)
 	if (p)
 		p[PAGE_SIZE] = 1;
 }
+static unsigned int exec_data_insn[4] __aligned(16);	/* in .bss: NX after paging_init */
+
 static void fault_exec_data(void)
 {
-	static unsigned int insn[4] __aligned(16);	/* in .bss: NX after paging_init */
-	void (*fn)(void) = (void (*)(void))(void *)insn;
+	void (*fn)(void) = (void (*)(void))(void *)exec_data_insn;
 
 	fn();
+}
+
+/*
+ * Only a map that refuses execution can show the fault: on a CPU without NX
+ * (x86 -cpu pentium3) BSS is executable and the zeros would run as code.
+ * Returns true if the kind must not run here (and says why).
+ */
+static bool fault_refused(const char *kind)
+{
+	struct pt_query q;
+
+	if (strcmp(kind, "exec-data"))
+		return false;
+	if (pt_query(&init_mm, (vaddr_t)exec_data_insn, &q) || !(q.prot & PROT_EXEC))
+		return false;
+	kprintf("fault: exec-data: kernel data is executable on this CPU (no NX); not run\n");
+	return true;
 }
 
 static const struct {
@@ -50,6 +69,8 @@ static int cmd_fault(int argc, char **argv)
 	for (i = 0; argc == 2 && i < ARRAY_SIZE(faults); i++) {
 		if (strcmp(argv[1], faults[i].kind))
 			continue;
+		if (fault_refused(faults[i].kind))
+			return 1;
 		kprintf("fault: %s\n", faults[i].what);
 		faults[i].fn();
 		kprintf("fault: %s did NOT fault\n", faults[i].kind);

@@ -14,6 +14,16 @@ static void print_entry(const char *name, bool is_dir, void *arg)
 	kprintf("%s%s\n", name, is_dir ? "/" : "");
 }
 
+static void count_entry(const char *name, bool is_dir, void *arg)
+{
+}
+
+/* A directory of the tree: an absolute path that has children. */
+static bool is_dir(const char *path)
+{
+	return path[0] == '/' && debugfs_list(path, count_entry, NULL) > 0;
+}
+
 static int cmd_ls(int argc, char **argv)
 {
 	const char *dir = argc > 1 ? argv[1] : "/";
@@ -26,7 +36,7 @@ static int cmd_ls(int argc, char **argv)
 		kprintf("%s\n", dir);
 		return 0;
 	}
-	if (dir[0] != '/' || debugfs_list(dir, print_entry, NULL) == 0) {
+	if (!is_dir(dir) || debugfs_list(dir, print_entry, NULL) == 0) {
 		kprintf("ls: cannot access '%s': No such file or directory\n", dir);
 		return 1;
 	}
@@ -50,7 +60,8 @@ static int cmd_cat(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		f = debugfs_lookup(argv[i]);
 		if (!f) {
-			kprintf("cat: %s: No such file or directory\n", argv[i]);
+			kprintf("cat: %s: %s\n", argv[i], is_dir(argv[i]) ? "Is a directory" :
+				"No such file or directory");
 			ret = 1;
 			continue;
 		}

@@ -8,7 +8,10 @@
 #include <mm/io.h>
 #include <mm/vmalloc.h>
 #include <mm/mm.h>
+#include <mm/mmzone.h>
 #include <mm/slab.h>
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,18 +19,34 @@ void start_kernel(void);
 
 static u64 boot_start;
 
+/* Ends a run= that cannot run as given: nothing of it runs, and the status says so. */
+static __noreturn void refuse_run(const char *why)
+{
+	printk("run: %s; not running any of it, powering off with status 1\n", why);
+	arch_poweroff(1);
+}
+
 /*
  * run_boot_commands: run="cmd1; cmd2" runs each command, then powers off with
- * status 0 if all succeeded, 1 otherwise. Returns only if there is no run=.
+ * status 0 if all succeeded, 1 otherwise. A run= that was cut with the command
+ * line, or given twice, runs nothing and powers off with 1: a prefix of what
+ * was asked must never look like success. Returns only if there is no run=.
  */
 static void run_boot_commands(void)
 {
-	static char cmds[1024];
+	static char cmds[COMMAND_LINE_SIZE], why[64];
+	int n = cmdline_count("run"), failed = 0;
 	char *p, *next;
-	int failed = 0;
 
-	if (!cmdline_get("run", cmds, sizeof(cmds)))
+	if (boot_command_line_len >= COMMAND_LINE_SIZE && boot_command_line_has_run)
+		refuse_run("the kernel command line was cut");
+	if (!n)
 		return;
+	if (n > 1) {
+		snprintf(why, sizeof(why), "given %d times on the command line", n);
+		refuse_run(why);
+	}
+	cmdline_get("run", cmds, sizeof(cmds));
 	for (p = cmds; p; p = next) {
 		next = strchr(p, ';');
 		if (next)
@@ -72,16 +91,67 @@ void start_kernel(void)
 	shell_run();
 }
 
+/*
+ * selftest [SUITE...]: the suites named (space- or comma-separated; none: all).
+ * A name that is no suite is an error and nothing runs. Afterwards the slab
+ * caches are shrunk and the per-CPU page lists drained.
+ */
 static int cmd_selftest(int argc, char **argv)
 {
-	return kunit_run_all(argc > 1 ? argv[1] : NULL) ? 1 : 0;
+	static char filter[256];
+	char bad[64];
+	size_t len = 0;
+	int i, failed;
+
+	filter[0] = '\0';
+	for (i = 1; i < argc && len < sizeof(filter); i++)
+		len += (size_t)snprintf(filter + len, sizeof(filter) - len, "%s%s", i > 1 ? "," : "", argv[i]);
+	if (len >= sizeof(filter)) {
+		kprintf("selftest: the list of suites is longer than %zu bytes\n", sizeof(filter) - 1);
+		return 1;
+	}
+	if (kunit_unknown_suite(filter, bad, sizeof(bad))) {
+		kprintf("selftest: no suite named '%s'; the suites are: ", bad);
+		kunit_print_suite_names();
+		return 1;
+	}
+	failed = kunit_run_all(filter);
+	/* What the suites left cached goes back, so that meminfo before and after shows leaks only. */
+	kmem_cache_shrink_all();
+	drain_all_pages(NULL);
+	return failed ? 1 : 0;
 }
-SHELL_CMD(selftest, "selftest", "selftest [SUITE,...]", "run the KTAP suites", cmd_selftest);
+SHELL_CMD(selftest, "selftest", "selftest [SUITE...]", "run the KTAP suites (all, or those named)", cmd_selftest);
+
+/* Parses a poweroff status: decimal or 0x hex, 0..arch_poweroff_status_max; -1 if not. */
+static int parse_status(const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)s[0]) || (v = strtoull(s, &end, 0), *end)) {
+		kprintf("poweroff: invalid status '%s'\n", s);
+		return -1;
+	}
+	if (strlen(s) > 10 || v > (unsigned long long)arch_poweroff_status_max) {
+		kprintf("poweroff: status %s cannot be reported (0..%d)\n", s, arch_poweroff_status_max);
+		return -1;
+	}
+	return (int)v;
+}
 
 static int cmd_poweroff(int argc, char **argv)
 {
+	int status = 0;
+
+	if (argc > 2) {
+		kprintf("usage: poweroff [STATUS]\n");
+		return 1;
+	}
+	if (argc == 2 && (status = parse_status(argv[1])) < 0)
+		return 1;
 	printk("reboot: Power down\n");
-	arch_poweroff(argc > 1 ? (int)strtoul(argv[1], NULL, 0) : 0);
+	arch_poweroff(status);
 }
 SHELL_CMD(poweroff, "poweroff", "poweroff [STATUS]", "stop the machine (QEMU exits with STATUS)", cmd_poweroff);
 

@@ -1,6 +1,8 @@
 /* mm_init.c: mem_map, zone boundaries, and the hand-over of free memblock ranges to the buddy. */
 #include <mm/mmzone.h>
 #include <mm/memblock.h>
+#include <mm/page_alloc_debug.h>
+#include <mm/slab.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
 #include <stdio.h>
@@ -218,10 +220,28 @@ static bool memmap_alloc(void)
 	return true;
 }
 
+/* Bytes of [base, base + size) that lie in RAM (memblock.memory): reservations may reach outside it. */
+static paddr_t bytes_in_ram(paddr_t base, paddr_t size)
+{
+	paddr_t bytes = 0, end = base + size;
+	unsigned long i;
+
+	for (i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *m = &memblock.memory.regions[i];
+		paddr_t lo = max(base, m->base), hi = min(end, m->base + m->size);
+
+		if (lo < hi)
+			bytes += hi - lo;
+	}
+	return bytes;
+}
+
 /*
  * Linux's "Memory: 936104K/983040K available (... reserved)" line, with the
  * reserved part broken down by memblock owner (what Linux shows only with
- * memblock=debug): "(1436K kernel, 4K spin-table, 52K dtb, 7680K mem_map)".
+ * memblock=debug): "(1436K kernel, 4K spin-table, 52K dtb, 7680K mem_map)". Only
+ * the part of each reservation that lies in RAM counts: a firmware /memreserve/
+ * beyond RAM takes nothing from it. Owners with nothing in RAM are left out.
  */
 static void print_memory_line(unsigned long total, unsigned long ram)
 {
@@ -239,12 +259,23 @@ static void print_memory_line(unsigned long total, unsigned long ram)
 			j = n - 1;		/* the rest under the last name */
 		else if (j == n)
 			owner[n] = r->owner, kb[n++] = 0;
-		kb[j] += (unsigned long)(r->size >> 10);
+		kb[j] += (unsigned long)(bytes_in_ram(r->base, r->size) >> 10);
 	}
 	len = snprintf(buf, sizeof(buf), "%luK reserved", (ram - total) << (PAGE_SHIFT - 10));
-	for (i = 0; i < n && len < (int)sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s%luK %s", i ? ", " : ": ", kb[i], owner[i]);
+	for (i = 0, j = 0; i < n && len < (int)sizeof(buf); i++)
+		if (kb[i])
+			len += snprintf(buf + len, sizeof(buf) - (size_t)len, "%s%luK %s", j++ ? ", " : ": ",
+					kb[i], owner[i]);
 	printk("Memory: %luK/%luK available (%s)\n", total << (PAGE_SHIFT - 10), ram << (PAGE_SHIFT - 10), buf);
+}
+
+/* The debugging the command line turned on, confirmed at boot (Linux's "mem auto-init:" idea). */
+static void report_meminit(void)
+{
+	if (page_poisoning)
+		printk("page_poison: on (freed pages filled with 0x%02x, checked when handed out again)\n",
+		       PAGE_POISON);
+	slub_debug_report();
 }
 
 void mem_init(void)
@@ -279,6 +310,7 @@ void mem_init(void)
 		printk("  %-8s [mem 0x%016llx-0x%016llx] %lu pages managed\n", z->name,
 		       (unsigned long long)PFN_PHYS(z->zone_start_pfn),
 		       (unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1, z->managed_pages);
+	report_meminit();
 }
 
 /* The kernel's allocator is live once mem_init() ran; the host build overrides this. */

@@ -66,15 +66,26 @@ void page_poisoning_set(bool on)
 	page_poisoning = on;
 }
 
+/* page_poison=on|1|off|0: the last one given wins (Linux's rule for repeated parameters). */
 static int setup_page_poison(const char *val)
 {
-	if (!strcmp(val, "on") || !strcmp(val, "1")) {
+	if (!strcmp(val, "on") || !strcmp(val, "1"))
 		page_poisoning = true;
-		return 0;
-	}
-	return strcmp(val, "off") && strcmp(val, "0");
+	else if (!strcmp(val, "off") || !strcmp(val, "0"))
+		page_poisoning = false;
+	else
+		return -1;
+	return 0;
 }
 early_param("page_poison", setup_page_poison);
+
+/* /sys/kernel/debug/page_poison: whether freed pages are poisoned, and how many free pages carry it. */
+static void show_page_poison(struct seq_buf *s)
+{
+	seq_buf_printf(s, "page_poison: %s\npoisoned free pages: %lu\n", page_poisoning ? "on" : "off",
+		       nr_poisoned_pages);
+}
+DEBUGFS_FILE(page_poison, "/sys/kernel/debug/page_poison", show_page_poison);
 
 void kernel_poison_pages(struct page *page, unsigned int order)
 {

@@ -83,6 +83,21 @@ const char *slub_debug_string(void)
 	return slub_debug_nr ? slub_debug_original : NULL;
 }
 
+void slub_debug_report(void)
+{
+	const char *v = slub_debug_string();
+
+	if (!v)
+		return;
+	if (!*v)
+		printk("slub_debug: FZPU for all caches (consistency checks, red zones, poisoning, "
+		       "caller tracking)\n");
+	else if (!strchr(v, ',') && !strchr(v, ';'))
+		printk("slub_debug: %s for all caches\n", v);
+	else
+		printk("slub_debug: \"%s\" (flags for the caches named)\n", v);
+}
+
 static bool name_in_list(const char *name, const char *list)
 {
 	size_t n = strlen(name);
@@ -409,4 +424,57 @@ void slab_print_leaks(struct kmem_cache *c, struct page *pg)
 			print_track(c, obj, 0, "Allocated");
 		shown++;
 	}
+}
+
+/*
+ * kmem_cache_shrink_all: every cache's per-CPU objects and empty slabs go back
+ * to the buddy. `selftest` ends with it, so what a run leaves behind (a leak)
+ * can be told apart from what the caches merely kept.
+ */
+unsigned long kmem_cache_shrink_all(void)
+{
+	struct kmem_cache *c;
+	unsigned long freed = 0;
+
+	list_for_each_entry(c, &slab_caches, list)
+		freed += kmem_cache_shrink(c);
+	return freed;
+}
+
+#define RECLAIM_MAX_OBJECTS	4096	/* the most objects a slab has (order 3, 8-byte objects) */
+
+/*
+ * kmem_cache_reclaim_isolated: for a test that isolated a slab on purpose (a
+ * corrupted free pointer): once the caller holds no object of the slab that
+ * holds obj, the objects the isolation lost — counted in use, on no freelist
+ * — are freed, so the cache can be destroyed. Walks the slab's freelist (after
+ * flushing the per-CPU objects) to know which objects are already free.
+ * Returns the objects freed, or -1 if the freelist is still unreadable.
+ */
+int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj)
+{
+	static bool is_free[RECLAIM_MAX_OBJECTS];
+	struct page *pg = virt_to_slab_page(obj);
+	unsigned int i, n = 0, idx;
+	int freed = 0;
+
+	if (c->objects > RECLAIM_MAX_OBJECTS)
+		return -1;
+	kmem_cache_shrink(c);
+	memset(is_free, 0, sizeof(is_free));
+	for (idx = pg->freeidx; idx != SLAB_NO_FREE; n++) {
+		void *next = get_freeptr(c, slab_object(c, pg, idx));
+		int nidx = next ? obj_index(c, pg, next) : (int)SLAB_NO_FREE;
+
+		if (n == c->objects || nidx < 0)
+			return -1;
+		is_free[idx] = true;
+		idx = (unsigned int)nidx;
+	}
+	for (i = 0; i < c->objects; i++)
+		if (!is_free[i]) {
+			kmem_cache_free(c, slab_object(c, pg, i));
+			freed++;
+		}
+	return freed;
 }

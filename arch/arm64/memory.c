@@ -44,15 +44,19 @@ static void clip_at_peripherals(void)
  *   spin-table  PA 0..0x1000, where the secondary cores wait (firmware stub and
  *               the cpu-release-addr words)
  *   dtb         the loader's DTB, whole pages (done by the DT scan)
+ * Returns true if the DTB was used; false if there was none or it was
+ * rejected (then nothing of it is reserved, and the caller must not use it).
  */
-void arm64_memblock_init(const void *dtb)
+bool arm64_memblock_init(const void *dtb)
 {
 	paddr_t ktext = __pa_symbol(_text), kend = __pa_symbol(_end);
+	bool used;
 
 	/* First, so that they keep their names where the DTB's /memreserve/ says the same. */
 	memblock_reserve(ktext, kend - ktext, "kernel");
 	memblock_reserve_board();	/* the spin-table page */
-	if (dtb && !early_init_dt_scan_phys(dtb, boot_dtb_pa, boot_dtb_size)) {
+	used = dtb && !early_init_dt_scan_phys(dtb, boot_dtb_pa, boot_dtb_size);
+	if (used) {
 		printk("memory: from the device tree\n");
 	} else {
 		memblock_add(board_desc.default_ram_start, BOARD_RAM_END - board_desc.default_ram_start);
@@ -64,6 +68,7 @@ void arm64_memblock_init(const void *dtb)
 	request_mem_region(ktext, __pa_symbol(__start_data) - ktext, "Kernel code");
 	request_mem_region(__pa_symbol(__start_data), kend - __pa_symbol(__start_data), "Kernel data");
 	request_mem_region(MBOX_PHYS, MBOX_SIZE, "mailbox");
+	return used;
 }
 
 /* Grows the RAM (and the linear map) from the default end to end. */

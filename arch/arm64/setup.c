@@ -47,6 +47,8 @@ static void semihost_exit(int status)
 	__asm__ volatile("hlt #0xf000" : "+r"(x0) : "r"(x1) : "memory");
 }
 
+const int arch_poweroff_status_max = 255;
+
 void arch_poweroff(int status)
 {
 	semihost_exit(status);
@@ -102,7 +104,7 @@ static void fdt_chosen(void)
 		return;
 	p = fdt_getprop(boot_fdt, chosen, "bootargs", &len);
 	if (p && len > 0)
-		snprintf(boot_command_line, sizeof(boot_command_line), "%.*s", len, p);
+		cmdline_set(p, (size_t)len);
 }
 
 /* uart_console: the console struct of a bcm283x_uart, or NULL for NONE. */
@@ -207,6 +209,19 @@ static void early_console_remap(void)
 	       (unsigned long)pl011_con.base, (unsigned long)mini_uart_con.base);
 }
 
+/*
+ * A DTB that memory discovery rejected is not used for anything after it: its
+ * pages are not reserved (the buddy gets them), so nothing may keep reading
+ * them or map them (FIX_FDT) — a stale alias of pages that are free.
+ */
+static void forget_fdt(void)
+{
+	if (!boot_fdt)
+		return;
+	boot_fdt = NULL;
+	printk("DTB: rejected by memory discovery; not used or mapped after this point\n");
+}
+
 void setup_arch(void)
 {
 	disable_ttbr0();
@@ -216,7 +231,8 @@ void setup_arch(void)
 	if (!arch_counter_freq())	/* every counter deadline would expire at once */
 		panic("setup_arch: CNTFRQ_EL0 is 0 (entered at EL%llu): the armstub must set it at EL3",
 		      (unsigned long long)boot_cpu_el);
-	arm64_memblock_init(boot_fdt);
+	if (!arm64_memblock_init(boot_fdt))
+		forget_fdt();
 	paging_init();
 	early_console_remap();
 	arm64_memblock_late_init();

@@ -5,6 +5,7 @@
 #include <asm/memory.h>
 #include <asm/smp.h>
 #include <kernel/printk.h>
+#include <mm/fixmap.h>
 #include <libfdt.h>
 #include <string.h>
 
@@ -15,19 +16,30 @@ extern char secondary_park[];
  * wakes it (clean to the point of coherency: the core reads with its MMU and
  * caches off). Only release words in the first page are accepted: that page is
  * the firmware's, reserved in memblock as "spin-table"; a DTB pointing anywhere
- * else is not trusted to scribble on RAM.
+ * else is not trusted to scribble on RAM. The page is reached through an
+ * early_memremap window, not the linear map: a DTB whose RAM starts above PA 0
+ * leaves that page out of the linear map. Returns false (and says why) if the
+ * word cannot be written.
  */
-static bool release_cpu(u64 release)
+static bool release_cpu(unsigned int cpu, u64 release)
 {
 	u64 *slot;
 
-	if (release >= PAGE_SIZE || (release & 7))
+	if (release >= PAGE_SIZE || (release & 7)) {
+		printk("SMP: cpu %u: cpu-release-addr 0x%llx outside the spin-table page; left alone\n",
+		       cpu, (unsigned long long)release);
 		return false;
-	slot = __va(release);
+	}
+	slot = early_memremap(release, sizeof(*slot));
+	if (!slot) {
+		printk("SMP: cpu %u: cannot map the spin-table page; left in the firmware's loop\n", cpu);
+		return false;
+	}
 	WRITE_ONCE(*slot, __pa_symbol(secondary_park));
 	dcache_clean_inval_range((unsigned long)slot, (unsigned long)(slot + 1));
 	dsb(sy);
 	__asm__ volatile("sev" ::: "memory");
+	early_memunmap(slot, sizeof(*slot));
 	return true;
 }
 
@@ -46,11 +58,7 @@ static unsigned int park_from_fdt(const void *fdt)
 			continue;
 		if (!rel || len != sizeof(*rel))
 			continue;
-		if (release_cpu(fdt64_to_cpu(*rel)))
-			n++;
-		else
-			printk("SMP: cpu %u: cpu-release-addr 0x%llx outside the spin-table page; left alone\n",
-			       fdt32_to_cpu(*reg), (unsigned long long)fdt64_to_cpu(*rel));
+		n += release_cpu(fdt32_to_cpu(*reg), fdt64_to_cpu(*rel));
 	}
 	return n;
 }
@@ -58,7 +66,7 @@ static unsigned int park_from_fdt(const void *fdt)
 /*
  * smp_park_secondaries: pagoda runs on core 0 only for now. Cores 1-3 are
  * moved from the firmware's polling loop into secondary_park's WFI, so they
- * stay parked without spinning. Needs the linear map (the spin-table page).
+ * stay parked without spinning. Needs paging_init's fixmap (early_memremap).
  */
 void smp_park_secondaries(const void *fdt)
 {
@@ -68,6 +76,6 @@ void smp_park_secondaries(const void *fdt)
 		n = park_from_fdt(fdt);
 	else
 		for (i = 0; i < board_nr_cpu_release_addr; i++)	/* the board's, as its DTB says */
-			n += release_cpu(board_cpu_release_addr[i]);
+			n += release_cpu(i + 1, board_cpu_release_addr[i]);
 	printk("SMP: %u secondary CPU(s) parked in WFI (pagoda runs on CPU 0; no SMP yet)\n", n);
 }

@@ -42,6 +42,8 @@ _start:
 	movl	%ecx, %gs
 	movl	%eax, %esi			/* keep magic and info across the BSS clear */
 	movl	%ebx, %ebp
+	movl	$PA(init_stack_top), %esp	/* Multiboot leaves ESP undefined */
+	call	verify_cpu			/* returns only if the CPU can run this kernel */
 
 	movl	$PA(__bss_start), %edi
 	movl	$PA(__bss_end), %ecx
@@ -85,6 +87,101 @@ _start:
 4:	cli
 	hlt
 	jmp	4b
+
+/*
+ * verify_cpu: plain 386 code, run before anything the build needs (CR4.PAE,
+ * CMOVcc from -march=i686, RDTSC in the clock) is touched. CPUID exists if
+ * EFLAGS.ID can be flipped; then leaf 1's EDX must have every REQUIRED bit.
+ * If not, COM1 gets Linux's line naming what is missing, isa-debug-exit gets
+ * status 1 (QEMU exits 3), and the CPU halts. Clobbers EAX-EDX, EDI.
+ */
+#define REQUIRED	(X86_FEATURE_EDX_TSC | X86_FEATURE_EDX_PAE | X86_FEATURE_EDX_CMOV)
+#define EARLY_COM1	0x3f8		/* as drivers/serial/8250.c: THR at +0, LSR at +5 */
+#define EARLY_LSR_THRE	0x20
+#define EARLY_EXIT_PORT	0xf4		/* QEMU isa-debug-exit, as arch/x86/time.c */
+
+verify_cpu:
+	pushfl
+	popl	%eax
+	movl	%eax, %ecx
+	xorl	$X86_EFLAGS_ID, %eax
+	pushl	%eax
+	popfl
+	pushfl
+	popl	%eax
+	pushl	%ecx
+	popfl
+	xorl	%ecx, %eax
+	xorl	%edx, %edx			/* no CPUID: no features known... */
+	movl	$1, %ecx			/* ...and ECX = 1 says so */
+	testl	$X86_EFLAGS_ID, %eax
+	jz	1f
+	xorl	%eax, %eax
+	cpuid
+	xorl	%edx, %edx
+	xorl	%ecx, %ecx
+	cmpl	$1, %eax			/* leaf 1 missing: nothing known either */
+	jb	1f
+	movl	$1, %eax
+	cpuid
+	xorl	%ecx, %ecx
+1:	movl	%edx, %ebx
+	notl	%ebx
+	andl	$REQUIRED, %ebx			/* EBX: the required bits missing */
+	orl	%ebx, %ecx
+	jnz	2f
+	ret
+2:	movl	$PA(msg_requires), %edi		/* early_puts keeps EBX and ECX */
+	call	early_puts
+	testl	$1, %ecx
+	jz	3f
+	movl	$PA(msg_cpuid), %edi
+	call	early_puts
+3:	testl	$X86_FEATURE_EDX_TSC, %ebx
+	jz	4f
+	movl	$PA(msg_tsc), %edi
+	call	early_puts
+4:	testl	$X86_FEATURE_EDX_PAE, %ebx
+	jz	5f
+	movl	$PA(msg_pae), %edi
+	call	early_puts
+5:	testl	$X86_FEATURE_EDX_CMOV, %ebx
+	jz	6f
+	movl	$PA(msg_cmov), %edi
+	call	early_puts
+6:	movl	$PA(msg_end), %edi
+	call	early_puts
+	movl	$1, %eax
+	movw	$EARLY_EXIT_PORT, %dx
+	outl	%eax, %dx
+7:	cli
+	hlt
+	jmp	7b
+
+/* early_puts: writes the NUL-terminated string at EDI to COM1, polling. Clobbers EAX, EDX, EDI. */
+early_puts:
+1:	movb	(%edi), %al
+	testb	%al, %al
+	jz	3f
+	movw	$EARLY_COM1 + 5, %dx
+	movb	%al, %ah
+2:	inb	%dx, %al
+	testb	$EARLY_LSR_THRE, %al
+	jz	2b
+	movb	%ah, %al
+	movw	$EARLY_COM1, %dx
+	outb	%al, %dx
+	incl	%edi
+	jmp	1b
+3:	ret
+
+	.section .rodata
+msg_requires:	.asciz	"\r\nThis kernel requires the following features not present on the CPU:"
+msg_cpuid:	.asciz	" cpuid"
+msg_tsc:	.asciz	" tsc"
+msg_pae:	.asciz	" pae"
+msg_cmov:	.asciz	" cmov"
+msg_end:	.asciz	"\r\n"
 
 /* Flat 4 GiB code and data segments: null, __KERNEL_CS (0x08), __KERNEL_DS (0x10). */
 	.section .rodata

@@ -84,13 +84,8 @@ void multiboot_parse(void)
 
 	if (multiboot_magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("multiboot: bad magic 0x%08x (not started by a Multiboot loader)", multiboot_magic);
-	if (mbi->flags & MB_INFO_CMDLINE) {
-		const char *cmd = __va(mbi->cmdline);
-		size_t n = strnlen(cmd, sizeof(boot_command_line) - 1);
-
-		memcpy(boot_command_line, cmd, n);
-		boot_command_line[n] = '\0';
-	}
+	if (mbi->flags & MB_INFO_CMDLINE)
+		cmdline_set(__va(mbi->cmdline), (size_t)-1);
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		add_memory_map(mbi);
 	else if (mbi->flags & MB_INFO_MEMORY)

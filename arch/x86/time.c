@@ -102,6 +102,8 @@ u64 arch_counter_freq(void)
  * code with bit 0 clear means the guest never got here). Without that device
  * (real hardware, a QEMU without it) the write goes nowhere and the CPU halts.
  */
+const int arch_poweroff_status_max = 127;
+
 void arch_poweroff(int status)
 {
 	outl((u32)status, DEBUG_EXIT_PORT);

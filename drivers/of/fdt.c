@@ -11,8 +11,10 @@
 char of_stdout_path[64];
 char of_stdout_options[32];
 
-/* The kernel defines it in kernel/cmdline.c; the host build of this file needs its own. */
-__weak char boot_command_line[1024];
+/* The kernel defines them in kernel/cmdline.c; the host build of this file needs its own. */
+__weak char boot_command_line[COMMAND_LINE_SIZE];
+__weak size_t boot_command_line_len;
+__weak bool boot_command_line_has_run;
 
 static __printf(3, 4) int dt_fail(char *why, size_t n, const char *fmt, ...)
 {
@@ -80,9 +82,15 @@ static u64 dt_read_number(const fdt32_t *p, u32 cells)
 	return v;
 }
 
+/* A region that wraps or reaches past what any arch addresses. */
+static bool dt_region_absurd(u64 base, u64 size)
+{
+	return base + size < base || base + size > DT_MAX_PHYS;
+}
+
 static int dt_check_region(const char *what, u64 base, u64 size, char *why, size_t n)
 {
-	if (base + size < base || base + size > DT_MAX_PHYS)
+	if (dt_region_absurd(base, size))
 		return dt_fail(why, n, "absurd %s region 0x%llx+0x%llx (beyond 2^52)", what,
 			       (unsigned long long)base, (unsigned long long)size);
 	return 0;
@@ -171,10 +179,10 @@ static int dt_parse_memory(const void *fdt, struct dt_memory_map *m, char *why, 
 	return dt_sort_memory(m, why, n);
 }
 
-static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
+/* The /memreserve/ block: bad entries are left out one by one (listed in m->dropped). */
+static int dt_parse_memreserve(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
 {
-	int i, num = fdt_num_mem_rsv(fdt), rmem, child;
-	u32 ac, sc;
+	int i, num = fdt_num_mem_rsv(fdt);
 
 	if (num < 0)
 		return dt_fail(why, n, "memreserve block: %s", fdt_strerror(num));
@@ -183,14 +191,31 @@ static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size))
 			return dt_fail(why, n, "memreserve entry %d unreadable", i);
-		if (dt_check_region("memreserve", base, size, why, n))
-			return -1;
+		if (dt_region_absurd(base, size)) {	/* left out alone: the others stay reserved */
+			if (m->nr_dropped < DT_MAX_DROPPED) {
+				m->dropped[m->nr_dropped].index = i;
+				m->dropped[m->nr_dropped].base = base;
+				m->dropped[m->nr_dropped].size = size;
+			}
+			m->nr_dropped++;
+			continue;
+		}
 		if (!size)
 			continue;
 		if (m->nr_rsv == DT_MAX_RSV_REGIONS)
 			return dt_fail(why, n, "more than %u reserved regions", DT_MAX_RSV_REGIONS);
 		m->rsv[m->nr_rsv++] = (struct dt_region){ base, size, "memreserve" };
 	}
+	return 0;
+}
+
+static int dt_parse_reserved(const void *fdt, struct dt_memory_map *m, char *why, size_t n)
+{
+	int rmem, child;
+	u32 ac, sc;
+
+	if (dt_parse_memreserve(fdt, m, why, n))
+		return -1;
 	rmem = fdt_path_offset(fdt, "/reserved-memory");
 	if (rmem < 0)
 		return rmem == -FDT_ERR_NOTFOUND ? 0 : dt_fail(why, n, "/reserved-memory: %s", fdt_strerror(rmem));
@@ -225,13 +250,22 @@ int early_init_dt_parse(const void *blob, size_t bufsize, struct dt_memory_map *
 	return 0;
 }
 
+/* A string property of /chosen and its length in bytes (NULL if absent or empty). */
+static const char *dt_chosen_prop(const void *fdt, const char *prop, int *len)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *p = chosen >= 0 ? fdt_getprop(fdt, chosen, prop, len) : NULL;
+
+	return p && *len > 0 ? p : NULL;
+}
+
 /* Copies a string property of /chosen (bounded by its length and by size). */
 static void dt_chosen_string(const void *fdt, const char *prop, char *dst, size_t size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
-	const char *p = chosen >= 0 ? fdt_getprop(fdt, chosen, prop, &len) : NULL;
+	int len;
+	const char *p = dt_chosen_prop(fdt, prop, &len);
 
-	if (p && len > 0)
+	if (p)
 		snprintf(dst, size, "%.*s", (int)strnlen(p, (size_t)len), p);
 }
 
@@ -239,8 +273,11 @@ static void dt_scan_chosen(const void *fdt)
 {
 	char path[96] = "";
 	size_t colon;
+	int len;
+	const char *args = dt_chosen_prop(fdt, "bootargs", &len);
 
-	dt_chosen_string(fdt, "bootargs", boot_command_line, sizeof(boot_command_line));
+	if (args)
+		cmdline_set(args, (size_t)len);
 	dt_chosen_string(fdt, "stdout-path", path, sizeof(path));
 	colon = strcspn(path, ":");
 	snprintf(of_stdout_path, sizeof(of_stdout_path), "%.*s", (int)colon, path);
@@ -248,6 +285,19 @@ static void dt_scan_chosen(const void *fdt)
 }
 
 #define PG	((paddr_t)PAGE_SIZE)
+
+/* One line per /memreserve/ entry that parsing left out. */
+static void dt_report_dropped(const struct dt_memory_map *m)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr_dropped && i < DT_MAX_DROPPED; i++)
+		printk("OF: fdt: memreserve entry %d (0x%llx+0x%llx): beyond 2^52; dropped\n",
+		       m->dropped[i].index, (unsigned long long)m->dropped[i].base,
+		       (unsigned long long)m->dropped[i].size);
+	if (m->nr_dropped > DT_MAX_DROPPED)
+		printk("OF: fdt: %u more bad memreserve entries dropped\n", m->nr_dropped - DT_MAX_DROPPED);
+}
 
 int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 {
@@ -260,6 +310,7 @@ int early_init_dt_scan_phys(const void *blob, paddr_t blob_pa, size_t bufsize)
 		printk("OF: fdt: ignoring the device tree at 0x%016llx: %s\n", (unsigned long long)blob_pa, why);
 		return -1;
 	}
+	dt_report_dropped(&map);
 	/* Whole pages: RAM rounded inwards, reservations outwards (the buddy deals in pages). */
 	for (i = 0; i < map.nr_mem; i++) {
 		paddr_t b = ALIGN(map.mem[i].base, PG), e = ALIGN_DOWN(map.mem[i].base + map.mem[i].size, PG);

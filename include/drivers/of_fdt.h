@@ -6,6 +6,7 @@
 
 #define DT_MAX_MEM_REGIONS	16
 #define DT_MAX_RSV_REGIONS	32
+#define DT_MAX_DROPPED		8	/* bad /memreserve/ entries remembered for the report */
 #define FDT_MAX_SIZE		0x200000	/* 2 MiB, as Linux's MAX_FDT_SIZE */
 #define DT_MAX_PHYS		(1ULL << 52)	/* no arch addresses more (PAE: 52, arm64: 48) */
 
@@ -22,6 +23,8 @@ struct dt_memory_map {
 	struct dt_region rsv[DT_MAX_RSV_REGIONS];
 	u32 addr_cells, size_cells;			/* of the root node */
 	unsigned int nr_dynamic;			/* /reserved-memory children with only a size (ignored) */
+	unsigned int nr_dropped;			/* bad /memreserve/ entries left out (the rest are kept) */
+	struct { int index; paddr_t base, size; } dropped[DT_MAX_DROPPED];
 };
 
 /*
@@ -35,7 +38,9 @@ int early_init_dt_check(const void *blob, size_t bufsize, char *why, size_t n);
  * early_init_dt_parse: fills map from /memory nodes (device_type = "memory",
  * reg in the root's #address-cells/#size-cells), the /memreserve/ block and the
  * /reserved-memory children with reg. Rejects wrong cell sizes, regions that wrap
- * or reach past DT_MAX_PHYS, overlapping memory and a DTB without memory.
+ * or reach past DT_MAX_PHYS, overlapping memory and a DTB without memory. A
+ * /memreserve/ entry that wraps or reaches past DT_MAX_PHYS is only left out
+ * (listed in map->dropped): one bad entry must not throw away the good ones.
  * Pure: changes nothing outside map. Returns 0, or -1 with the reason in why.
  */
 int early_init_dt_parse(const void *blob, size_t bufsize, struct dt_memory_map *map, char *why, size_t n);
@@ -44,7 +49,8 @@ int early_init_dt_parse(const void *blob, size_t bufsize, struct dt_memory_map *
  * early_init_dt_scan_phys: check + parse, then (only if all is well) memblock_add
  * the memory, memblock_reserve the reservations and the blob itself at blob_pa
  * (owner "dtb", whole pages), copy /chosen/bootargs into boot_command_line and
- * /chosen/stdout-path into of_stdout_path. On a malformed DTB prints ONE line
+ * /chosen/stdout-path into of_stdout_path. Prints one line per dropped
+ * /memreserve/ entry. On a malformed DTB prints ONE line
  * ("OF: fdt: ignoring the device tree at 0x...: <reason>") and returns -1 with
  * memblock and the command line untouched, so the caller can fall back.
  * bufsize: how many bytes at blob may be read (FDT_MAX_SIZE if unknown).

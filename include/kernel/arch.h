@@ -15,6 +15,12 @@ u64 arch_counter_freq(void);
  * otherwise it parks the CPU.
  */
 __noreturn void arch_poweroff(int status);
+/*
+ * The largest status arch_poweroff hands on unchanged: 255 for arm64
+ * semihosting (an exit code is a byte), 127 for x86's isa-debug-exit (QEMU
+ * exits with (status << 1) | 1, so the top bit would be lost).
+ */
+extern const int arch_poweroff_status_max;
 /* A line for /proc/version and the boot banner, e.g. "aarch64" or "i686 (PAE)". */
 extern const char arch_name[];
 

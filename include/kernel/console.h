@@ -18,7 +18,19 @@ void unregister_console(struct console *con);
 void console_write(const char *s, size_t n);
 /* log_replay: writes the retained kernel log to con (done for each newly registered console). */
 void log_replay(struct console *con);
-/* Waits for one input byte from any console. */
+/* Waits for one input byte from any console (type-ahead first, see below). */
 int console_getc(void);
+
+#define CONSOLE_CTRL_C	0x03
+
+/*
+ * console_interrupted: has the user typed ^C? For long commands (selftest,
+ * bench) to call at a safe point — between two test cases, between two rounds
+ * — and then stop, print why and return a failing status. It never blocks: it
+ * reads what the consoles hold now, and keeps other bytes (up to 64) as
+ * type-ahead for the shell's next line. The ^C itself is consumed. The host
+ * build has no console: it returns false there.
+ */
+bool console_interrupted(void);
 
 #endif

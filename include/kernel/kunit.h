@@ -9,12 +9,19 @@
  * The API follows Linux's KUnit so that its readers know it: a suite is a
  * list of cases; a case is void fn(struct kunit *test) that uses
  * KUNIT_EXPECT_* (record a failure, go on) and KUNIT_ASSERT_* (record a
- * failure and return from the case). Output is KTAP version 1 (FORMATS.md).
+ * failure and return from the case; its deferred actions still run, see
+ * kunit_add_action). Output is KTAP version 1 (FORMATS.md).
  */
+#define KUNIT_MAX_ACTIONS	16
+
+typedef void (*kunit_action_t)(void *ctx);
+
 struct kunit {
 	const char *name;	/* the running case */
 	int status;		/* 0 ok, 1 failed, 2 skipped */
 	char skip_reason[96];
+	unsigned int nr_actions;	/* deferred actions, run last-in first-out when the case ends */
+	struct { kunit_action_t fn; void *ctx; } actions[KUNIT_MAX_ACTIONS];
 };
 
 struct kunit_case {
@@ -45,6 +52,20 @@ struct kunit_suite {
 __printf(4, 5) void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...);
 __printf(2, 3) void kunit_info(struct kunit *test, const char *fmt, ...);
 void kunit_mark_skipped(struct kunit *test, const char *reason);
+
+/*
+ * kunit_add_action: defer fn(ctx) to the end of the running case, however it
+ * ends — passed, failed, skipped or returned early by a KUNIT_ASSERT_*. Actions
+ * run last-in first-out, like KUnit's. Register the undo right after the thing
+ * it undoes succeeded. Returns 0; if the case already holds KUNIT_MAX_ACTIONS,
+ * runs fn(ctx) at once, fails the case and returns -1 (KUnit's
+ * kunit_add_action_or_reset), so nothing is ever leaked.
+ */
+int kunit_add_action(struct kunit *test, kunit_action_t fn, void *ctx);
+/* kunit_release_action: runs fn(ctx) now (the last one registered with them) and forgets it. */
+void kunit_release_action(struct kunit *test, kunit_action_t fn, void *ctx);
+/* kunit_cleanup: runs the deferred actions, last registered first (the runner's end of a case). */
+void kunit_cleanup(struct kunit *test);
 
 #define kunit_skip(test, reason) do { kunit_mark_skipped(test, reason); return; } while (0)
 
@@ -94,9 +115,16 @@ void kunit_mark_skipped(struct kunit *test, const char *reason);
 /*
  * kunit_run_all: runs every registered suite whose name matches filter (NULL
  * or "" for all; otherwise a comma-separated list of suite names), printing
- * KTAP. Returns the number of failed suites.
+ * KTAP, each case's line as soon as it ends. A ^C on the console
+ * (console_interrupted) stops the run between two cases: the rest is not run,
+ * "# selftest: interrupted (^C)" is printed, and the run counts as failed.
+ * Returns the number of failed suites.
  */
 int kunit_run_all(const char *filter);
+/* If filter names a suite that does not exist, copies that name to bad and returns true. */
+bool kunit_unknown_suite(const char *filter, char *bad, size_t size);
+/* Prints the registered suites' names on one line. */
+void kunit_print_suite_names(void);
 
 /* A small deterministic PRNG for randomized tests (xorshift64*), same on host and kernel. */
 static inline u64 kunit_rand(u64 *state)

@@ -99,6 +99,13 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
 int kmem_cache_destroy(struct kmem_cache *c);
 /* kmem_cache_shrink: returns the per-CPU objects and every empty slab to the buddy; pages freed. */
 unsigned long kmem_cache_shrink(struct kmem_cache *c);
+/* kmem_cache_shrink on every cache (mm/slab_debug.c); returns the pages freed. */
+unsigned long kmem_cache_shrink_all(void);
+/*
+ * Tests only (mm/slab_debug.c): after isolating a slab on purpose and freeing
+ * all they held in it, frees the objects the isolation lost (see there).
+ */
+int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj);
 /* kmem_cache_validate: checks every slab, free object, red zone and poison; returns errors found. */
 int kmem_cache_validate(struct kmem_cache *c);
 /* Finds a cache by name (for tests and slub_debug); NULL if none. */
@@ -133,5 +140,7 @@ int setup_slub_debug(const char *val);
 unsigned int slub_debug_flags_for(const char *name);
 /* The accepted slub_debug value, or NULL if none was given (tests save and restore it). */
 const char *slub_debug_string(void);
+/* One boot line saying which slab debugging is on (nothing if none). */
+void slub_debug_report(void);
 
 #endif

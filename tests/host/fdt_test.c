@@ -24,6 +24,7 @@
 
 static const char *const dts_names[] = {
 	"good", "cells1", "nocells", "overlap", "badcells", "badreg", "absurd", "nomem", "badrsv",
+	"rsvmix",
 };
 
 static char dtb_dir[64];
@@ -253,14 +254,61 @@ static void rejects_corrupted_copies(struct kunit *test)
 	memcpy(c, b, n);
 	set_be32(c, fdt_off_dt_struct(b) + fdt_size_dt_struct(b) - 4, 0x2);	/* FDT_END -> END_NODE */
 	expect_rejected(test, c, n, "bad structure: ");
-	memcpy(c, b, n);				/* a /memreserve/ entry that wraps */
-	set_be32(c, fdt_off_mem_rsvmap(b), 0xffffffff);
-	set_be32(c, fdt_off_mem_rsvmap(b) + 4, 0xfffff000);
-	expect_rejected(test, c, n, "absurd memreserve region 0xfffffffffffff000+0x800");
 	memcpy((char *)c + 4, b, n);			/* a blob at an address libfdt refuses */
 	expect_rejected(test, (char *)c + 4, n, "misaligned");
 	free(b);
 	free(c);
+}
+
+/* A bad /memreserve/ entry is dropped with a line; the good ones before and after it stay reserved. */
+static void drops_only_the_bad_memreserve(struct kunit *test)
+{
+	static struct memblock_state saved;
+	char log[512], cmdline[sizeof(boot_command_line)];
+	u64 *b;
+	size_t n = load_test("rsvmix", &b);
+
+	KUNIT_ASSERT_GT(test, n, 0UL);
+	KUNIT_EXPECT_EQ(test, early_init_dt_parse(b, n, &map, why, sizeof(why)), 0);
+	KUNIT_EXPECT_EQ(test, map.nr_rsv, 2U);
+	KUNIT_EXPECT_EQ(test, map.nr_dropped, 1U);
+	KUNIT_EXPECT_EQ(test, map.dropped[0].index, 1);
+	memcpy(cmdline, boot_command_line, sizeof(cmdline));
+	memblock_save(&saved);
+	memblock_reset();
+	printk_capture_start(log, sizeof(log));
+	KUNIT_EXPECT_EQ(test, early_init_dt_scan_phys(b, 0x800000, n), 0);
+	printk_capture_stop();
+	KUNIT_EXPECT_SUBSTR(test, log, "OF: fdt: memreserve entry 1 (0xfffffffffffff000+0x2000): beyond 2^52; dropped");
+	KUNIT_EXPECT_STREQ(test, memblock_reserved_owner(0x1000), "memreserve");
+	KUNIT_EXPECT_STREQ(test, memblock_reserved_owner(0x30ffff), "memreserve");
+	KUNIT_EXPECT_STREQ(test, memblock_reserved_owner(0x800000), "dtb");
+	memblock_restore(&saved);
+	memcpy(boot_command_line, cmdline, sizeof(cmdline));
+	free(b);
+}
+
+/* A command line longer than COMMAND_LINE_SIZE is cut, and the cut is known (run= must not run). */
+static void cmdline_cut_is_known(struct kunit *test)
+{
+	static char longline[COMMAND_LINE_SIZE + 100], saved[COMMAND_LINE_SIZE];
+	size_t saved_len = boot_command_line_len;
+	bool saved_run = boot_command_line_has_run;
+
+	memcpy(saved, boot_command_line, sizeof(saved));
+	memset(longline, 'a', sizeof(longline) - 1);
+	memcpy(longline + COMMAND_LINE_SIZE + 10, "run=x", 5);
+	cmdline_set(longline, sizeof(longline));
+	KUNIT_EXPECT_EQ(test, strlen(boot_command_line), (size_t)COMMAND_LINE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, boot_command_line_len, sizeof(longline) - 1);
+	KUNIT_EXPECT_TRUE(test, boot_command_line_has_run);
+	cmdline_set("console=ttyAMA0 run=\"echo x\"", 7);	/* bounded by max: "console" */
+	KUNIT_EXPECT_STREQ(test, boot_command_line, "console");
+	KUNIT_EXPECT_EQ(test, boot_command_line_len, 7UL);
+	KUNIT_EXPECT_FALSE(test, boot_command_line_has_run);
+	memcpy(boot_command_line, saved, sizeof(saved));
+	boot_command_line_len = saved_len;
+	boot_command_line_has_run = saved_run;
 }
 
 kunit_test_suite_init(fdt, fdt_suite_init, fdt_suite_exit,
@@ -269,4 +317,6 @@ kunit_test_suite_init(fdt, fdt_suite_init, fdt_suite_exit,
 	KUNIT_CASE(parses_real_pi3),
 	KUNIT_CASE(scan_fills_memblock_and_chosen),
 	KUNIT_CASE(rejects_bad_sources),
-	KUNIT_CASE(rejects_corrupted_copies));
+	KUNIT_CASE(rejects_corrupted_copies),
+	KUNIT_CASE(drops_only_the_bad_memreserve),
+	KUNIT_CASE(cmdline_cut_is_known));

@@ -1,5 +1,6 @@
 /* host_env.c (host): printk, panic and capture for the native build of the generic code. */
 #include <kernel/bug.h>
+#include <kernel/console.h>
 #include <kernel/printk.h>
 #include <kernel/kallsyms.h>
 #include <stdio.h>
@@ -74,4 +75,10 @@ char *sprint_symbol(char *buf, size_t n, unsigned long addr)
 {
 	snprintf(buf, n, "0x%lx", addr);
 	return buf;
+}
+
+/* The host build has no serial console: nothing interrupts a run (^C is SIGINT there). */
+bool console_interrupted(void)
+{
+	return false;
 }

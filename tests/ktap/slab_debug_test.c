@@ -211,6 +211,12 @@ static void write_after_free(struct kunit *test)
 }
 
 /* Without poisoning, a use-after-free that hits the mangled free pointer is caught on allocation. */
+/* Deferred: the cache goes when the case ends, however it ends. */
+static void destroy_cache(void *c)
+{
+	kmem_cache_destroy(c);
+}
+
 static void freepointer_corrupt(struct kunit *test)
 {
 	struct kmem_cache *c = kmem_cache_create("test-fp", 64, 0, 0, NULL);
@@ -218,6 +224,7 @@ static void freepointer_corrupt(struct kunit *test)
 	int i, reported = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
+	kunit_add_action(test, destroy_cache, c);
 	if (c->flags & SLAB_DEBUG_FLAGS)
 		kunit_skip(test, "slub_debug= made test-fp a debug cache (free pointer outside the object)");
 	keep = kmem_cache_alloc(c, GFP_KERNEL);
@@ -242,6 +249,9 @@ static void freepointer_corrupt(struct kunit *test)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_free(c, keep);
 	expect_sound(test, c);
+	KUNIT_EXPECT_GT(test, kmem_cache_reclaim_isolated(c, keep), 0);	/* the lost objects */
+	kunit_release_action(test, destroy_cache, c);
+	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-fp"));
 }
 
 /* Red zones: a write past the end or before the start is reported at free and repaired. */

@@ -462,12 +462,24 @@ static void vmalloc_failure_leaves_nothing(struct kunit *test)
 #define NR_STRESS 600
 static void *stress_ptr[NR_STRESS];
 
+/* Frees every stress area still held (in the array's order) — also the cleanup when an assert ends the case. */
+static void vfree_stress(void *unused)
+{
+	int i;
+
+	for (i = 0; i < NR_STRESS; i++) {
+		vfree(stress_ptr[i]);
+		stress_ptr[i] = NULL;
+	}
+}
+
 static void vmalloc_many_areas(struct kunit *test)
 {
 	unsigned long areas = vmalloc_nr_areas();
 	u64 rs = 42;
 	int i, j;
 
+	kunit_add_action(test, vfree_stress, NULL);
 	for (i = 0; i < NR_STRESS; i++) {
 		unsigned long n = PAGE_SIZE * (1 + kunit_rand(&rs) % 4);
 
@@ -483,8 +495,7 @@ static void vmalloc_many_areas(struct kunit *test)
 		j = kunit_rand(&rs) % (i + 1);
 		t = stress_ptr[i], stress_ptr[i] = stress_ptr[j], stress_ptr[j] = t;
 	}
-	for (i = 0; i < NR_STRESS; i++)
-		vfree(stress_ptr[i]);
+	vfree_stress(NULL);
 	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
 	EXPECT_VM_CONSISTENT(test);
 }

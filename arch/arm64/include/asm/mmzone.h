@@ -30,7 +30,7 @@
  *                             paging_init has mapped) and corrects the default
  * then start_kernel calls mem_init().
  */
-void arm64_memblock_init(const void *dtb);
+bool arm64_memblock_init(const void *dtb);
 void arm64_memblock_late_init(void);
 #endif
 

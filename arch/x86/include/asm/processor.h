@@ -15,8 +15,11 @@
 #define X86_FEATURE_EDX_TSC	(1u << 4)	/* CPUID 1 */
 #define X86_FEATURE_EDX_PAE	(1u << 6)
 #define X86_FEATURE_EDX_PGE	(1u << 13)
+#define X86_FEATURE_EDX_CMOV	(1u << 15)	/* -march=i686 code uses CMOVcc */
 #define X86_FEATURE_EDX_PAT	(1u << 16)
 #define X86_FEATURE_EDX_NX	(1u << 20)	/* CPUID 0x80000001 */
+
+#define X86_EFLAGS_ID	(1u << 21)	/* writable iff the CPU has CPUID */
 
 #define __KERNEL_CS	0x08
 #define __KERNEL_DS	0x10
