@@ -66,11 +66,20 @@ sub dts_variant {
     unlike($out, qr/^must-not-run$/m, '... its run= does not run');
     is($st, 1, '... and run= fails');
 
-    my ($b, $c) = ('b' x 300, 'c' x 300);
+    # Each command may be as long as a typed line (255 characters); the run= word is far past the
+    # old 511-byte word limit.
+    my ($b, $c) = ('b' x 250, 'c' x 250);
     ($out, $st) = arm("run=\"echo $b; echo $c; echo third-ran\"");
-    ok($out =~ /^$b$/m && $out =~ /^$c$/m, 'a 630-byte run= runs its long commands whole');
+    ok($out =~ /^$b$/m && $out =~ /^$c$/m, 'a 530-byte run= runs its long commands whole');
     like($out, qr/^third-ran$/m, '... and the command after them');
     is($st, 0, '... exit 0');
+
+    # A command longer than a line is refused whole, and run= fails: never a prefix run.
+    my $d = 'd' x 300;
+    ($out, $st) = arm("run=\"echo $d; echo after-long\"");
+    like($out, qr/line too long: more than 255 characters; not run/, 'a 305-byte command in run= is refused');
+    unlike($out, qr/^d+$/m, '... no prefix of it runs');
+    isnt($st, 0, '... and run= fails');
 
     my $cmds = join('; ', map { "echo cmd$_" } 1 .. 60);
     ($out, $st) = arm("run=\"$cmds\"");
