@@ -19,6 +19,6 @@ struct bench {
 
 #define BENCH(id, nm, hlp, f) \
 	static const struct bench __bench_##id \
-	__attribute__((used, section("benches"), aligned(8))) = { nm, hlp, f }
+	__link_table(benches, struct bench) = { nm, hlp, f }
 
 #endif

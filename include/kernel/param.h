@@ -16,7 +16,7 @@ struct kernel_param {
 
 #define early_param(nm, fn) \
 	static const struct kernel_param __param_##fn \
-	__attribute__((used, section("kernel_params"), aligned(8))) = { nm, fn }
+	__link_table(kernel_params, struct kernel_param) = { nm, fn }
 
 /* The command line as given by the boot loader (DTB /chosen/bootargs, Multiboot). */
 extern char boot_command_line[1024];

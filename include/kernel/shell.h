@@ -18,7 +18,7 @@ struct shell_cmd {
 
 #define SHELL_CMD(id, nm, use, hlp, f) \
 	static const struct shell_cmd __shell_cmd_##id \
-	__attribute__((used, section("shell_cmds"), aligned(8))) = { nm, use, hlp, f }
+	__link_table(shell_cmds, struct shell_cmd) = { nm, use, hlp, f }
 
 /* Runs one command line; returns its status (127: unknown command). */
 int shell_exec(char *line);
