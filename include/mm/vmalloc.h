@@ -40,7 +40,6 @@ static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
 
 /* vmalloc_init: the VA space [VMALLOC_START, VMALLOC_END); call once the buddy works. */
 void vmalloc_init(void);
-bool vmalloc_initialized(void);
 
 /*
  * vmalloc: size bytes (rounded up to pages) of zero-filled or uninitialised
@@ -104,7 +103,6 @@ const char *vmalloc_check(void);
 
 /* Counts for /proc/meminfo (bytes) and tests. */
 unsigned long vmalloc_total(void);
-unsigned long vmalloc_used(void);
 unsigned long vmalloc_nr_areas(void);
 
 /* Dereferencing a vmalloc address works (false in the host build, where the

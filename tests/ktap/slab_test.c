@@ -54,6 +54,27 @@ static void cache_alloc_free(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-basic"));
 }
 
+/* kmem_cache_zalloc hands out zeroed objects, also when the object was dirty when freed. */
+static void cache_zalloc_zeroes(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-zalloc", 200, 0, 0, NULL);
+	unsigned int i, nonzero = 0;
+	u8 *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	memset(o, 0xa5, 200);
+	kmem_cache_free(c, o);
+	o = kmem_cache_zalloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < 200; i++)
+		nonzero += o[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	kmem_cache_free(c, o);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+}
+
 /* Every requested alignment holds, with and without red zones in front of the objects. */
 static void cache_alignment(struct kunit *test)
 {
@@ -441,6 +462,7 @@ static void slab_torture(struct kunit *test)
 
 kunit_test_suite_init(slab, slab_suite_init, NULL,
 	KUNIT_CASE(cache_alloc_free),
+	KUNIT_CASE(cache_zalloc_zeroes),
 	KUNIT_CASE(cache_alignment),
 	KUNIT_CASE(cache_ctor),
 	KUNIT_CASE(destroy_reports_leaks),
