@@ -280,9 +280,3 @@ void mem_init(void)
 		       (unsigned long long)PFN_PHYS(z->zone_start_pfn),
 		       (unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1, z->managed_pages);
 }
-
-/* The kernel's allocator is live once mem_init() ran; the host build overrides this. */
-__weak int mm_test_machine(void)
-{
-	return mm_initialized ? 0 : -1;
-}

@@ -3,6 +3,7 @@
 #include <mm/highmem.h>
 #include <mm/pgtable.h>
 #include <string.h>
+#include <test_machine.h>
 
 /*
  * Runs against the live allocator (the kernel's, or the host's simulated

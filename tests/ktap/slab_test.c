@@ -7,6 +7,7 @@
 #include <mm/vmstat.h>
 #include <stdio.h>
 #include <string.h>
+#include <test_machine.h>
 
 static char cap[16384];
 

@@ -233,45 +233,6 @@ kunit_test_suite(vmap_area,
 
 /* ---- vmalloc: areas in the kernel context ------------------------------------------------ */
 
-static void *vt_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
-{
-	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
-
-	if (!p)
-		return NULL;
-	*pa = page_to_phys(p);
-	return page_address(p);
-}
-
-static void vt_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
-{
-	__free_page(phys_to_page(pa));
-}
-
-static void *vt_pt_va(struct mm_ctx *ctx, paddr_t pa)
-{
-	return __va(pa);
-}
-
-/*
- * vm_test_init: a page allocator, a kernel context and the vmalloc space. In
- * the kernel all three exist already; the host build gets its simulated
- * machine and an init_mm covering the top-level span that holds the vmalloc area.
- */
-int vm_test_init(void)
-{
-	u64 span = (u64)pt_entries(0) * pt_level_size(0);
-
-	if (mm_test_machine())
-		return -1;
-	if (!init_mm.root &&
-	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, vt_pt_alloc,
-			vt_pt_free, vt_pt_va, NULL))
-		return -1;
-	vmalloc_init();
-	return 0;
-}
-
 #define EXPECT_VM_CONSISTENT(test) do { \
 	const char *__e = vmalloc_check(); \
 	KUNIT_FAIL_IF(test, __e, (void)0, "vmalloc_check: %s", __e); \

@@ -165,8 +165,9 @@ my ($list) = $out =~ /^pagoda# bench list\n(.*?)^pagoda# /ms;
 my @listed = sort map { /^  (\S+)\s/ ? $1 : () } split /\n/, $list // '';
 is_deeply(\@listed, \@benches, 'bench list names every bench, once each') or diag($list // $out);
 unlike($out, qr/\(null\)|Unable to handle|Oops|BUG: |#PF: /, 'no (null) name, no fault');
-like($out, qr/^order\s+per-CPU lists\s+buddy only$/m, 'bench page_alloc prints its table header');
-like($out, qr/^9\s+\d+\s+\d+$/m, 'bench page_alloc prints a row for order 9');
+like($out, qr/^workload\s+per-CPU lists\s+buddy only$/m, 'bench page_alloc prints its table header');
+like($out, qr/^order-9 alloc_pages\+__free_pages\s+\d+\.\d\s+\d+\.\d$/m, 'bench page_alloc prints a row for order 9');
+unlike($out, qr/^order-\d.*\s0\.0(?:\s|$)/m, 'no row claims 0 ns');
 
 # ---- a CPU without NX: no NX bit is ever set (it would be a reserved bit) --------------------
 ($out, $st) = qemu_x86(512, 'fault write-null; echo no-nx ok', 'pentium3');

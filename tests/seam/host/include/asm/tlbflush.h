@@ -5,7 +5,7 @@
 #include <types.h>
 
 /*
- * Every call is counted (tests/host/tlbflush.c). A test may also set
+ * Every call is counted (tests/seam/host/tlbflush.c). A test may also set
  * host_tlb_flush_hook to look at the tables at the moment of a flush (e.g. to
  * check that the entry being flushed was already invalid: break before make).
  */

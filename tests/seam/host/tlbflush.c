@@ -1,4 +1,4 @@
-/* tlbflush.c (host): the counters behind tests/host/include/asm/tlbflush.h. */
+/* tlbflush.c (host): the counters behind tests/seam/host/include/asm/tlbflush.h. */
 #include <asm/tlbflush.h>
 
 struct host_tlb_stats host_tlb;

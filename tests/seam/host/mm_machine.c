@@ -2,12 +2,13 @@
 #include <asm/memory.h>
 #include <mm/memblock.h>
 #include <mm/mm.h>
+#include <test_machine.h>
 
 /*
  * The host build has no boot: the first suite that needs pages gets this machine,
  * built the way the kernel builds its own: RAM at PA 0 (as on the Pi), a fake
- * spin-table page and kernel image reserved, then mem_init(). It overrides the
- * kernel's weak mm_test_machine() (which just reports whether mem_init ran).
+ * spin-table page and kernel image reserved, then mem_init(). The kernel's side
+ * of the seam (tests/seam/kernel.c) answers with the booted machine instead.
  */
 #define HOST_RAM_BASE	0x0ULL
 #define HOST_RAM_SIZE	(64ULL << 20)

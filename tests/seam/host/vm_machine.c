@@ -1,0 +1,44 @@
+/* vm_machine.c (host): init_mm and the vmalloc space over the simulated machine, for vm_test_init(). */
+#include <mm/mm.h>
+#include <mm/pgtable.h>
+#include <mm/vmalloc.h>
+#include <test_machine.h>
+
+static void *host_pt_alloc(struct mm_ctx *ctx, paddr_t *pa)
+{
+	struct page *p = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!p)
+		return NULL;
+	*pa = page_to_phys(p);
+	return page_address(p);
+}
+
+static void host_pt_free(struct mm_ctx *ctx, void *va, paddr_t pa)
+{
+	__free_page(phys_to_page(pa));
+}
+
+static void *host_pt_va(struct mm_ctx *ctx, paddr_t pa)
+{
+	return __va(pa);
+}
+
+/*
+ * The host has no boot: the first caller gets the simulated machine, then an
+ * init_mm covering the top-level span that holds the vmalloc area (tables from
+ * the buddy allocator), then vmalloc_init(). Later calls find all three.
+ */
+int vm_test_init(void)
+{
+	u64 span = (u64)pt_entries(0) * pt_level_size(0);
+
+	if (mm_test_machine())
+		return -1;
+	if (!init_mm.root &&
+	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, host_pt_alloc,
+			host_pt_free, host_pt_va, NULL))
+		return -1;
+	vmalloc_init();
+	return 0;
+}
