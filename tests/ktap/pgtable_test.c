@@ -5,19 +5,22 @@
 #include <mm/vmstat.h>
 #include <errno.h>
 #include <string.h>
+#include <test_machine.h>
+#include "test_buf.h"
 
 /*
  * Only the generic API (include/mm/pgtable.h) and the arch's level geometry
  * (pt_shift, pt_level_has_block, pt_cont_entries) are used, so the suite runs
  * unchanged against any descriptor format. Contexts get their tables from a
- * pool in static storage with made-up physical addresses: the tables are only
+ * pool (taken from the page allocator when the suite starts) with made-up
+ * physical addresses: the tables are only
  * read through ctx->pt_va, never by the MMU, so the suite is the same on the
  * host and in the kernel.
  */
 #define POOL_PAGES	16
 #define POOL_PA		0x10000000ULL	/* what the pool's "physical" addresses start at */
 
-static u8 pool[POOL_PAGES][4096] __aligned(4096);
+static u8 (*pool)[4096];	/* POOL_PAGES pages */
 static bool pool_used[POOL_PAGES];
 static int pool_fail_after = -1;	/* >= 0: that many allocations succeed, then NULL */
 
@@ -368,8 +371,8 @@ static void device_is_xn(struct kunit *test)
  * every step each page must translate exactly as the model says.
  */
 #define RND_PAGES	1024
-static u32 model_prot[RND_PAGES];
-static paddr_t model_pa[RND_PAGES];
+static u32 *model_prot;		/* RND_PAGES each, with the pool */
+static paddr_t *model_pa;
 
 static void random_ops(struct kunit *test)
 {
@@ -380,7 +383,7 @@ static void random_ops(struct kunit *test)
 	int step, i, bad = 0;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	memset(model_prot, 0, sizeof(model_prot));
+	memset(model_prot, 0, RND_PAGES * sizeof(*model_prot));
 	for (step = 0; step < 300 && !bad; step++) {
 		unsigned int first = kunit_rand(&seed) % RND_PAGES, n = 1 + kunit_rand(&seed) % 64;
 		u32 prot = prots[kunit_rand(&seed) % ARRAY_SIZE(prots)];
@@ -431,7 +434,33 @@ static void random_ops(struct kunit *test)
 	ctx_done(test, &ctx);
 }
 
-kunit_test_suite(pgtable,
+/* The pool and the model live in one block from the page allocator, not in the image. */
+#define PGT_MEM_SIZE	(POOL_PAGES * 4096 + RND_PAGES * (sizeof(u32) + sizeof(paddr_t)))
+
+static int pgtable_suite_init(void)
+{
+	u8 *m;
+
+	if (mm_test_machine())
+		return -1;
+	m = test_buf_alloc(PGT_MEM_SIZE);
+	if (!m)
+		return -1;
+	pool = (u8 (*)[4096])m;
+	model_pa = (paddr_t *)(m + POOL_PAGES * 4096);
+	model_prot = (u32 *)(model_pa + RND_PAGES);
+	return 0;
+}
+
+static void pgtable_suite_exit(void)
+{
+	test_buf_free(pool, PGT_MEM_SIZE);
+	pool = NULL;
+	model_pa = NULL;
+	model_prot = NULL;
+}
+
+kunit_test_suite_init(pgtable, pgtable_suite_init, pgtable_suite_exit,
 	KUNIT_CASE(decide_rules),
 	KUNIT_CASE(map_protect_unmap),
 	KUNIT_CASE(block_selection),
