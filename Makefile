@@ -122,16 +122,19 @@ SEAM_SRCS	:= $(addprefix tests/seam/host/,physmem.c host_env.c mm_machine.c tlbf
 # pagoda's own lib/ string functions are renamed on the host (lib_rename.h), so the suites test them.
 HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
 MM_SRCS		:= $(wildcard mm/*.c) lib/seq_buf.c
+# init_mm, vmalloc and the kmap window (real host addresses for kmap slots: mm/highmem.c is
+# built with -DHOST_KMAP_SLOTS) over the simulated machine.
+VM_SEAM_SRCS	:= tests/seam/host/vm_machine.c tests/seam/host/kmap_window.c
 
 KTAP_SRCS	:= $(filter-out $(HOST_LIB_SRCS),$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
 		   kernel/kunit.c kernel/debugfs.c $(wildcard drivers/of/*.c) \
-		   $(SEAM_SRCS) tests/seam/host/vm_machine.c tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
+		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
 SLAB_SRCS	:= $(addprefix mm/,slab.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
 		   memblock.c vmstat.c) lib/seq_buf.c
 FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c $(SLAB_SRCS) $(SEAM_SRCS)
 FUZZ_FLAGS	:= -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 BENCH_SRCS	:= bench/page_alloc_bench.c bench/vmalloc_bench.c kernel/bench.c $(MM_SRCS) \
-		   $(SEAM_SRCS) tests/seam/host/vm_machine.c tests/seam/host/bench_host.c tests/seam/host/bench_main.c
+		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/bench_host.c tests/seam/host/bench_main.c
 
 # host_prog KIND,ARCH,CC,FLAGS,PROG,SRCS,LIBS: objects in build/KIND/ARCH/, linked into PROG.
 define host_prog
@@ -139,7 +142,8 @@ build/$(1)/$(2)/%.o: %.c $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $$(dir $$@)
 	@echo "  HOSTCC  $$< ($(1), $(2))"
 	$(Q)$(3) $(HOST_CFLAGS) $(4) -Iarch/$(2)/include -MMD -MP \
-		$$(if $$(filter $(HOST_LIB_SRCS),$$<),-fno-builtin -include tests/seam/host/lib_rename.h) -c $$< -o $$@
+		$$(if $$(filter $(HOST_LIB_SRCS),$$<),-fno-builtin -include tests/seam/host/lib_rename.h) \
+		$$(if $$(filter mm/highmem.c,$$<),-DHOST_KMAP_SLOTS) -c $$< -o $$@
 $(5): $(patsubst %.c,build/$(1)/$(2)/%.o,$(6))
 	@echo "  HOSTLD  $$@"
 	$(Q)$(3) $(4) -o $$@ $$^ $(7)

@@ -7,14 +7,15 @@
 
 /*
  * Runs against the live allocator (the kernel's, or the host's simulated
- * machine). Cases that need HighMem skip where the machine has none: arm64,
- * the host, and x86 with -m 512; the 4 GiB case needs RAM above 4 GiB (-m 6G).
+ * machine: with the x86 format it has HighMem below and above 4 GiB). Cases
+ * that need HighMem skip where the machine has none: arm64, the arm64-format
+ * host, and x86 with -m 512; the 4 GiB case needs RAM above 4 GiB (-m 6G).
  */
 #define HM_BLOCK_ORDER	10	/* 1024 pages: more than LAST_PKMAP, so kmap wraps and flushes */
 
 static int highmem_init(void)
 {
-	return mm_test_machine();
+	return vm_test_init();	/* kmap's slots live in init_mm */
 }
 
 /* One HighMem page, or NULL (nothing taken) if the allocator hands out lowmem. */

@@ -3,3 +3,4 @@
 
 struct host_tlb_stats host_tlb;
 void (*host_tlb_flush_hook)(vaddr_t start, vaddr_t end);
+void (*host_tlb_drop_hook)(vaddr_t start, vaddr_t end);

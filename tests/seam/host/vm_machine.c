@@ -27,7 +27,8 @@ static void *host_pt_va(struct mm_ctx *ctx, paddr_t pa)
 /*
  * The host has no boot: the first caller gets the simulated machine, then an
  * init_mm covering the top-level span that holds the vmalloc area (tables from
- * the buddy allocator), then vmalloc_init(). Later calls find all three.
+ * the buddy allocator), then vmalloc_init(), then the kmap window
+ * (kmap_window.c) where the format has HighMem. Later calls find all of it.
  */
 int vm_test_init(void)
 {
@@ -40,5 +41,6 @@ int vm_test_init(void)
 			host_pt_free, host_pt_va, NULL))
 		return -1;
 	vmalloc_init();
+	host_kmap_window_init();
 	return 0;
 }

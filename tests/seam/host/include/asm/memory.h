@@ -22,7 +22,24 @@ extern uintptr_t host_va_offset;
 /* init_mm's tables are simulated: a vmalloc address is not a host address (include/mm/vmalloc.h). */
 #define VMALLOC_VA_LIVE	0
 
-/* Maps size bytes of host memory as simulated RAM at physical address base. Idempotent. */
+/*
+ * The kmap window (kmap_window.c): where mm/highmem.c, built with
+ * -DHOST_KMAP_SLOTS, puts the pkmap slots and the fixmap. The arch's own
+ * addresses (0xff800000 up on x86) fall in AddressSanitizer's shadow gap; these
+ * are ordinary host addresses below 2 GiB, inside the host init_mm's span.
+ * Everything else (ptdump's markers, the fixmap suite) keeps the arch's layout.
+ */
+#define HOST_KMAP_WINDOW	0x7f000000UL
+#define HOST_KMAP_WINDOW_END	0x7f400000UL
+#if defined(HOST_KMAP_SLOTS) && defined(ARCH_HAS_HIGHMEM)
+#undef PKMAP_BASE
+#undef FIXADDR_TOP
+#define PKMAP_BASE		HOST_KMAP_WINDOW			/* LAST_PKMAP slots: 2 MiB */
+#define FIXADDR_TOP		(HOST_KMAP_WINDOW_END - PAGE_SIZE)	/* the fixmap below it */
+#endif
+void host_kmap_window_init(void);
+
+/* Makes [base, base + size) simulated RAM (tests/seam/host/physmem.c); a machine may add several banks. */
 void host_physmem_init(paddr_t base, size_t size);
 
 #endif
