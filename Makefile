@@ -22,16 +22,17 @@ CFLAGS		:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isys
 		   -fno-stack-protector -fno-common -fno-strict-aliasing -fno-tree-loop-distribute-patterns \
 		   -fno-omit-frame-pointer \
 		   -ffunction-sections -fdata-sections -ffile-prefix-map=$(CURDIR)=. \
-		   -Iinclude/libc -Iinclude -Iarch/$(ARCH)/include $(ARCH_INCLUDES) $(ARCH_CFLAGS) -D__KERNEL__
+		   -Iinclude/libc -Iinclude -Iarch/$(ARCH)/include -Itests/seam $(ARCH_INCLUDES) $(ARCH_CFLAGS) -D__KERNEL__
 ASFLAGS		:= $(filter-out -std=gnu11,$(CFLAGS)) -D__ASSEMBLER__ -Wa,--debug-prefix-map=$(CURDIR)=.
 LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack $(ARCH_LDFLAGS)
 
-# Generic code, the arch, its drivers and the KTAP suites that also run on the host.
-SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c) \
+# Generic code, the arch, its drivers, and what also runs on the host: the KTAP suites and the
+# benches, with the kernel's side of their seam (tests/seam/kernel.c).
+SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c bench/*.c) tests/seam/kernel.c \
 		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
 		   $(ARCH_SRCS)
 SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
-OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(filter-out $(EXCLUDE),$(SRCS))))
+OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # A change of flags rebuilds everything: objects depend on the files that set them.
 BUILD_FILES	:= Makefile arch/$(ARCH)/config.mk
 LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
@@ -139,28 +140,60 @@ $(BUILD)/iso.cmdline: FORCE
 	@mkdir -p $(dir $@)
 	$(Q)printf '%s\n' '$(CMDLINE)' '$(GRUB_TIMEOUT)' | cmp -s - $@ || printf '%s\n' '$(CMDLINE)' '$(GRUB_TIMEOUT)' > $@
 
-# ---- host build: generic code natively, under AddressSanitizer and UBSan --------------------
-HOST_CC		:= gcc
-HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-HOST_CFLAGS	:= -std=gnu11 -O1 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasing $(HOST_SAN) \
-		   -Itests/host/include -Iinclude -D__HOST__
-HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
-# mm/paging.c is boot glue (linker symbols, the board, the arch's root switch): kernel only.
-HOST_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
-		   kernel/kunit.c kernel/debugfs.c kernel/printk_capture.c kernel/walk_cmd.c $(wildcard drivers/of/*.c)
+# ---- host builds: the generic code natively, one recipe and one set of flags -----------------
+# Three programs per descriptor format (HOST_ARCHES: arm64 and x86 headers), each linking the
+# generic code with the host side of the seam (tests/seam/host/: simulated RAM, printk, TLB log):
+#   build/host/ARCH/ktap        the KTAP suites, -O1 under ASan + UBSan (tests/host/ktap.t)
+#   build/fuzz/ARCH/slab_fuzz   the slab allocator under libFuzzer, clang (tests/host/fuzz.t)
+#   build/bench/ARCH/mm_bench   the benches of bench/, -O2 without sanitizers (make bench)
+HOST_CFLAGS	:= -std=gnu11 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasing -fno-omit-frame-pointer \
+		   -Itests/seam/host/include -Itests/seam -Iinclude
+HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
+SEAM_SRCS	:= $(addprefix tests/seam/host/,physmem.c host_env.c mm_machine.c tlbflush.c cache_log.c) \
+		   kernel/printk_capture.c
+# pagoda's own lib/ string functions are renamed on the host (lib_rename.h), so the suites test them.
+HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
+MM_SRCS		:= $(filter-out mm/paging.c,$(wildcard mm/*.c)) lib/seq_buf.c
+# init_mm, vmalloc and the kmap window (real host addresses for kmap slots: mm/highmem.c is
+# built with -DHOST_KMAP_SLOTS) over the simulated machine.
+VM_SEAM_SRCS	:= tests/seam/host/vm_machine.c tests/seam/host/kmap_window.c
 
-# host_ktap ARCH: build/host/ARCH/ktap, the KTAP suites against ARCH's descriptor format.
-define host_ktap
-$(HOSTBUILD)/$(1)/%.o: %.c $(DEPS)/.bootstrapped
+# mm/paging.c is boot glue (linker symbols, the board, the arch's root switch): kernel only.
+KTAP_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
+		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c $(wildcard drivers/of/*.c) \
+		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
+SLAB_SRCS	:= $(addprefix mm/,slab.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
+		   memblock.c vmstat.c) lib/seq_buf.c
+FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c $(SLAB_SRCS) $(SEAM_SRCS)
+FUZZ_FLAGS	:= -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+BENCH_SRCS	:= bench/page_alloc_bench.c bench/vmalloc_bench.c kernel/bench.c $(MM_SRCS) \
+		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/bench_host.c tests/seam/host/bench_main.c
+
+# host_prog KIND,ARCH,CC,FLAGS,PROG,SRCS,LIBS: objects in build/KIND/ARCH/, linked into PROG.
+define host_prog
+build/$(1)/$(2)/%.o: %.c $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $$(dir $$@)
-	@echo "  HOSTCC  $$< ($(1))"
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Iarch/$(1)/include -MMD -MP \
-		$$(if $$(filter $(HOST_LIB_SRCS),$$<),-fno-builtin -include tests/host/lib_rename.h) -c $$< -o $$@
-$(HOSTBUILD)/$(1)/ktap: $(patsubst %.c,$(HOSTBUILD)/$(1)/%.o,$(HOST_SRCS) $(HOST_LIB_SRCS))
-	$(Q)$(HOST_CC) $(HOST_SAN) -o $$@ $$^ -lfdt
+	@echo "  HOSTCC  $$< ($(1), $(2))"
+	$(Q)$(3) $(HOST_CFLAGS) $(4) -Iarch/$(2)/include -MMD -MP \
+		$$(if $$(filter $(HOST_LIB_SRCS),$$<),-fno-builtin -include tests/seam/host/lib_rename.h) \
+		$$(if $$(filter mm/highmem.c,$$<),-DHOST_KMAP_SLOTS) -c $$< -o $$@
+$(5): $(patsubst %.c,build/$(1)/$(2)/%.o,$(6))
+	@echo "  HOSTLD  $$@"
+	$(Q)$(3) $(4) -o $$@ $$^ $(7)
+-include $$(patsubst %.c,build/$(1)/$(2)/%.d,$(6))
 endef
-$(foreach a,$(HOST_ARCHES),$(eval $(call host_ktap,$(a))))
+$(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,host,$(a),gcc,-O1 $(HOST_SAN),$(HOSTBUILD)/$(a)/ktap,$(KTAP_SRCS),-lfdt)))
+$(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,fuzz,$(a),clang,$(FUZZ_FLAGS),build/fuzz/$(a)/slab_fuzz,$(FUZZ_SRCS))))
+$(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,bench,$(a),gcc,-O2,build/bench/$(a)/mm_bench,$(BENCH_SRCS))))
+# The slab bench and its malloc peers: one binary per peer (jemalloc's and mimalloc's malloc
+# replace glibc's), with arm64's headers (the slab allocator does not see the descriptor format).
+$(eval $(call host_prog,bench,arm64,gcc,-O2,build/bench/slab_bench,bench/host/slab_bench.c $(SLAB_SRCS) $(SEAM_SRCS)))
+PEER_FLAGS	:= -O2 -fno-builtin-malloc -fno-builtin-free
+$(eval $(call host_prog,bench,peer,gcc,$(PEER_FLAGS),build/bench/malloc_glibc,bench/host/malloc_peer.c))
+build/bench/malloc_%: build/bench/peer/bench/host/malloc_peer.o
+	@echo "  HOSTLD  $@"
+	$(Q)gcc $(PEER_FLAGS) -o $@ $< -l$*
 
 host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap)
 
@@ -173,26 +206,18 @@ test: $(DEPS)/.bootstrapped
 
 check: test
 
-bench: $(DEPS)/.bootstrapped
-	$(MAKE) -C bench
-
-# fuzz: the slab allocator under libFuzzer (clang, ASan + UBSan); tests/host/fuzz.t runs it.
-FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c mm/slab.c mm/kmalloc.c mm/slab_debug.c mm/page_alloc.c \
-		   mm/page_alloc_debug.c mm/mm_init.c mm/memblock.c mm/vmstat.c lib/seq_buf.c \
-		   tests/host/physmem.c tests/host/host_env.c kernel/printk_capture.c tests/host/mm_machine.c
+# fuzz: the slab allocator under libFuzzer for each descriptor format; tests/host/fuzz.t runs them.
 .PHONY: fuzz
-fuzz: build/fuzz/slab_fuzz
-build/fuzz/slab_fuzz: $(FUZZ_SRCS) $(wildcard include/mm/*.h mm/*.h) $(DEPS)/.bootstrapped
-	@mkdir -p $(dir $@)
-	@echo "  CLANG   $@ (libFuzzer)"
-	$(Q)clang -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-Wall -Wno-unused-parameter -fno-strict-aliasing -Itests/host/include -Iinclude \
-		-Iarch/arm64/include -D__HOST__ -o $@ $(FUZZ_SRCS)
+fuzz: $(foreach a,$(HOST_ARCHES),build/fuzz/$(a)/slab_fuzz)
+
+# bench: the shared benches per descriptor format, then the slab bench against its peers.
+bench: $(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench) build/bench/slab_bench \
+       $(addprefix build/bench/malloc_,glibc jemalloc mimalloc)
+	$(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench &&) build/bench/slab_bench
 
 clean:
-	rm -rf build/arm64 build/x86 build/host
+	rm -rf build/arm64 build/x86 build/host build/fuzz build/bench
 distclean:
 	rm -rf build
 
 -include $(OBJS:.o=.d)
--include $(foreach a,$(HOST_ARCHES),$(wildcard $(HOSTBUILD)/$(a)/*/*.d $(HOSTBUILD)/$(a)/*/*/*.d))

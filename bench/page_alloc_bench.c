@@ -1,93 +1,138 @@
-/* page_alloc_bench.c: ns per alloc_pages+__free_pages pair (orders 0, 3, 9), with and without the per-CPU lists. */
+/* page_alloc_bench.c: `bench page_alloc` — ns per alloc_pages+__free_pages pair and per batched page, with and without the per-CPU lists. */
+#include <errno.h>
+#include <kernel/bench.h>
+#include <kernel/printk.h>
 #include <mm/mmzone.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include "bench_common.h"
 
 /*
- * The generic buddy allocator of mm/page_alloc.c on the host's simulated 64 MiB
- * machine (tests/host/mm_machine.c), built -O2 without sanitizers. Every
- * workload touches the first byte of each block it gets, as the slab bench does.
- *   pair     alloc then free the same block, BENCH_PAIRS times (the hot path)
- *   batch    BENCH_BATCH order-0 pages allocated, then all freed (refill/drain)
+ * The generic buddy allocator of mm/page_alloc.c, on the live allocator in the
+ * kernel and on the simulated machine on the host. Every workload touches the
+ * first byte of each block it gets.
+ *   pair     alloc then free the same block (the hot path), orders 0, 3 and 9
+ *   batch    PA_BATCH order-0 pages allocated, then all freed (refill/drain)
  * "buddy only" runs with the per-CPU lists disabled (zone_pcp_disable), so
  * order-0 pages come from and go to free_area[0] directly; orders above 0
  * always use the buddy, so their two columns measure the same code. The lists
- * are sized as on the Pi 3 (batch 63, high 378: Linux's formula for its 960 MiB
- * zone); the 64 MiB host zone would get batch 3.
+ * are sized as on the Pi 3 (batch 63, high 378: Linux's formula for its
+ * 960 MiB zone) on every machine, then given back mem_init()'s sizing. Under
+ * QEMU, -icount shift=0 makes the kernel's figures instruction counts that repeat.
  */
+#define PA_PAIRS	2000000UL	/* pairs per measurement on the host (bench_loops) */
+#define PA_BATCH	256		/* pages per batch */
 #define PI3_PCP_BATCH	63
 
-/*
- * Thread CPU time rather than wall time: the build machines are shared and often
- * loaded, and a descheduled thread would otherwise be billed for others' work.
- */
-static double cpu_now(void)
-{
-	struct timespec ts;
+enum pcp_mode { PCP_PI3, PCP_OFF, PCP_BOOT };
 
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-#undef bench_now
-#define bench_now cpu_now
-static double pair_ns(unsigned int order)
-{
-	double ns;
-
-	drain_all_pages(NULL);		/* each measurement starts from a merged buddy */
-	BENCH_PAIRS_NS(ns, page_address(alloc_pages(GFP_KERNEL, order)),
-		       __free_pages(virt_to_page(p), order));
-	return ns;
-}
-
-static double batch_ns(void)
-{
-	double ns;
-
-	drain_all_pages(NULL);
-	BENCH_BATCH_NS(ns, page_address(alloc_page(GFP_KERNEL)), __free_pages(virt_to_page(p), 0));
-	return ns;
-}
-
-static void set_pcp(bool on)
+/* The per-CPU lists of every populated zone: sized as on the Pi 3, disabled, or as mem_init() sized them. */
+static void set_pcp(enum pcp_mode mode)
 {
 	struct zone *z;
 
-	for_each_zone(z)
-		if (z->managed_pages) {
-			if (on)
-				zone_pcp_set_batch(z, PI3_PCP_BATCH, 6 * PI3_PCP_BATCH);
-			else
-				zone_pcp_disable(z);
-		}
+	for_each_zone(z) {
+		if (!z->managed_pages)
+			continue;
+		if (mode == PCP_PI3)
+			zone_pcp_set_batch(z, PI3_PCP_BATCH, 6 * PI3_PCP_BATCH);
+		else if (mode == PCP_OFF)
+			zone_pcp_disable(z);
+		else
+			zone_pcp_enable(z);
+	}
 }
 
-int main(void)
+/* Tenths of a ns per pair, best of BENCH_REPEAT; 0 if no block of the order could be had. */
+static u64 pair_ns10(unsigned int order, unsigned long pairs)
 {
-	static const unsigned int orders[] = { 0, 3, 9 };
-	double with[4], without[4];
-	unsigned int i;
+	u64 best = ~0ULL, t0;
 
-	setenv("PAGODA_QUIET_LOG", "1", 1);
-	if (mm_test_machine()) {
-		fprintf(stderr, "page_alloc_bench: no simulated machine\n");
-		return 1;
+	for (int r = 0; r < BENCH_REPEAT; r++) {
+		drain_all_pages(NULL);		/* each measurement starts from a merged buddy */
+		t0 = bench_clock();
+		for (unsigned long i = 0; i < pairs; i++) {
+			struct page *p = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+
+			if (!p)
+				return 0;
+			*(volatile char *)page_address(p) = (char)i;
+			__free_pages(p, order);
+		}
+		best = min(best, bench_ns10(bench_clock() - t0, pairs));
 	}
-	set_pcp(true);
-	for (i = 0; i < 3; i++)
-		with[i] = pair_ns(orders[i]);
-	with[3] = batch_ns();
-	set_pcp(false);
-	for (i = 0; i < 3; i++)
-		without[i] = pair_ns(orders[i]);
-	without[3] = batch_ns();
-	printf("page allocator (mm/page_alloc.c, host -O2, %lu MiB machine): CPU ns per operation, best of %d x %lu\n",
-	       totalram_pages() >> (20 - PAGE_SHIFT), BENCH_REPEAT, BENCH_PAIRS);
-	printf("%-34s %14s %12s\n", "workload", "per-CPU lists", "buddy only");
-	printf("%-34s %14s %12s\n", "", "(batch 63)", "");
-	for (i = 0; i < 3; i++)
-		printf("order-%u alloc_pages+__free_pages   %14.1f %12.1f\n", orders[i], with[i], without[i]);
-	printf("order-0, %d allocated then freed  %14.1f %12.1f   (per page)\n", BENCH_BATCH, with[3], without[3]);
+	return best;
+}
+
+/* Tenths of a ns per page when PA_BATCH pages are allocated, then all freed; 0 if pages ran out. */
+static u64 batch_ns10(struct page **v, unsigned long rounds)
+{
+	u64 best = ~0ULL, t0;
+	unsigned int k;
+
+	for (int r = 0; r < BENCH_REPEAT; r++) {
+		drain_all_pages(NULL);
+		t0 = bench_clock();
+		for (unsigned long i = 0; i < rounds; i++) {
+			for (k = 0; k < PA_BATCH; k++) {
+				v[k] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+				if (!v[k])
+					goto out_of_pages;
+				*(volatile char *)page_address(v[k]) = (char)k;
+			}
+			for (k = 0; k < PA_BATCH; k++)
+				__free_page(v[k]);
+		}
+		best = min(best, bench_ns10(bench_clock() - t0, rounds * PA_BATCH));
+	}
+	return best;
+out_of_pages:
+	while (k--)
+		__free_page(v[k]);
 	return 0;
 }
+
+/* One row: the workload with the lists, then without; the row is printed as soon as it is measured. */
+static int row(const char *what, unsigned int order, struct page **batch)
+{
+	unsigned long pairs = bench_loops(PA_PAIRS);
+	char a[BENCH_NS_LEN], b[BENCH_NS_LEN];
+	u64 with, without;
+
+	set_pcp(PCP_PI3);
+	with = batch ? batch_ns10(batch, pairs / PA_BATCH) : pair_ns10(order, pairs);
+	set_pcp(PCP_OFF);
+	without = batch ? batch_ns10(batch, pairs / PA_BATCH) : pair_ns10(order, pairs);
+	if (!with || !without) {
+		kprintf("%-34s could not allocate %s\n", what,
+			batch ? "the batch's pages" : order ? "a block of that order" : "a page");
+		return -ENOMEM;
+	}
+	kprintf("%-34s %14s %12s%s\n", what, bench_fmt_ns(a, with), bench_fmt_ns(b, without),
+		batch ? "   (per page)" : "");
+	return 0;
+}
+
+static int page_alloc_bench(void)
+{
+	static const unsigned int orders[] = { 0, 3, 9 };
+	struct page *vpage = alloc_page(GFP_KERNEL);	/* the batch's page pointers */
+	char what[40];
+	int ret = 0;
+
+	if (!vpage)
+		return -ENOMEM;
+	kprintf("page allocator (mm/page_alloc.c, %s): ns per operation, best of %d x %lu\n",
+		bench_where(), BENCH_REPEAT, bench_loops(PA_PAIRS));
+	kprintf("%-34s %14s %12s\n", "workload", "per-CPU lists", "buddy only");
+	kprintf("%-34s %14s %12s\n", "", "(batch 63)", "");
+	for (unsigned int i = 0; i < ARRAY_SIZE(orders); i++) {
+		snprintf(what, sizeof(what), "order-%u alloc_pages+__free_pages", orders[i]);
+		ret = row(what, orders[i], NULL) ?: ret;
+	}
+	snprintf(what, sizeof(what), "order-0, %d allocated then freed", PA_BATCH);
+	ret = row(what, 0, page_address(vpage)) ?: ret;
+	__free_page(vpage);
+	set_pcp(PCP_BOOT);
+	return ret;
+}
+BENCH(page_alloc, "page_alloc", "alloc_pages+__free_pages pairs (orders 0, 3, 9) and batches, with/without per-CPU lists",
+      page_alloc_bench);

@@ -1,133 +1,154 @@
-/* vmalloc_bench.c: vmalloc+vfree pairs (4 KiB, 1 MiB) in ns against the number of live areas (host). */
-#include "bench_common.h"
+/* vmalloc_bench.c: `bench vmalloc` — vmalloc+vfree pairs (4 KiB, 1 MiB) and the VA allocator alone, against the number of live areas. */
+#include <errno.h>
+#include <kernel/bench.h>
+#include <kernel/printk.h>
 #include <mm/mm.h>
-#include <mm/pgtable.h>
 #include <mm/vmalloc.h>
-#include <mm/vmap_area.h>
-#include <stdio.h>
-#include <stdlib.h>
 
 /*
- * The generic mm/ code on the simulated host machine (64 MiB): vmalloc maps
- * into a simulated init_mm, so a pair costs the VA search, the page
- * allocations, the page-table updates and the frees, but no TLB work. Live
- * areas are made fragmented on purpose: each one-page area follows a one-page
- * hole, so the free tree holds N holes and the busy tree N areas.
+ * A pair costs the VA search, the page allocations, the page-table updates and
+ * the frees; in the kernel also the TLB maintenance (the host's init_mm is
+ * simulated: no TLB). "VA-only" is get_vm_area+free_vm_area: the VA allocator
+ * alone, no pages, no tables. Live areas are fragmented on purpose: each
+ * one-page area follows a one-page hole, so the free tree holds N holes and the
+ * busy tree N areas.
  */
-#define MAX_LIVE	10000
+#define VB_MAX_LIVE	10000U
+/* Host loop counts per measurement (bench_loops scales them for the kernel). */
+#define VB_PAIRS_4K	200000UL
+#define VB_PAIRS_1M	2000UL
+#define VB_PAIRS_VA	500000UL
 
-static void *live[MAX_LIVE];
+/* The live areas' bookkeeping: from the page allocator, so it costs the image nothing. */
+struct vb_live {
+	void *area[VB_MAX_LIVE];
+	struct vm_struct *hole[VB_MAX_LIVE];
+};
 
-/* The simulated machine, an init_mm over the top-level span holding the vmalloc area (tables
- * from the buddy, mm/pgalloc.c), vmalloc. */
-static int bench_machine(void)
+/* The order of the block that holds a struct vb_live. */
+static unsigned int vb_live_order(void)
 {
-	u64 span = (u64)pt_entries(0) * pt_level_size(0);
+	unsigned int order = 0;
 
-	if (mm_test_machine() ||
-	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, NULL))
-		return -1;
-	vmalloc_init();
-	return 0;
+	while ((PAGE_SIZE << order) < sizeof(struct vb_live))
+		order++;
+	return order;
 }
 
-static struct vm_struct *hole[MAX_LIVE];
-
-/* n one-page vmalloc areas, each after a one-page hole (a VA-only area, then freed). */
-static void make_live(unsigned int n)
+/* n one-page vmalloc areas, each after a one-page hole; returns how many could be made. */
+static unsigned int make_live(struct vb_live *l, unsigned int n)
 {
-	unsigned int i;
+	unsigned int i, made;
 
 	for (i = 0; i < n; i++) {
-		hole[i] = get_vm_area_caller(PAGE_SIZE, PAGE_SIZE, VM_MAP | VM_NO_GUARD, 0);
-		live[i] = vmalloc(PAGE_SIZE);
-		if (!hole[i] || !live[i]) {
-			fprintf(stderr, "vmalloc_bench: out of memory at %u areas\n", i);
-			exit(1);
-		}
+		l->hole[i] = get_vm_area_caller(PAGE_SIZE, PAGE_SIZE, VM_MAP | VM_NO_GUARD, _RET_IP_);
+		l->area[i] = l->hole[i] ? vmalloc(PAGE_SIZE) : NULL;
+		if (!l->area[i])
+			break;
 	}
-	for (i = 0; i < n; i++)
-		free_vm_area(hole[i]);
+	made = i;
+	if (made < n && l->hole[made])
+		free_vm_area(l->hole[made]);
+	for (i = 0; i < made; i++)
+		free_vm_area(l->hole[i]);
+	return made;
 }
 
-static void drop_live(unsigned int n)
+static void drop_live(struct vb_live *l, unsigned int n)
 {
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		vfree(live[i]);
+	for (unsigned int i = 0; i < n; i++)
+		vfree(l->area[i]);
 }
 
-/* Best of BENCH_REPEAT: ns per vmalloc(size)+vfree pair (the first byte touched). */
-static double pair_ns(unsigned long size, unsigned long pairs)
+/* Tenths of a ns per vmalloc(size)+vfree pair, best of BENCH_REPEAT; 0 if vmalloc failed. */
+static u64 pair_ns10(unsigned long size, unsigned long pairs)
 {
-	double best = 1e30;
+	u64 best = ~0ULL, t0;
 
 	for (int r = 0; r < BENCH_REPEAT; r++) {
-		double t0 = bench_now();
-
+		t0 = bench_clock();
 		for (unsigned long i = 0; i < pairs; i++) {
 			void *p = vmalloc(size);
 
 			if (!p)
-				exit(1);
+				return 0;
 			vfree(p);
 		}
-		double t = (bench_now() - t0) / pairs;
-		if (t < best)
-			best = t;
+		best = min(best, bench_ns10(bench_clock() - t0, pairs));
 	}
 	return best;
 }
 
-/* The VA part alone: reserve + release an area of size bytes (no pages, no tables). */
-static double area_ns(unsigned long size, unsigned long pairs)
+/* The same for get_vm_area+free_vm_area of size bytes. */
+static u64 area_ns10(unsigned long size, unsigned long pairs)
 {
-	double best = 1e30;
+	u64 best = ~0ULL, t0;
 
 	for (int r = 0; r < BENCH_REPEAT; r++) {
-		double t0 = bench_now();
-
+		t0 = bench_clock();
 		for (unsigned long i = 0; i < pairs; i++) {
-			struct vm_struct *vm = get_vm_area_caller(size, PAGE_SIZE, VM_MAP, 0);
+			struct vm_struct *vm = get_vm_area_caller(size, PAGE_SIZE, VM_MAP, _RET_IP_);
 
 			if (!vm)
-				exit(1);
+				return 0;
 			free_vm_area(vm);
 		}
-		double t = (bench_now() - t0) / pairs;
-		if (t < best)
-			best = t;
+		best = min(best, bench_ns10(bench_clock() - t0, pairs));
 	}
 	return best;
 }
 
-int main(void)
+/* One row with n live areas, printed as soon as it is measured. */
+static int row(struct vb_live *l, unsigned int n)
 {
-	static const unsigned int counts[] = { 1, 100, MAX_LIVE };
+	char f[4][BENCH_NS_LEN];
+	unsigned int made = make_live(l, n);
+	u64 ns10[4];
 
-	setenv("PAGODA_QUIET_LOG", "1", 1);
-	if (bench_machine()) {
-		fprintf(stderr, "vmalloc_bench: no simulated machine\n");
-		return 1;
+	if (made < n) {
+		kprintf("%-11u only %u live areas could be made\n", n, made);
+		drop_live(l, made);
+		return -ENOMEM;
 	}
-	printf("vmalloc+vfree pairs on the host (simulated 64 MiB machine), ns per pair, best of %d\n",
-	       BENCH_REPEAT);
-	printf("%-11s %12s %12s %14s %14s\n", "live areas", "4 KiB pair", "1 MiB pair",
-	       "VA-only 4 KiB", "VA-only 1 MiB");
-	for (unsigned int c = 0; c < sizeof(counts) / sizeof(counts[0]); c++) {
-		unsigned int n = counts[c];
-		double v4, v1m, a4, a1m;
-
-		make_live(n);
-		v4 = pair_ns(PAGE_SIZE, 200000);
-		v1m = pair_ns(1UL << 20, 2000);
-		a4 = area_ns(PAGE_SIZE, 500000);
-		a1m = area_ns(1UL << 20, 500000);
-		printf("%-11u %12.1f %12.1f %14.1f %14.1f\n", n, v4, v1m, a4, a1m);
-		drop_live(n);
-	}
-	printf("(live areas: one page each, with a free one-page hole before each: the free tree has as "
-	       "many ranges as there are areas)\n");
+	ns10[0] = pair_ns10(PAGE_SIZE, bench_loops(VB_PAIRS_4K));
+	ns10[1] = pair_ns10(SZ_1M, bench_loops(VB_PAIRS_1M));
+	ns10[2] = area_ns10(PAGE_SIZE, bench_loops(VB_PAIRS_VA));
+	ns10[3] = area_ns10(SZ_1M, bench_loops(VB_PAIRS_VA));
+	drop_live(l, n);
+	for (int i = 0; i < 4; i++)
+		if (!ns10[i]) {
+			kprintf("%-11u could not allocate a %s area\n", n, i & 1 ? "1 MiB" : "4 KiB");
+			return -ENOMEM;
+		}
+	kprintf("%-11u %12s %12s %14s %14s\n", n, bench_fmt_ns(f[0], ns10[0]), bench_fmt_ns(f[1], ns10[1]),
+		bench_fmt_ns(f[2], ns10[2]), bench_fmt_ns(f[3], ns10[3]));
 	return 0;
 }
+
+static int vmalloc_bench(void)
+{
+	/* The last row: as many areas as a quarter of the space holds (each takes an area, its
+	 * guard page and a hole: three pages), in thousands, at most VB_MAX_LIVE. */
+	unsigned int most = min(VB_MAX_LIVE, (unsigned int)(vmalloc_total() / (4 * PAGE_SIZE) / 1000 * 1000));
+	const unsigned int counts[] = { 1, 100, most };
+	unsigned int order = vb_live_order();
+	struct page *pg = alloc_pages(GFP_KERNEL, order);
+	int ret = 0;
+
+	if (!pg) {
+		kprintf("vmalloc: no %lu KiB for the live areas' bookkeeping\n",
+			(PAGE_SIZE << order) >> 10);
+		return -ENOMEM;
+	}
+	kprintf("vmalloc+vfree pairs (%s), ns per pair, best of %d\n", bench_where(), BENCH_REPEAT);
+	kprintf("%-11s %12s %12s %14s %14s\n", "live areas", "4 KiB pair", "1 MiB pair",
+		"VA-only 4 KiB", "VA-only 1 MiB");
+	for (unsigned int c = 0; c < ARRAY_SIZE(counts) && !ret; c++)
+		ret = row(page_address(pg), counts[c]);
+	kprintf("(live areas: one page each, with a free one-page hole before each: the free tree has as "
+		"many ranges as there are areas)\n");
+	__free_pages(pg, order);
+	return ret;
+}
+BENCH(vmalloc, "vmalloc", "vmalloc+vfree pairs and the VA allocator alone, against 1, 100 and up to 10000 live areas",
+      vmalloc_bench);

@@ -1,7 +1,8 @@
-/* bench.c: the `bench` shell command — lists and runs the registered in-kernel benchmarks. */
+/* bench.c: the `bench` command — lists and runs the registered benchmarks (kernel shell and host runner). */
 #include <kernel/bench.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <stdio.h>
 #include <string.h>
 
 extern const struct bench __start_benches[] __weak, __stop_benches[] __weak;
@@ -17,7 +18,17 @@ static int run_bench(const struct bench *b)
 	return ret;
 }
 
-static int cmd_bench(int argc, char **argv)
+static const struct bench *find_bench(const char *name)
+{
+	const struct bench *b;
+
+	for (b = __start_benches; b < __stop_benches; b++)
+		if (!strcmp(b->name, name))
+			return b;
+	return NULL;
+}
+
+int bench_run(int argc, char **argv)
 {
 	const struct bench *b;
 	int i, failed = 0;
@@ -33,10 +44,8 @@ static int cmd_bench(int argc, char **argv)
 		return failed ? 1 : 0;
 	}
 	for (i = 1; i < argc; i++) {
-		for (b = __start_benches; b < __stop_benches; b++)
-			if (!strcmp(b->name, argv[i]))
-				break;
-		if (b == __stop_benches) {
+		b = find_bench(argv[i]);
+		if (!b) {
 			kprintf("bench: no benchmark '%s' (try 'bench list')\n", argv[i]);
 			failed++;
 			continue;
@@ -45,4 +54,10 @@ static int cmd_bench(int argc, char **argv)
 	}
 	return failed ? 1 : 0;
 }
-SHELL_CMD(bench, "bench", "bench [list|NAME...]", "run in-kernel benchmarks (all by default)", cmd_bench);
+SHELL_CMD(bench, "bench", "bench [list|NAME...]", "run the benchmarks (all by default)", bench_run);
+
+char *bench_fmt_ns(char *buf, u64 ns10)
+{
+	snprintf(buf, BENCH_NS_LEN, "%llu.%u", (unsigned long long)(ns10 / 10), (unsigned int)(ns10 % 10));
+	return buf;
+}

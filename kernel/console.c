@@ -16,17 +16,6 @@ void register_console(struct console *con)
 	log_replay(con);
 }
 
-void unregister_console(struct console *con)
-{
-	struct console **pp;
-
-	for (pp = &consoles; *pp; pp = &(*pp)->next)
-		if (*pp == con) {
-			*pp = con->next;
-			return;
-		}
-}
-
 /* Serial terminals want CR LF: "\n" goes out as "\r\n". */
 void console_write(const char *s, size_t n)
 {

@@ -41,11 +41,6 @@ int seq_buf_printf(struct seq_buf *s, const char *fmt, ...)
 	return n;
 }
 
-int seq_buf_puts(struct seq_buf *s, const char *str)
-{
-	return seq_buf_printf(s, "%s", str);
-}
-
 int seq_buf_putc(struct seq_buf *s, char c)
 {
 	return seq_buf_printf(s, "%c", c);

@@ -284,11 +284,6 @@ void memblock_set_current_limit(paddr_t limit)
 	memblock.current_limit = limit;
 }
 
-paddr_t memblock_get_current_limit(void)
-{
-	return memblock.current_limit;
-}
-
 static paddr_t memblock_type_size(const struct memblock_type *t)
 {
 	paddr_t sum = 0;
@@ -412,23 +407,6 @@ bool __next_free_mem_range(u64 *idx, paddr_t *p_start, paddr_t *p_end)
 	}
 	*idx = (u64)mi | ((u64)ri << 32);
 	return false;
-}
-
-void memblock_dump_all(void)
-{
-	const struct memblock_type *types[] = { &memblock.memory, &memblock.reserved };
-	unsigned long t, i;
-
-	for (t = 0; t < 2; t++) {
-		printk(" %s size = 0x%llx\n", types[t]->name, (unsigned long long)memblock_type_size(types[t]));
-		for (i = 0; i < types[t]->cnt; i++) {
-			const struct memblock_region *r = &types[t]->regions[i];
-
-			printk(" %s[0x%lx]\t[0x%016llx-0x%016llx], 0x%llx bytes %s\n", types[t]->name, i,
-			       (unsigned long long)r->base, (unsigned long long)region_end(r) - 1,
-			       (unsigned long long)r->size, r->owner);
-		}
-	}
 }
 
 void memblock_save(struct memblock_state *s)

@@ -312,9 +312,3 @@ void mem_init(void)
 		       (unsigned long long)PFN_PHYS(zone_end_pfn(z)) - 1, z->managed_pages);
 	report_meminit();
 }
-
-/* The kernel's allocator is live once mem_init() ran; the host build overrides this. */
-__weak int mm_test_machine(void)
-{
-	return mm_initialized ? 0 : -1;
-}

@@ -36,12 +36,6 @@ static inline void clear_alloc_order(struct page *p)
 	p->flags &= ~PAGE_ALLOC_ORDER_MASK;
 }
 
-/* 0: not the head of an allocated block; else its order + 1. */
-static inline unsigned int alloc_order_rec(const struct page *p)
-{
-	return (p->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT;
-}
-
 void zone_init_free_lists(struct zone *z)
 {
 	unsigned int o;

@@ -49,11 +49,6 @@ void vmalloc_init(void)
 		(unsigned long)VMALLOC_END);
 }
 
-bool vmalloc_initialized(void)
-{
-	return vmalloc_ready;
-}
-
 bool is_vmalloc_addr(const void *addr)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -454,11 +449,6 @@ const char *vmalloc_check(void)
 unsigned long vmalloc_total(void)
 {
 	return VMALLOC_END - VMALLOC_START;
-}
-
-unsigned long vmalloc_used(void)
-{
-	return (unsigned long)global_node_page_state(NR_VMALLOC) << PAGE_SHIFT;
 }
 
 unsigned long vmalloc_nr_areas(void)

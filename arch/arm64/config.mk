@@ -9,7 +9,7 @@ ARCH_INCLUDES	:= -I$(LIBFDT_DIR)/include
 ARCH_LIBS	:= $(LIBFDT_DIR)/lib/aarch64-linux-gnu/libfdt.a
 ARCH_SRCS	:= $(wildcard drivers/serial/pl011.c drivers/serial/mini_uart.c \
 		     drivers/serial/serial_core.c drivers/serial/bcm283x_console.c drivers/of/*.c \
-		     drivers/mailbox/*.c drivers/watchdog/*.c)
+		     drivers/mailbox/*.c)
 IMAGE		:= $(BUILD)/kernel8.img
 DTB		:= $(DEPS)/bcm2837-rpi-3-b.dtb
 QEMU		:= qemu-system-aarch64

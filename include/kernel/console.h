@@ -14,7 +14,6 @@ struct console {
 
 /* Adds con to the set that output goes to and input is read from; replays the log to it. */
 void register_console(struct console *con);
-void unregister_console(struct console *con);
 void console_write(const char *s, size_t n);
 /* log_replay: writes the retained kernel log to con (done for each newly registered console). */
 void log_replay(struct console *con);

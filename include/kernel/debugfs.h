@@ -23,7 +23,7 @@ struct debugfs_file {
  */
 #define DEBUGFS_FILE(id, p, fn) \
 	static const struct debugfs_file __debugfs_##id \
-	__attribute__((used, section("debugfs_files"), aligned(8))) = { p, fn }
+	__link_table(debugfs_files, struct debugfs_file) = { p, fn }
 
 const struct debugfs_file *debugfs_lookup(const char *path);
 /* Calls fn for each direct child (file or directory name) of dir. Returns count. */

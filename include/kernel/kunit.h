@@ -42,12 +42,12 @@ struct kunit_suite {
 #define kunit_test_suite(sname, ...) \
 	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
 	static const struct kunit_suite sname##_suite \
-	__attribute__((used, section("kunit_suites"), aligned(8))) = { #sname, sname##_cases, 0, 0 }
+	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, 0, 0 }
 
 #define kunit_test_suite_init(sname, init_fn, exit_fn, ...) \
 	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
 	static const struct kunit_suite sname##_suite \
-	__attribute__((used, section("kunit_suites"), aligned(8))) = { #sname, sname##_cases, init_fn, exit_fn }
+	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, init_fn, exit_fn }
 
 __printf(4, 5) void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...);
 __printf(2, 3) void kunit_info(struct kunit *test, const char *fmt, ...);

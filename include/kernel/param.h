@@ -17,7 +17,7 @@ struct kernel_param {
 
 #define early_param(nm, fn) \
 	static const struct kernel_param __param_##fn \
-	__attribute__((used, section("kernel_params"), aligned(8))) = { nm, fn }
+	__link_table(kernel_params, struct kernel_param) = { nm, fn }
 
 /* Linux's COMMAND_LINE_SIZE on arm64 and x86: the longest line kept, with its NUL. */
 #define COMMAND_LINE_SIZE	2048

@@ -14,7 +14,6 @@ struct seq_buf {
 void seq_buf_init(struct seq_buf *s, char *buf, size_t size);
 __printf(2, 3) int seq_buf_printf(struct seq_buf *s, const char *fmt, ...);
 int seq_buf_vprintf(struct seq_buf *s, const char *fmt, va_list ap);
-int seq_buf_puts(struct seq_buf *s, const char *str);
 int seq_buf_putc(struct seq_buf *s, char c);
 static inline const char *seq_buf_str(struct seq_buf *s) { return s->buffer; }
 

@@ -24,7 +24,7 @@ struct shell_cmd {
 
 #define SHELL_CMD(id, nm, use, hlp, f) \
 	static const struct shell_cmd __shell_cmd_##id \
-	__attribute__((used, section("shell_cmds"), aligned(8))) = { nm, use, hlp, f }
+	__link_table(shell_cmds, struct shell_cmd) = { nm, use, hlp, f }
 
 /* Weak: an empty section has no bounds. */
 extern const struct shell_cmd __start_shell_cmds[] __weak, __stop_shell_cmds[] __weak;

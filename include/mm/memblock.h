@@ -65,7 +65,6 @@ paddr_t memblock_phys_alloc(paddr_t size, paddr_t align, const char *owner);
 void *memblock_alloc(paddr_t size, paddr_t align, const char *owner);
 
 void memblock_set_current_limit(paddr_t limit);
-paddr_t memblock_get_current_limit(void);
 
 paddr_t memblock_phys_mem_size(void);		/* sum of memory regions */
 paddr_t memblock_reserved_size(void);		/* sum of reserved regions */
@@ -78,9 +77,6 @@ const char *memblock_reserved_owner(paddr_t addr);
 
 /* mem_init() calls this after the hand-over; later changes are reported bugs. */
 void memblock_retire(void);
-
-/* Prints both arrays to the log ("memblock memory: ..."), for boot diagnostics. */
-void memblock_dump_all(void);
 
 /*
  * Iterators. i is a u64 cursor; *p_start and *p_end receive [start, end) (end exclusive).

@@ -94,11 +94,4 @@ unsigned long nr_free_highpages(void);
  */
 void mem_init(void);
 
-/*
- * mm_test_machine: makes sure a page allocator is running for the KTAP suites.
- * In the kernel it is the live one (returns 0 once mem_init() has run); the host
- * build replaces it with one that builds a simulated 64 MiB machine the first time.
- */
-int mm_test_machine(void);
-
 #endif

@@ -35,6 +35,17 @@ struct pt_pool {
 				       .fail_after = -1 }
 
 /*
+ * The same with no storage in the image: the suite points .pages at npages
+ * page-aligned pages it took from the page allocator before first use, and
+ * gives them back when it ends (tests whose pools must not cost the image).
+ */
+#define DEFINE_PT_POOL_RUNTIME(name, npages, base_pa)					\
+	static bool name##_used[npages];						\
+	static struct pt_pool name = { .pages = NULL, .used = name##_used,		\
+				       .nr = (npages), .pa = (base_pa), .exclusive = true,	\
+				       .fail_after = -1 }
+
+/*
  * Table pages of the kernel's own map before the linear map exists: an arch
  * whose boot tables map only the image (arm64) sets PT_BOOT_POOL_PAGES in its
  * asm/memory.h; one whose boot tables already map lowmem (x86) takes memblock

@@ -40,7 +40,6 @@ static inline unsigned long get_vm_area_size(const struct vm_struct *vm)
 
 /* vmalloc_init: the VA space [VMALLOC_START, VMALLOC_END); call once the buddy works. */
 void vmalloc_init(void);
-bool vmalloc_initialized(void);
 
 /*
  * vmalloc: size bytes (rounded up to pages) of zero-filled or uninitialised
@@ -104,14 +103,12 @@ const char *vmalloc_check(void);
 
 /* Counts for /proc/meminfo (bytes) and tests. */
 unsigned long vmalloc_total(void);
-unsigned long vmalloc_used(void);
 unsigned long vmalloc_nr_areas(void);
 
-/* Dereferencing a vmalloc address works (false in the host build, where the
- * kernel context is simulated: tests reach the pages through vmalloc_to_page). */
-#ifdef __HOST__
-#define VMALLOC_VA_LIVE	0
-#else
+/* Dereferencing a vmalloc address works. A machine whose kernel context is
+ * simulated (the host seam's asm/memory.h) says 0: tests then reach the pages
+ * through vmalloc_to_page. */
+#ifndef VMALLOC_VA_LIVE
 #define VMALLOC_VA_LIVE	1
 #endif
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <test_machine.h>
 
 #define SLOTS	64
 #define CACHES	4

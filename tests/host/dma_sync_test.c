@@ -4,6 +4,7 @@
 #include <mm/dma.h>
 #include <mm/mm.h>
 #include <string.h>
+#include <test_machine.h>
 
 static char buf[4096] __aligned(64);
 

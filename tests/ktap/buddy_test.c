@@ -4,10 +4,11 @@
 #include <mm/page_alloc_debug.h>
 #include <stdio.h>
 #include <string.h>
+#include <test_machine.h>
 
 /*
  * These cases run against the LIVE allocator: in the kernel the one mem_init()
- * built at boot, on the host the simulated 64 MiB machine of tests/host/mm_machine.c
+ * built at boot, on the host the simulated 64 MiB machine of tests/seam/host/mm_machine.c
  * (mm_test_machine()). They take real pages and give them back, and compare the
  * allocator's state before and after, so they never assume an empty machine.
  */

@@ -3,6 +3,7 @@
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
 #include <string.h>
+#include <test_machine.h>
 
 /*
  * Live allocator (the kernel's, or the host's simulated machine). The test owns

@@ -3,17 +3,19 @@
 #include <mm/highmem.h>
 #include <mm/pgtable.h>
 #include <string.h>
+#include <test_machine.h>
 
 /*
  * Runs against the live allocator (the kernel's, or the host's simulated
- * machine). Cases that need HighMem skip where the machine has none: arm64,
- * the host, and x86 with -m 512; the 4 GiB case needs RAM above 4 GiB (-m 6G).
+ * machine: with the x86 format it has HighMem below and above 4 GiB). Cases
+ * that need HighMem skip where the machine has none: arm64, the arm64-format
+ * host, and x86 with -m 512; the 4 GiB case needs RAM above 4 GiB (-m 6G).
  */
 #define HM_BLOCK_ORDER	10	/* 1024 pages: more than LAST_PKMAP, so kmap wraps and flushes */
 
 static int highmem_init(void)
 {
-	return mm_test_machine();
+	return vm_test_init();	/* kmap's slots live in init_mm */
 }
 
 /* One HighMem page, or NULL (nothing taken) if the allocator hands out lowmem. */
@@ -277,6 +279,38 @@ static void kmap_local_depth_limit(struct kunit *test)
 	__free_page(p);
 }
 
+/*
+ * memcpy_to_page/memcpy_from_page copy exactly [offset, offset + len) of a page,
+ * HighMem where the machine has it, lowmem otherwise; the bytes around stay.
+ */
+static void memcpy_page_range(struct kunit *test)
+{
+	struct page *p = alloc_page(GFP_HIGHUSER);
+	char src[300], back[300];
+	unsigned int i, bad = 0;
+	u8 *va;
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	va = kmap_local_page(p);
+	memset(va, 0x5a, PAGE_SIZE);
+	kunmap_local(va);
+	for (i = 0; i < sizeof(src); i++)
+		src[i] = (char)(i * 7 + 1);
+	memcpy_to_page(p, PAGE_SIZE - sizeof(src) - 100, src, sizeof(src));
+	memset(back, 0, sizeof(back));
+	memcpy_from_page(back, p, PAGE_SIZE - sizeof(src) - 100, sizeof(src));
+	KUNIT_EXPECT_EQ(test, memcmp(back, src, sizeof(src)), 0);
+	va = kmap_local_page(p);
+	for (i = 0; i < PAGE_SIZE; i++)
+		if (i < PAGE_SIZE - sizeof(src) - 100 || i >= PAGE_SIZE - 100)
+			bad += va[i] != 0x5a;
+	kunmap_local(va);
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	kunit_info(test, "%s page: %zu bytes at offset %lu copied in and out",
+		   PageHighMem(p) ? "HighMem" : "lowmem", sizeof(src), PAGE_SIZE - sizeof(src) - 100);
+	__free_page(p);
+}
+
 /* __GFP_ZERO on a HighMem page zeroes it through kmap_local (clear_highpage). */
 static void zeroed_highpage(struct kunit *test)
 {
@@ -308,4 +342,5 @@ kunit_test_suite_init(highmem, highmem_init, NULL,
 	KUNIT_CASE(kmap_slots_exhausted),
 	KUNIT_CASE(kmap_local_nesting),
 	KUNIT_CASE(kmap_local_depth_limit),
+	KUNIT_CASE(memcpy_page_range),
 	KUNIT_CASE(zeroed_highpage));

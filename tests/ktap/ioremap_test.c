@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "vm_test.h"
+#include "test_buf.h"
 
 static u32 prot_at(const void *va)
 {
@@ -33,17 +34,24 @@ static paddr_t not_ram(void)
 	return PFN_PHYS(max_pfn) + SZ_16M;
 }
 
+/* Whether /proc/vmallocinfo holds needle (read into a buffer taken for the call). */
 static bool vmallocinfo_has(const char *needle)
 {
-	static char info[16384];
+	const size_t size = 16384;
 	const struct debugfs_file *f = debugfs_lookup("/proc/vmallocinfo");
+	char *info = test_buf_alloc(size);
 	struct seq_buf s;
+	bool found;
 
-	if (!f)
+	if (!f || !info) {
+		test_buf_free(info, size);
 		return false;
-	seq_buf_init(&s, info, sizeof(info));
+	}
+	seq_buf_init(&s, info, size);
 	f->show(&s);
-	return strstr(info, needle) != NULL;
+	found = strstr(info, needle) != NULL;
+	test_buf_free(info, size);
+	return found;
 }
 
 /* ---- ioremap ------------------------------------------------------------------------------ */

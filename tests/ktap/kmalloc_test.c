@@ -4,6 +4,7 @@
 #include <mm/mm.h>
 #include <mm/vmstat.h>
 #include <string.h>
+#include <test_machine.h>
 
 static int kmalloc_suite_init(void)
 {

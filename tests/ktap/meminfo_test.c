@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <test_machine.h>
+#include "test_buf.h"
 
-static char buf[8192];
+#define BUF_SIZE	8192
+static char *buf;	/* taken at init, before the cases count pages */
 
 static const char *show(struct kunit *test, const char *path)
 {
@@ -19,10 +22,10 @@ static const char *show(struct kunit *test, const char *path)
 		kunit_info(test, "%s is not registered", path);
 		return "";
 	}
-	seq_buf_init(&s, buf, sizeof(buf));
+	seq_buf_init(&s, buf, BUF_SIZE);
 	f->show(&s);
 	if (s.overflow)
-		kunit_info(test, "%s overflowed %zu bytes", path, sizeof(buf));
+		kunit_info(test, "%s overflowed %d bytes", path, BUF_SIZE);
 	return buf;
 }
 
@@ -149,10 +152,19 @@ static void verify_file(struct kunit *test)
 
 static int meminfo_init(void)
 {
-	return mm_test_machine();
+	if (mm_test_machine())
+		return -1;
+	buf = test_buf_alloc(BUF_SIZE);
+	return buf ? 0 : -1;
 }
 
-kunit_test_suite_init(meminfo, meminfo_init, NULL,
+static void meminfo_exit(void)
+{
+	test_buf_free(buf, BUF_SIZE);
+	buf = NULL;
+}
+
+kunit_test_suite_init(meminfo, meminfo_init, meminfo_exit,
 	KUNIT_CASE(buddyinfo_matches_free_areas),
 	KUNIT_CASE(zoneinfo_fields),
 	KUNIT_CASE(meminfo_counts),

@@ -4,6 +4,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <string.h>
+#include <test_machine.h>
 
 static int mempool_suite_init(void)
 {

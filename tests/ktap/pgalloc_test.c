@@ -4,6 +4,7 @@
 #include <mm/mm.h>
 #include <mm/pgalloc.h>
 #include "pt_fixture.h"
+#include <test_machine.h>
 #include <string.h>
 
 /*

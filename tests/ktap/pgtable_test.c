@@ -6,16 +6,20 @@
 #include "pt_fixture.h"
 #include <errno.h>
 #include <string.h>
+#include <test_machine.h>
+#include "test_buf.h"
 
 /*
  * Only the generic API (include/mm/pgtable.h) and the arch's level geometry
  * (pt_shift, pt_level_has_block, pt_cont_entries) are used, so the suite runs
  * unchanged against any descriptor format. Contexts get their tables from a
  * pool of the one table-page allocator with made-up physical addresses
- * (tests/ktap/pt_fixture.h): the tables are only read through ctx->pt_va,
- * never by the MMU, so the suite is the same on the host and in the kernel.
+ * (tests/ktap/pt_fixture.h), its pages taken from the page allocator when the
+ * suite starts: the tables are only read through ctx->pt_va, never by the MMU,
+ * so the suite is the same on the host and in the kernel.
  */
-DEFINE_PT_POOL(pool, 16, 0x10000000ULL);
+#define POOL_PAGES	16
+DEFINE_PT_POOL_RUNTIME(pool, POOL_PAGES, 0x10000000ULL);
 
 /* The test context spans the top-level entries the arch allows, starting at VA 0 on 32-bit. */
 #define T_BASE		((vaddr_t)(sizeof(vaddr_t) == 8 ? 0xffff000000000000ULL : 0))
@@ -314,8 +318,8 @@ static void device_is_xn(struct kunit *test)
  * every step each page must translate exactly as the model says.
  */
 #define RND_PAGES	1024
-static u32 model_prot[RND_PAGES];
-static paddr_t model_pa[RND_PAGES];
+static u32 *model_prot;		/* RND_PAGES each, with the pool */
+static paddr_t *model_pa;
 
 static void random_ops(struct kunit *test)
 {
@@ -326,7 +330,7 @@ static void random_ops(struct kunit *test)
 	int step, i, bad = 0;
 
 	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
-	memset(model_prot, 0, sizeof(model_prot));
+	memset(model_prot, 0, RND_PAGES * sizeof(*model_prot));
 	for (step = 0; step < 300 && !bad; step++) {
 		unsigned int first = kunit_rand(&seed) % RND_PAGES, n = 1 + kunit_rand(&seed) % 64;
 		u32 prot = prots[kunit_rand(&seed) % ARRAY_SIZE(prots)];
@@ -532,7 +536,33 @@ static void leaf_slots(struct kunit *test)
 	ctx_done(test, &ctx);
 }
 
-kunit_test_suite(pgtable,
+/* The pool and the model live in one block from the page allocator, not in the image. */
+#define PGT_MEM_SIZE	(POOL_PAGES * 4096 + RND_PAGES * (sizeof(u32) + sizeof(paddr_t)))
+
+static int pgtable_suite_init(void)
+{
+	u8 *m;
+
+	if (mm_test_machine())
+		return -1;
+	m = test_buf_alloc(PGT_MEM_SIZE);
+	if (!m)
+		return -1;
+	pool.pages = (u8 (*)[PAGE_SIZE])m;
+	model_pa = (paddr_t *)(m + POOL_PAGES * 4096);
+	model_prot = (u32 *)(model_pa + RND_PAGES);
+	return 0;
+}
+
+static void pgtable_suite_exit(void)
+{
+	test_buf_free(pool.pages, PGT_MEM_SIZE);
+	pool.pages = NULL;
+	model_pa = NULL;
+	model_prot = NULL;
+}
+
+kunit_test_suite_init(pgtable, pgtable_suite_init, pgtable_suite_exit,
 	KUNIT_CASE(decide_rules),
 	KUNIT_CASE(map_protect_unmap),
 	KUNIT_CASE(block_selection),

@@ -5,15 +5,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <test_machine.h>
+#include "test_buf.h"
 
-static char cap[16384];
+/* printk capture, taken at init and given back at exit (not in the image). */
+#define CAP_SIZE	16384
+static char *cap;
 
 static int slab_debug_suite_init(void)
 {
 	if (mm_test_machine())
 		return 1;
 	kmem_cache_init();
-	return 0;
+	cap = test_buf_alloc(CAP_SIZE);
+	return cap ? 0 : 1;
+}
+
+static void slab_debug_suite_exit(void)
+{
+	test_buf_free(cap, CAP_SIZE);
+	cap = NULL;
 }
 
 /* Checks that the cache still hands out distinct, usable objects and validates clean. */
@@ -75,7 +86,7 @@ static void double_free(struct kunit *test)
 	b = kmem_cache_alloc(c, GFP_KERNEL);
 	kmem_cache_free(c, a);
 	kmem_cache_free(c, b);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kmem_cache_free(c, a);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-df (Not tainted): Object already free");
@@ -102,7 +113,7 @@ static void double_free_fast_path(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	kfree(p);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kfree(p);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG kmalloc-64 (Not tainted): Object already free");
@@ -127,7 +138,7 @@ static void wrong_cache(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	o = kmem_cache_alloc(a, GFP_KERNEL);
 	memset(o, 0x42, 64);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kmem_cache_free(b, o);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "Wrong slab cache. test-wc-b but object is from test-wc-a");
@@ -154,7 +165,7 @@ static void interior_pointer(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	o = kmem_cache_alloc(c, GFP_KERNEL);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kmem_cache_free(c, o + 40);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-inner (Not tainted): Free of a pointer inside an object");
@@ -166,7 +177,7 @@ static void interior_pointer(struct kunit *test)
 
 	/* the same through kfree on a plain kmalloc cache */
 	k = kmalloc(200, GFP_KERNEL);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kfree(k + 8);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG kmalloc-256 (Not tainted): Free of a pointer inside an object");
@@ -187,7 +198,7 @@ static void write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, o[0], POISON_FREE);
 	KUNIT_EXPECT_EQ(test, o[63], POISON_END);
 	o[13] = 0x00;			/* the bug */
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 1);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-uaf (Not tainted): Poison overwritten");
@@ -198,7 +209,7 @@ static void write_after_free(struct kunit *test)
 
 	/* found at the next allocation of that object too */
 	o[20] = 0x77;
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	printk_capture_stop();
 	KUNIT_EXPECT_TRUE(test, p == o);
@@ -234,7 +245,7 @@ static void freepointer_corrupt(struct kunit *test)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_shrink(c);		/* the per-CPU objects go back onto the slab's freelist */
 	memset(o[3] + c->fp_offset, 0x41, sizeof(void *));	/* the bug */
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	for (i = 0; i < 4; i++) {
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 		KUNIT_EXPECT_NOT_NULL(test, o[i]);
@@ -264,7 +275,7 @@ static void red_zone_overwrite(struct kunit *test)
 	o = kmem_cache_alloc(c, GFP_KERNEL);
 	KUNIT_EXPECT_EQ(test, o[20], SLUB_RED_ACTIVE);
 	o[21] = 0x11;			/* overflow by two bytes */
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kmem_cache_free(c, o);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-rz (Not tainted): Right Redzone overwritten");
@@ -275,7 +286,7 @@ static void red_zone_overwrite(struct kunit *test)
 
 	o = kmem_cache_alloc(c, GFP_KERNEL);
 	o[-1] = 0x22;			/* underflow */
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kmem_cache_free(c, o);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-rz (Not tainted): Left Redzone overwritten");
@@ -293,7 +304,7 @@ static void kfree_stray(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, big);
 	KUNIT_ASSERT_NOT_NULL(test, pg);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	kfree(not_heap);
 	kfree(big + 4096);
 	kfree(page_address(pg));
@@ -333,7 +344,7 @@ static void slub_debug_param(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, setup_slub_debug("F,a;Z,b"), 0);
 	KUNIT_EXPECT_EQ(test, slub_debug_flags_for("a"), SLAB_CONSISTENCY_CHECKS);
 	KUNIT_EXPECT_EQ(test, slub_debug_flags_for("b"), SLAB_RED_ZONE);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	KUNIT_EXPECT_NE(test, setup_slub_debug("FQ"), 0);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "slub_debug: option 'Q' unknown");
@@ -346,7 +357,7 @@ static void slub_debug_param(struct kunit *test)
 	setup_slub_debug(boot ? saved : "-");
 }
 
-kunit_test_suite_init(slab_debug, slab_debug_suite_init, NULL,
+kunit_test_suite_init(slab_debug, slab_debug_suite_init, slab_debug_suite_exit,
 	KUNIT_CASE(double_free),
 	KUNIT_CASE(double_free_fast_path),
 	KUNIT_CASE(wrong_cache),

@@ -7,15 +7,40 @@
 #include <mm/vmstat.h>
 #include <stdio.h>
 #include <string.h>
+#include <test_machine.h>
+#include "test_buf.h"
 
-static char cap[16384];
+#define T_SLOTS 2048
+struct t_obj { u8 *p; u32 size; u8 kind, seed; };
+
+/* The suite's working memory, taken at init and given back at exit (none of it in the image). */
+#define CAP_SIZE	16384
+struct slab_test_mem {
+	char cap[CAP_SIZE];		/* printk capture */
+	char info[16384];		/* /proc/slabinfo */
+	struct t_obj slot[T_SLOTS];	/* the torture's shadow map */
+	struct t_obj *sorted[T_SLOTS];
+};
+static struct slab_test_mem *mem;
+static char *cap;
 
 static int slab_suite_init(void)
 {
 	if (mm_test_machine())
 		return 1;
 	kmem_cache_init();
+	mem = test_buf_alloc(sizeof(*mem));
+	if (!mem)
+		return 1;
+	cap = mem->cap;
 	return 0;
+}
+
+static void slab_suite_exit(void)
+{
+	test_buf_free(mem, sizeof(*mem));
+	mem = NULL;
+	cap = NULL;
 }
 
 /* Objects of a fresh cache are distinct, inside the cache's slabs, and the counters follow. */
@@ -52,6 +77,27 @@ static void cache_alloc_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 0);
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-basic"));
+}
+
+/* kmem_cache_zalloc hands out zeroed objects, also when the object was dirty when freed. */
+static void cache_zalloc_zeroes(struct kunit *test)
+{
+	struct kmem_cache *c = kmem_cache_create("test-zalloc", 200, 0, 0, NULL);
+	unsigned int i, nonzero = 0;
+	u8 *o;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	o = kmem_cache_alloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	memset(o, 0xa5, 200);
+	kmem_cache_free(c, o);
+	o = kmem_cache_zalloc(c, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o);
+	for (i = 0; i < 200; i++)
+		nonzero += o[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0);
+	kmem_cache_free(c, o);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 }
 
 /* Every requested alignment holds, with and without red zones in front of the objects. */
@@ -139,7 +185,7 @@ static void destroy_reports_leaks(struct kunit *test)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	x = kmem_cache_alloc(c, GFP_KERNEL);
 	kmem_cache_free(c, x);
-	printk_capture_start(cap, sizeof(cap));
+	printk_capture_start(cap, CAP_SIZE);
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 3);
 	printk_capture_stop();
 	KUNIT_EXPECT_SUBSTR(test, cap, "BUG test-leak (Not tainted): Objects remaining on kmem_cache_destroy()");
@@ -222,7 +268,7 @@ static void slabinfo_format(struct kunit *test)
 {
 	const struct debugfs_file *f = debugfs_lookup("/proc/slabinfo");
 	struct kmem_cache *c = kmem_cache_create("test-info", 200, 0, 0, NULL);
-	static char buf[16384];
+	char *buf = mem->info;
 	char row[160];
 	struct seq_buf s;
 	struct slabinfo si;
@@ -236,7 +282,7 @@ static void slabinfo_format(struct kunit *test)
 	for (i = 0; i < 30; i++)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	kmem_cache_free(c, o[29]);
-	seq_buf_init(&s, buf, sizeof(buf));
+	seq_buf_init(&s, buf, sizeof(mem->info));
 	f->show(&s);
 	KUNIT_EXPECT_EQ(test, strncmp(buf, "slabinfo - version: 2.1\n# name            <active_objs> "
 		"<num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> "
@@ -260,11 +306,7 @@ static void slabinfo_format(struct kunit *test)
  * must not overlap any live one; every object's pattern must be intact when it
  * is reallocated or freed.
  */
-#define T_SLOTS 2048
 #define T_OPS 1000000
-struct t_obj { u8 *p; u32 size; u8 kind, seed; };
-static struct t_obj t_slot[T_SLOTS];
-static struct t_obj *t_sorted[T_SLOTS];
 static unsigned int t_nsorted;
 static struct kmem_cache *t_cache[3];
 
@@ -275,7 +317,7 @@ static unsigned int t_find(const u8 *p)	/* first sorted index with address >= p 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 
-		if (t_sorted[mid]->p < p)
+		if (mem->sorted[mid]->p < p)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -287,12 +329,12 @@ static bool t_insert(struct t_obj *o)
 {
 	unsigned int i = t_find(o->p);
 
-	if (i > 0 && t_sorted[i - 1]->p + t_sorted[i - 1]->size > o->p)
+	if (i > 0 && mem->sorted[i - 1]->p + mem->sorted[i - 1]->size > o->p)
 		return false;
-	if (i < t_nsorted && o->p + o->size > t_sorted[i]->p)
+	if (i < t_nsorted && o->p + o->size > mem->sorted[i]->p)
 		return false;
-	memmove(&t_sorted[i + 1], &t_sorted[i], (t_nsorted - i) * sizeof(t_sorted[0]));
-	t_sorted[i] = o;
+	memmove(&mem->sorted[i + 1], &mem->sorted[i], (t_nsorted - i) * sizeof(mem->sorted[0]));
+	mem->sorted[i] = o;
 	t_nsorted++;
 	return true;
 }
@@ -301,9 +343,9 @@ static void t_remove(struct t_obj *o)
 {
 	unsigned int i = t_find(o->p);
 
-	if (i == t_nsorted || t_sorted[i] != o)
+	if (i == t_nsorted || mem->sorted[i] != o)
 		return;
-	memmove(&t_sorted[i], &t_sorted[i + 1], (t_nsorted - i - 1) * sizeof(t_sorted[0]));
+	memmove(&mem->sorted[i], &mem->sorted[i + 1], (t_nsorted - i - 1) * sizeof(mem->sorted[0]));
 	t_nsorted--;
 }
 
@@ -368,7 +410,7 @@ static void slab_torture(struct kunit *test)
 	u32 op;
 
 	t_nsorted = 0;
-	memset(t_slot, 0, sizeof(t_slot));
+	memset(mem->slot, 0, sizeof(mem->slot));
 	for (i = 0; i < 3; i++) {
 		t_cache[i] = kmem_cache_create(i == 0 ? "torture-24" : i == 1 ? "torture-200"
 					       : "torture-1000", csize[i], 0, 0, NULL);
@@ -376,7 +418,7 @@ static void slab_torture(struct kunit *test)
 	}
 	for (op = 0; op < T_OPS; op++) {
 		u64 r = kunit_rand(&rnd);
-		struct t_obj *o = &t_slot[r % T_SLOTS];
+		struct t_obj *o = &mem->slot[r % T_SLOTS];
 		u32 act = (u32)(r >> 16) % 10;
 
 		r = kunit_rand(&rnd);
@@ -424,9 +466,9 @@ static void slab_torture(struct kunit *test)
 				KUNIT_EXPECT_EQ(test, kmem_cache_validate(t_cache[i]), 0);
 	}
 	for (i = 0; i < T_SLOTS; i++)
-		if (t_slot[i].p) {
-			bad_content += !t_check(&t_slot[i], t_slot[i].size);
-			t_free(&t_slot[i]);
+		if (mem->slot[i].p) {
+			bad_content += !t_check(&mem->slot[i], mem->slot[i].size);
+			t_free(&mem->slot[i]);
 		}
 	KUNIT_EXPECT_EQ(test, bad_overlap, 0);
 	KUNIT_EXPECT_EQ(test, bad_content, 0);
@@ -439,8 +481,9 @@ static void slab_torture(struct kunit *test)
 	}
 }
 
-kunit_test_suite_init(slab, slab_suite_init, NULL,
+kunit_test_suite_init(slab, slab_suite_init, slab_suite_exit,
 	KUNIT_CASE(cache_alloc_free),
+	KUNIT_CASE(cache_zalloc_zeroes),
 	KUNIT_CASE(cache_alignment),
 	KUNIT_CASE(cache_ctor),
 	KUNIT_CASE(destroy_reports_leaks),

@@ -3,9 +3,7 @@
 #define PAGODA_TESTS_VM_TEST_H
 
 #include <mm/pgtable.h>
-
-/* A page allocator, init_mm and the vmalloc space (built on the host, the live ones in the kernel). */
-int vm_test_init(void);
+#include <test_machine.h>
 
 /*
  * vm_prot: what a query reports for a page mapped with prot on this CPU — the

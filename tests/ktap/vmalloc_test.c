@@ -13,14 +13,15 @@
 #include <stdio.h>
 #include <string.h>
 #include "vm_test.h"
+#include "test_buf.h"
 
 /* ---- vmap_area: the VA-range allocator on private spaces --------------------------------- */
 
 #define TEST_POOL_PAGES	48
-static char test_pool[TEST_POOL_PAGES][PAGE_SIZE] __aligned(PAGE_SIZE);
+static char (*test_pool)[PAGE_SIZE];	/* from the page allocator while the suite runs */
 static unsigned int test_pool_used;
 
-/* Node pages for test spaces: a static pool, reset by new_space(). */
+/* Node pages for test spaces: a pool, reset by new_space(). */
 static void *test_get_page(void)
 {
 	return test_pool_used < TEST_POOL_PAGES ? test_pool[test_pool_used++] : NULL;
@@ -223,7 +224,21 @@ static void va_random_torture(struct kunit *test)
 	kunit_info(test, "max free-tree depth %d, node pages %lu", max_depth, vs.nodes.pages);
 }
 
-kunit_test_suite(vmap_area,
+static int vmap_area_suite_init(void)
+{
+	if (mm_test_machine())
+		return -1;
+	test_pool = test_buf_alloc(TEST_POOL_PAGES * PAGE_SIZE);
+	return test_pool ? 0 : -1;
+}
+
+static void vmap_area_suite_exit(void)
+{
+	test_buf_free(test_pool, TEST_POOL_PAGES * PAGE_SIZE);
+	test_pool = NULL;
+}
+
+kunit_test_suite_init(vmap_area, vmap_area_suite_init, vmap_area_suite_exit,
 	KUNIT_CASE(va_alloc_lowest_first),
 	KUNIT_CASE(va_alloc_aligned),
 	KUNIT_CASE(va_free_coalesces),
@@ -232,25 +247,6 @@ kunit_test_suite(vmap_area,
 	KUNIT_CASE(va_random_torture));
 
 /* ---- vmalloc: areas in the kernel context ------------------------------------------------ */
-
-/*
- * vm_test_init: a page allocator, a kernel context and the vmalloc space. In
- * the kernel all three exist already; the host build gets its simulated
- * machine and an init_mm covering the top-level span that holds the vmalloc area,
- * its tables from the buddy (mm/pgalloc.c, as the kernel's after boot).
- */
-int vm_test_init(void)
-{
-	u64 span = (u64)pt_entries(0) * pt_level_size(0);
-
-	if (mm_test_machine())
-		return -1;
-	if (!init_mm.root &&
-	    mm_ctx_init(&init_mm, (vaddr_t)(VMALLOC_START & ~(span - 1)), span, NULL))
-		return -1;
-	vmalloc_init();
-	return 0;
-}
 
 #define EXPECT_VM_CONSISTENT(test) do { \
 	const char *__e = vmalloc_check(); \
@@ -377,16 +373,17 @@ static void read_vmallocinfo(char *buf, size_t size)
 	f->show(&s);
 }
 
+#define INFO_SIZE	16384	/* room for /proc/vmallocinfo */
+
 static void vmallocinfo_format(struct kunit *test)
 {
-	static char info[16384];
 	char want[160], one[200], sym[96], *line;
-	char *p = vmalloc(2 * PAGE_SIZE);
+	char *info = test_buf_alloc(INFO_SIZE), *p = vmalloc(2 * PAGE_SIZE);
 	struct vm_struct *vm;
 
-	KUNIT_ASSERT_NOT_NULL(test, p);
+	KUNIT_FAIL_IF(test, !info || !p, goto out, "no memory for the test");
 	vm = find_vm_area(p);
-	read_vmallocinfo(info, sizeof(info));
+	read_vmallocinfo(info, INFO_SIZE);
 	snprintf(want, sizeof(want), "0x%0*lx-0x%0*lx %7lu ", (int)(2 * sizeof(long)), (unsigned long)p,
 		 (int)(2 * sizeof(long)), (unsigned long)p + 3 * PAGE_SIZE, 3 * PAGE_SIZE);
 	line = strstr(info, want);
@@ -398,9 +395,12 @@ static void vmallocinfo_format(struct kunit *test)
 	KUNIT_EXPECT_NE(test, vm->caller, 0UL);
 out:
 	vfree(p);
-	read_vmallocinfo(info, sizeof(info));
-	snprintf(want, sizeof(want), "0x%0*lx-", (int)(2 * sizeof(long)), (unsigned long)p);
-	KUNIT_EXPECT_NULL(test, strstr(info, want));
+	if (info && p) {
+		read_vmallocinfo(info, INFO_SIZE);
+		snprintf(want, sizeof(want), "0x%0*lx-", (int)(2 * sizeof(long)), (unsigned long)p);
+		KUNIT_EXPECT_NULL(test, strstr(info, want));
+	}
+	test_buf_free(info, INFO_SIZE);
 }
 
 static void vfree_misuse_reported(struct kunit *test)

@@ -173,6 +173,20 @@ like($out, qr/^    ok \d+ kmap_pattern_above_4g$/m, 'kmap_pattern_above_4g passe
 my @fails = $out =~ /^((?:    )?not ok .*)$/mg;
 is(scalar @fails, 0, 'no KTAP case failed') or diag(join("\n", @fails));
 
+# ---- the bench table: `bench list` names every registered bench, `bench page_alloc` runs -------
+# (i386 once walked the link-time table with the wrong stride: "(null)" names and an Oops)
+my @benches = sort map { /^__bench_(\w+)$/ ? $1 : () } keys %sym;
+ok(@benches >= 4, "nm finds the registered benches (@benches)");
+($out, $st) = qemu_x86(512, 'bench list; bench page_alloc', undef, 120);
+is($st, 1, 'bench list; bench page_alloc: status 0');
+my ($list) = $out =~ /^pagoda# bench list\n(.*?)^pagoda# /ms;
+my @listed = sort map { /^  (\S+)\s/ ? $1 : () } split /\n/, $list // '';
+is_deeply(\@listed, \@benches, 'bench list names every bench, once each') or diag($list // $out);
+unlike($out, qr/\(null\)|Unable to handle|Oops|BUG: |#PF: /, 'no (null) name, no fault');
+like($out, qr/^workload\s+per-CPU lists\s+buddy only$/m, 'bench page_alloc prints its table header');
+like($out, qr/^order-9 alloc_pages\+__free_pages\s+\d+\.\d\s+\d+\.\d$/m, 'bench page_alloc prints a row for order 9');
+unlike($out, qr/^order-\d.*\s0\.0(?:\s|$)/m, 'no row claims 0 ns');
+
 # ---- a CPU without NX: no NX bit is ever set (it would be a reserved bit) --------------------
 ($out, $st) = qemu_x86(512, 'fault write-null; echo no-nx ok', 'pentium3');
 like($out, qr/NX \(Execute Disable\) protection: not available/, 'pentium3: NX not available');

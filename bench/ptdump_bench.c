@@ -1,5 +1,7 @@
 /* ptdump_bench.c: `bench ptdump` — the kernel page-table dump, and the ticks to format and print it. */
+#include <kernel/arch.h>
 #include <kernel/bench.h>
+#include <kernel/time.h>
 #include <kernel/printk.h>
 #include <kernel/seq_buf.h>
 #include <mm/gfp.h>

@@ -1,5 +1,4 @@
 /* kmap_bench.c: `bench kmap` — kmap+kunmap and kmap_local+kunmap_local pairs in ns, on HighMem pages. */
-#include <kernel/arch.h>
 #include <kernel/printk.h>
 #include <kernel/bench.h>
 #include <mm/highmem.h>
@@ -15,14 +14,14 @@
 #define KB_RING_ORDER	10
 #define KB_PAIRS	100000u
 
-static u64 ns_per(u64 ticks, unsigned int n)
+static u64 ns_per(u64 elapsed, unsigned int n)
 {
-	return ticks * 1000000000ULL / arch_counter_freq() / n;
+	return bench_ns10(elapsed, n) / 10;
 }
 
 static u64 kmap_same_ns(struct page *p)
 {
-	u64 t0 = arch_counter_read();
+	u64 t0 = bench_clock();
 
 	for (unsigned int i = 0; i < KB_PAIRS; i++) {
 		volatile char *va = kmap(p);
@@ -30,13 +29,13 @@ static u64 kmap_same_ns(struct page *p)
 		(void)*va;
 		kunmap(p);
 	}
-	return ns_per(arch_counter_read() - t0, KB_PAIRS);
+	return ns_per(bench_clock() - t0, KB_PAIRS);
 }
 
 static u64 kmap_ring_ns(struct page *ring)
 {
 	unsigned int n = 1u << KB_RING_ORDER;
-	u64 t0 = arch_counter_read();
+	u64 t0 = bench_clock();
 
 	for (unsigned int i = 0; i < KB_PAIRS; i++) {
 		struct page *p = ring + (i & (n - 1));
@@ -45,12 +44,12 @@ static u64 kmap_ring_ns(struct page *ring)
 		(void)*va;
 		kunmap(p);
 	}
-	return ns_per(arch_counter_read() - t0, KB_PAIRS);
+	return ns_per(bench_clock() - t0, KB_PAIRS);
 }
 
 static u64 kmap_local_ns(struct page *p)
 {
-	u64 t0 = arch_counter_read();
+	u64 t0 = bench_clock();
 
 	for (unsigned int i = 0; i < KB_PAIRS; i++) {
 		volatile char *va = kmap_local_page(p);
@@ -58,7 +57,7 @@ static u64 kmap_local_ns(struct page *p)
 		(void)*va;
 		kunmap_local((void *)va);
 	}
-	return ns_per(arch_counter_read() - t0, KB_PAIRS);
+	return ns_per(bench_clock() - t0, KB_PAIRS);
 }
 
 static void bench_kind(const char *kind, gfp_t gfp)
@@ -81,8 +80,7 @@ static void bench_kind(const char *kind, gfp_t gfp)
 
 static int cmd_kmapbench(void)
 {
-	kprintf("kmap pairs, ns per pair over %u pairs (counter %llu Hz)\n", KB_PAIRS,
-		(unsigned long long)arch_counter_freq());
+	kprintf("kmap pairs (%s), ns per pair over %u pairs\n", bench_where(), KB_PAIRS);
 	kprintf("%-8s %-9s %14s %14s %16s %8s\n", "gfp", "pages", "kmap same pg", "kmap ring 1024",
 		"kmap_local", "flushes");
 	bench_kind("HIGHUSER", GFP_HIGHUSER);

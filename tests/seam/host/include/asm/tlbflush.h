@@ -5,7 +5,7 @@
 #include <types.h>
 
 /*
- * Every call is counted (tests/host/tlbflush.c). A test may also set
+ * Every call is counted (tests/seam/host/tlbflush.c). A test may also set
  * host_tlb_flush_hook to look at the tables at the moment of a flush (e.g. to
  * check that the entry being flushed was already invalid: break before make).
  */
@@ -16,13 +16,22 @@ struct host_tlb_stats {
 };
 extern struct host_tlb_stats host_tlb;
 extern void (*host_tlb_flush_hook)(vaddr_t start, vaddr_t end);
+/* Set by the kmap window (kmap_window.c): drops the host's mappings of flushed slots. */
+extern void (*host_tlb_drop_hook)(vaddr_t start, vaddr_t end);
+
+static inline void host_tlb_drop(vaddr_t start, vaddr_t end)
+{
+	if (host_tlb_drop_hook)
+		host_tlb_drop_hook(start, end);
+}
 
 static inline void pte_barrier(void) { host_tlb.barriers++; }
-static inline void flush_tlb_all(void) { host_tlb.all_flushes++; }
-static inline void local_flush_tlb_all(void) { host_tlb.all_flushes++; }
+static inline void flush_tlb_all(void) { host_tlb.all_flushes++; host_tlb_drop(0, ~(vaddr_t)0); }
+static inline void local_flush_tlb_all(void) { flush_tlb_all(); }
 static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
 {
 	host_tlb.range_flushes++;
+	host_tlb_drop(start, end);
 	if (host_tlb_flush_hook)
 		host_tlb_flush_hook(start, end);
 }

@@ -1,6 +1,7 @@
 /* slab_bench.c: pagoda's kmalloc/kmem_cache fast paths against glibc, jemalloc and mimalloc, plus the
  * memory overhead of a mixed workload. Host, -O2, no sanitizers; prints figures, never fails on speed. */
 #include "bench_common.h"
+#include <test_machine.h>
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/vmstat.h>

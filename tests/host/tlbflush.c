@@ -1,5 +1,0 @@
-/* tlbflush.c (host): the counters behind tests/host/include/asm/tlbflush.h. */
-#include <asm/tlbflush.h>
-
-struct host_tlb_stats host_tlb;
-void (*host_tlb_flush_hook)(vaddr_t start, vaddr_t end);
