@@ -206,6 +206,13 @@ test: $(DEPS)/.bootstrapped
 
 check: test
 
+# newcomer-check RELEASE=bookworm|trixie [REPO=path]: make test on a freshly debootstrapped
+# Debian of that release, in a chroot (root; many minutes). See tools/newcomer-check.
+.PHONY: newcomer-check
+newcomer-check:
+	$(if $(RELEASE),,$(error make newcomer-check: say which Debian, e.g. RELEASE=trixie))
+	tools/newcomer-check $(RELEASE) $(REPO)
+
 # fuzz: the slab allocator under libFuzzer for each descriptor format; tests/host/fuzz.t runs them.
 .PHONY: fuzz
 fuzz: $(foreach a,$(HOST_ARCHES),build/fuzz/$(a)/slab_fuzz)

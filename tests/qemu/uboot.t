@@ -86,8 +86,15 @@ my $bootargs = 'run="echo via-uboot-and-booti; help"';
 mksdcard("$tmp/run.img", $bootargs);
 my $r = boot("$tmp/run.img", []);
 my $o = $r->{out};
-like($o, qr/^Found U-Boot script \/boot\.scr$/m, "U-Boot's distro boot finds boot.scr on the SD card");
-like($o, qr/^## Executing script at [0-9a-f]+$/m, 'and runs it');
+# How U-Boot finds boot.scr depends on its version: 2023.01 (Debian 12) runs its distro-boot
+# script ("Found U-Boot script /boot.scr", then "## Executing script at ADDR"); 2025.01 (Debian 13)
+# its standard boot ("** Booting bootflow 'mmc@7e202000.bootdev.part_1' with script", no
+# "Executing" line). Either way boot.scr must come from the SD card's first partition and its own
+# first lines must follow at once.
+my $scr_found = qr{^(?:Found U-Boot script /boot\.scr|\*\* Booting bootflow 'mmc\@7e202000\.bootdev\.part_1' with script)$}m;
+like($o, $scr_found, "U-Boot finds boot.scr on the SD card's first partition (distro boot or standard boot)");
+like($o, qr{^(?:Found U-Boot script /boot\.scr\n(?:\d+ bytes read in .*\n)?## Executing script at [0-9a-f]+|\*\* Booting bootflow 'mmc\@7e202000\.bootdev\.part_1' with script)\npagoda: bootargs \Q$bootargs\E\npagoda: loading kernel8\.img from mmc 0:1 to 0x200000$}m,
+	'and runs it: the first lines of boot.scr follow right after');
 like($o, qr/^pagoda: bootargs \Q$bootargs\E$/m, 'boot.scr sets the bootargs with the run= list');
 like($o, qr/^Moving Image from 0x200000 to 0x80000,/m,
 	'booti moves the image from where boot.scr loaded it to text_offset 0x80000');
