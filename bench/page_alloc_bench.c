@@ -124,12 +124,13 @@ static int page_alloc_bench(void)
 		bench_where(), BENCH_REPEAT, bench_loops(PA_PAIRS));
 	kprintf("%-34s %14s %12s\n", "workload", "per-CPU lists", "buddy only");
 	kprintf("%-34s %14s %12s\n", "", "(batch 63)", "");
-	for (unsigned int i = 0; i < ARRAY_SIZE(orders); i++) {
+	for (unsigned int i = 0; i < ARRAY_SIZE(orders) && ret != -EINTR; i++) {
 		snprintf(what, sizeof(what), "order-%u alloc_pages+__free_pages", orders[i]);
-		ret = row(what, orders[i], NULL) ?: ret;
+		ret = bench_interrupted() ? -EINTR : row(what, orders[i], NULL) ?: ret;
 	}
 	snprintf(what, sizeof(what), "order-0, %d allocated then freed", PA_BATCH);
-	ret = row(what, 0, page_address(vpage)) ?: ret;
+	if (ret != -EINTR)
+		ret = bench_interrupted() ? -EINTR : row(what, 0, page_address(vpage)) ?: ret;
 	__free_page(vpage);
 	set_pcp(PCP_BOOT);
 	return ret;

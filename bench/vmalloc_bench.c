@@ -144,7 +144,7 @@ static int vmalloc_bench(void)
 	kprintf("%-11s %12s %12s %14s %14s\n", "live areas", "4 KiB pair", "1 MiB pair",
 		"VA-only 4 KiB", "VA-only 1 MiB");
 	for (unsigned int c = 0; c < ARRAY_SIZE(counts) && !ret; c++)
-		ret = row(page_address(pg), counts[c]);
+		ret = bench_interrupted() ? -EINTR : row(page_address(pg), counts[c]);
 	kprintf("(live areas: one page each, with a free one-page hole before each: the free tree has as "
 		"many ranges as there are areas)\n");
 	__free_pages(pg, order);

@@ -4,6 +4,7 @@
 
 #define EPERM		1	/* operation not permitted */
 #define ENOENT		2	/* nothing there (e.g. an unmapped address) */
+#define EINTR		4	/* interrupted (Ctrl-C at a safe point) */
 #define EIO		5	/* I/O error */
 #define ENOMEM		12	/* out of memory */
 #define EFAULT		14	/* bad address */

@@ -1,5 +1,7 @@
 /* bench.c: the `bench` command — lists and runs the registered benchmarks (kernel shell and host runner). */
 #include <kernel/bench.h>
+#include <kernel/console.h>
+#include <errno.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
 #include <stdio.h>
@@ -13,7 +15,9 @@ static int run_bench(const struct bench *b)
 
 	kprintf("== bench %s: %s\n", b->name, b->help);
 	ret = b->fn();
-	if (ret)
+	if (ret == -EINTR)
+		kprintf("bench %s: interrupted (^C)\n", b->name);
+	else if (ret)
 		kprintf("bench %s: could not run (%d)\n", b->name, ret);
 	return ret;
 }
@@ -39,8 +43,13 @@ int bench_run(int argc, char **argv)
 		return 0;
 	}
 	if (argc == 1) {
-		for (b = __start_benches; b < __stop_benches; b++)
+		for (b = __start_benches; b < __stop_benches; b++) {
+			if (bench_interrupted()) {
+				kprintf("bench: interrupted (^C) before %s\n", b->name);
+				return 1;
+			}
 			failed += run_bench(b) != 0;
+		}
 		return failed ? 1 : 0;
 	}
 	for (i = 1; i < argc; i++) {
@@ -55,6 +64,11 @@ int bench_run(int argc, char **argv)
 	return failed ? 1 : 0;
 }
 SHELL_CMD(bench, "bench", "bench [list|NAME...]", "run the benchmarks (all by default)", bench_run);
+
+bool bench_interrupted(void)
+{
+	return console_interrupted();
+}
 
 char *bench_fmt_ns(char *buf, u64 ns10)
 {

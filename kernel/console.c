@@ -50,9 +50,10 @@ static int console_poll(void)
 }
 
 /*
- * Input comes from whichever console has a byte: under QEMU only one UART is
- * usually wired to the terminal, and on a Pi either may be (the DTB's
- * stdout-path names the mini UART, a user may have wired the PL011).
+ * Input comes from the consoles that take it: the arch registers input only on
+ * the console UART (arm64: the one the pin mux, serial0 or stdout-path chose;
+ * an output-only mirror has no getc), so nothing wired elsewhere, such as the
+ * Bluetooth chip on a Pi 3's PL011, can type into the shell.
  */
 int console_getc(void)
 {

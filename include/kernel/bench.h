@@ -46,6 +46,13 @@ int bench_run(int argc, char **argv);
 /* BENCH_NS_LEN: room for bench_fmt_ns's output. */
 #define BENCH_NS_LEN	24
 
+/*
+ * bench_interrupted: true if Ctrl-C was typed on the console since the last
+ * look; benches call it between rows, the safe points
+ * where nothing is held, and return -EINTR (the command then says so).
+ * Always false on the host.
+ */
+bool bench_interrupted(void);
 /* bench_fmt_ns: ns10 (tenths of a ns) as "123.4", into buf; returns buf. */
 char *bench_fmt_ns(char *buf, u64 ns10);
 

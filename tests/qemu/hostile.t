@@ -139,6 +139,16 @@ sub dts_variant {
     like($out, qr/^# selftest: interrupted \(\^C\)/m, '^C interrupts selftest with a line');
     unlike($out, qr/# Subtest: vmalloc$/m, '... before the last suites');
     is($st, 9, '... and the shell takes the next command');
+
+    # bench: between benches and between rows (the ^C waits in the UART for the first check)
+    ($out, $st) = qemu_arm64(input => "bench\n\x03poweroff 7\n", timeout => 120);
+    like($out, qr/^bench( \S+)?: interrupted \(\^C\)/m, '^C interrupts bench with a line');
+    unlike($out, qr/^== bench vmalloc/m, '... before the later benches');
+    is($st, 7, '... and the shell takes the next command');
+    ($out, $st) = qemu_arm64(input => "bench page_alloc\n\x03poweroff 6\n", timeout => 120);
+    like($out, qr/^bench page_alloc: interrupted \(\^C\)$/m, '^C stops a bench between its rows');
+    unlike($out, qr/^order-9 /m, '... before its last rows');
+    is($st, 6, '... and the shell goes on');
 }
 
 # ---- (12) cat of a directory --------------------------------------------------------------------
