@@ -38,10 +38,23 @@ static void serial8250_putc(struct console *con, char c)
 	outb((u8)c, port + UART_TX);
 }
 
+/*
+ * Bytes that were waiting when serial8250_init cleared the FIFOs (typed, or
+ * sent by a test, before the kernel was ready): read out first, handed out
+ * before anything newer. One COM1, so one small static buffer.
+ */
+#define HELD_MAX	16
+static u8 held[HELD_MAX];
+static unsigned int held_head, held_count;
+
 static int serial8250_getc(struct console *con)
 {
 	u16 port = port_of(con);
 
+	if (held_count) {
+		held_count--;
+		return held[held_head++];
+	}
 	if (!(inb(port + UART_LSR) & UART_LSR_DR))
 		return -1;
 	return inb(port + UART_RX);
@@ -61,6 +74,8 @@ void serial8250_init(void)
 	u16 div = UART_CLOCK / UART_BAUD;
 
 	outb(0, port + UART_IER);
+	while (held_count < HELD_MAX && (inb(port + UART_LSR) & UART_LSR_DR))
+		held[held_count++] = inb(port + UART_RX);
 	outb(UART_LCR_DLAB, port + UART_LCR);
 	outb(div & 0xff, port + UART_DLL);
 	outb(div >> 8, port + UART_DLM);

@@ -37,8 +37,21 @@ static void pl011_putc(struct console *con, char c)
 	wr(con, UART_DR, (u8)c);
 }
 
+/*
+ * A byte that was waiting when the UART was (re)programmed: changing LCRH.FEN
+ * empties the receive FIFO (QEMU 10 models that), so pl011_console_init reads
+ * it out first and getc hands it back before the FIFO. There is one PL011.
+ */
+static int held_rx = -1;
+
 static int pl011_getc(struct console *con)
 {
+	int c = held_rx;
+
+	if (c >= 0) {
+		held_rx = -1;
+		return c;
+	}
 	if (rd(con, UART_FR) & FR_RXFE)
 		return -1;
 	return rd(con, UART_DR) & 0xff;
@@ -52,6 +65,8 @@ void pl011_console_init(struct console *con, void *base, bool init_hw)
 	con->getc = pl011_getc;
 	if (!init_hw)
 		return;
+	if (!(rd(con, UART_FR) & FR_RXFE))	/* typed before we were ready: keep it */
+		held_rx = rd(con, UART_DR) & 0xff;
 	wr(con, UART_CR, 0);
 	wr(con, UART_ICR, 0x7ff);
 	wr(con, UART_IBRD, 26);		/* 48 MHz / (16 * 115200) = 26.04 */

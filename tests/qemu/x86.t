@@ -194,4 +194,14 @@ like($out, qr/Checked W\+X mappings: skipped, the CPU has no NX/, 'pentium3: W+X
 like($out, qr/^no-nx ok$/m, 'pentium3: boots to the shell and survives a fault');
 is($st, (1 << 1) | 1, 'pentium3: status 1 (the faulting command counts as failed)');
 
+# Typed before the kernel is ready: the byte waiting in COM1 when the driver clears the FIFOs is
+# kept (it used to be lost: "cat" arrived as "at").
+{
+    my ($out, $st, $to) = run_timeout(60, "echo first-byte-kept\npoweroff 4\n", 'qemu-system-i386',
+        '-m', 256, '-kernel', $elf, '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
+        '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+    like($out, qr/^first-byte-kept$/m, 'input typed during boot keeps its first byte');
+    is($st, (4 << 1) | 1, '... and the shell runs what follows');
+}
+
 done_testing();
