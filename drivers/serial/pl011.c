@@ -38,19 +38,26 @@ static void pl011_putc(struct console *con, char c)
 }
 
 /*
- * A byte that was waiting when the UART was (re)programmed: changing LCRH.FEN
+ * Bytes that were waiting when the UART was (re)programmed: changing LCRH.FEN
  * empties the receive FIFO (QEMU 10 models that), so pl011_console_init reads
- * it out first and getc hands it back before the FIFO. There is one PL011.
+ * them out just before that write and getc hands them back before the FIFO.
+ * There is one PL011.
  */
-static int held_rx = -1;
+#define HELD_MAX	4
+static u8 held_rx[HELD_MAX];
+static unsigned int held_head, held_count;
+
+static void pl011_hold_rx(struct console *con)
+{
+	while (held_head + held_count < HELD_MAX && !(rd(con, UART_FR) & FR_RXFE))
+		held_rx[held_head + held_count++] = rd(con, UART_DR) & 0xff;
+}
 
 static int pl011_getc(struct console *con)
 {
-	int c = held_rx;
-
-	if (c >= 0) {
-		held_rx = -1;
-		return c;
+	if (held_count) {
+		held_count--;
+		return held_rx[held_head++];
 	}
 	if (rd(con, UART_FR) & FR_RXFE)
 		return -1;
@@ -65,12 +72,12 @@ void pl011_console_init(struct console *con, void *base, bool init_hw)
 	con->getc = pl011_getc;
 	if (!init_hw)
 		return;
-	if (!(rd(con, UART_FR) & FR_RXFE))	/* typed before we were ready: keep it */
-		held_rx = rd(con, UART_DR) & 0xff;
+	pl011_hold_rx(con);		/* typed before we were ready: keep it */
 	wr(con, UART_CR, 0);
 	wr(con, UART_ICR, 0x7ff);
 	wr(con, UART_IBRD, 26);		/* 48 MHz / (16 * 115200) = 26.04 */
 	wr(con, UART_FBRD, 3);
+	pl011_hold_rx(con);		/* and what came since, right before the FIFO reset */
 	wr(con, UART_LCRH, LCRH_WLEN8_FEN);
 	wr(con, UART_CR, CR_UARTEN_TXE_RXE);
 }

@@ -134,7 +134,10 @@ sub dts_variant {
 
 # ---- (7) ^C stops a long command between test cases ---------------------------------------------
 {
-    my ($out, $st) = qemu_arm64(append => 'page_poison=on', input => "selftest\n\x03poweroff 9\n", timeout => 120);
+    # Typed as a person would: the command at the prompt, ^C once the first case has ended.
+    my ($out, $st) = qemu_arm64(append => 'page_poison=on', timeout => 120,
+        steps => [[qr/^pagoda# /m, "selftest\n"], [qr/^    ok 1 /m, "\x03"],
+                  [qr/interrupted \(\^C\)/, "poweroff 9\n"]]);
     like($out, qr/^    ok 1 \S+/m, 'selftest prints each case as it ends');
     like($out, qr/^# selftest: interrupted \(\^C\)/m, '^C interrupts selftest with a line');
     unlike($out, qr/# Subtest: vmalloc$/m, '... before the last suites');

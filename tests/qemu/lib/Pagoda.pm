@@ -114,9 +114,11 @@ sub screen_lines {
     return @lines;
 }
 
-# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1):
+# qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1,
+#            steps => [[WAIT_RE, SEND], ...]):
 # boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status);
-# raw => 1 returns the output as run_timeout_raw does.
+# raw => 1 returns the output as run_timeout_raw does; steps types as run_dialog does (each SEND
+# once its WAIT_RE has appeared), for input that must not arrive before the kernel reads it.
 sub qemu_arm64 {
     my (%o) = @_;
     my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
@@ -125,6 +127,7 @@ sub qemu_arm64 {
     push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
     push @cmd, '-append', $o{append} if defined $o{append};
     push @cmd, @{ $o{extra} } if $o{extra};
+    return run_dialog($o{timeout} // 60, $o{steps}, @cmd) if $o{steps};
     return ($o{raw} ? \&run_timeout_raw : \&run_timeout)->($o{timeout} // 60, $o{input}, @cmd);
 }
 
