@@ -49,6 +49,23 @@
 	eret
 .endm
 
+/*
+ * drop_to_el1 target (x20 = the EL we run at): from EL3, el3_setup and down to
+ * EL2; from EL2 (now), the early vectors there and down to EL1 at target; at
+ * EL1 already, straight to target. The boot CPU and the secondaries share it.
+ */
+.macro drop_to_el1 target
+	cmp	x20, #3
+	b.ne	1f
+	bl	el3_setup
+	drop_el3_to_el2 1f
+1:	mrs	x1, CurrentEL
+	cmp	x1, #(2 << 2)
+	b.ne	\target
+	bl	early_vectors_install		/* at EL2 now, if we came from EL3 */
+	drop_el2_to_el1 \target
+.endm
+
 /* Early block attributes (lower and upper bits of a level-2 block descriptor, ARM ARM D8.3). */
 #define BLK_NORMAL_LO	((MT_NORMAL_IDX << 2) | (3 << 8) | (1 << 10) | 1)	/* AttrIndx, SH inner, AF, block */
 #define BLK_DEVICE_LO	((MT_DEVICE_nGnRE_IDX << 2) | (1 << 10) | 1)		/* AttrIndx, AF, block */
@@ -106,15 +123,7 @@ primary_entry:
 	ldr	w1, early_debug
 	cmp	w1, #EARLY_DEBUG_FAULT_ENTRY
 	b.eq	early_fault
-	cmp	x20, #3
-	b.ne	1f
-	bl	el3_setup
-	drop_el3_to_el2 1f
-1:	mrs	x1, CurrentEL
-	cmp	x1, #(2 << 2)
-	b.ne	el1_entry
-	bl	early_vectors_install		/* at EL2 now, if we came from EL3 */
-	drop_el2_to_el1 el1_entry
+	drop_to_el1 el1_entry
 
 el1_entry:
 	ldr	x1, =SCTLR_EL1_RES1
@@ -257,15 +266,7 @@ secondary_entry:
 	bl	early_vectors_install
 	mrs	x20, CurrentEL
 	lsr	x20, x20, #2
-	cmp	x20, #3
-	b.ne	1f
-	bl	el3_setup
-	drop_el3_to_el2 1f
-1:	mrs	x1, CurrentEL
-	cmp	x1, #(2 << 2)
-	b.ne	secondary_el1
-	bl	early_vectors_install
-	drop_el2_to_el1 secondary_el1
+	drop_to_el1 secondary_el1
 
 secondary_el1:
 	ldr	x1, =SCTLR_EL1_RES1

@@ -3,26 +3,8 @@
 #define ASM_ARM64_SPINLOCK_H
 
 #include <asm/barrier.h>
-#include <types.h>
-
-/*
- * A ticket lock in one 32-bit word: the low half is the ticket being served
- * (owner), the high half the next ticket to hand out (next). Taking a ticket is
- * one exclusive add of TICKET_NEXT to the word; the lock is free when both
- * halves are equal. Only the holder writes owner (with a store-release).
- */
-typedef struct {
-	union {
-		u32 val;
-		struct {
-			u16 owner;	/* little-endian: the low half of val */
-			u16 next;
-		};
-	};
-} arch_spinlock_t;
-
-#define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
-#define TICKET_NEXT			(1U << 16)
+#include <compiler.h>
+#include <kernel/spinlock_types.h>
 
 /* Takes a ticket: returns the word before the add (its high half is ours). Acquire. */
 static inline u32 arch_ticket_take(arch_spinlock_t *lock)

@@ -3,29 +3,11 @@
 #define ASM_X86_SPINLOCK_H
 
 #include <compiler.h>
+#include <kernel/spinlock_types.h>
 #include <asm/barrier.h>
 #include <asm/processor.h>	/* cpu_relax */
 
-/*
- * A ticket lock in one 32-bit word: the low half is the ticket being served
- * (owner), the high half the next ticket to hand out (next). Free when both
- * halves are equal; only the holder writes owner. x86 stores are releases and
- * locked instructions are full barriers (SDM 8.2.2), so only the compiler needs
- * telling.
- */
-typedef struct {
-	union {
-		u32 val;
-		struct {
-			u16 owner;
-			u16 next;
-		};
-	};
-} arch_spinlock_t;
-
-#define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
-#define TICKET_NEXT			(1U << 16)
-
+/* x86 stores are releases and locked instructions full barriers (SDM 8.2.2): only the compiler needs telling. */
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {
 	u32 old = TICKET_NEXT;

@@ -3,21 +3,8 @@
 #define HOST_ASM_SPINLOCK_H
 
 #include <compiler.h>
+#include <kernel/spinlock_types.h>
 #include <sched.h>
-
-/* The kernel's layout (owner in the low half, next in the high half), so tests may look inside. */
-typedef struct {
-	union {
-		u32 val;
-		struct {
-			u16 owner;
-			u16 next;
-		};
-	};
-} arch_spinlock_t;
-
-#define __ARCH_SPIN_LOCK_UNLOCKED	{ { 0 } }
-#define TICKET_NEXT			(1U << 16)
 
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {
