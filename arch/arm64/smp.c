@@ -65,7 +65,7 @@ static void add_cpu(u64 hwid, u64 release)
 		       (unsigned long long)hwid, CONFIG_NR_CPUS);
 		return;
 	}
-	cpu_stack[cpu] = memblock_alloc(SECONDARY_STACK_SIZE, 16, "secondary stack");
+	cpu_stack[cpu] = memblock_alloc(SECONDARY_STACK_SIZE, 16, "secondary-stack");
 	if (!cpu_stack[cpu]) {
 		printk("smp: CPU 0x%llx: no memory for its stack; left alone\n", (unsigned long long)hwid);
 		return;
