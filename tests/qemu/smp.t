@@ -38,6 +38,7 @@ like($out, qr/\] smp: 3 CPU\(s\) left parked in WFI \(nosmp\)$/m, 'nosmp: the se
 like($out, qr/\] smp: Brought up 1 node, 1 CPU$/m, 'nosmp: one CPU');
 unlike($out, qr/Booted secondary processor/, 'nosmp: no secondary entered the kernel');
 is($procs, '0', 'nosmp: /proc/cpuinfo lists processor 0 only');
+unlike($out, qr/Unknown kernel command line parameters/, 'nosmp is a known parameter');
 
 ($out, $st, $procs) = boot('maxcpus=2');
 is($st, 0, 'maxcpus=2: boots');
@@ -47,6 +48,7 @@ like($out, qr/\] smp: 2 CPU\(s\) left parked in WFI \(maxcpus=2\)$/m, 'maxcpus=2
 like($out, qr/\] smp: Brought up 1 node, 2 CPUs$/m, 'maxcpus=2: two CPUs');
 is($procs, '0,1', 'maxcpus=2: /proc/cpuinfo lists processors 0 and 1');
 
+my %bad_out;
 for my $bad (['maxcpus=junk', qr/smp: maxcpus=junk is not a number of CPUs; booting CPU 0 only/],
              ['maxcpus=', qr/smp: maxcpus= is not a number of CPUs; booting CPU 0 only/],
              ['maxcpus=0', qr/smp: maxcpus=0: booting CPU 0 only, as nosmp/]) {
@@ -56,14 +58,15 @@ for my $bad (['maxcpus=junk', qr/smp: maxcpus=junk is not a number of CPUs; boot
     like($out, $line, "$arg: one clear line");
     like($out, qr/\] smp: Brought up 1 node, 1 CPU$/m, "$arg: one CPU");
     is($procs, '0', "$arg: /proc/cpuinfo lists processor 0 only");
+    $bad_out{$arg} = $out;
 }
-($out) = boot('maxcpus=junk');
-like($out, qr/Malformed early option 'maxcpus=junk'/, 'maxcpus=junk: the command line names the malformed option');
-unlike($out, qr/Unknown kernel command line parameters/, 'nosmp and maxcpus are known parameters');
+like($bad_out{'maxcpus=junk'}, qr/Malformed early option 'maxcpus=junk'/, 'maxcpus=junk: the command line names the malformed option');
+unlike($bad_out{'maxcpus=junk'}, qr/Unknown kernel command line parameters/, 'maxcpus is a known parameter');
 
 # A fifth CPU the machine does not have: listed after cpu@3 in the real DTB, with its own release word.
 my $dts = qx{dtc -q -I dtb -O dts build/deps/bcm2837-rpi-3-b.dtb};
 $? == 0 or BAIL_OUT('dtc cannot decompile the Pi 3 DTB');
+my $real_dts = $dts;
 my $cpu4 = "\t\tcpu\@4 {\n\t\t\tdevice_type = \"cpu\";\n\t\t\tcompatible = \"arm,cortex-a53\";\n"
          . "\t\t\treg = <0x04>;\n\t\t\tenable-method = \"spin-table\";\n\t\t\tcpu-release-addr = <0x00 0xf8>;\n\t\t};\n";
 $dts =~ s/(\n\t\tcpu\@3 \{.*?\n\t\t\};\n)/$1$cpu4/s or BAIL_OUT('no cpu@3 node in the DTB');
@@ -82,5 +85,18 @@ my ($t3) = $out =~ /\[\s*(\d+\.\d+)\] CPU3: Booted/;
 my ($t4) = $out =~ /\[\s*(\d+\.\d+)\] CPU4: failed/;
 ok(defined $t3 && defined $t4 && $t4 - $t3 >= 0.9 && $t4 - $t3 < 5,
    'the boot CPU waited about a second (generic timer) for CPU4, not forever');
+
+# A release word outside the firmware's spin-table page is not written (it could be any RAM): CPU3 is left alone.
+(my $far = $real_dts) =~ s/(cpu\@3 \{.*?cpu-release-addr = <0x00 )0xf0>/${1}0x2000>/s or BAIL_OUT('no cpu@3 release word');
+open($fh, '>', "$tmp/far.dts") or die;
+print $fh $far;
+close($fh);
+system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/far.dtb", "$tmp/far.dts") == 0 or BAIL_OUT('dtc far.dtb');
+($out, $st, $procs) = boot('', "$tmp/far.dtb");
+is($st, 0, 'a release word outside the spin-table page: boots');
+like($out, qr/\] smp: CPU 0x3: cpu-release-addr 0x2000 outside the spin-table page; left alone$/m, '... one line names the CPU and the address');
+like($out, qr/\] smp: Brought up 1 node, 3 CPUs$/m, '... the other two secondaries still come up');
+is($procs, '0,1,2', '... /proc/cpuinfo lists three processors');
+unlike($out, qr/failed to come online/, '... and nothing is waited for in vain');
 
 done_testing();
