@@ -102,8 +102,10 @@ void smp_init(void)
 			parked++;
 			continue;
 		}
-		if (!arch_cpu_up(cpu) || !wait_for_cpu(cpu))
+		if (!arch_cpu_up(cpu) || !wait_for_cpu(cpu)) {
+			arch_cpu_up_failed(cpu);
 			printk("CPU%u: failed to come online\n", cpu);
+		}
 	}
 	if (parked)
 		printk("smp: %u CPU(s) left parked in WFI (%s)\n", parked, max_cpus_reason);
@@ -120,6 +122,11 @@ __weak bool arch_cpu_up(unsigned int cpu)
 {
 	(void)cpu;
 	return false;
+}
+
+__weak void arch_cpu_up_failed(unsigned int cpu)
+{
+	(void)cpu;
 }
 
 __weak void arch_cpu_park(unsigned int cpu)

@@ -268,6 +268,31 @@ secondary_entry:
 	lsr	x20, x20, #2
 	drop_to_el1 secondary_el1
 
+/*
+ * secondary_find_slot: the secondary_data slot whose SD_MPIDR is this core's
+ * MPIDR affinity with SD_MPIDR_VALID: x0 = its PA, x19 = its offset from
+ * secondary_data. No such slot (released by no one, or given up on after the
+ * deadline): the core parks. Uses x0-x4, x19.
+ */
+secondary_find_slot:
+	mrs	x2, mpidr_el1
+	ldr	x3, =MPIDR_HWID_MASK
+	and	x2, x2, x3
+	orr	x2, x2, #SD_MPIDR_VALID
+	adr_l	x0, secondary_data
+	mov	x19, #0
+	mov	x4, #CONFIG_NR_CPUS
+1:	add	x1, x0, x19
+	ldr	x1, [x1, #SD_MPIDR]
+	cmp	x1, x2
+	b.eq	2f
+	add	x19, x19, #SD_SIZE
+	subs	x4, x4, #1
+	b.ne	1b
+	b	secondary_park
+2:	add	x0, x0, x19
+	ret
+
 secondary_el1:
 	ldr	x1, =SCTLR_EL1_RES1
 	msr	sctlr_el1, x1
@@ -275,7 +300,7 @@ secondary_el1:
 	msr	cpacr_el1, x1
 	isb
 	bl	early_vectors_install
-	adr_l	x0, secondary_data		/* its PA: the MMU is off */
+	bl	secondary_find_slot		/* x0 = its slot (PA), x19 = its offset in the array */
 	ldr	x1, [x0, #SD_MAIR]
 	msr	mair_el1, x1
 	ldr	x1, [x0, #SD_TCR]
@@ -639,6 +664,7 @@ virt_entry:
  */
 secondary_virt:
 	adr_l	x0, secondary_data
+	add	x0, x0, x19			/* this core's slot, at its VA now */
 	ldr	x1, [x0, #SD_TTBR0]
 	msr	ttbr0_el1, x1
 	ldr	x1, [x0, #SD_TCR]

@@ -13,8 +13,6 @@
 #include <libfdt.h>
 #include <string.h>
 
-#define MPIDR_HWID_MASK		0xff00ffffffULL	/* Aff3..Aff0 (ARM ARM D13.2.86) */
-
 extern char secondary_entry[], secondary_park[], idmap_pg_dir[];
 
 u64 cpu_logical_map[CONFIG_NR_CPUS];
@@ -22,8 +20,8 @@ static u64 cpu_release_addr[CONFIG_NR_CPUS];
 static void *cpu_stack[CONFIG_NR_CPUS];
 static unsigned int nr_possible = 1;
 
-/* Written for the one core being released; its MMU is off when it reads it (SD_* in asm/smp.h). */
-struct secondary_data secondary_data __aligned(64);
+/* One slot per CPU, found by MPIDR; the core's MMU is off when it reads its slot (SD_* in asm/smp.h). */
+struct secondary_data secondary_data[CONFIG_NR_CPUS] __aligned(64);
 
 /*
  * write_release: writes entry (a PA) where cpu's firmware stub polls and wakes
@@ -114,11 +112,11 @@ unsigned int arch_nr_possible_cpus(void)
  * arch_cpu_up: fills secondary_data for cpu — its stack, its per-CPU offset,
  * the boot CPU's MMU registers and the final kernel tables (init_mm, so after
  * paging_init) — cleans it to the PoC and releases the core into head.S's
- * secondary_entry. One core at a time: secondary_data is rewritten for the next.
+ * secondary_entry.
  */
 bool arch_cpu_up(unsigned int cpu)
 {
-	struct secondary_data *sd = &secondary_data;
+	struct secondary_data *sd = &secondary_data[cpu];
 
 	sd->stack = (u64)cpu_stack[cpu] + SECONDARY_STACK_SIZE;
 	sd->cpu = per_cpu_offset(cpu);
@@ -128,9 +126,20 @@ bool arch_cpu_up(unsigned int cpu)
 	sd->ttbr1 = init_mm.root_pa;
 	sd->idmap = __pa_symbol(idmap_pg_dir);
 	sd->ttbr0 = read_sysreg(ttbr0_el1);	/* paging_init's empty table */
+	sd->mpidr = cpu_logical_map[cpu] | SD_MPIDR_VALID;
 	dcache_clean_inval_range((unsigned long)sd, (unsigned long)(sd + 1));
 	dsb(sy);
 	return write_release(cpu, __pa_symbol(secondary_entry));
+}
+
+/* Given up on: if the core answers after all, it finds no slot and parks (head.S). */
+void arch_cpu_up_failed(unsigned int cpu)
+{
+	struct secondary_data *sd = &secondary_data[cpu];
+
+	WRITE_ONCE(sd->mpidr, 0);
+	dcache_clean_inval_range((unsigned long)sd, (unsigned long)(sd + 1));
+	dsb(sy);
 }
 
 /* A CPU left out (nosmp, maxcpus=): into head.S's WFI park, so it does not spin in the firmware's WFE loop. */

@@ -40,12 +40,15 @@ void __noreturn secondary_start_kernel(unsigned int cpu);
  * boot CPU included, at most CONFIG_NR_CPUS). arch_cpu_up: releases cpu into
  * the kernel (false, with a line, if it cannot be released). arch_cpu_park:
  * releases cpu into a WFI park outside the kernel, for CPUs left out.
+ * arch_cpu_up_failed: cpu missed its deadline; if it answers later it must
+ * not enter the kernel.
  * arch_cpu_id: the hardware id printed at bring-up (arm64: MPIDR affinity);
  * arch_cpu_model: the running CPU's model register (arm64: MIDR_EL1).
  */
 unsigned int arch_nr_possible_cpus(void);
 bool arch_cpu_up(unsigned int cpu);
 void arch_cpu_park(unsigned int cpu);
+void arch_cpu_up_failed(unsigned int cpu);
 unsigned long arch_cpu_id(unsigned int cpu);
 unsigned long arch_cpu_model(void);
 /* arch_secondary_idle: what an online secondary does until IPIs exist (interrupts masked). */

@@ -99,4 +99,18 @@ like($out, qr/\] smp: Brought up 1 node, 3 CPUs$/m, '... the other two secondari
 is($procs, '0,1,2', '... /proc/cpuinfo lists three processors');
 unlike($out, qr/failed to come online/, '... and nothing is waited for in vain');
 
+# A DTB that gives core 3's release word to an MPIDR no core has (7): core 3 is released, finds no
+# slot with its own MPIDR and parks; the boot CPU gives up on "CPU3" after its deadline.
+(my $wrong = $real_dts) =~ s/(cpu\@3 \{.*?reg = <)0x03>/${1}0x07>/s or BAIL_OUT('no cpu@3 reg');
+open($fh, '>', "$tmp/wrong.dts") or die;
+print $fh $wrong;
+close($fh);
+system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/wrong.dtb", "$tmp/wrong.dts") == 0 or BAIL_OUT('dtc wrong.dtb');
+($out, $st, $procs) = boot('', "$tmp/wrong.dtb");
+is($st, 0, 'a core released under another MPIDR: boots');
+like($out, qr/\] CPU3: failed to come online$/m, '... the CPU the DTB promised is reported missing');
+unlike($out, qr/CPU3: Booted/, '... and the core that was released does not enter the kernel as someone else');
+like($out, qr/\] smp: Brought up 1 node, 3 CPUs$/m, '... three CPUs');
+is($procs, '0,1,2', '... /proc/cpuinfo lists three processors');
+
 done_testing();

@@ -2,14 +2,19 @@
 #ifndef ASM_ARM64_SMP_H
 #define ASM_ARM64_SMP_H
 
+#include <const.h>
+
 /* CPUs the kernel can bring up: the Pi 3 has 4; a DTB may list more (they get a slot and a report). */
 #define CONFIG_NR_CPUS		8
 #define SECONDARY_STACK_SIZE	16384
 
 /*
- * secondary_data: what the boot CPU leaves for the one secondary it releases
- * next (one at a time), cleaned to the PoC because that core reads it with its
- * MMU and caches off. head.S reads it at these offsets.
+ * secondary_data[cpu]: what the boot CPU leaves for a secondary before it
+ * releases it, cleaned to the PoC because that core reads it with its MMU and
+ * caches off. The core finds its own slot by its MPIDR (SD_MPIDR holds it with
+ * SD_MPIDR_VALID set), so a core that answers after its deadline, once the
+ * boot CPU has cleared its slot, finds none and parks instead of running on
+ * someone else's stack. head.S reads the slots at these offsets.
  */
 #define SD_STACK	0	/* top of the stack (VA) */
 #define SD_CPU		8	/* logical CPU number = its per-CPU offset (TPIDR_EL1) */
@@ -19,7 +24,10 @@
 #define SD_TTBR1	40	/* init_mm's root (PA): the final kernel tables */
 #define SD_IDMAP	48	/* idmap_pg_dir (PA), for the MMU switch only */
 #define SD_TTBR0	56	/* the empty table (PA) TTBR0 keeps afterwards */
-#define SD_SIZE		64
+#define SD_MPIDR	64	/* MPIDR affinity | SD_MPIDR_VALID; 0: nobody may use this slot */
+#define SD_SIZE		128	/* two cache lines: cleaning one slot never touches another */
+#define SD_MPIDR_VALID	_BITUL(63)
+#define MPIDR_HWID_MASK	_UL(0xff00ffffff)	/* Aff3..Aff0 (ARM ARM D13.2.86) */
 
 #ifndef __ASSEMBLER__
 #include <types.h>
@@ -29,10 +37,12 @@ struct secondary_data {
 	u64 cpu;
 	u64 mair, tcr, sctlr;
 	u64 ttbr1, idmap, ttbr0;
+	u64 mpidr;
+	u64 pad[7];
 };
 _Static_assert(sizeof(struct secondary_data) == SD_SIZE, "head.S reads secondary_data at SD_*");
 
-extern struct secondary_data secondary_data;
+extern struct secondary_data secondary_data[CONFIG_NR_CPUS];
 
 /*
  * smp_init_cpus (setup_arch, after paging_init): reads the cpu nodes of the
