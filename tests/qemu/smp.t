@@ -20,6 +20,17 @@ sub boot {
     return ($out, $st, join(',', @procs));
 }
 
+# dtb_from(NAME, DTS): compiles DTS with dtc into $tmp/NAME.dtb; returns its path.
+sub dtb_from {
+    my ($name, $dts) = @_;
+    open(my $fh, '>', "$tmp/$name.dts") or die "$tmp/$name.dts: $!";
+    print $fh $dts;
+    close($fh);
+    system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/$name.dtb", "$tmp/$name.dts") == 0
+        or BAIL_OUT("dtc cannot build $name.dtb");
+    return "$tmp/$name.dtb";
+}
+
 my ($out, $st, $procs) = boot('');
 is($st, 0, '4 CPUs: boots and powers off with status 0');
 like($out, qr/\] smp: Bringing up secondary CPUs \.\.\.$/m, 'the boot CPU announces the bring-up');
@@ -70,12 +81,9 @@ my $real_dts = $dts;
 my $cpu4 = "\t\tcpu\@4 {\n\t\t\tdevice_type = \"cpu\";\n\t\t\tcompatible = \"arm,cortex-a53\";\n"
          . "\t\t\treg = <0x04>;\n\t\t\tenable-method = \"spin-table\";\n\t\t\tcpu-release-addr = <0x00 0xf8>;\n\t\t};\n";
 $dts =~ s/(\n\t\tcpu\@3 \{.*?\n\t\t\};\n)/$1$cpu4/s or BAIL_OUT('no cpu@3 node in the DTB');
-open(my $fh, '>', "$tmp/five.dts") or die;
-print $fh $dts;
-close($fh);
-system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/five.dtb", "$tmp/five.dts") == 0 or BAIL_OUT('dtc five.dtb');
+my $five_dtb = dtb_from('five', $dts);
 
-($out, $st, $procs) = boot('', "$tmp/five.dtb");
+($out, $st, $procs) = boot('', $five_dtb);
 is($st, 0, 'a fifth, absent CPU: the boot still reaches the shell and powers off');
 like($out, qr/\] CPU4: failed to come online$/m, 'CPU4 is reported after its deadline');
 like($out, qr/\] CPU3: Booted secondary processor 0x0000000003/m, 'the real cores still come up');
@@ -88,11 +96,8 @@ ok(defined $t3 && defined $t4 && $t4 - $t3 >= 0.9 && $t4 - $t3 < 5,
 
 # A release word outside the firmware's spin-table page is not written (it could be any RAM): CPU3 is left alone.
 (my $far = $real_dts) =~ s/(cpu\@3 \{.*?cpu-release-addr = <0x00 )0xf0>/${1}0x2000>/s or BAIL_OUT('no cpu@3 release word');
-open($fh, '>', "$tmp/far.dts") or die;
-print $fh $far;
-close($fh);
-system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/far.dtb", "$tmp/far.dts") == 0 or BAIL_OUT('dtc far.dtb');
-($out, $st, $procs) = boot('', "$tmp/far.dtb");
+my $far_dtb = dtb_from('far', $far);
+($out, $st, $procs) = boot('', $far_dtb);
 is($st, 0, 'a release word outside the spin-table page: boots');
 like($out, qr/\] smp: CPU 0x3: cpu-release-addr 0x2000 outside the spin-table page; left alone$/m, '... one line names the CPU and the address');
 like($out, qr/\] smp: Brought up 1 node, 3 CPUs$/m, '... the other two secondaries still come up');
@@ -102,11 +107,8 @@ unlike($out, qr/failed to come online/, '... and nothing is waited for in vain')
 # A DTB that gives core 3's release word to an MPIDR no core has (7): core 3 is released, finds no
 # slot with its own MPIDR and parks; the boot CPU gives up on "CPU3" after its deadline.
 (my $wrong = $real_dts) =~ s/(cpu\@3 \{.*?reg = <)0x03>/${1}0x07>/s or BAIL_OUT('no cpu@3 reg');
-open($fh, '>', "$tmp/wrong.dts") or die;
-print $fh $wrong;
-close($fh);
-system('dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', "$tmp/wrong.dtb", "$tmp/wrong.dts") == 0 or BAIL_OUT('dtc wrong.dtb');
-($out, $st, $procs) = boot('', "$tmp/wrong.dtb");
+my $wrong_dtb = dtb_from('wrong', $wrong);
+($out, $st, $procs) = boot('', $wrong_dtb);
 is($st, 0, 'a core released under another MPIDR: boots');
 like($out, qr/\] CPU3: failed to come online$/m, '... the CPU the DTB promised is reported missing');
 unlike($out, qr/CPU3: Booted/, '... and the core that was released does not enter the kernel as someone else');
