@@ -4,6 +4,7 @@
 #include <kernel/param.h>
 #include <kernel/printk.h>
 #include <kernel/shell.h>
+#include <kernel/smp.h>
 #include <kernel/version.h>
 #include <mm/io.h>
 #include <mm/vmalloc.h>
@@ -72,6 +73,7 @@ static void run_boot_commands(void)
  *   kmem_cache_init()   slab and kmalloc
  *   vmalloc_init()      vmalloc and ioremap
  *   arch_ioremap_devices()  consoles and mailbox move off the fixmap / boot device map
+ *   smp_init()          the secondary CPUs come online and idle (the allocators stay the boot CPU's)
  */
 void start_kernel(void)
 {
@@ -85,6 +87,7 @@ void start_kernel(void)
 	vmalloc_init();
 	arch_ioremap_devices();
 	/* -- end of memory subsystems -- */
+	smp_init();
 	printk("Boot took %lu us to the shell\n",
 	       (unsigned long)((arch_counter_read() - boot_start) * 1000000 / arch_counter_freq()));
 	run_boot_commands();

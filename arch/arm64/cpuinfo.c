@@ -2,17 +2,17 @@
 #include <asm/sysreg.h>
 #include <kernel/arch.h>
 #include <kernel/debugfs.h>
+#include <kernel/smp.h>
 #include <libfdt.h>
 
 extern const void *boot_fdt;
 
-static void show_cpuinfo(struct seq_buf *s)
+/* One processor's block, from the MIDR it read itself (kernel/smp.c's cpu_model). */
+static void show_processor(struct seq_buf *s, unsigned int cpu, u64 freq)
 {
-	u64 midr = read_sysreg(midr_el1), freq = arch_counter_freq();
-	const char *model = boot_fdt ? fdt_getprop(boot_fdt, 0, "model", NULL) : NULL;
+	u64 midr = per_cpu(cpu_model, cpu);
 
-	/* Secondary cores stay parked until SMP exists: only CPU 0 is listed. */
-	seq_buf_printf(s, "processor\t: 0\n");
+	seq_buf_printf(s, "processor\t: %u\n", cpu);
 	seq_buf_printf(s, "BogoMIPS\t: %lu.%02lu\n", (unsigned long)(2 * freq / 1000000),
 		       (unsigned long)(2 * freq / 10000 % 100));
 	seq_buf_printf(s, "Features\t: fp asimd evtstrm crc32 cpuid\n");
@@ -21,6 +21,19 @@ static void show_cpuinfo(struct seq_buf *s)
 	seq_buf_printf(s, "CPU variant\t: 0x%llx\n", (unsigned long long)(midr >> 20) & 0xf);
 	seq_buf_printf(s, "CPU part\t: 0x%03llx\n", (unsigned long long)(midr >> 4) & 0xfff);
 	seq_buf_printf(s, "CPU revision\t: %llu\n\n", (unsigned long long)midr & 0xf);
+}
+
+/* Every online CPU, as Linux lists them; then the board. */
+static void show_cpuinfo(struct seq_buf *s)
+{
+	const char *model = boot_fdt ? fdt_getprop(boot_fdt, 0, "model", NULL) : NULL;
+	u64 freq = arch_counter_freq();
+	unsigned int cpu;
+
+	if (!per_cpu(cpu_model, 0))	/* before smp_init: the boot CPU's own */
+		per_cpu(cpu_model, 0) = read_sysreg(midr_el1);
+	for_each_online_cpu(cpu)
+		show_processor(s, cpu, freq);
 	seq_buf_printf(s, "Hardware\t: BCM2835\n");
 	seq_buf_printf(s, "Model\t\t: %s\n", model ? model : "unknown (no DTB)");
 }

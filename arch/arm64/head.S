@@ -3,12 +3,67 @@
 #include <asm/memory.h>
 #include <asm/sysreg.h>
 #include <asm/boot.h>
+#include <asm/smp.h>
 #include <drivers/bcm283x_console.h>
 
 /* adr_l: PC-relative address of sym (the PA before the MMU is on, the VA after). */
 .macro adr_l reg, sym
 	adrp	\reg, \sym
 	add	\reg, \reg, :lo12:\sym
+.endm
+
+/* drop_el3_to_el2 target: non-secure, EL2 AArch64, HVC on, SMC off; EL2h with DAIF masked at target. */
+.macro drop_el3_to_el2 target
+	mov	x1, #0x5b1
+	msr	scr_el3, x1
+	mov	x1, #0x3c9
+	msr	spsr_el3, x1
+	adr	x1, \target
+	msr	elr_el3, x1
+	eret
+.endm
+
+/*
+ * drop_el2_to_el1 target: EL1 is AArch64, may use the physical timer, FP/SIMD
+ * not trapped; EL1h with DAIF masked at target, MMU and caches off until our
+ * tables are ready.
+ */
+.macro drop_el2_to_el1 target
+	mov	x1, #HCR_RW
+	msr	hcr_el2, x1
+	mov	x1, #CNTHCTL_EL1PCEN_EL1PCTEN
+	msr	cnthctl_el2, x1
+	msr	cntvoff_el2, xzr
+	mov	x1, #0x33ff
+	msr	cptr_el2, x1
+	mrs	x1, midr_el1
+	msr	vpidr_el2, x1
+	mrs	x1, mpidr_el1
+	msr	vmpidr_el2, x1
+	ldr	x1, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x1
+	mov	x1, #SPSR_EL1h_DAIF
+	msr	spsr_el2, x1
+	adr	x1, \target
+	msr	elr_el2, x1
+	eret
+.endm
+
+/*
+ * drop_to_el1 target (x20 = the EL we run at): from EL3, el3_setup and down to
+ * EL2; from EL2 (now), the early vectors there and down to EL1 at target; at
+ * EL1 already, straight to target. The boot CPU and the secondaries share it.
+ */
+.macro drop_to_el1 target
+	cmp	x20, #3
+	b.ne	1f
+	bl	el3_setup
+	drop_el3_to_el2 1f
+1:	mrs	x1, CurrentEL
+	cmp	x1, #(2 << 2)
+	b.ne	\target
+	bl	early_vectors_install		/* at EL2 now, if we came from EL3 */
+	drop_el2_to_el1 \target
 .endm
 
 /* Early block attributes (lower and upper bits of a level-2 block descriptor, ARM ARM D8.3). */
@@ -68,40 +123,7 @@ primary_entry:
 	ldr	w1, early_debug
 	cmp	w1, #EARLY_DEBUG_FAULT_ENTRY
 	b.eq	early_fault
-	cmp	x20, #3
-	b.ne	1f
-	bl	el3_setup
-	/* EL3 -> EL2: non-secure, EL2 AArch64, HVC on, SMC off */
-	mov	x1, #0x5b1
-	msr	scr_el3, x1
-	mov	x1, #0x3c9			/* EL2h, DAIF masked */
-	msr	spsr_el3, x1
-	adr	x1, 1f
-	msr	elr_el3, x1
-	eret
-1:	mrs	x1, CurrentEL
-	cmp	x1, #(2 << 2)
-	b.ne	el1_entry
-	bl	early_vectors_install		/* at EL2 now, if we came from EL3 */
-	/* EL2 -> EL1: EL1 is AArch64, may use the physical timer, FP/SIMD not trapped */
-	mov	x1, #HCR_RW
-	msr	hcr_el2, x1
-	mov	x1, #CNTHCTL_EL1PCEN_EL1PCTEN
-	msr	cnthctl_el2, x1
-	msr	cntvoff_el2, xzr
-	mov	x1, #0x33ff
-	msr	cptr_el2, x1
-	mrs	x1, midr_el1
-	msr	vpidr_el2, x1
-	mrs	x1, mpidr_el1
-	msr	vmpidr_el2, x1
-	ldr	x1, =SCTLR_EL1_RES1
-	msr	sctlr_el1, x1			/* MMU and caches off until our tables are ready */
-	mov	x1, #SPSR_EL1h_DAIF
-	msr	spsr_el2, x1
-	adr	x1, el1_entry
-	msr	elr_el2, x1
-	eret
+	drop_to_el1 el1_entry
 
 el1_entry:
 	ldr	x1, =SCTLR_EL1_RES1
@@ -217,16 +239,86 @@ el3_setup:
 	ret
 
 /*
- * secondary_park: where the secondary cores wait until pagoda has SMP. They
- * come here either at entry (MPIDR says not core 0) or when setup_arch releases
- * them from the firmware's spin table (arch/arm64/smp.c), and run with the MMU
- * off, touching no memory. WFI really halts a core (the firmware's WFE loop
+ * secondary_park: where a secondary core waits when it is not brought into
+ * the kernel: at entry (MPIDR says not core 0: a loader that starts every core
+ * at the image), or when smp_init leaves it out (nosmp, maxcpus=) and releases
+ * it here from the firmware's spin table (arch/arm64/smp.c). It runs with the
+ * MMU off, touching no memory. WFI really halts a core (the firmware's WFE loop
  * keeps polling, which under QEMU keeps a host thread busy).
  */
 	.global secondary_park
 secondary_park:
 	wfi
 	b	secondary_park
+
+/*
+ * secondary_entry: where arch_cpu_up releases a secondary core from the spin
+ * table (MMU and caches off, at EL3, EL2 or EL1). It drops to EL1 as the boot
+ * CPU does (at EL3, el3_setup also sets CPUECTLR_EL1.SMPEN; at EL2 and EL1 the
+ * firmware's armstub has set it and the register may not be writable here),
+ * then loads what the boot CPU left in secondary_data (cleaned to the PoC):
+ * MAIR/TCR/SCTLR as the boot CPU runs them, TTBR1 = init_mm's root, TTBR0 =
+ * the identity map for the MMU switch only.
+ */
+	.global secondary_entry
+secondary_entry:
+	bl	early_uart_setup		/* only read: an early exception can report */
+	bl	early_vectors_install
+	mrs	x20, CurrentEL
+	lsr	x20, x20, #2
+	drop_to_el1 secondary_el1
+
+/*
+ * secondary_find_slot: the secondary_data slot whose SD_MPIDR is this core's
+ * MPIDR affinity with SD_MPIDR_VALID: x0 = its PA, x19 = its offset from
+ * secondary_data. No such slot (released by no one, or given up on after the
+ * deadline): the core parks. Uses x0-x4, x19.
+ */
+secondary_find_slot:
+	mrs	x2, mpidr_el1
+	ldr	x3, =MPIDR_HWID_MASK
+	and	x2, x2, x3
+	orr	x2, x2, #SD_MPIDR_VALID
+	adr_l	x0, secondary_data
+	mov	x19, #0
+	mov	x4, #CONFIG_NR_CPUS
+1:	add	x1, x0, x19
+	ldr	x1, [x1, #SD_MPIDR]
+	cmp	x1, x2
+	b.eq	2f
+	add	x19, x19, #SD_SIZE
+	subs	x4, x4, #1
+	b.ne	1b
+	b	secondary_park
+2:	add	x0, x0, x19
+	ret
+
+secondary_el1:
+	ldr	x1, =SCTLR_EL1_RES1
+	msr	sctlr_el1, x1
+	mov	x1, #CPACR_FPEN
+	msr	cpacr_el1, x1
+	isb
+	bl	early_vectors_install
+	bl	secondary_find_slot		/* x0 = its slot (PA), x19 = its offset in the array */
+	ldr	x1, [x0, #SD_MAIR]
+	msr	mair_el1, x1
+	ldr	x1, [x0, #SD_TCR]
+	msr	tcr_el1, x1
+	ldr	x1, [x0, #SD_IDMAP]
+	msr	ttbr0_el1, x1
+	ldr	x1, [x0, #SD_TTBR1]
+	msr	ttbr1_el1, x1
+	isb
+	tlbi	vmalle1				/* nothing the firmware left in this core's TLB */
+	dsb	nsh
+	isb
+	ldr	x1, [x0, #SD_SCTLR]
+	bic	x1, x1, #SCTLR_WXN		/* the idmap is writable: WXN would make it XN */
+	msr	sctlr_el1, x1
+	isb
+	ldr	x1, =secondary_virt
+	br	x1
 
 /*
  * copy_dtb: if x19 points at a DTB (8-byte aligned, in the first GiB, magic
@@ -554,6 +646,7 @@ virt_entry:
 	str	x2, [x1]
 	adr_l	x1, boot_stack_top
 	mov	sp, x1
+	msr	tpidr_el1, xzr			/* the boot CPU's per-CPU offset (include/kernel/percpu.h) */
 	adr_l	x1, vectors
 	msr	vbar_el1, x1
 	isb
@@ -562,6 +655,39 @@ virt_entry:
 	bl	start_kernel
 6:	wfe
 	b	6b
+
+/*
+ * secondary_virt: a secondary core at its kernel address, MMU on. The identity
+ * map leaves TTBR0 (the empty table, walks disabled, as on the boot CPU), the
+ * boot CPU's SCTLR comes back whole, then the core's stack, per-CPU offset and
+ * the kernel's vectors: secondary_start_kernel(cpu) does the rest.
+ */
+secondary_virt:
+	adr_l	x0, secondary_data
+	add	x0, x0, x19			/* this core's slot, at its VA now */
+	ldr	x1, [x0, #SD_TTBR0]
+	msr	ttbr0_el1, x1
+	ldr	x1, [x0, #SD_TCR]
+	orr	x1, x1, #TCR_EPD0
+	msr	tcr_el1, x1
+	ldr	x1, [x0, #SD_SCTLR]
+	msr	sctlr_el1, x1
+	isb
+	tlbi	vmalle1
+	dsb	nsh
+	isb
+	ldr	x1, [x0, #SD_STACK]
+	mov	sp, x1
+	adr_l	x1, vectors
+	msr	vbar_el1, x1
+	ldr	x0, [x0, #SD_CPU]		/* the CPU number is its per-CPU offset */
+	msr	tpidr_el1, x0
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	secondary_start_kernel
+7:	wfi
+	b	7b
 	.ltorg
 
 /* The early vector table: 16 entries of 128 bytes, 2 KiB aligned (ARM ARM D1.10.2). */

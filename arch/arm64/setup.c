@@ -237,7 +237,7 @@ void setup_arch(void)
 	early_console_remap();
 	arm64_memblock_late_init();
 	pagetable_memblock_ready();	/* RAM is final: tables past the boot pool may come from memblock */
-	smp_park_secondaries(boot_fdt);
+	smp_init_cpus(boot_fdt);	/* the secondaries and their stacks; smp_init starts them */
 }
 
 /*

@@ -34,7 +34,7 @@ like($out, qr/CPU: entered at EL2, running at EL1/, 'QEMU enters at EL2, the ker
 like($out, qr/MMU: on, D-cache on, I-cache on; SCTLR_EL1 0x[0-9a-f]{16}/, 'MMU and caches on');
 like($out, qr/MAIR_EL1 0x00000000040044ff/, 'MAIR: Normal WB, Normal NC, Device-nGnRnE, Device-nGnRE');
 like($out, qr/DTB: at 0x[0-9a-f]{16}, \d+ bytes/, 'the DTB from x0 is recognised');
-like($out, qr/SMP: 3 secondary CPU\(s\) parked in WFI/, 'cores 1-3 released from the spin table into the WFI park');
+like($out, qr/smp: Brought up 1 node, 4 CPUs/, 'cores 1-3 released from the spin table into the kernel (smp.t has the rest)');
 like($out, qr/^hello-pagoda$/m, 'echo ran');
 like($out, qr/^run="echo hello-pagoda; cat \/proc\/cmdline; cat \/proc\/version"$/m, '/proc/cmdline is the DTB bootargs');
 like($out, qr/^pagoda version \S+ \(aarch64\)/m, '/proc/version');
@@ -73,7 +73,7 @@ is($st, 3, 'poweroff STATUS ends QEMU with that status');
 is($st, 4, 'no -dtb: the shell takes typed commands');
 like($out, qr/DTB: none usable \(x0 = 0x[0-9a-f]+: [^)]+\)/, 'no -dtb: a clear note about x0');
 like($out, qr/pagoda# poweroff 4$/m, 'no -dtb: still reaches the prompt');
-like($out, qr/SMP: 3 secondary CPU\(s\) parked in WFI/, 'no -dtb: the Pi 3 release addresses park cores 1-3');
+like($out, qr/smp: Brought up 1 node, 4 CPUs/, 'no -dtb: the Pi 3 release addresses bring up cores 1-3');
 
 # Interactive: editing, unbound control bytes, an over-long line, then poweroff (shell.t has the rest).
 my $long = 'x' x 400;

@@ -234,7 +234,7 @@ SKIP: {
     waitpid($pid, 0);
     like($out, qr/^   0: 0x0000000001000000\.\.0x000000003bffffff$/m, 'RAM from 0x1000000: memblock says so');
     like($out, qr/^alive$/m, '... it boots to the shell (no Oops at the spin table)');
-    like($out, qr/SMP: 3 secondary CPU\(s\) parked in WFI/, '... the secondaries are parked through the fixmap');
+    like($out, qr/smp: Brought up 1 node, 4 CPUs/, '... the secondaries are released through the fixmap and come online');
     like($out, qr/^\[[\s\d.]+\] Memory: .*reserved: (?!.*spin-table)/m, '... the spin-table page (outside RAM) is not in the Memory: line');
     is($st, 0, '... exit 0');
 }

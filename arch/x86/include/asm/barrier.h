@@ -6,6 +6,10 @@
 #define mb()		__sync_synchronize()	/* mfence, or a locked add where there is no SSE2 */
 #define rmb()		mb()
 #define wmb()		barrier()	/* stores are not reordered with stores (SDM 8.2.2) */
+/* Between CPUs only store->load needs a fence (SDM 8.2.3.4); the others are compiler barriers. */
+#define smp_mb()	mb()
+#define smp_rmb()	barrier()
+#define smp_wmb()	barrier()
 #define dsb(opt)	mb()
 #define isb()		barrier()
 

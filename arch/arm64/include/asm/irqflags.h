@@ -1,0 +1,37 @@
+/* irqflags.h (arm64): masking interrupts on this CPU through PSTATE.DAIF. */
+#ifndef ASM_ARM64_IRQFLAGS_H
+#define ASM_ARM64_IRQFLAGS_H
+
+#include <types.h>
+
+#define DAIF_I_F	3		/* DAIFSet/DAIFClr immediate: IRQ (I) and FIQ (F) */
+#define PSR_I_BIT	(1UL << 7)	/* DAIF.I as read by MRS */
+
+/* Masks IRQ and FIQ; returns DAIF as it was, for arch_local_irq_restore. */
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("mrs %0, daif\n\tmsr daifset, %1" : "=r"(flags) : "i"(DAIF_I_F) : "memory");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	__asm__ volatile("msr daif, %0" : : "r"(flags) : "memory");
+}
+
+static inline unsigned long arch_local_save_flags(void)
+{
+	unsigned long flags;
+
+	__asm__ volatile("mrs %0, daif" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+static inline int arch_irqs_disabled_flags(unsigned long flags)
+{
+	return (flags & PSR_I_BIT) != 0;
+}
+
+#endif

@@ -1,0 +1,63 @@
+/* atomic.h: atomic_t — an int changed by whole read-modify-writes; the value-returning ones are fully ordered. */
+#ifndef PAGODA_ATOMIC_H
+#define PAGODA_ATOMIC_H
+
+#include <asm/atomic.h>
+#include <compiler.h>
+
+typedef struct {
+	int counter;
+} atomic_t;
+
+#define ATOMIC_INIT(i)	{ (i) }
+
+/* atomic_read/atomic_set: plain single-copy-atomic accesses, no ordering. */
+static inline int atomic_read(const atomic_t *v)
+{
+	return READ_ONCE(v->counter);
+}
+
+static inline void atomic_set(atomic_t *v, int i)
+{
+	WRITE_ONCE(v->counter, i);
+}
+
+/* Adds i and returns the new value; a full barrier on both sides. */
+static inline int atomic_add_return(int i, atomic_t *v)
+{
+	return arch_atomic_add_return(i, &v->counter);
+}
+
+static inline int atomic_sub_return(int i, atomic_t *v)
+{
+	return arch_atomic_add_return(-i, &v->counter);
+}
+
+static inline void atomic_add(int i, atomic_t *v)
+{
+	(void)atomic_add_return(i, v);
+}
+
+static inline void atomic_inc(atomic_t *v)
+{
+	(void)atomic_add_return(1, v);
+}
+
+static inline void atomic_dec(atomic_t *v)
+{
+	(void)atomic_add_return(-1, v);
+}
+
+/* True if the decrement reached zero (the last reference went away). */
+static inline bool atomic_dec_and_test(atomic_t *v)
+{
+	return atomic_add_return(-1, v) == 0;
+}
+
+/* Stores new if the value is old; returns the value seen (== old iff it stored). Fully ordered on success. */
+static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
+{
+	return arch_atomic_cmpxchg(&v->counter, old, new);
+}
+
+#endif
