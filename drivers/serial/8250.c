@@ -80,6 +80,8 @@ void serial8250_init(void)
 	outb(div & 0xff, port + UART_DLL);
 	outb(div >> 8, port + UART_DLM);
 	outb(UART_LCR_WLEN8, port + UART_LCR);
+	while (held_count < HELD_MAX && (inb(port + UART_LSR) & UART_LSR_DR))	/* up to the clear */
+		held[held_count++] = inb(port + UART_RX);
 	outb(UART_FCR_ENABLE, port + UART_FCR);
 	outb(UART_MCR_DTR_RTS, port + UART_MCR);
 	register_console(&serial8250_console);

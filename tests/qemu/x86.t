@@ -198,7 +198,7 @@ is($st, (1 << 1) | 1, 'pentium3: status 1 (the faulting command counts as failed
 # kept (it used to be lost: "cat" arrived as "at").
 {
     # Ten bytes at once, before the kernel is up (fewer than the 16550's FIFO holds); the rest later.
-    my ($out, $st, $to) = run_dialog(60, [[qr/^/, "echo kept\n"], [qr/^kept$/m, "poweroff 4\n"]], 'qemu-system-i386',
+    my ($out, $st, $to) = run_dialog(60, [[qr/^/, "echo kept\n"], [qr/^kept\r?$/m, "poweroff 4\n"]], 'qemu-system-i386',
         '-m', 256, '-kernel', $elf, '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
         '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
     like($out, qr/^kept$/m, 'input typed during boot keeps its first byte');
