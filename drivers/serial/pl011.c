@@ -11,7 +11,8 @@
 #define UART_ICR	0x44
 #define FR_TXFF		(1u << 5)	/* transmit FIFO full */
 #define FR_RXFE		(1u << 4)	/* receive FIFO empty */
-#define LCRH_WLEN8_FEN	0x70		/* 8 bits, FIFOs on */
+#define LCRH_WLEN8	0x60		/* 8 bits */
+#define LCRH_FEN	0x10		/* FIFOs on */
 #define CR_UARTEN_TXE_RXE 0x301
 #define TX_SPIN_LIMIT	1000000		/* a stuck UART must not hang the machine */
 
@@ -37,47 +38,35 @@ static void pl011_putc(struct console *con, char c)
 	wr(con, UART_DR, (u8)c);
 }
 
-/*
- * Bytes that were waiting when the UART was (re)programmed: changing LCRH.FEN
- * empties the receive FIFO (QEMU 10 models that), so pl011_console_init reads
- * them out just before that write and getc hands them back before the FIFO.
- * There is one PL011.
- */
-#define HELD_MAX	4
-static u8 held_rx[HELD_MAX];
-static unsigned int held_head, held_count;
-
-static void pl011_hold_rx(struct console *con)
-{
-	while (held_head + held_count < HELD_MAX && !(rd(con, UART_FR) & FR_RXFE))
-		held_rx[held_head + held_count++] = rd(con, UART_DR) & 0xff;
-}
-
 static int pl011_getc(struct console *con)
 {
-	if (held_count) {
-		held_count--;
-		return held_rx[held_head++];
-	}
 	if (rd(con, UART_FR) & FR_RXFE)
 		return -1;
 	return rd(con, UART_DR) & 0xff;
 }
 
+/*
+ * pl011_console_init: with init_hw, programs 115200 8N1 (the firmware's 48 MHz
+ * UART clock). LCRH.FEN is kept as found: a change of FEN empties the receive
+ * FIFO (QEMU's PL011 models that), and input typed before the kernel was ready
+ * would be lost. A UART the firmware left off has its FIFOs off: it then holds
+ * one received byte, which a polled console drains as fast as bytes come.
+ */
 void pl011_console_init(struct console *con, void *base, bool init_hw)
 {
+	u32 fen;
+
 	con->name = "pl011";
 	con->base = base;
 	con->putc = pl011_putc;
 	con->getc = pl011_getc;
 	if (!init_hw)
 		return;
-	pl011_hold_rx(con);		/* typed before we were ready: keep it */
+	fen = rd(con, UART_LCRH) & LCRH_FEN;
 	wr(con, UART_CR, 0);
 	wr(con, UART_ICR, 0x7ff);
 	wr(con, UART_IBRD, 26);		/* 48 MHz / (16 * 115200) = 26.04 */
 	wr(con, UART_FBRD, 3);
-	pl011_hold_rx(con);		/* and what came since, right before the FIFO reset */
-	wr(con, UART_LCRH, LCRH_WLEN8_FEN);
+	wr(con, UART_LCRH, LCRH_WLEN8 | fen);	/* after the divisor, which it latches */
 	wr(con, UART_CR, CR_UARTEN_TXE_RXE);
 }
