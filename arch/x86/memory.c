@@ -78,6 +78,21 @@ static void add_memory_map(const struct multiboot_info *mbi)
  * 1 MiB (BIOS data, EBDA, option ROMs), the kernel image (with its BSS, early
  * tables and stack), and the Multiboot information itself.
  */
+/*
+ * skip_image_path: QEMU's -kernel (like GRUB Legacy) starts the Multiboot
+ * command line with the image's path; GRUB 2 passes only the arguments. A
+ * first word with a '/' and no '=' is that path, not a parameter: skipped, so
+ * it is not reported as an unknown parameter on every boot.
+ */
+static const char *skip_image_path(const char *s)
+{
+	const char *end = s + strcspn(s, " \t");
+
+	if (memchr(s, '/', end - s) && !memchr(s, '=', end - s))
+		s = end + strspn(end, " \t");
+	return s;
+}
+
 void multiboot_parse(void)
 {
 	const struct multiboot_info *mbi = __va(multiboot_info_pa);
@@ -85,7 +100,7 @@ void multiboot_parse(void)
 	if (multiboot_magic != MULTIBOOT_BOOTLOADER_MAGIC)
 		panic("multiboot: bad magic 0x%08x (not started by a Multiboot loader)", multiboot_magic);
 	if (mbi->flags & MB_INFO_CMDLINE)
-		cmdline_set(__va(mbi->cmdline), (size_t)-1);
+		cmdline_set(skip_image_path(__va(mbi->cmdline)), (size_t)-1);
 	if (mbi->flags & MB_INFO_MEM_MAP)
 		add_memory_map(mbi);
 	else if (mbi->flags & MB_INFO_MEMORY)

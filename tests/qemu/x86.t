@@ -194,6 +194,13 @@ like($out, qr/Checked W\+X mappings: skipped, the CPU has no NX/, 'pentium3: W+X
 like($out, qr/^no-nx ok$/m, 'pentium3: boots to the shell and survives a fault');
 is($st, (1 << 1) | 1, 'pentium3: status 1 (the faulting command counts as failed)');
 
+# QEMU puts the image's path first on the Multiboot command line: it is not a parameter.
+{
+    my ($out, $st) = qemu_x86(256, 'cat /proc/cmdline');
+    like($out, qr/^run="?cat \/proc\/cmdline"?$/m, '/proc/cmdline holds the parameters, not the image path');
+    unlike($out, qr/Unknown kernel command line parameters/, 'no unknown-parameter line for a plain boot');
+}
+
 # Typed before the kernel is ready: the byte waiting in COM1 when the driver clears the FIFOs is
 # kept (it used to be lost: "cat" arrived as "at").
 {
