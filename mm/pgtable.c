@@ -441,7 +441,7 @@ static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
 			if (err || !enter)
 				continue;
 			child.pa = pte_table_pa(new[i]);
-			child.t = w->ctx->pt_va(w->ctx, child.pa);
+			child.t = pagetable_va(w->ctx, child.pa);
 			child.level = tb->level + 1;
 			child.base = tb->base + ((u64)(g + i) << sh);
 			child.live = tb->live && pte_val(new[i]) == pte_val(old[i]);
@@ -694,7 +694,6 @@ int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size, struct pt_pool
 	ctx->va_base = va_base;
 	ctx->va_size = va_size;
 	ctx->pt_pool = pool;
-	ctx->pt_va = pagetable_va;
 	ctx->root = pt_table_alloc(ctx, &ctx->root_pa);
 	return ctx->root ? 0 : -ENOMEM;
 }

@@ -42,9 +42,6 @@
 struct mm_ctx;
 struct pt_pool;
 
-/* Reaches a table page by its PA: pagetable_va (mm/pgalloc.c) for every context. */
-typedef void *(*pt_va_fn)(struct mm_ctx *ctx, paddr_t pa);
-
 /*
  * One translation regime: its root table, the VA range it covers, where its
  * table pages come from (include/mm/pgalloc.h: the one allocator; a context
@@ -56,7 +53,6 @@ struct mm_ctx {
 	vaddr_t va_base;	/* first VA this context translates */
 	u64 va_size;		/* bytes from va_base; at most pt_entries(0) << pt_shift(0) */
 	struct pt_pool *pt_pool;	/* tried first for table pages; NULL: memblock/buddy */
-	pt_va_fn pt_va;		/* always pagetable_va */
 	unsigned long nr_tables;	/* table pages in use, the root included */
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
 	/*

@@ -15,7 +15,7 @@
  * unchanged against any descriptor format. Contexts get their tables from a
  * pool of the one table-page allocator with made-up physical addresses
  * (tests/ktap/pt_fixture.h), its pages taken from the page allocator when the
- * suite starts: the tables are only read through ctx->pt_va, never by the MMU,
+ * suite starts: the tables are only read through pagetable_va, never by the MMU,
  * so the suite is the same on the host and in the kernel.
  */
 #define POOL_PAGES	16
