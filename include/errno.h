@@ -6,6 +6,7 @@
 #define ENOENT		2	/* nothing there (e.g. an unmapped address) */
 #define EINTR		4	/* interrupted (Ctrl-C at a safe point) */
 #define EIO		5	/* I/O error */
+#define ENXIO		6	/* no such device or address (e.g. a CPU that is not online) */
 #define ENOMEM		12	/* out of memory */
 #define EFAULT		14	/* bad address */
 #define EBUSY		16	/* resource busy */

@@ -158,8 +158,22 @@ unsigned long arch_cpu_model(void)
 	return read_sysreg(midr_el1);
 }
 
+/*
+ * Idle: run what other CPUs queued for this one, then sleep until an event.
+ * The doorbell is SEV (no interrupts yet): a SEV between the queue check and
+ * the WFE leaves the event register set, so the WFE returns at once.
+ */
 void arch_secondary_idle(void)
 {
-	for (;;)
-		__asm__ volatile("wfi" ::: "memory");
+	for (;;) {
+		generic_smp_call_function_interrupt();
+		__asm__ volatile("wfe" ::: "memory");
+	}
+}
+
+void arch_send_call_function_ipi(unsigned int cpu)
+{
+	(void)cpu;
+	dsb(ish);	/* the queued call is visible before the event */
+	__asm__ volatile("sev" ::: "memory");
 }

@@ -51,7 +51,45 @@ void arch_cpu_park(unsigned int cpu);
 void arch_cpu_up_failed(unsigned int cpu);
 unsigned long arch_cpu_id(unsigned int cpu);
 unsigned long arch_cpu_model(void);
-/* arch_secondary_idle: what an online secondary does until IPIs exist (interrupts masked). */
+/* arch_secondary_idle: what an online secondary does when it has nothing to run (kernel/smp_call.c's queue). */
 void __noreturn arch_secondary_idle(void);
+
+/*
+ * Cross-CPU function calls (kernel/smp_call.c; Linux's names and contracts).
+ * func runs on the target CPU with interrupts masked, from its IPI handler
+ * (or its idle loop), so it must be short-lived or the caller must accept that
+ * the target does nothing else meanwhile; it must not itself wait for another
+ * cross call. Every call returns only when func has returned on every target
+ * (wait is kept for Linux's signature; pagoda always waits, so the call
+ * records live on the caller's stack and a cross call never allocates).
+ * A call never waits for an offline CPU: targets are masked with the online
+ * CPUs. A caller with interrupts masked may call: while it waits it runs the
+ * calls queued for itself, so two CPUs calling each other do not deadlock.
+ */
+typedef void (*smp_call_func_t)(void *info);
+typedef unsigned long cpumask_t;	/* bit n: CPU n */
+
+#define cpumask_of(cpu)		(1UL << (cpu))
+static inline cpumask_t cpu_online_mask(void)
+{
+	return (cpumask_t)(unsigned int)atomic_read(&cpu_online_bits);
+}
+
+/* func(info) on cpu (this CPU: called directly). -ENXIO (and no call) if cpu is not online. */
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait);
+/* func(info) on every online CPU in mask except this one. */
+void smp_call_function_many(cpumask_t mask, smp_call_func_t func, void *info, int wait);
+/* func(info) on every other online CPU. */
+void smp_call_function(smp_call_func_t func, void *info, int wait);
+/* func(info) on every online CPU in mask, this one included (here with interrupts masked). */
+void on_each_cpu_mask(cpumask_t mask, smp_call_func_t func, void *info, int wait);
+/* func(info) on every online CPU, this one included: the others run it at the same time as this one. */
+void on_each_cpu(smp_call_func_t func, void *info, int wait);
+
+/* Runs the calls queued for this CPU; the arch calls it from its IPI handler and its idle loop. */
+void generic_smp_call_function_interrupt(void);
+
+/* The arch's doorbell: make cpu run generic_smp_call_function_interrupt() soon. */
+void arch_send_call_function_ipi(unsigned int cpu);
 
 #endif

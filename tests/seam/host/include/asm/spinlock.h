@@ -6,6 +6,9 @@
 #include <kernel/spinlock_types.h>
 #include <sched.h>
 
+/* A waiting "CPU" lets the others run: the host may have fewer cores than threads. */
+#define cpu_relax()	sched_yield()
+
 static inline void arch_spin_lock(arch_spinlock_t *lock)
 {
 	u32 old = __atomic_fetch_add(&lock->val, TICKET_NEXT, __ATOMIC_ACQUIRE);
