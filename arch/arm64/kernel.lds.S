@@ -35,6 +35,9 @@ SECTIONS
 		__start_kernel_params = .;
 		KEEP(*(kernel_params))
 		__stop_kernel_params = .;
+		__start_irq_rows = .;
+		KEEP(*(irq_rows))
+		__stop_irq_rows = .;
 	}
 	. = ALIGN(4096);
 	__end_rodata = .;

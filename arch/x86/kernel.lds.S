@@ -35,6 +35,7 @@ SECTIONS
 	REGISTRY(debugfs_files)
 	REGISTRY(shell_cmds)
 	REGISTRY(benches)
+	REGISTRY(irq_rows)
 	REGISTRY(kernel_params)
 	. = ALIGN(4096);
 	__end_rodata = .;
