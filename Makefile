@@ -150,7 +150,7 @@ HOST_CFLAGS	:= -std=gnu11 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasin
 		   -Itests/seam/host/include -Itests/seam -Iinclude
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HOST_ARCHES	:= $(patsubst arch/%/config.mk,%,$(wildcard arch/*/config.mk))
-SEAM_SRCS	:= $(addprefix tests/seam/host/,physmem.c host_env.c mm_machine.c tlbflush.c cache_log.c smp_seam.c) \
+SEAM_SRCS	:= $(addprefix tests/seam/host/,physmem.c host_env.c mm_machine.c tlbflush.c cache_log.c smp_seam.c stacktrace.c) \
 		   kernel/printk_capture.c
 # pagoda's own lib/ string functions are renamed on the host (lib_rename.h), so the suites test them.
 HOST_LIB_SRCS	:= lib/string.c lib/vsprintf.c lib/strtoul.c tests/ktap/lib_test.c
