@@ -5,6 +5,8 @@
 #include <asm/irqflags.h>
 #include <asm/spinlock.h>
 #include <kernel/bug.h>
+#include <kernel/percpu.h>
+#include <types.h>
 
 /*
  * pagoda's SMP rules (DESIGN.md rule 9), written once:
@@ -25,35 +27,77 @@
  * - Critical sections are short and never sleep or wait for another CPU.
  */
 
+/*
+ * spinlock_debug (kernel parameter; lib/spinlock_debug.c): every lock's
+ * owner, its call sites and hold times are checked — recursion, an unlock by
+ * a CPU that does not hold it, a lock taken both with interrupts on and with
+ * them masked, a lock held or waited for longer than a deadline. Each finding
+ * is one report naming the lock and both call sites. Off, the fields below
+ * only cost their bytes and one predictable branch per lock and unlock.
+ */
+struct spinlock_dbg {
+	const char *name;		/* the variable or expression it was defined/initialised as */
+	int owner_cpu;			/* -1: free (debug mode only) */
+	unsigned int recursion;		/* nested takes by the owner, refused and reported */
+	unsigned long owner_ip;		/* where the owner took it */
+	u64 taken_at;			/* arch_counter_read() when it was taken */
+	unsigned long irqs_on_ip;	/* first place seen taking it with interrupts on; 0: never */
+	unsigned long irqs_off_ip;	/* ... with interrupts masked */
+	bool irq_mix_reported;
+};
+
 typedef struct {
 	arch_spinlock_t raw;
+	struct spinlock_dbg dbg;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(name)	{ __ARCH_SPIN_LOCK_UNLOCKED }
-#define DEFINE_SPINLOCK(name)		spinlock_t name = __SPIN_LOCK_UNLOCKED(name)
+#define __SPIN_LOCK_UNLOCKED(lockname)	{ __ARCH_SPIN_LOCK_UNLOCKED, { .name = #lockname, .owner_cpu = -1 } }
+#define DEFINE_SPINLOCK(x)		spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
+#define spin_lock_init(lock)		__spin_lock_init((lock), #lock)
 
-static inline void spin_lock_init(spinlock_t *lock)
+/* Linux's _THIS_IP_: the address of the code that expands it (a call site, inlined or not). */
+#define _THIS_IP_	({ __label__ __here; __here: (unsigned long)&&__here; })
+
+extern bool spinlock_debug;
+extern unsigned long spinlock_debug_deadline_ms;	/* hold/wait deadline (spinlock_debug=MS) */
+void spin_lock_debug(spinlock_t *lock, unsigned long ip);
+int spin_trylock_debug(spinlock_t *lock, unsigned long ip);
+void spin_unlock_debug(spinlock_t *lock, unsigned long ip);
+
+static inline void __spin_lock_init(spinlock_t *lock, const char *name)
 {
-	*lock = (spinlock_t)__SPIN_LOCK_UNLOCKED(lock);
+	*lock = (spinlock_t){ __ARCH_SPIN_LOCK_UNLOCKED, { .name = name, .owner_cpu = -1 } };
 }
 
 /* Waits (FIFO: first come, first served) until the lock is ours; acquire ordering. */
-static inline void spin_lock(spinlock_t *lock)
+static __always_inline void __spin_lock(spinlock_t *lock, unsigned long ip)
 {
-	arch_spin_lock(&lock->raw);
+	if (unlikely(spinlock_debug))
+		spin_lock_debug(lock, ip);
+	else
+		arch_spin_lock(&lock->raw);
 }
 
 /* Takes the lock if it is free; returns 1 if it did, 0 without waiting otherwise. */
-static inline int spin_trylock(spinlock_t *lock)
+static __always_inline int __spin_trylock(spinlock_t *lock, unsigned long ip)
 {
+	if (unlikely(spinlock_debug))
+		return spin_trylock_debug(lock, ip);
 	return arch_spin_trylock(&lock->raw);
 }
 
 /* Release ordering: every access inside the section is seen before the next holder's. */
-static inline void spin_unlock(spinlock_t *lock)
+static __always_inline void __spin_unlock(spinlock_t *lock, unsigned long ip)
 {
-	arch_spin_unlock(&lock->raw);
+	if (unlikely(spinlock_debug))
+		spin_unlock_debug(lock, ip);
+	else
+		arch_spin_unlock(&lock->raw);
 }
+
+#define spin_lock(lock)		__spin_lock((lock), _THIS_IP_)
+#define spin_trylock(lock)	__spin_trylock((lock), _THIS_IP_)
+#define spin_unlock(lock)	__spin_unlock((lock), _THIS_IP_)
 
 /* Whether anyone holds it (a hint for assertions: it may change at once). */
 static inline int spin_is_locked(spinlock_t *lock)
@@ -64,20 +108,23 @@ static inline int spin_is_locked(spinlock_t *lock)
 /* local_irq_save(flags): masks interrupts on this CPU, keeping the old state in flags. */
 #define local_irq_save(flags)		do { (flags) = arch_local_irq_save(); } while (0)
 #define local_irq_restore(flags)	arch_local_irq_restore(flags)
+#define local_irq_enable()		arch_local_irq_enable()
+#define local_irq_disable()		arch_local_irq_disable()
 #define irqs_disabled()			arch_irqs_disabled_flags(arch_local_save_flags())
 
 /* spin_lock_irqsave(lock, flags): masks interrupts on this CPU, then takes the lock. */
 #define spin_lock_irqsave(lock, flags) \
 	do { local_irq_save(flags); spin_lock(lock); } while (0)
 
-static inline void spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
-{
-	spin_unlock(lock);
-	local_irq_restore(flags);
-}
+#define spin_unlock_irqrestore(lock, flags) \
+	do { spin_unlock(lock); local_irq_restore(flags); } while (0)
 
-/* The lock must be held here (by this CPU, as far as a ticket lock can tell: by someone). */
+/*
+ * The lock must be held here: by someone, as far as a ticket lock can tell;
+ * by this CPU, when spinlock_debug keeps owners.
+ */
 #define lockdep_assert_held(lock) \
-	BUG_ON(!spin_is_locked(lock))
+	BUG_ON(!spin_is_locked(lock) || \
+	       (spinlock_debug && (lock)->dbg.owner_cpu != (int)smp_processor_id()))
 
 #endif

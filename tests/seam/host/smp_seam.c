@@ -85,3 +85,20 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
 	on_each_cpu_mask(cpumask_of(cpu), func, info, wait);
 	return 0;
 }
+
+/* The host's free-running counter: CLOCK_MONOTONIC in ns. */
+#include <kernel/arch.h>
+#include <time.h>
+
+u64 arch_counter_read(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+u64 arch_counter_freq(void)
+{
+	return 1000000000ULL;
+}

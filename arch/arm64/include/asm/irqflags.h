@@ -34,4 +34,15 @@ static inline int arch_irqs_disabled_flags(unsigned long flags)
 	return (flags & PSR_I_BIT) != 0;
 }
 
+/* Unmasks / masks IRQ and FIQ on this CPU. */
+static inline void arch_local_irq_enable(void)
+{
+	__asm__ volatile("msr daifclr, %0" : : "i"(DAIF_I_F) : "memory");
+}
+
+static inline void arch_local_irq_disable(void)
+{
+	__asm__ volatile("msr daifset, %0" : : "i"(DAIF_I_F) : "memory");
+}
+
 #endif

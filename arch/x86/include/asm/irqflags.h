@@ -35,4 +35,15 @@ static inline int arch_irqs_disabled_flags(unsigned long flags)
 	return !(flags & X86_EFLAGS_IF);
 }
 
+/* STI / CLI: unmasks / masks maskable interrupts on this CPU. */
+static inline void arch_local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
+static inline void arch_local_irq_disable(void)
+{
+	__asm__ __volatile__("cli" ::: "memory");
+}
+
 #endif

@@ -27,4 +27,14 @@ static inline int arch_irqs_disabled_flags(unsigned long flags)
 	return flags != 0;
 }
 
+static inline void arch_local_irq_enable(void)
+{
+	host_irqs_masked = 0;
+}
+
+static inline void arch_local_irq_disable(void)
+{
+	host_irqs_masked = 1;
+}
+
 #endif

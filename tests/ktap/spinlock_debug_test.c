@@ -1,0 +1,231 @@
+/* spinlock_debug_test.c: KTAP suite for the spinlock_debug checks — each misuse gives exactly its one report, and the lock stays consistent. */
+#include <kernel/arch.h>
+#include <kernel/kallsyms.h>
+#include <kernel/kunit.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * The cases call the debug entry points directly on a lock of their own, so
+ * they check the checker whether or not the kernel was booted with
+ * spinlock_debug (turning the global mode on here would judge every other
+ * CPU's locks mid-flight).
+ */
+#define IP	_THIS_IP_
+
+static char log[2048];
+
+static void stop_capture(void *unused)
+{
+	(void)unused;
+	printk_capture_stop();
+}
+
+static void start_capture(struct kunit *test)
+{
+	log[0] = '\0';
+	printk_capture_start(log, sizeof(log));
+	kunit_add_action(test, stop_capture, NULL);
+}
+
+static int count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (hay = strstr(hay, needle); hay; hay = strstr(hay + 1, needle))
+		n++;
+	return n;
+}
+
+/*
+ * site(label, fn): the text a report shows for a call site inside fn, e.g.
+ * "taken at: debug_recursion+" — or "taken at: 0x" where there are no symbols
+ * (the host build prints addresses).
+ */
+static const char *site(const char *label, unsigned long fn)
+{
+	static char needle[128];
+	char sym[96], *plus;
+
+	sprint_symbol(sym, sizeof(sym), fn);
+	plus = strchr(sym, '+');
+	if (plus)
+		plus[1] = '\0';
+	else
+		strcpy(sym, "0x");
+	snprintf(needle, sizeof(needle), "%s %s", label, sym);
+	return needle;
+}
+
+/* Taking a held lock again on the same CPU: one report, not taken twice, the outer hold intact. */
+static void debug_recursion(struct kunit *test)
+{
+	DEFINE_SPINLOCK(rec_lock);
+
+	start_capture(test);
+	spin_lock_debug(&rec_lock, IP);
+	spin_lock_debug(&rec_lock, IP);		/* would spin forever without the check */
+	KUNIT_EXPECT_TRUE(test, spin_is_locked(&rec_lock));
+	spin_unlock_debug(&rec_lock, IP);	/* undoes the refused take */
+	KUNIT_EXPECT_TRUE(test, spin_is_locked(&rec_lock));
+	spin_unlock_debug(&rec_lock, IP);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&rec_lock));
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock recursion on CPU#"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "lock: rec_lock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("first taken at:", (unsigned long)debug_recursion)), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("taken again at:", (unsigned long)debug_recursion)), 1);
+}
+
+/* An unlock by a CPU that does not hold it is reported and not carried out. */
+static void debug_wrong_cpu(struct kunit *test)
+{
+	DEFINE_SPINLOCK(wrong_lock);
+	int me;
+
+	start_capture(test);
+	spin_lock_debug(&wrong_lock, IP);
+	me = wrong_lock.dbg.owner_cpu;
+	wrong_lock.dbg.owner_cpu = me + 1;	/* as if another CPU held it */
+	spin_unlock_debug(&wrong_lock, IP);
+	KUNIT_EXPECT_TRUE(test, spin_is_locked(&wrong_lock));
+	wrong_lock.dbg.owner_cpu = me;
+	spin_unlock_debug(&wrong_lock, IP);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&wrong_lock));
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock wrong CPU"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("taken at:", (unsigned long)debug_wrong_cpu)), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("unlocked at:", (unsigned long)debug_wrong_cpu)), 1);
+}
+
+/* Unlocking a free lock: reported; the ticket word is left alone (a release would unbalance it). */
+static void debug_already_unlocked(struct kunit *test)
+{
+	DEFINE_SPINLOCK(free_lock);
+	u32 before = free_lock.raw.val;
+
+	start_capture(test);
+	spin_unlock_debug(&free_lock, IP);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, free_lock.raw.val, before);
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock already unlocked"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "lock: free_lock"), 1);
+}
+
+/* Taken once with interrupts on and once masked: one report naming both places, and only once. */
+static void debug_irq_mix(struct kunit *test)
+{
+	DEFINE_SPINLOCK(mix_lock);
+	unsigned long flags, outer;
+	int i;
+
+	local_irq_save(outer);
+	start_capture(test);
+	for (i = 0; i < 2; i++) {
+		local_irq_enable();
+		spin_lock_debug(&mix_lock, IP);
+		spin_unlock_debug(&mix_lock, IP);
+		local_irq_save(flags);
+		spin_lock_debug(&mix_lock, IP);
+		spin_unlock_debug(&mix_lock, IP);
+		local_irq_restore(flags);
+	}
+	local_irq_restore(outer);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "taken with interrupts both on and masked"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("interrupts on at:", (unsigned long)debug_irq_mix)), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("interrupts masked at:", (unsigned long)debug_irq_mix)), 1);
+}
+
+static void restore_deadline(void *old)
+{
+	spinlock_debug_deadline_ms = (unsigned long)old;
+}
+
+static void spin_for_ms(unsigned long ms)
+{
+	u64 end = arch_counter_read() + ms * arch_counter_freq() / 1000;
+
+	while (arch_counter_read() < end)
+		cpu_relax();
+}
+
+/* Held past the deadline: one report at the unlock with both places; the unlock still happens. */
+static void debug_held_too_long(struct kunit *test)
+{
+	DEFINE_SPINLOCK(slow_lock);
+
+	kunit_add_action(test, restore_deadline, (void *)spinlock_debug_deadline_ms);
+	spinlock_debug_deadline_ms = 1;
+	start_capture(test);
+	spin_lock_debug(&slow_lock, IP);
+	spin_for_ms(5);
+	spin_unlock_debug(&slow_lock, IP);
+	printk_capture_stop();
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&slow_lock));
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "(deadline 1 ms)"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("taken at:", (unsigned long)debug_held_too_long)), 1);
+}
+
+struct lockup {
+	spinlock_t lock;
+	unsigned int holder;
+	atomic_t held;
+};
+
+/* The holder keeps the lock 30 ms; the other CPU waits on it past the 1 ms deadline. */
+static void lockup_worker(void *arg)
+{
+	struct lockup *l = arg;
+
+	if (smp_processor_id() == l->holder) {
+		spin_lock_debug(&l->lock, IP);
+		atomic_set(&l->held, 1);
+		spin_for_ms(30);
+		spin_unlock_debug(&l->lock, IP);
+		return;
+	}
+	while (!atomic_read(&l->held))
+		cpu_relax();
+	spin_lock_debug(&l->lock, IP);
+	spin_unlock_debug(&l->lock, IP);
+}
+
+static void debug_lockup_suspected(struct kunit *test)
+{
+	struct lockup l = { .held = ATOMIC_INIT(0) };
+	unsigned int cpu, me = smp_processor_id();
+
+	spin_lock_init(&l.lock);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS && (cpu == me || !cpu_online(cpu)); cpu++)
+		;
+	if (cpu == CONFIG_NR_CPUS)
+		kunit_skip(test, "one CPU online: nobody else can hold the lock");
+	l.holder = cpu;
+	kunit_add_action(test, restore_deadline, (void *)spinlock_debug_deadline_ms);
+	spinlock_debug_deadline_ms = 1;
+	start_capture(test);
+	on_each_cpu_mask(cpumask_of(me) | cpumask_of(cpu), lockup_worker, &l, 1);
+	printk_capture_stop();
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&l.lock));
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock lockup suspected"), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("held since:", (unsigned long)lockup_worker)), 1);
+	KUNIT_EXPECT_EQ(test, count(log, site("waiting at:", (unsigned long)lockup_worker)), 1);
+	KUNIT_EXPECT_EQ(test, count(log, "(deadline 1 ms)"), 1);	/* the holder's 30 ms */
+}
+
+kunit_test_suite(spinlock_debug,
+	KUNIT_CASE(debug_recursion),
+	KUNIT_CASE(debug_wrong_cpu),
+	KUNIT_CASE(debug_already_unlocked),
+	KUNIT_CASE(debug_irq_mix),
+	KUNIT_CASE(debug_held_too_long),
+	KUNIT_CASE(debug_lockup_suspected));
