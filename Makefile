@@ -146,6 +146,8 @@ $(BUILD)/iso.cmdline: FORCE
 #   build/host/ARCH/ktap        the KTAP suites, -O1 under ASan + UBSan (tests/host/ktap.t)
 #   build/fuzz/ARCH/slab_fuzz   the slab allocator under libFuzzer, clang (tests/host/fuzz.t)
 #   build/bench/ARCH/mm_bench   the benches of bench/, -O2 without sanitizers (make bench)
+#   build/tsan/ARCH/ktap        the KTAP suites again under ThreadSanitizer: the concurrent suites
+#                               run their "CPUs" as threads (tests/host/tsan.t)
 HOST_CFLAGS	:= -std=gnu11 -g $(WARN) -Wno-missing-prototypes -fno-strict-aliasing -fno-omit-frame-pointer \
 		   -Itests/seam/host/include -Itests/seam -Iinclude
 HOST_SAN	:= -fsanitize=address,undefined -fno-sanitize-recover=undefined
@@ -184,6 +186,7 @@ $(5): $(patsubst %.c,build/$(1)/$(2)/%.o,$(6))
 -include $$(patsubst %.c,build/$(1)/$(2)/%.d,$(6))
 endef
 $(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,host,$(a),gcc,-O1 $(HOST_SAN),$(HOSTBUILD)/$(a)/ktap,$(KTAP_SRCS),-lfdt)))
+$(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,tsan,$(a),gcc,-O1 -fsanitize=thread,build/tsan/$(a)/ktap,$(KTAP_SRCS),-lfdt)))
 $(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,fuzz,$(a),clang,$(FUZZ_FLAGS),build/fuzz/$(a)/slab_fuzz,$(FUZZ_SRCS))))
 $(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,bench,$(a),gcc,-O2,build/bench/$(a)/mm_bench,$(BENCH_SRCS))))
 # The slab bench and its malloc peers: one binary per peer (jemalloc's and mimalloc's malloc
@@ -195,7 +198,7 @@ build/bench/malloc_%: build/bench/peer/bench/host/malloc_peer.o
 	@echo "  HOSTLD  $@"
 	$(Q)gcc $(PEER_FLAGS) -o $@ $< -l$*
 
-host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap)
+host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap build/tsan/$(a)/ktap)
 
 # ---- tests --------------------------------------------------------------------------------
 test: $(DEPS)/.bootstrapped
@@ -223,7 +226,7 @@ bench: $(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench) build/bench/slab_be
 	$(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench &&) build/bench/slab_bench
 
 clean:
-	rm -rf build/arm64 build/x86 build/host build/fuzz build/bench
+	rm -rf build/arm64 build/x86 build/host build/tsan build/fuzz build/bench
 distclean:
 	rm -rf build
 

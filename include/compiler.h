@@ -51,8 +51,19 @@
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 
+/*
+ * READ_ONCE/WRITE_ONCE: one whole access the compiler may neither split, merge
+ * nor leave out — a word another CPU may change or read at the same time.
+ * Under ThreadSanitizer (the host's TSan build) they are what they mean to
+ * the memory model, relaxed atomics, so TSan knows such races are intended.
+ */
+#ifdef __SANITIZE_THREAD__
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#else
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#endif
 
 #define BUILD_BUG_ON(c)	_Static_assert(!(c), #c)
 

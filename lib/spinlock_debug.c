@@ -61,10 +61,10 @@ static void check_irq_usage(spinlock_t *lock, unsigned long ip)
 
 	if (!READ_ONCE(*mine))
 		WRITE_ONCE(*mine, ip);
-	if (d->irqs_on_ip && d->irqs_off_ip && !d->irq_mix_reported) {
-		d->irq_mix_reported = true;
+	if (READ_ONCE(d->irqs_on_ip) && READ_ONCE(d->irqs_off_ip) &&
+	    !atomic_cmpxchg(&d->irq_mix_reported, 0, 1)) {
 		spin_bug(lock, "taken with interrupts both on and masked", "interrupts on at:",
-			 d->irqs_on_ip, "interrupts masked at:", d->irqs_off_ip);
+			 READ_ONCE(d->irqs_on_ip), "interrupts masked at:", READ_ONCE(d->irqs_off_ip));
 	}
 }
 
@@ -80,7 +80,7 @@ static bool check_recursion(spinlock_t *lock, unsigned long ip)
 
 static void set_owner(spinlock_t *lock, unsigned long ip)
 {
-	lock->dbg.owner_ip = ip;
+	WRITE_ONCE(lock->dbg.owner_ip, ip);	/* a waiter's lockup report reads it */
 	lock->dbg.taken_at = arch_counter_read();
 	WRITE_ONCE(lock->dbg.owner_cpu, (int)smp_processor_id());
 }
@@ -122,16 +122,16 @@ void spin_unlock_debug(spinlock_t *lock, unsigned long ip)
 	struct spinlock_dbg *d = &lock->dbg;
 	u64 held;
 
-	if (d->recursion && d->owner_cpu == (int)smp_processor_id()) {
+	if (d->recursion && READ_ONCE(d->owner_cpu) == (int)smp_processor_id()) {
 		d->recursion--;
 		return;
 	}
-	if (!arch_spin_is_locked(&lock->raw) || d->owner_cpu < 0) {
-		spin_bug(lock, "already unlocked", "last taken at:", d->owner_ip, "unlocked at:", ip);
+	if (!arch_spin_is_locked(&lock->raw) || READ_ONCE(d->owner_cpu) < 0) {
+		spin_bug(lock, "already unlocked", "last taken at:", READ_ONCE(d->owner_ip), "unlocked at:", ip);
 		return;
 	}
-	if (d->owner_cpu != (int)smp_processor_id()) {
-		spin_bug(lock, "wrong CPU", "taken at:", d->owner_ip, "unlocked at:", ip);
+	if (READ_ONCE(d->owner_cpu) != (int)smp_processor_id()) {
+		spin_bug(lock, "wrong CPU", "taken at:", READ_ONCE(d->owner_ip), "unlocked at:", ip);
 		return;
 	}
 	held = arch_counter_read() - d->taken_at;

@@ -4,6 +4,7 @@
 
 #include <asm/irqflags.h>
 #include <asm/spinlock.h>
+#include <kernel/atomic.h>
 #include <kernel/bug.h>
 #include <kernel/percpu.h>
 #include <types.h>
@@ -43,7 +44,7 @@ struct spinlock_dbg {
 	u64 taken_at;			/* arch_counter_read() when it was taken */
 	unsigned long irqs_on_ip;	/* first place seen taking it with interrupts on; 0: never */
 	unsigned long irqs_off_ip;	/* ... with interrupts masked */
-	bool irq_mix_reported;
+	atomic_t irq_mix_reported;	/* 1 once the mix was reported: the first CPU to set it reports */
 };
 
 typedef struct {
