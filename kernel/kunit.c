@@ -1,10 +1,31 @@
 /* kunit.c: runs the registered KTAP suites and prints KTAP version 1 (host and kernel alike). */
 #include <kernel/console.h>
 #include <kernel/kunit.h>
+#include <kernel/seq_buf.h>
+#include <kernel/smp.h>
+#include <mm/gfp.h>
+#include <mm/slab.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 extern const struct kunit_suite __start_kunit_suites[], __stop_kunit_suites[];
+
+/* Where this CPU's KTAP goes while --all-cpus runs: its own buffer; NULL: the console. */
+static DEFINE_PER_CPU(struct seq_buf *, ktap_sink);
+
+static __printf(1, 2) void ktap_printf(const char *fmt, ...)
+{
+	struct seq_buf *sink = *this_cpu_ptr(ktap_sink);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (sink)
+		seq_buf_vprintf(sink, fmt, ap);
+	else
+		vkprintf(fmt, ap);
+	va_end(ap);
+}
 
 void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...)
 {
@@ -15,7 +36,7 @@ void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	kprintf("    # %s: %s:%d: %s\n", test->name, base ? base + 1 : file, line, msg);
+	ktap_printf("    # %s: %s:%d: %s\n", test->name, base ? base + 1 : file, line, msg);
 	test->status = 1;
 }
 
@@ -27,7 +48,7 @@ void kunit_info(struct kunit *test, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	kprintf("    # %s: %s\n", test->name, msg);
+	ktap_printf("    # %s: %s\n", test->name, msg);
 }
 
 void kunit_mark_skipped(struct kunit *test, const char *reason)
@@ -100,9 +121,9 @@ static int run_case(const struct kunit_case *c, int i)
 	c->run(&t);
 	kunit_cleanup(&t);
 	if (t.status == 2)
-		kprintf("    ok %d %s # SKIP %s\n", i, c->name, t.skip_reason);
+		ktap_printf("    ok %d %s # SKIP %s\n", i, c->name, t.skip_reason);
 	else
-		kprintf("    %sok %d %s\n", t.status ? "not " : "", i, c->name);
+		ktap_printf("    %sok %d %s\n", t.status ? "not " : "", i, c->name);
 	return t.status;
 }
 
@@ -117,20 +138,24 @@ static bool run_suite(const struct kunit_suite *s, int index)
 
 	for (c = s->cases; c->run; c++)
 		ncases++;
-	kprintf("    KTAP version 1\n    # Subtest: %s\n", s->name);
+	ktap_printf("    KTAP version 1\n    # Subtest: %s\n", s->name);
 	if (s->init && s->init()) {
-		kprintf("    1..0\nok %d %s # SKIP suite init failed\n", index, s->name);
+		ktap_printf("    1..0\nok %d %s # SKIP suite init failed\n", index, s->name);
 		return true;
 	}
-	kprintf("    1..%d\n", ncases);
-	for (c = s->cases; c->run && !interrupted; c++) {
+	ktap_printf("    1..%d\n", ncases);
+	for (c = s->cases; c->run && !(interrupted && !*this_cpu_ptr(ktap_sink)); c++) {
 		failed += run_case(c, ++i) == 1;
-		interrupted = console_interrupted();
+		if (!*this_cpu_ptr(ktap_sink))	/* ^C is the console CPU's: --all-cpus runs to the end */
+			interrupted = console_interrupted();
 	}
 	if (s->exit)
 		s->exit();
-	kprintf("%sok %d %s\n", failed || interrupted ? "not " : "", index, s->name);
-	return failed == 0 && !interrupted;
+	if (*this_cpu_ptr(ktap_sink))
+		ktap_printf("%sok %d %s\n", failed ? "not " : "", index, s->name);
+	else
+		ktap_printf("%sok %d %s\n", failed || interrupted ? "not " : "", index, s->name);
+	return failed == 0 && (*this_cpu_ptr(ktap_sink) || !interrupted);
 }
 
 bool kunit_unknown_suite(const char *filter, char *bad, size_t size)
@@ -170,11 +195,107 @@ int kunit_run_all(const char *filter)
 	interrupted = false;
 	for (s = __start_kunit_suites; s < __stop_kunit_suites; s++)
 		n += suite_selected(s->name, filter);
-	kprintf("KTAP version 1\n1..%d\n", n);
+	ktap_printf("KTAP version 1\n1..%d\n", n);
 	for (s = __start_kunit_suites; s < __stop_kunit_suites && !interrupted; s++)
 		if (suite_selected(s->name, filter))
 			failed += !run_suite(s, ++i);
 	if (interrupted)
-		kprintf("# selftest: interrupted (^C); %d of %d suites not run\n", n - i, n);
+		ktap_printf("# selftest: interrupted (^C); %d of %d suites not run\n", n - i, n);
+	return failed;
+}
+
+/* One CPU's share of --all-cpus: the suites into its own buffer, its failures counted. */
+struct all_cpus_run {
+	const char *filter;
+	struct seq_buf out[CONFIG_NR_CPUS];
+	int failed[CONFIG_NR_CPUS];
+};
+
+static void run_on_this_cpu(void *arg)
+{
+	struct all_cpus_run *r = arg;
+	unsigned int cpu = smp_processor_id();
+	const struct kunit_suite *s;
+	int i = 0;
+
+	*this_cpu_ptr(ktap_sink) = &r->out[cpu];
+	for (s = __start_kunit_suites; s < __stop_kunit_suites; s++)
+		if (suite_selected(s->name, r->filter))
+			r->failed[cpu] += !run_suite(s, ++i);
+	*this_cpu_ptr(ktap_sink) = NULL;
+}
+
+/* The first suite filter names that is not smp_safe, into bad; false if all are. */
+static bool unsafe_suite(const char *filter, char *bad, size_t size)
+{
+	const struct kunit_suite *s;
+
+	for (s = __start_kunit_suites; s < __stop_kunit_suites; s++)
+		if (suite_selected(s->name, filter) && !s->smp_safe) {
+			snprintf(bad, size, "%s", s->name);
+			return true;
+		}
+	return false;
+}
+
+#define ALL_CPUS_BUF	16384	/* one CPU's KTAP for the suites named */
+
+static unsigned int nr_selected(const char *filter)
+{
+	const struct kunit_suite *s;
+	unsigned int n = 0;
+
+	for (s = __start_kunit_suites; s < __stop_kunit_suites; s++)
+		n += suite_selected(s->name, filter);
+	return n;
+}
+
+/* One CPU's suites as a subtest of their own: its buffered KTAP, each line one level deeper. */
+static void print_cpu_ktap(unsigned int cpu, struct seq_buf *out, unsigned int nsuites)
+{
+	const char *p = seq_buf_str(out), *nl;
+
+	kprintf("    KTAP version 1\n    # Subtest: CPU%u\n    1..%u\n", cpu, nsuites);
+	for (; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!nl) {
+			kprintf("    %s\n", p);
+			break;
+		}
+		kprintf("    %.*s\n", (int)(nl - p), p);
+	}
+}
+
+int kunit_run_all_cpus(const char *filter, char *bad, size_t size)
+{
+	struct all_cpus_run *r;
+	unsigned int cpu, n = 0;
+	int failed = 0;
+
+	if (unsafe_suite(filter, bad, size) || !(r = kzalloc(sizeof(*r), GFP_KERNEL)))
+		return -1;
+	r->filter = filter;
+	for_each_online_cpu(cpu) {
+		seq_buf_init(&r->out[cpu], kmalloc(ALL_CPUS_BUF, GFP_KERNEL), ALL_CPUS_BUF);
+		n += r->out[cpu].buffer != NULL;
+	}
+	if (n == num_online_cpus()) {
+		interrupted = false;
+		on_each_cpu(run_on_this_cpu, r, 1);
+		kprintf("KTAP version 1\n1..%u\n", n);
+		n = 0;
+		for_each_online_cpu(cpu) {
+			print_cpu_ktap(cpu, &r->out[cpu], nr_selected(filter));
+			kprintf("%sok %u CPU%u%s\n", r->failed[cpu] || r->out[cpu].overflow ? "not " : "", ++n,
+				cpu, r->out[cpu].overflow ? " # output cut: more than 16 KiB" : "");
+			failed += r->failed[cpu] || r->out[cpu].overflow;
+		}
+	} else {
+		snprintf(bad, size, "(no memory for the output buffers)");
+		failed = -1;
+	}
+	for_each_online_cpu(cpu)
+		kfree(r->out[cpu].buffer);
+	kfree(r);
 	return failed;
 }

@@ -95,20 +95,24 @@ void start_kernel(void)
 }
 
 /*
- * selftest [SUITE...]: the suites named (space- or comma-separated; none: all).
- * A name that is no suite is an error and nothing runs. Afterwards the slab
- * caches are shrunk and the per-CPU page lists drained.
+ * selftest [--all-cpus] [SUITE...]: the suites named (space- or
+ * comma-separated; none: all). A name that is no suite is an error and nothing
+ * runs. --all-cpus runs them on every online CPU at once (suites written for
+ * it only; the KTAP shows one subtest per CPU). Afterwards the slab caches are
+ * shrunk and the per-CPU page lists drained.
  */
 static int cmd_selftest(int argc, char **argv)
 {
 	static char filter[256];
 	char bad[64];
 	size_t len = 0;
-	int i, failed;
+	int i, failed, first = 1;
+	bool all_cpus = argc > 1 && !strcmp(argv[1], "--all-cpus");
 
 	filter[0] = '\0';
-	for (i = 1; i < argc && len < sizeof(filter); i++)
-		len += (size_t)snprintf(filter + len, sizeof(filter) - len, "%s%s", i > 1 ? "," : "", argv[i]);
+	first += all_cpus;
+	for (i = first; i < argc && len < sizeof(filter); i++)
+		len += (size_t)snprintf(filter + len, sizeof(filter) - len, "%s%s", i > first ? "," : "", argv[i]);
 	if (len >= sizeof(filter)) {
 		kprintf("selftest: the list of suites is longer than %zu bytes\n", sizeof(filter) - 1);
 		return 1;
@@ -118,13 +122,22 @@ static int cmd_selftest(int argc, char **argv)
 		kunit_print_suite_names();
 		return 1;
 	}
-	failed = kunit_run_all(filter);
+	if (all_cpus && !*filter) {
+		kprintf("selftest: --all-cpus needs the suites to run named\n");
+		return 1;
+	}
+	failed = all_cpus ? kunit_run_all_cpus(filter, bad, sizeof(bad)) : kunit_run_all(filter);
+	if (failed < 0) {
+		kprintf("selftest: suite '%s' cannot run on all CPUs at once (it checks shared state)\n", bad);
+		return 1;
+	}
 	/* What the suites left cached goes back, so that meminfo before and after shows leaks only. */
 	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	return failed ? 1 : 0;
 }
-SHELL_CMD(selftest, "selftest", "selftest [SUITE...]", "run the KTAP suites (all, or those named)", cmd_selftest);
+SHELL_CMD(selftest, "selftest", "selftest [--all-cpus] [SUITE...]",
+	  "run the KTAP suites (all, or those named; on every CPU at once)", cmd_selftest);
 
 /* Parses a poweroff status: decimal or 0x hex, 0..arch_poweroff_status_max; -1 if not. */
 static int parse_status(const char *s)

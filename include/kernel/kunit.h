@@ -34,6 +34,7 @@ struct kunit_suite {
 	const struct kunit_case *cases;
 	int (*init)(void);	/* optional, once per suite: nonzero skips the suite */
 	void (*exit)(void);	/* optional, once per suite */
+	bool smp_safe;		/* its cases may run on every CPU at once (kunit_test_suite_smp) */
 };
 
 #define KUNIT_CASE(fn) { #fn, fn }
@@ -42,12 +43,22 @@ struct kunit_suite {
 #define kunit_test_suite(sname, ...) \
 	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
 	static const struct kunit_suite sname##_suite \
-	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, 0, 0 }
+	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, 0, 0, false }
+
+/*
+ * kunit_test_suite_smp: a suite whose cases keep to state of their own (no
+ * global counters compared before and after, no shared fixtures), so
+ * `selftest --all-cpus` may run it on every online CPU at the same time.
+ */
+#define kunit_test_suite_smp(sname, ...) \
+	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
+	static const struct kunit_suite sname##_suite \
+	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, 0, 0, true }
 
 #define kunit_test_suite_init(sname, init_fn, exit_fn, ...) \
 	static const struct kunit_case sname##_cases[] = { __VA_ARGS__, { 0, 0 } }; \
 	static const struct kunit_suite sname##_suite \
-	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, init_fn, exit_fn }
+	__link_table(kunit_suites, struct kunit_suite) = { #sname, sname##_cases, init_fn, exit_fn, false }
 
 __printf(4, 5) void kunit_fail(struct kunit *test, const char *file, int line, const char *fmt, ...);
 __printf(2, 3) void kunit_info(struct kunit *test, const char *fmt, ...);
@@ -121,6 +132,14 @@ void kunit_cleanup(struct kunit *test);
  * Returns the number of failed suites.
  */
 int kunit_run_all(const char *filter);
+/*
+ * kunit_run_all_cpus: runs the suites filter names on every online CPU at
+ * once (on_each_cpu), each CPU's KTAP kept apart and printed after, one
+ * subtest per suite and CPU ("buddy_smp on CPU2"). Every suite named must be
+ * smp_safe: otherwise nothing runs and the unsafe name is put in bad.
+ * Returns the number of failed subtests, or -1 (nothing run).
+ */
+int kunit_run_all_cpus(const char *filter, char *bad, size_t size);
 /* If filter names a suite that does not exist, copies that name to bad and returns true. */
 bool kunit_unknown_suite(const char *filter, char *bad, size_t size);
 /* Prints the registered suites' names on one line. */

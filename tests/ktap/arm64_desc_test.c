@@ -183,7 +183,7 @@ static void output_address(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pte_val(pte_mk_table(0xfff0000000007000ULL, 1)), 0x7000 | TYPE_TABLE);
 }
 
-kunit_test_suite(arm64_format,
+kunit_test_suite_smp(arm64_format,
 	KUNIT_CASE(arm64_geometry),
 	KUNIT_CASE(descriptor_types),
 	KUNIT_CASE(access_bits),

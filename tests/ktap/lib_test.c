@@ -85,7 +85,7 @@ static void seq_buf_overflow(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, seq_buf_str(&s), "123456789");
 }
 
-kunit_test_suite(lib,
+kunit_test_suite_smp(lib,
 	KUNIT_CASE(snprintf_ints),
 	KUNIT_CASE(snprintf_strings),
 	KUNIT_CASE(snprintf_truncates),

@@ -131,7 +131,7 @@ static void two_word_stores(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pte_none(slot));
 }
 
-kunit_test_suite(pae_format,
+kunit_test_suite_smp(pae_format,
 	KUNIT_CASE(pae_geometry),
 	KUNIT_CASE(pdpt_entry_present_only),
 	KUNIT_CASE(pde_table_entry),

@@ -59,6 +59,6 @@ static void depot_limits(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, stack_depot_save(e, 0), 0U);
 }
 
-kunit_test_suite(stackdepot,
+kunit_test_suite_smp(stackdepot,
 	KUNIT_CASE(depot_dedups),
 	KUNIT_CASE(depot_limits));
