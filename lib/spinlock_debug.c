@@ -48,7 +48,7 @@ static void spin_bug(const spinlock_t *lock, const char *what, const char *label
 	char s1[96], s2[96];
 
 	printk("BUG: spinlock %s on CPU#%u, lock: %s, .owner_cpu: %d\n", what, smp_processor_id(),
-	       lock->dbg.name ? lock->dbg.name : "?", READ_ONCE(lock->dbg.owner_cpu));
+	       lock->dbg.name ? lock->dbg.name : "?", (int)READ_ONCE(lock->dbg.owner) - 1);
 	printk(" %s %s\n", label1, sprint_symbol(s1, sizeof(s1), ip1));
 	printk(" %s %s\n", label2, sprint_symbol(s2, sizeof(s2), ip2));
 }
@@ -71,7 +71,7 @@ static void check_irq_usage(spinlock_t *lock, unsigned long ip)
 /* The owner taking its own lock again: reported and not taken (it would spin forever). */
 static bool check_recursion(spinlock_t *lock, unsigned long ip)
 {
-	if (READ_ONCE(lock->dbg.owner_cpu) != (int)smp_processor_id())
+	if (READ_ONCE(lock->dbg.owner) != smp_processor_id() + 1)
 		return false;
 	spin_bug(lock, "recursion", "first taken at:", lock->dbg.owner_ip, "taken again at:", ip);
 	lock->dbg.recursion++;
@@ -82,7 +82,7 @@ static void set_owner(spinlock_t *lock, unsigned long ip)
 {
 	WRITE_ONCE(lock->dbg.owner_ip, ip);	/* a waiter's lockup report reads it */
 	lock->dbg.taken_at = arch_counter_read();
-	WRITE_ONCE(lock->dbg.owner_cpu, (int)smp_processor_id());
+	WRITE_ONCE(lock->dbg.owner, smp_processor_id() + 1);
 }
 
 void spin_lock_debug(spinlock_t *lock, unsigned long ip)
@@ -98,6 +98,7 @@ void spin_lock_debug(spinlock_t *lock, unsigned long ip)
 			said = true;
 			spin_bug(lock, "lockup suspected", "held since:", READ_ONCE(lock->dbg.owner_ip),
 				 "waiting at:", ip);
+			__atomic_add_fetch(&lock->dbg.lockups, 1, __ATOMIC_RELEASE);
 		}
 		cpu_relax();
 	}
@@ -122,15 +123,15 @@ void spin_unlock_debug(spinlock_t *lock, unsigned long ip)
 	struct spinlock_dbg *d = &lock->dbg;
 	u64 held;
 
-	if (d->recursion && READ_ONCE(d->owner_cpu) == (int)smp_processor_id()) {
+	if (d->recursion && READ_ONCE(d->owner) == smp_processor_id() + 1) {
 		d->recursion--;
 		return;
 	}
-	if (!arch_spin_is_locked(&lock->raw) || READ_ONCE(d->owner_cpu) < 0) {
+	if (!arch_spin_is_locked(&lock->raw) || !READ_ONCE(d->owner)) {
 		spin_bug(lock, "already unlocked", "last taken at:", READ_ONCE(d->owner_ip), "unlocked at:", ip);
 		return;
 	}
-	if (READ_ONCE(d->owner_cpu) != (int)smp_processor_id()) {
+	if (READ_ONCE(d->owner) != smp_processor_id() + 1) {
 		spin_bug(lock, "wrong CPU", "taken at:", READ_ONCE(d->owner_ip), "unlocked at:", ip);
 		return;
 	}
@@ -142,6 +143,6 @@ void spin_unlock_debug(spinlock_t *lock, unsigned long ip)
 			 spinlock_debug_deadline_ms);
 		spin_bug(lock, what, "taken at:", d->owner_ip, "unlocked at:", ip);
 	}
-	WRITE_ONCE(d->owner_cpu, -1);
+	WRITE_ONCE(d->owner, 0);
 	arch_spin_unlock(&lock->raw);
 }

@@ -38,12 +38,13 @@
  */
 struct spinlock_dbg {
 	const char *name;		/* the variable or expression it was defined/initialised as */
-	int owner_cpu;			/* -1: free (debug mode only) */
+	unsigned int owner;		/* owning CPU + 1; 0: free, so a zeroed lock is a free one */
 	unsigned int recursion;		/* nested takes by the owner, refused and reported */
 	unsigned long owner_ip;		/* where the owner took it */
 	u64 taken_at;			/* arch_counter_read() when it was taken */
 	unsigned long irqs_on_ip;	/* first place seen taking it with interrupts on; 0: never */
 	unsigned long irqs_off_ip;	/* ... with interrupts masked */
+	unsigned int lockups;		/* waits reported as a suspected lockup */
 	atomic_t irq_mix_reported;	/* 1 once the mix was reported: the first CPU to set it reports */
 };
 
@@ -52,7 +53,7 @@ typedef struct {
 	struct spinlock_dbg dbg;
 } spinlock_t;
 
-#define __SPIN_LOCK_UNLOCKED(lockname)	{ __ARCH_SPIN_LOCK_UNLOCKED, { .name = #lockname, .owner_cpu = -1 } }
+#define __SPIN_LOCK_UNLOCKED(lockname)	{ __ARCH_SPIN_LOCK_UNLOCKED, { .name = #lockname } }
 #define DEFINE_SPINLOCK(x)		spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 #define spin_lock_init(lock)		__spin_lock_init((lock), #lock)
 
@@ -67,7 +68,7 @@ void spin_unlock_debug(spinlock_t *lock, unsigned long ip);
 
 static inline void __spin_lock_init(spinlock_t *lock, const char *name)
 {
-	*lock = (spinlock_t){ __ARCH_SPIN_LOCK_UNLOCKED, { .name = name, .owner_cpu = -1 } };
+	*lock = (spinlock_t){ __ARCH_SPIN_LOCK_UNLOCKED, { .name = name } };
 }
 
 /* Waits (FIFO: first come, first served) until the lock is ours; acquire ordering. */
@@ -126,6 +127,6 @@ static inline int spin_is_locked(spinlock_t *lock)
  */
 #define lockdep_assert_held(lock) \
 	BUG_ON(!spin_is_locked(lock) || \
-	       (spinlock_debug && (lock)->dbg.owner_cpu != (int)smp_processor_id()))
+	       (spinlock_debug && READ_ONCE((lock)->dbg.owner) != smp_processor_id() + 1))
 
 #endif

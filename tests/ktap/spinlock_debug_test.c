@@ -85,15 +85,15 @@ static void debug_recursion(struct kunit *test)
 static void debug_wrong_cpu(struct kunit *test)
 {
 	DEFINE_SPINLOCK(wrong_lock);
-	int me;
+	unsigned int me;
 
 	start_capture(test);
 	spin_lock_debug(&wrong_lock, IP);
-	me = wrong_lock.dbg.owner_cpu;
-	wrong_lock.dbg.owner_cpu = me + 1;	/* as if another CPU held it */
+	me = wrong_lock.dbg.owner;
+	wrong_lock.dbg.owner = me + 1;		/* as if the next CPU held it */
 	spin_unlock_debug(&wrong_lock, IP);
 	KUNIT_EXPECT_TRUE(test, spin_is_locked(&wrong_lock));
-	wrong_lock.dbg.owner_cpu = me;
+	wrong_lock.dbg.owner = me;
 	spin_unlock_debug(&wrong_lock, IP);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&wrong_lock));
 	printk_capture_stop();
@@ -101,6 +101,20 @@ static void debug_wrong_cpu(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock wrong CPU"), 1);
 	KUNIT_EXPECT_EQ(test, count(log, site("taken at:", (unsigned long)debug_wrong_cpu)), 1);
 	KUNIT_EXPECT_EQ(test, count(log, site("unlocked at:", (unsigned long)debug_wrong_cpu)), 1);
+}
+
+/* A lock that was only zeroed (BSS, kzalloc) is a free lock, not one CPU 0 holds. */
+static void debug_zeroed_lock_is_free(struct kunit *test)
+{
+	spinlock_t zeroed;
+
+	memset(&zeroed, 0, sizeof(zeroed));
+	start_capture(test);
+	spin_lock_debug(&zeroed, IP);
+	spin_unlock_debug(&zeroed, IP);
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 0);
+	KUNIT_EXPECT_FALSE(test, spin_is_locked(&zeroed));
 }
 
 /* Unlocking a free lock: reported; the ticket word is left alone (a release would unbalance it). */
@@ -181,15 +195,21 @@ struct lockup {
 	atomic_t held;
 };
 
-/* The holder keeps the lock 30 ms; the other CPU waits on it past the 1 ms deadline. */
+/*
+ * The holder keeps the lock until the other CPU, waiting on it past the 1 ms
+ * deadline, has reported (or 5 s: an emulated CPU can be descheduled).
+ */
 static void lockup_worker(void *arg)
 {
 	struct lockup *l = arg;
+	u64 give_up;
 
 	if (smp_processor_id() == l->holder) {
 		spin_lock_debug(&l->lock, IP);
 		atomic_set(&l->held, 1);
-		spin_for_ms(30);
+		give_up = arch_counter_read() + 5 * arch_counter_freq();
+		while (!__atomic_load_n(&l->lock.dbg.lockups, __ATOMIC_ACQUIRE) && arch_counter_read() < give_up)
+			cpu_relax();
 		spin_unlock_debug(&l->lock, IP);
 		return;
 	}
@@ -219,13 +239,14 @@ static void debug_lockup_suspected(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock lockup suspected"), 1);
 	KUNIT_EXPECT_EQ(test, count(log, site("held since:", (unsigned long)lockup_worker)), 1);
 	KUNIT_EXPECT_EQ(test, count(log, site("waiting at:", (unsigned long)lockup_worker)), 1);
-	KUNIT_EXPECT_EQ(test, count(log, "(deadline 1 ms)"), 1);	/* the holder's 30 ms */
+	KUNIT_EXPECT_EQ(test, count(log, "(deadline 1 ms)"), 1);	/* the holder's wait for it */
 }
 
 kunit_test_suite(spinlock_debug,
 	KUNIT_CASE(debug_recursion),
 	KUNIT_CASE(debug_wrong_cpu),
 	KUNIT_CASE(debug_already_unlocked),
+	KUNIT_CASE(debug_zeroed_lock_is_free),
 	KUNIT_CASE(debug_irq_mix),
 	KUNIT_CASE(debug_held_too_long),
 	KUNIT_CASE(debug_lockup_suspected));
