@@ -83,12 +83,16 @@ static unsigned long local_intc_phys(const void *fdt)
 	return pa;
 }
 
-/* This CPU's sources: its mailbox 0 and its virtual timer raise IRQs (not FIQs). */
+/*
+ * This CPU's sources: its mailbox 0 and its virtual timer raise IRQs (not
+ * FIQs). The mailbox is not cleared here: a secondary is online (and may be
+ * sent calls) before it gets here, and a bit set meanwhile must raise its
+ * IRQ once routed. Nothing else writes these mailboxes (zero from reset).
+ */
 void bcm2836_starting_cpu(void)
 {
 	unsigned int core = core_of(smp_processor_id());
 
-	writel(0xffffffff, reg(LOCAL_MAILBOX_RDCLR(core, IPI_MAILBOX)));	/* nothing stale */
 	writel(1u << IPI_MAILBOX, reg(LOCAL_MAILBOX_INT_CONTROL(core)));
 	writel(1u << LOCAL_IRQ_CNTVIRQ, reg(LOCAL_TIMER_INT_CONTROL(core)));
 }
