@@ -10,7 +10,11 @@
 DEFINE_PER_CPU(jmp_buf *, fault_recovery_pcpu);
 atomic_t panic_cpu = ATOMIC_INIT(-1);
 
-/* Serialises the stopping CPUs' reports, so each CPU's block of lines stays whole. */
+/*
+ * Serialises the stopping CPUs' reports, so each CPU's block of lines stays
+ * whole. Taken with interrupts masked (the IPI handler's context), before the
+ * console lock (printk's, innermost).
+ */
 static DEFINE_SPINLOCK(stop_lock);
 
 /*

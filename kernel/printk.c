@@ -26,6 +26,9 @@ static unsigned int out_cpu;	/* ... by this CPU */
  *   printed by the same CPU): it goes on inside the section it holds;
  * - a CPU that panics waits at most a second (the holder may have stopped for
  *   good), then prints without the lock: a mixed line is better than silence.
+ * Lock order: it is innermost — printk may be called under any lock (zone->lock,
+ * panic.c's stop_lock), and nothing is taken while it is held (the console
+ * drivers poll their UARTs and take no lock).
  */
 static atomic_t console_owner = ATOMIC_INIT(-1);
 

@@ -31,6 +31,15 @@
 #define LOCAL_IRQ_GPU		8
 #define BCM2836_LOCAL_REGS	0x100	/* the DTB's local_intc reg size */
 
+/*
+ * The BCM2835 (GPU-side) interrupt controller's disable registers (BCM2835 ARM
+ * Peripherals §7.5, at 0x7E00B200 on the bus): write 1s to disable lines.
+ */
+#define ARMCTRL_IC_PHYS		_UL(0x3f00b200)
+#define ARMCTRL_DISABLE_IRQ1	0x1c
+#define ARMCTRL_DISABLE_IRQ2	0x20
+#define ARMCTRL_DISABLE_BASIC	0x24
+
 /* The mailbox pagoda uses for IPIs: mailbox 0 of each core, one bit per enum ipi_msg_type (as Linux). */
 #define IPI_MAILBOX	0
 
@@ -108,11 +117,27 @@ void bcm2836_dying_cpu(void)
 
 extern const void *boot_fdt;
 
+/*
+ * pagoda drives no peripheral interrupt yet: every line of the GPU-side
+ * controller is disabled, so one a loader left enabled cannot raise the GPU
+ * IRQ (routed to core 0) for ever with nobody to clear it.
+ */
+static void armctrl_disable_all(void)
+{
+	char __iomem *ic = periph_va(ARMCTRL_IC_PHYS);
+
+	writel(0xffffffff, ic + ARMCTRL_DISABLE_IRQ1);
+	writel(0xffffffff, ic + ARMCTRL_DISABLE_IRQ2);
+	writel(0xffffffff, ic + ARMCTRL_DISABLE_BASIC);
+}
+
+/* init_IRQ (start_kernel): the boot CPU's sources; each secondary routes its own in its idle entry. */
 void init_IRQ(void)
 {
 	unsigned long pa = local_intc_phys(boot_fdt);
 
 	local_base = (char __iomem *)LOCAL_VADDR + (pa - LOCAL_PHYS);
+	armctrl_disable_all();
 	bcm2836_starting_cpu();
 	printk("irq-bcm2836: ARM-local interrupt controller at 0x%lx: IPIs through core mailbox %d, "
 	       "virtual timer on line %d\n", pa, IPI_MAILBOX, LOCAL_IRQ_CNTVIRQ);
