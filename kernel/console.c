@@ -94,7 +94,7 @@ static bool read_for_ctrl_c(void)
 
 bool console_interrupted(void)
 {
-	if (smp_processor_id() != 0 || ctrl_c_pending) {
+	if (smp_processor_id() != 0 || READ_ONCE(ctrl_c_pending)) {
 		if (!READ_ONCE(ctrl_c_pending))
 			return false;
 		WRITE_ONCE(ctrl_c_pending, false);
