@@ -48,25 +48,31 @@ static void others_online(char *buf, size_t n)
 
 /*
  * smp_send_stop (Linux's name): the stop IPI to every other online CPU, then
- * a wait of at most one second of the generic timer for them to go offline.
- * A CPU with interrupts masked for good (spinning in a loop) never answers:
- * it is named, and the panic goes on.
+ * a bounded wait for them to go offline: two seconds of the generic timer,
+ * counted again from each CPU that goes (each prints a block of lines first,
+ * which takes long on a loaded emulator). A CPU with interrupts masked for
+ * good never answers: it is named, and the panic goes on.
  */
 static void smp_send_stop(void)
 {
-	unsigned int cpu, me = smp_processor_id();
+	unsigned int cpu, me = smp_processor_id(), left_n;
 	u64 deadline;
 	char left[32];
 
-	if (num_online_cpus() <= 1)
+	if ((left_n = num_online_cpus()) <= 1)
 		return;
 	printk("SMP: stopping secondary CPUs\n");
 	for_each_online_cpu(cpu)
 		if (cpu != me)
 			arch_send_ipi(cpu, IPI_CPU_STOP);
-	deadline = arch_counter_read() + arch_counter_freq();
-	while (num_online_cpus() > 1 && arch_counter_read() < deadline)
+	deadline = arch_counter_read() + 2 * arch_counter_freq();
+	while (num_online_cpus() > 1 && arch_counter_read() < deadline) {
+		if (num_online_cpus() < left_n) {
+			left_n = num_online_cpus();
+			deadline = arch_counter_read() + 2 * arch_counter_freq();
+		}
 		cpu_relax();
+	}
 	if (num_online_cpus() > 1) {
 		others_online(left, sizeof(left));
 		printk("SMP: failed to stop secondary CPUs %s\n", left);
