@@ -1,6 +1,8 @@
 /* console.c: the list of registered consoles; output goes to all, input from any; ^C polling. */
 #include <kernel/console.h>
 #include <kernel/arch.h>
+#include <kernel/irq.h>
+#include <kernel/smp.h>
 
 static struct console *consoles;
 
@@ -33,9 +35,14 @@ void console_write(const char *s, size_t n)
 /*
  * Type-ahead: bytes that console_interrupted() read while a command ran and
  * that were not ^C. console_getc() hands them out first, in order.
+ * Input is CPU 0's alone: these, and the consoles' receive side, are touched
+ * only by CPU 0 (its commands, and its tick while taskset waits); a command
+ * that taskset runs on another CPU learns of a ^C through ctrl_c_pending.
  */
 static char typeahead[64];
 static unsigned int ta_head, ta_count;
+static bool ctrl_c_pending;	/* written by CPU 0, read and cleared by the command's CPU */
+static bool ctrl_c_watch;	/* CPU 0's tick reads input (console_watch_interrupt) */
 
 /* One byte from whichever console has one, or -1. */
 static int console_poll(void)
@@ -65,12 +72,15 @@ int console_getc(void)
 		ta_count--;
 		return c;
 	}
+	cpu_idle_enter();
 	while ((c = console_poll()) < 0)
-		;
+		arch_irq_window();	/* IPIs and the tick come in while the shell waits */
+	cpu_idle_exit();
 	return c;
 }
 
-bool console_interrupted(void)
+/* CPU 0: reads what the consoles hold into the type-ahead; true at a ^C (consumed). */
+static bool read_for_ctrl_c(void)
 {
 	int c;
 
@@ -80,4 +90,27 @@ bool console_interrupted(void)
 		typeahead[(ta_head + ta_count++) % sizeof(typeahead)] = (char)c;
 	}
 	return false;
+}
+
+bool console_interrupted(void)
+{
+	if (smp_processor_id() != 0 || READ_ONCE(ctrl_c_pending)) {
+		if (!READ_ONCE(ctrl_c_pending))
+			return false;
+		WRITE_ONCE(ctrl_c_pending, false);
+		return true;
+	}
+	return read_for_ctrl_c();
+}
+
+void console_watch_interrupt(bool on)
+{
+	WRITE_ONCE(ctrl_c_pending, false);
+	WRITE_ONCE(ctrl_c_watch, on);
+}
+
+void console_tick(void)
+{
+	if (smp_processor_id() == 0 && READ_ONCE(ctrl_c_watch) && read_for_ctrl_c())
+		WRITE_ONCE(ctrl_c_pending, true);
 }

@@ -1,5 +1,7 @@
 /* fault_cmds.c: `fault KIND` — deliberate faults, to see the reports and that the shell survives. */
+#include <kernel/bug.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/shell.h>
 #include <mm/pgtable.h>
 #include <mm/vmalloc.h>
@@ -23,6 +25,12 @@ static void fault_vmalloc_guard(void)
 	if (p)
 		p[PAGE_SIZE] = 1;
 }
+/* Not a fault: panic() itself, to see the stop IPI (every other CPU's registers, then the power-off). */
+static void fault_panic(void)
+{
+	panic("fault: panic requested on CPU%u", smp_processor_id());
+}
+
 static unsigned int exec_data_insn[4] __aligned(16);	/* in .bss: NX after paging_init */
 
 static void fault_exec_data(void)
@@ -60,6 +68,7 @@ static const struct {
 	{ "write-rodata", fault_write_rodata, "write to kernel rodata (read-only)" },
 	{ "exec-data", fault_exec_data, "execute from kernel data (execute-never)" },
 	{ "vmalloc-guard", fault_vmalloc_guard, "write to the guard page after a vmalloc area" },
+	{ "panic", fault_panic, "panic (stops every CPU and the machine)" },
 };
 
 static int cmd_fault(int argc, char **argv)

@@ -1,5 +1,6 @@
 /* main.c: start_kernel — the generic boot sequence, then run= commands or the shell. */
 #include <kernel/arch.h>
+#include <kernel/irq.h>
 #include <kernel/kunit.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
@@ -56,6 +57,7 @@ static void run_boot_commands(void)
 			p++;
 		if (!*p)
 			continue;
+		arch_irq_window();	/* what came in during the last command (ticks, IPIs) */
 		kprintf("pagoda# %s\n", p);
 		if (shell_exec(p)) {
 			failed++;
@@ -73,6 +75,8 @@ static void run_boot_commands(void)
  *   kmem_cache_init()   slab and kmalloc
  *   vmalloc_init()      vmalloc and ioremap
  *   arch_ioremap_devices()  consoles and mailbox move off the fixmap / boot device map
+ *   init_IRQ(), time_init()  the boot CPU's interrupt controller and tick (the
+ *                       boot CPU takes interrupts only in its waits: arch_irq_window)
  *   smp_init()          the secondary CPUs come online and idle (the allocators stay the boot CPU's)
  */
 void start_kernel(void)
@@ -87,6 +91,8 @@ void start_kernel(void)
 	vmalloc_init();
 	arch_ioremap_devices();
 	/* -- end of memory subsystems -- */
+	init_IRQ();
+	time_init();
 	smp_init();
 	printk("Boot took %lu us to the shell\n",
 	       (unsigned long)((arch_counter_read() - boot_start) * 1000000 / arch_counter_freq()));

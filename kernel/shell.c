@@ -6,7 +6,7 @@
 
 #define PROMPT		"pagoda# "
 
-static const struct shell_cmd *find_cmd(const char *name)
+const struct shell_cmd *shell_find_cmd(const char *name)
 {
 	const struct shell_cmd *c;
 
@@ -37,8 +37,8 @@ static int split_args(char *line, char **argv)
 	}
 }
 
-/* Runs cmd with fault recovery: a fault inside it is reported and ends just the command. */
-static int run_protected(const struct shell_cmd *cmd, int argc, char **argv)
+/* Runs cmd with fault recovery (this CPU's): a fault inside it is reported and ends just the command. */
+int shell_run_cmd(const struct shell_cmd *cmd, int argc, char **argv)
 {
 	jmp_buf jb, *prev = fault_recovery;
 	int ret;
@@ -75,12 +75,12 @@ int shell_exec(char *line)
 	}
 	if (argc == 0)
 		return 0;
-	cmd = find_cmd(argv[0]);
+	cmd = shell_find_cmd(argv[0]);
 	if (!cmd) {
 		kprintf("%s: command not found (try 'help')\n", argv[0]);
 		return 127;
 	}
-	return run_protected(cmd, argc, argv);
+	return shell_run_cmd(cmd, argc, argv);
 }
 
 void shell_run(void)

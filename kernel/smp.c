@@ -60,11 +60,22 @@ static void set_cpu_online(unsigned int cpu)
 	} while (seen != old);
 }
 
+/* Clears cpu's bit (a CPU stopping for good clears its own). */
+void set_cpu_offline(unsigned int cpu)
+{
+	int old, seen = atomic_read(&cpu_online_bits);
+
+	do {
+		old = seen;
+		seen = atomic_cmpxchg(&cpu_online_bits, old, old & ~(1 << cpu));
+	} while (seen != old);
+}
+
 /*
  * secondary_start_kernel: a secondary CPU's first C, on its own stack with
  * its per-CPU offset set and the kernel's tables. It says hello, marks itself
- * online (the boot CPU waits for that bit) and idles: it must not allocate or
- * touch any shared state, nothing is locked yet.
+ * online (the boot CPU waits for that bit) and idles with interrupts enabled
+ * (arch_secondary_idle): from then on it runs what cross calls and IPIs bring.
  */
 void secondary_start_kernel(unsigned int cpu)
 {

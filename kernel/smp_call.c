@@ -1,5 +1,6 @@
 /* smp_call.c: cross-CPU function calls — a queue of call_single_data per CPU, rung by the arch's IPI. */
 #include <errno.h>
+#include <kernel/irq.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
 
@@ -70,16 +71,26 @@ void generic_smp_call_function_interrupt(void)
 	}
 }
 
-/* Waits for csd to have run, serving this CPU's own queue meanwhile (two CPUs may call each other). */
-static void csd_wait(struct call_single_data *csd)
+/*
+ * Waits for csd to have run, serving this CPU's own queue meanwhile (two CPUs
+ * may call each other); with window, also this CPU's interrupts.
+ */
+static void csd_wait_window(struct call_single_data *csd, bool window)
 {
 	while (smp_load_acquire(&csd->flags) & CSD_LOCK) {
 		generic_smp_call_function_interrupt();
+		if (window)
+			arch_irq_window();
 		cpu_relax();
 	}
 }
 
-int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait)
+static void csd_wait(struct call_single_data *csd)
+{
+	csd_wait_window(csd, false);
+}
+
+static int call_single(unsigned int cpu, smp_call_func_t func, void *info, bool window)
 {
 	struct call_single_data csd = { .func = func, .info = info };
 	unsigned long flags;
@@ -92,10 +103,20 @@ int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info,
 		local_irq_restore(flags);
 		return 0;
 	}
-	(void)wait;	/* always waits: csd lives on this stack */
 	csd_enqueue(cpu, &csd);
-	csd_wait(&csd);
+	csd_wait_window(&csd, window);
 	return 0;
+}
+
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait)
+{
+	(void)wait;	/* always waits: csd lives on this stack */
+	return call_single(cpu, func, info, false);
+}
+
+int smp_call_function_single_window(unsigned int cpu, smp_call_func_t func, void *info)
+{
+	return call_single(cpu, func, info, true);
 }
 
 void smp_call_function_many(cpumask_t mask, smp_call_func_t func, void *info, int wait)

@@ -4,7 +4,9 @@
 #include <asm/cacheflush.h>
 #include <asm/memory.h>
 #include <asm/smp.h>
+#include <asm/irq.h>
 #include <asm/sysreg.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <mm/fixmap.h>
@@ -158,22 +160,54 @@ unsigned long arch_cpu_model(void)
 	return read_sysreg(midr_el1);
 }
 
+extern char boot_stack[], boot_stack_top[];
+
+/* The bounds of cpu's stack (the boot CPU's in the image, a secondary's from memblock). */
+void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi)
+{
+	if (cpu == 0 || cpu >= CONFIG_NR_CPUS || !cpu_stack[cpu]) {
+		*lo = (u64)boot_stack;
+		*hi = (u64)boot_stack_top;
+		return;
+	}
+	*lo = (u64)cpu_stack[cpu];
+	*hi = *lo + SECONDARY_STACK_SIZE;
+}
+
 /*
- * Idle: run what other CPUs queued for this one, then sleep until an event.
- * The doorbell is SEV (no interrupts yet): a SEV between the queue check and
- * the WFE leaves the event register set, so the WFE returns at once.
+ * Idle: this CPU's mailbox and timer raise IRQs, then it sleeps in WFI with
+ * interrupts enabled; the IPI handler runs the call queue. No polling of the
+ * queue is needed: a call is queued before its mailbox bit is set, the bit is
+ * level-triggered and is cleared only by this CPU's handler before it reads
+ * the queue, so no call can be left behind while the CPU sleeps.
  */
 void arch_secondary_idle(void)
 {
+	bcm2836_starting_cpu();
+	arch_timer_starting_cpu();
+	cpu_idle_enter();
 	for (;;) {
-		generic_smp_call_function_interrupt();
-		__asm__ volatile("wfe" ::: "memory");
+		__asm__ volatile("msr daifclr, #2" ::: "memory");	/* IRQs on */
+		__asm__ volatile("wfi" ::: "memory");
 	}
 }
 
-void arch_send_call_function_ipi(unsigned int cpu)
+/*
+ * The boot CPU's window for pending interrupts (its console wait, between
+ * run= commands, taskset's wait): unmask IRQs, synchronise so a pending one
+ * is taken here, mask again. Until init_IRQ has run there is nothing to take.
+ */
+void arch_irq_window(void)
 {
-	(void)cpu;
-	dsb(ish);	/* the queued call is visible before the event */
-	__asm__ volatile("sev" ::: "memory");
+	__asm__ volatile("msr daifclr, #2\n\tisb\n\tmsr daifset, #2" ::: "memory");
+}
+
+/* A CPU stopped for good: its tick and mailbox silenced (so WFI sleeps), IRQs masked. */
+void arch_cpu_halt(void)
+{
+	__asm__ volatile("msr daifset, #3" ::: "memory");
+	arch_timer_dying_cpu();
+	bcm2836_dying_cpu();
+	for (;;)
+		__asm__ volatile("wfi" ::: "memory");
 }

@@ -1,8 +1,12 @@
 /* traps.c (arm64): synchronous exceptions decoded like Linux, then recovery or panic. */
 #include <asm/esr.h>
+#include <asm/irq.h>
 #include <asm/ptrace.h>
 #include <asm/memory.h>
+#include <kernel/atomic.h>
 #include <kernel/bug.h>
+#include <kernel/irq.h>
+#include <kernel/smp.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
@@ -10,6 +14,9 @@
 #include <stdio.h>
 
 void do_exception(struct pt_regs *regs, unsigned long kind);
+
+/* The vector entry.S passes for an IRQ taken at EL1 on SP_EL1 (the only IRQ the kernel expects). */
+#define VECTOR_EL1h_IRQ	5
 
 static const char *const ec_names[64] = {
 	[0x00] = "Unknown/Uncategorized",	[0x01] = "WFI/WFE",
@@ -50,22 +57,21 @@ static void fsc_name(unsigned int fsc, char *buf, size_t n)
 	snprintf(buf, n, "unknown %u", fsc);
 }
 
-extern char boot_stack[], boot_stack_top[];
-
 /*
  * dump_backtrace: follows the AAPCS64 frame records (x29 -> {prev x29, lr}),
- * built with -fno-omit-frame-pointer, while they stay inside the boot stack.
+ * built with -fno-omit-frame-pointer, while they stay inside this CPU's stack.
  */
 static void dump_backtrace(const struct pt_regs *regs)
 {
-	u64 fp = regs->regs[29];
+	u64 fp = regs->regs[29], lo, hi;
 	char sym[96];
 	int depth;
 
+	arch_cpu_stack(smp_processor_id(), &lo, &hi);
 	printk("Call trace:\n");
 	printk(" %s\n", sprint_symbol(sym, sizeof(sym), regs->elr));
 	for (depth = 0; depth < 16; depth++) {
-		if (fp < (u64)boot_stack || fp + 16 > (u64)boot_stack_top || (fp & 15))
+		if (fp < lo || fp + 16 > hi || (fp & 15))
 			break;
 		u64 lr = ((const u64 *)fp)[1];
 		if (!lr)
@@ -124,7 +130,33 @@ static void mem_abort_report(const struct pt_regs *regs)
 	}
 }
 
-static int oops_count;
+/* The stop IPI's report (kernel/panic.c): where this CPU was, as an Oops shows it. */
+void arch_show_regs(struct pt_regs *regs)
+{
+	if (!regs) {
+		printk("(no registers: not stopped from an interrupt)\n");
+		return;
+	}
+	show_regs(regs);
+	dump_backtrace(regs);
+}
+
+/*
+ * dump_stack: the calling CPU's number and call trace from its caller, for
+ * panic() (as Linux's, no registers: none were saved).
+ */
+void dump_stack(void)
+{
+	struct pt_regs regs = { 0 };
+	u64 *fp = __builtin_frame_address(0);
+
+	regs.regs[29] = fp[0];
+	regs.elr = fp[1] - 4;
+	printk("CPU: %u\n", smp_processor_id());
+	dump_backtrace(&regs);
+}
+
+static atomic_t oops_count;
 
 /*
  * do_exception: every vector lands here. A trapped semihosting call (no
@@ -134,6 +166,11 @@ static int oops_count;
 void do_exception(struct pt_regs *regs, unsigned long kind)
 {
 	unsigned int ec = ESR_EC(regs->esr);
+
+	if (kind == VECTOR_EL1h_IRQ) {
+		handle_arch_irq(regs);
+		return;
+	}
 
 	if ((kind == 4 || kind == 0) && ec == ESR_EC_UNKNOWN &&
 	    *(const u32 *)regs->elr == INSN_HLT_SEMIHOST) {
@@ -148,7 +185,9 @@ void do_exception(struct pt_regs *regs, unsigned long kind)
 		       (kind & 3) == 0 ? "synchronous" : (kind & 3) == 1 ? "IRQ" :
 		       (kind & 3) == 2 ? "FIQ" : "SError",
 		       (unsigned long long)regs->esr, ec_name(ec));
-	printk("Internal error: Oops: %016llx [#%d]\n", (unsigned long long)regs->esr, ++oops_count);
+	printk("Internal error: Oops: %016llx [#%d]\n", (unsigned long long)regs->esr,
+	       atomic_add_return(1, &oops_count));
+	printk("CPU: %u\n", smp_processor_id());
 	show_regs(regs);
 	dump_backtrace(regs);
 	fault_recover("Oops");

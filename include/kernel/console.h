@@ -32,4 +32,14 @@ int console_getc(void);
  */
 bool console_interrupted(void);
 
+/*
+ * ^C for a command running on another CPU (taskset): input stays CPU 0's.
+ * console_watch_interrupt(true) before CPU 0 waits for the command (with
+ * interrupts enabled), false after; meanwhile CPU 0's tick calls
+ * console_tick(), which reads the consoles, and a ^C makes the command's next
+ * console_interrupted() return true there.
+ */
+void console_watch_interrupt(bool on);
+void console_tick(void);
+
 #endif

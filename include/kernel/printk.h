@@ -16,6 +16,15 @@ __printf(1, 2) int kprintf(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
 /* kputs: raw output of a string of any length (no formatting, no timestamp). */
 void kputs(const char *s);
+/*
+ * SMP: each printk/kprintf/kputs call is written whole under the console lock
+ * (kernel/printk.c), with interrupts masked, so two CPUs' lines never mix
+ * within a line; a line one CPU leaves unfinished is ended before another
+ * CPU prints. The CPU that panics (panic_cpu, include/kernel/smp.h) takes the
+ * lock over after a second rather than hang behind a CPU that stopped.
+ */
+/* dump_stack: this CPU's registers and call trace (the arch's; panic prints it). */
+void dump_stack(void);
 /* log_dump: prints the retained kernel log (dmesg). */
 void log_dump(void);
 int vkprintf(const char *fmt, va_list ap);

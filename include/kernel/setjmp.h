@@ -4,6 +4,7 @@
 
 #include <compiler.h>
 #include <asm/setjmp.h>		/* typedef ... jmp_buf[] (the callee-saved registers) */
+#include <kernel/percpu.h>
 
 int setjmp(jmp_buf env) __attribute__((returns_twice));
 __noreturn void longjmp(jmp_buf env, int val);
@@ -12,8 +13,11 @@ __noreturn void longjmp(jmp_buf env, int val);
  * Fault recovery: a caller that can survive a fault sets fault_recovery to a
  * jmp_buf it setjmp()ed; the arch's fault handler, after printing its report,
  * calls fault_recover(), which longjmp()s there (value 1) or panics if unset.
+ * It is per CPU (a command run on another CPU by taskset recovers on that
+ * CPU's stack), read and written only by its CPU.
  */
-extern jmp_buf *fault_recovery;
+DECLARE_PER_CPU(jmp_buf *, fault_recovery_pcpu);
+#define fault_recovery	(*this_cpu_ptr(fault_recovery_pcpu))
 __noreturn void fault_recover(const char *what);
 
 #endif

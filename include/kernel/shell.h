@@ -44,6 +44,14 @@ static inline bool shell_isblank(char c)
  * more than SHELL_ARGV_MAX words is refused as a whole, never run in part.
  */
 int shell_exec(char *line);
+/* The command named name, or NULL. */
+const struct shell_cmd *shell_find_cmd(const char *name);
+/*
+ * Runs cmd on this CPU with this CPU's fault recovery: a fault inside it is
+ * reported and ends the command with status 1. taskset calls it on the
+ * target CPU.
+ */
+int shell_run_cmd(const struct shell_cmd *cmd, int argc, char **argv);
 /* The interactive loop on the console; never returns. */
 __noreturn void shell_run(void);
 

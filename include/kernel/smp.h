@@ -6,8 +6,17 @@
 #include <kernel/atomic.h>
 #include <kernel/percpu.h>
 
-/* One bit per online CPU; set by each CPU for itself (secondary_start_kernel), never cleared yet. */
+/* One bit per online CPU; set by each CPU for itself (secondary_start_kernel), cleared by a CPU that stops (the stop IPI). */
 extern atomic_t cpu_online_bits;
+
+/*
+ * The CPU that is panicking, or -1 (kernel/panic.c, Linux's name): the first
+ * CPU to panic sets it; any other that panics after it just stops.
+ */
+extern atomic_t panic_cpu;
+
+/* Clears cpu's online bit (a CPU that stops for good clears its own: the stop IPI). */
+void set_cpu_offline(unsigned int cpu);
 
 /* Each online CPU's model register (arm64: MIDR_EL1), as that CPU read it. */
 DECLARE_PER_CPU(unsigned long, cpu_model);
@@ -77,6 +86,13 @@ static inline cpumask_t cpu_online_mask(void)
 
 /* func(info) on cpu (this CPU: called directly). -ENXIO (and no call) if cpu is not online. */
 int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait);
+/*
+ * smp_call_function_single_window: the same, for a caller that holds no lock
+ * and may take interrupts while it waits (the shell's taskset on CPU 0): the
+ * wait opens the arch's interrupt window (arch_irq_window), so this CPU's tick
+ * and IPIs are served meanwhile.
+ */
+int smp_call_function_single_window(unsigned int cpu, smp_call_func_t func, void *info);
 /* func(info) on every online CPU in mask except this one. */
 void smp_call_function_many(cpumask_t mask, smp_call_func_t func, void *info, int wait);
 /* func(info) on every other online CPU. */

@@ -115,4 +115,120 @@ unlike($out, qr/CPU3: Booted/, '... and the core that was released does not ente
 like($out, qr/\] smp: Brought up 1 node, 3 CPUs$/m, '... three CPUs');
 is($procs, '0,1,2', '... /proc/cpuinfo lists three processors');
 
+# interrupts(OUT, NTH): the NTH (0-based) /proc/interrupts table in OUT, as { label => [counts per CPU] }.
+sub interrupts {
+    my ($out, $nth) = @_;
+    my @tables = $out =~ /^pagoda# (?:taskset \d+ )?cat \/proc\/interrupts\n(.*?)(?=^pagoda# |\z)/msg;
+    my %rows;
+    for my $line (split /\n/, $tables[$nth] // '') {
+        my ($label, $counts) = $line =~ /^\s*(\w+):((?:\s+\d+)+)/ or next;
+        $rows{$label} = [ $counts =~ /(\d+)/g ];
+    }
+    return \%rows;
+}
+
+# /proc/interrupts in Linux's arm64 layout; the tick grows on every CPU; cross calls go through IPI1.
+($out, $st) = qemu_arm64(append => 'run="cat /proc/interrupts; selftest smp_call; cat /proc/interrupts; '
+                                 . 'cat /proc/stat; taskset 2 cat /proc/interrupts"', extra => \@mttcg);
+is($st, 0, '/proc/interrupts, selftest smp_call, /proc/stat, taskset: all succeed');
+like($out, qr/^ {11}CPU0 {7}CPU1 {7}CPU2 {7}CPU3 {7}$/m, "the header: a CPU%-8d column per online CPU after 11 blanks, as Linux's");
+like($out, qr/^  3:(?: +\d+ ){4} bcm2836-timer   3 Level     arch_timer$/m,
+     "the tick's row: line 3 (CNTV) of the ARM-local controller, Linux's columns");
+like($out, qr/^IPI0:(?: +\d+ ){4}      Rescheduling interrupts\nIPI1:(?: +\d+ ){4}      Function call interrupts\nIPI2:(?: +\d+ ){4}      CPU stop interrupts\nErr: +\d+$/m,
+     'the IPI rows in order with Linux\'s spacing, then Err');
+my ($before, $after, $on2) = map { interrupts($out, $_) } 0 .. 2;
+for my $cpu (0 .. 3) {
+    ok($after->{3}[$cpu] > $before->{3}[$cpu], "CPU$cpu: its timer count grew between two reads ($before->{3}[$cpu] -> $after->{3}[$cpu])");
+}
+for my $cpu (1 .. 3) {
+    ok($after->{IPI1}[$cpu] > $before->{IPI1}[$cpu],
+       "CPU$cpu: selftest smp_call reached it through function-call IPIs ($before->{IPI1}[$cpu] -> $after->{IPI1}[$cpu])");
+}
+like($out, qr/^ok \d+ smp_call$/m, 'selftest smp_call passes over real IPIs');
+ok($on2->{IPI1}[2] > $after->{IPI1}[2], 'taskset 2: the command reached CPU2 as a function-call IPI');
+is($on2->{IPI1}[1], $after->{IPI1}[1], '... and not CPU1');
+like($out, qr/^cpu  0 0 \d+ \d+ 0 0 0 0 0 0\n(?:cpu\d 0 0 \d+ \d+ 0 0 0 0 0 0\n){4}intr \d+ \d+$/m,
+     '/proc/stat: a cpu line in total and per CPU, then intr');
+my ($intr) = $out =~ /^intr (\d+)/m;
+my $sum = 0;
+$sum += $_ for map { @$_ } values %$after;
+$sum -= $after->{Err}[0];
+ok($intr >= $sum, "/proc/stat's intr total ($intr) counts every row of the earlier /proc/interrupts ($sum)");
+for my $cpu (1 .. 3) {
+    my ($idle) = $out =~ /^cpu$cpu 0 0 \d+ (\d+)/m;
+    ok($idle > 0, "cpu$cpu: its ticks found it idle in WFI ($idle)");
+}
+
+# taskset: the command runs on that CPU (an Oops report names the CPU it ran on), the shell survives.
+($out, $st) = qemu_arm64(append => 'run="taskset 2 fault null; echo alive; taskset 1 echo hello from one; taskset 0 echo on zero; '
+                                 . 'taskset 1 selftest smp_call; cat /proc/interrupts"', extra => \@mttcg);
+is($st, 1, 'taskset 2 fault null fails the run= (status 1), the rest runs');
+like($out, qr/Internal error: Oops: .*\n.*\] CPU: 2$/m, 'the Oops happened on CPU2');
+like($out, qr/^fault: ended by a fault \(see the report above\)\nrun: 'taskset' failed\npagoda# echo alive\nalive$/m,
+     "the fault ended only the command, recovered on CPU2's stack; the shell goes on");
+like($out, qr/^hello from one$/m, 'taskset 1 echo: the command prints');
+like($out, qr/^on zero$/m, 'taskset 0: the boot CPU runs it directly');
+like($out, qr/^pagoda# taskset 1 selftest smp_call\n(?:.*\n)*?ok 1 smp_call$/m, 'selftest smp_call passes when CPU1 drives it');
+my $last = interrupts($out, 0);
+ok($last->{IPI1}[0] > 0, "CPU0 took function-call IPIs while taskset waited ($last->{IPI1}[0])");
+
+# Typed at the prompt: the shell's wait for input takes interrupts — the tick that came due while
+# selftest ran with CPU0's interrupts masked is taken in the next wait, where it counts as idle —
+# and ^C stops a command that taskset runs on CPU1 (input stays CPU0's; CPU1 sees the ^C).
+($out, $st) = qemu_arm64(extra => \@mttcg, timeout => 120,
+    steps => [[qr/^pagoda# /m, "selftest smp_call\n"], [qr/^ok 1 smp_call\r?\npagoda# /m, "cat /proc/stat\n"], [qr/^pagoda# /m, "taskset 1 selftest\n"],
+              [qr/^    ok 1 /m, "\x03"], [qr/interrupted \(\^C\)/, "echo back\n"], [qr/^back/m, "poweroff 9\n"]]);
+my ($idle0) = $out =~ /^cpu0 0 0 \d+ (\d+)/m;
+ok(defined $idle0 && $idle0 > 0, "CPU0 took its tick while the shell waited for input (idle ticks: @{[$idle0 // 'none']})");
+like($out, qr/^# selftest: interrupted \(\^C\)/m, '^C typed while taskset 1 selftest runs interrupts it');
+like($out, qr/^back$/m, '... and the shell on CPU0 takes the next line');
+is($st, 9, '... through to poweroff 9');
+
+# Bad taskset input: a clear line each, never a hang.
+($out, $st) = qemu_arm64(append => 'run="taskset 7 echo no; taskset x echo no; taskset 9999 echo no; taskset 99999999999999999999 echo no; '
+                                 . 'taskset -1 echo no; taskset 1; taskset 1 nosuchcmd; taskset 1 taskset 2 echo no; echo still here"',
+                         extra => \@mttcg, timeout => 60);
+is($st, 1, 'bad taskset input: the run= fails, and ends (no hang)');
+like($out, qr/^taskset: CPU 7 is not online$/m, 'taskset 7: not online (Pi 3 has 4)');
+like($out, qr/^taskset: 'x' is not a CPU number$/m, 'taskset x: not a number');
+like($out, qr/^taskset: CPU 9999 is not online$/m, 'taskset 9999: not online');
+like($out, qr/^taskset: CPU 99999999999999999999 is not online$/m, 'a CPU number too large for any type: not online');
+like($out, qr/^taskset: '-1' is not a CPU number$/m, 'taskset -1: not a number');
+like($out, qr/^usage: taskset CPU COMMAND \[ARGS\.\.\.\]$/m, 'taskset without a command: usage');
+like($out, qr/^taskset: nosuchcmd: command not found \(try 'help'\)$/m, 'an unknown command: one line');
+like($out, qr/^taskset: a command run by taskset cannot be taskset$/m, 'taskset inside taskset: refused');
+unlike($out, qr/^no$/m, 'none of the refused commands ran');
+like($out, qr/^still here$/m, 'the shell is alive after all of them');
+like($out, qr/\] run: 8 command\(s\) failed; powering off$/m, 'each refusal is a failing status');
+
+# The stop IPI: a panic on CPU2 stops the others, each printing where it was.
+($out, $st) = qemu_arm64(append => 'run="taskset 2 fault panic"', extra => \@mttcg);
+is($st, 255, 'a panic ends QEMU with status 255');
+like($out, qr/\] Kernel panic - not syncing: fault: panic requested on CPU2\n.*\] CPU: 2\n.*\] Call trace:$/m,
+     'the panicking CPU names itself and prints its call trace');
+like($out, qr/\] SMP: stopping secondary CPUs$/m, "Linux's line before the stop IPIs");
+for my $cpu (0, 1, 3) {
+    like($out, qr/\] CPU$cpu: stopping\n.*\] pc : \S+\n.*\] lr : \S+\n.*\] sp : [0-9a-f]{16}\n.*\] far: [0-9a-f]{16} pstate: [0-9a-f]{8}\n(?:.*\] x\d+ *: [0-9a-f]{16}(?: x\d+ *: [0-9a-f]{16})?\n){15}.*\] Call trace:$/m,
+         "CPU$cpu: 'CPU$cpu: stopping', then its registers and call trace in one block");
+}
+like($out, qr/\] CPU0: stopping\n(?:.*\n){21}.*\]  cmd_taskset\+/m, 'CPU0 was stopped while taskset waited for CPU2');
+unlike($out, qr/CPU2: stopping|failed to stop/, 'the panicking CPU is not sent the stop; every other CPU answered');
+like($out, qr/\] ---\[ end Kernel panic - not syncing: fault: panic requested on CPU2 \]---$/m, 'then the end line');
+unlike($out, qr/\[\s*\d+\.\d{6}\] [^\n]*\[\s*\d+\.\d{6}\] /, 'no line holds two timestamps: lines of different CPUs never mix');
+
+# nosmp: one column, taskset to another CPU refused, the cross calls still pass on one CPU.
+($out, $st) = qemu_arm64(append => 'nosmp run="cat /proc/interrupts; selftest smp_call; taskset 0 echo zero; taskset 1 echo no"',
+                         extra => \@mttcg);
+is($st, 1, 'nosmp: taskset 1 fails the run=');
+like($out, qr/^ {11}CPU0 {7}$/m, 'nosmp: /proc/interrupts has one column');
+like($out, qr/^  3: +\d+  bcm2836-timer   3 Level     arch_timer$/m, 'nosmp: the tick row has one count');
+like($out, qr/^IPI1: +\d+       Function call interrupts$/m, 'nosmp: IPI rows have one count');
+like($out, qr/^ok \d+ smp_call$/m, 'nosmp: selftest smp_call passes');
+like($out, qr/^zero$/m, 'nosmp: taskset 0 runs the command');
+like($out, qr/^taskset: CPU 1 is not online$/m, 'nosmp: CPU1 is not online');
+
+($out, $st) = qemu_arm64(append => 'nosmp run="fault panic"', extra => \@mttcg);
+is($st, 255, 'nosmp: a panic ends QEMU with 255');
+unlike($out, qr/SMP: stopping|stopping$/m, 'nosmp: no other CPU to stop, no stop line');
+
 done_testing();

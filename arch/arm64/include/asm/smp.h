@@ -53,6 +53,9 @@ void smp_init_cpus(const void *fdt);
 
 /* The MPIDR affinity of each logical CPU (as the DTB's reg says). */
 extern u64 cpu_logical_map[CONFIG_NR_CPUS];
+
+/* The bounds [lo, hi) of cpu's stack, for backtraces (arch/arm64/smp.c). */
+void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi);
 #endif
 
 #endif
