@@ -32,12 +32,17 @@
  * seven others (each tick is a VM exit's worth of work for TCG), while LOC
  * still moves visibly within a test's second.
  */
-IRQ_ROW(loc, "LOC", NULL, "Local timer interrupts");
-IRQ_ROW(spu, "SPU", NULL, "Spurious interrupts");
-IRQ_ROW(res, "RES", NULL, "Rescheduling interrupts");
-IRQ_ROW(cal, "CAL", NULL, "Function call interrupts");
-IRQ_ROW(tlb, "TLB", NULL, "TLB shootdowns");
+/*
+ * The rows, Linux's x86 labels. /proc/interrupts lists them in link order,
+ * and GCC emits a file's variables last-defined first: defined bottom-up so
+ * that the file reads LOC, SPU, RES, CAL, TLB, ERR, as Linux's does.
+ */
 IRQ_ROW(err, "ERR", NULL, "APIC errors and unexpected vectors");
+IRQ_ROW(tlb, "TLB", NULL, "TLB shootdowns");
+IRQ_ROW(cal, "CAL", NULL, "Function call interrupts");
+IRQ_ROW(res, "RES", NULL, "Rescheduling interrupts");
+IRQ_ROW(spu, "SPU", NULL, "Spurious interrupts");
+IRQ_ROW(loc, "LOC", NULL, "Local timer interrupts");
 
 static volatile u32 __iomem *lapic;	/* ioremap_np'd (UC) by apic_init; the same for every CPU */
 static u32 lapic_phys;
@@ -106,24 +111,46 @@ static void apic_start_tick(void)
 }
 
 /*
- * calibrate_tick: the APIC timer counts down from ~0 for CALIBRATE_US of the
- * TSC (arch/x86/time.c, itself calibrated on the PIT); what it counted is one
- * tick at HZ = 100. Under emulation both clocks follow the host, so the tick
- * keeps its rate however loaded the host is.
+ * apic_sample: the APIC timer's current count with the TSC around the read;
+ * false if the read took so long (the vCPU descheduled in between) that the
+ * pair cannot be trusted.
+ */
+static bool apic_sample(u64 *tsc, u32 *count)
+{
+	u64 a = arch_counter_read(), b;
+
+	*count = apic_read(APIC_TMCCT);
+	b = arch_counter_read();
+	*tsc = a + (b - a) / 2;
+	return b - a < arch_counter_freq() / 10000;	/* 100 us */
+}
+
+/*
+ * calibrate_tick: the APIC timer counts down from ~0 (at 62.5 MHz under QEMU
+ * it would take a minute to wrap); two tight (TSC, count) samples at least
+ * CALIBRATE_US apart give its rate against the TSC (arch/x86/time.c, itself
+ * calibrated on the PIT), so a vCPU descheduled in between costs nothing.
+ * Returns the counts in one tick at HZ, 0 if no tight sample came.
  */
 static u32 calibrate_tick(void)
 {
-	u64 end = arch_counter_read() + arch_counter_freq() * CALIBRATE_US / 1000000;
-	u32 counted;
+	u64 t0, t1, end;
+	u32 c0, c1, tries = 0;
 
 	apic_write(APIC_TDCR, APIC_TDR_DIV_16);
 	apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
 	apic_write(APIC_TMICT, 0xffffffffu);
+	while (!apic_sample(&t0, &c0))
+		if (++tries > 1000)
+			return 0;
+	end = t0 + arch_counter_freq() * CALIBRATE_US / 1000000;
 	while (arch_counter_read() < end)
 		cpu_relax();
-	counted = 0xffffffffu - apic_read(APIC_TMCCT);
+	while (!apic_sample(&t1, &c1))
+		if (++tries > 2000)
+			return 0;
 	apic_write(APIC_TMICT, 0);
-	return counted * (1000000u / CALIBRATE_US) / HZ;
+	return (u32)((u64)(c0 - c1) * arch_counter_freq() / (t1 - t0) / HZ);
 }
 
 /*
@@ -151,11 +178,14 @@ bool apic_init(void)
 	pic_mask_all();
 	apic_setup_local();
 	lapic_tick_count = calibrate_tick();
+	if (!lapic_tick_count) {
+		printk("APIC timer: calibration against the TSC failed; one CPU, no timer tick\n");
+		return false;
+	}
 	printk("APIC: local APIC version 0x%x at 0x%08x (ID 0x%02x); 8259 PICs masked\n",
 	       apic_read(APIC_LVR) & 0xff, lapic_phys, apic_read(APIC_ID) >> 24);
-	printk("APIC timer: %u counts per tick (divide by 16) at HZ %u: bus %u.%03u MHz\n",
-	       lapic_tick_count, HZ, lapic_tick_count * 16 * HZ / 1000000,
-	       lapic_tick_count * 16 * HZ / 1000 % 1000);
+	printk("APIC timer: HZ %u, %u counts per tick (divide by 16, calibrated on %u ms of the TSC)\n",
+	       HZ, lapic_tick_count, CALIBRATE_US / 1000);
 	apic_start_tick();
 	lapic_ticking = true;
 	return true;

@@ -65,13 +65,22 @@ void trap_init(void)
 	x86_load_idt();
 }
 
+/* %fs: the CPU's per-CPU segment (asm/smp.h); the others are always __KERNEL_DS. */
+static u16 read_fs(void)
+{
+	u16 fs;
+
+	__asm__ __volatile__("movw %%fs, %0" : "=r"(fs));
+	return fs;
+}
+
 static void show_regs(const struct pt_regs *r)
 {
 	printk("EIP: %04x:%08x EFLAGS: %08x\n", r->cs, r->eip, r->eflags);
 	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", r->eax, r->ebx, r->ecx, r->edx);
 	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x\n", r->esi, r->edi, r->ebp, regs_sp(r));
 	printk("DS: %04x ES: %04x FS: %04x GS: %04x SS: %04x\n",
-	       __KERNEL_DS, __KERNEL_DS, __KERNEL_DS, __KERNEL_DS, __KERNEL_DS);
+	       __KERNEL_DS, __KERNEL_DS, read_fs(), __KERNEL_DS, __KERNEL_DS);
 	printk("CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
