@@ -99,33 +99,50 @@ static const u8 *map_table(u32 pa, const char *what, unsigned int min_len, bool 
 	return early_memremap(pa, *len);
 }
 
-/* Reads one MADT's Local APIC entries into fc; false (with a line) if the entries do not add up. */
-static bool parse_madt(const u8 *madt, u32 len, struct fw_cpus *fc)
+/* One enabled CPU for fc, or a line if CONFIG_NR_CPUS are there already. */
+static void fw_add(struct fw_cpus *fc, u32 apic_id, const char *who)
+{
+	if (fc->nr < CONFIG_NR_CPUS)
+		fc->apic_id[fc->nr++] = apic_id;
+	else
+		printk("%s: CPU with APIC id 0x%02x: more than %u CPUs (CONFIG_NR_CPUS); ignored\n", who,
+		       apic_id, CONFIG_NR_CPUS);
+}
+
+/*
+ * madt_parse: the MADT in t[0..len) (signature, length and checksum checked)
+ * into fc: the local APIC's address and each enabled Local APIC entry; a
+ * disabled one (hot-pluggable, as QEMU's -smp N,maxcpus=M lists them) is only
+ * counted. FW_BAD with a line if the table or an entry does not add up.
+ */
+enum fw_result madt_parse(const u8 *t, u32 len, struct fw_cpus *fc)
 {
 	u32 off = MADT_ENTRIES;
 
-	fc->lapic_base = get32(madt + SDT_HEADER_LEN);
+	*fc = (struct fw_cpus){ .source = "ACPI MADT" };
+	if (len < MADT_ENTRIES || memcmp(t, "APIC", 4) || get32(t + 4) != len || sum_bytes(t, len)) {
+		printk("ACPI: MADT: bad signature, length or checksum\n");
+		return FW_BAD;
+	}
+	fc->lapic_base = get32(t + SDT_HEADER_LEN);
 	while (off < len) {
-		u8 type = madt[off], elen = off + 2 <= len ? madt[off + 1] : 0;
+		u8 type = t[off], elen = off + 2 <= len ? t[off + 1] : 0;
 
 		if (elen < 2 || off + elen > len) {
 			printk("ACPI: MADT: entry at offset %u has length %u, past the table's %u bytes\n",
 			       off, elen, len);
-			return false;
+			return FW_BAD;
 		}
-		if (type == MADT_LAPIC && elen >= 8 && (get32(madt + off + 4) & MADT_ENABLED)) {
-			if (fc->nr < CONFIG_NR_CPUS)
-				fc->apic_id[fc->nr++] = madt[off + 3];
-			else
-				printk("ACPI: LAPIC (apic_id[0x%02x]): more than %u CPUs (CONFIG_NR_CPUS); ignored\n",
-				       madt[off + 3], CONFIG_NR_CPUS);
-		}
+		if (type == MADT_LAPIC && elen >= 8 && (get32(t + off + 4) & MADT_ENABLED))
+			fw_add(fc, t[off + 3], "ACPI: MADT");
+		else if (type == MADT_LAPIC && elen >= 8)
+			fc->nr_disabled++;
 		if (type == MADT_LAPIC_OVERRIDE && elen >= 12)
 			printk("ACPI: LAPIC address override ignored (32-bit xAPIC at 0x%08x kept)\n",
 			       fc->lapic_base);
 		off += elen;
 	}
-	return true;
+	return FW_OK;
 }
 
 /* find_madt: the MADT's PA among the RSDT's (or XSDT's) entries, 0 if none; *bad set if the root is malformed. */
@@ -160,6 +177,7 @@ enum fw_result acpi_find_cpus(struct fw_cpus *fc)
 	u32 rsdp = scan_for("RSD PTR ", 20), madt, len, root;
 	const u8 *p;
 	bool bad = false, xsdt;
+	enum fw_result r;
 
 	if (!rsdp)
 		return FW_NONE;
@@ -177,49 +195,49 @@ enum fw_result acpi_find_cpus(struct fw_cpus *fc)
 	p = map_table(madt, "ACPI: MADT", MADT_ENTRIES, false, &len);
 	if (!p)
 		return FW_BAD;
-	if (sum_bytes(p, len)) {
-		printk("ACPI: MADT at 0x%08x: bad checksum\n", madt);
-		early_memunmap((void *)p, len);
-		return FW_BAD;
-	}
-	fc->source = "ACPI MADT";
-	fc->nr = 0;
-	bad = !parse_madt(p, len, fc);
+	r = madt_parse(p, len, fc);
 	early_memunmap((void *)p, len);
-	return bad ? FW_BAD : FW_OK;
+	return r;
 }
 
-/* The MP configuration table's processor entries (other entry types are 8 bytes and skipped). */
-static bool parse_mpc(const u8 *mpc, u32 len, struct fw_cpus *fc)
+/*
+ * mpc_parse: the MP configuration table in t[0..len) (signature, the base
+ * table's length and checksum checked) into fc; processor entries are 20
+ * bytes, the others 8. FW_BAD with a line if it does not add up.
+ */
+enum fw_result mpc_parse(const u8 *t, u32 len, struct fw_cpus *fc)
 {
-	unsigned int count = mpc[34] | mpc[35] << 8, i;
+	unsigned int count, i;
 	u32 off = MPC_ENTRIES;
 
-	fc->lapic_base = get32(mpc + 36);
+	*fc = (struct fw_cpus){ .source = "MP table" };
+	if (len < MPC_ENTRIES || memcmp(t, "PCMP", 4) || (u32)(t[4] | t[5] << 8) != len || sum_bytes(t, len)) {
+		printk("MPTABLE: bad signature, length or checksum\n");
+		return FW_BAD;
+	}
+	count = t[34] | t[35] << 8;
+	fc->lapic_base = get32(t + 36);
 	for (i = 0; i < count; i++) {
-		unsigned int elen = off < len && mpc[off] == MPC_PROCESSOR ? 20 : 8;
+		unsigned int elen = off < len && t[off] == MPC_PROCESSOR ? 20 : 8;
 
 		if (off + elen > len) {
 			printk("MPTABLE: entry %u runs past the table's %u bytes\n", i, len);
-			return false;
+			return FW_BAD;
 		}
-		if (mpc[off] == MPC_PROCESSOR && (mpc[off + 3] & MPC_CPU_ENABLED)) {
-			if (fc->nr < CONFIG_NR_CPUS)
-				fc->apic_id[fc->nr++] = mpc[off + 1];
-			else
-				printk("MPTABLE: CPU (APIC id 0x%02x): more than %u CPUs (CONFIG_NR_CPUS); ignored\n",
-				       mpc[off + 1], CONFIG_NR_CPUS);
-		}
+		if (t[off] == MPC_PROCESSOR && (t[off + 3] & MPC_CPU_ENABLED))
+			fw_add(fc, t[off + 1], "MPTABLE");
+		else if (t[off] == MPC_PROCESSOR)
+			fc->nr_disabled++;
 		off += elen;
 	}
-	return true;
+	return FW_OK;
 }
 
 enum fw_result mptable_find_cpus(struct fw_cpus *fc)
 {
 	u32 mpf = scan_for("_MP_", 16), pa, len;
 	const u8 *p;
-	bool ok;
+	enum fw_result r;
 
 	if (!mpf)
 		return FW_NONE;
@@ -231,15 +249,9 @@ enum fw_result mptable_find_cpus(struct fw_cpus *fc)
 	if (!pa)
 		return FW_NONE;		/* a default configuration (feature byte 1): not supported */
 	p = map_table(pa, "MPTABLE", MPC_ENTRIES, true, &len);
-	if (!p || memcmp(p, "PCMP", 4) || sum_bytes(p, len)) {
-		printk("MPTABLE: configuration table at 0x%08x: bad signature or checksum\n", pa);
-		if (p)
-			early_memunmap((void *)p, len);
+	if (!p)
 		return FW_BAD;
-	}
-	fc->source = "MP table";
-	fc->nr = 0;
-	ok = parse_mpc(p, len, fc);
+	r = mpc_parse(p, len, fc);
 	early_memunmap((void *)p, len);
-	return ok ? FW_OK : FW_BAD;
+	return r;
 }

@@ -103,6 +103,8 @@ void x86_smp_init_cpus(void)
 	apic_set_base(fc.lapic_base);
 	printk("smp: %u CPU%s in the %s, local APIC at 0x%08x\n", fc.nr, fc.nr == 1 ? "" : "s",
 	       fc.source, fc.lapic_base);
+	if (fc.nr_disabled)
+		printk("smp: %u more listed disabled (hot-pluggable): not started\n", fc.nr_disabled);
 	for (i = 0; i < fc.nr; i++)
 		add_cpu(fc.apic_id[i]);
 	if (nr_possible == 1)

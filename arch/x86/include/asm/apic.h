@@ -54,6 +54,7 @@ struct fw_cpus {
 	const char *source;		/* "ACPI MADT" or "MP table" */
 	u32 lapic_base;			/* the local APIC's PA */
 	unsigned int nr;		/* entries in apic_id */
+	unsigned int nr_disabled;	/* CPUs listed but not enabled (hot-pluggable): never started */
 	u32 apic_id[CONFIG_NR_CPUS];	/* enabled CPUs only, in the table's order */
 };
 
@@ -67,6 +68,9 @@ enum fw_result { FW_NONE, FW_OK, FW_BAD };
  */
 enum fw_result acpi_find_cpus(struct fw_cpus *fc);
 enum fw_result mptable_find_cpus(struct fw_cpus *fc);
+/* The tables' parsers, on a table already in memory (len bytes); what the two above use. */
+enum fw_result madt_parse(const u8 *t, u32 len, struct fw_cpus *fc);
+enum fw_result mpc_parse(const u8 *t, u32 len, struct fw_cpus *fc);
 
 /* apic.c */
 extern bool lapic_ticking;		/* this kernel runs the LAPIC timer (so HLT wakes) */
