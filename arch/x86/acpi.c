@@ -99,6 +99,23 @@ static const u8 *map_table(u32 pa, const char *what, unsigned int min_len, bool 
 	return early_memremap(pa, *len);
 }
 
+typedef enum fw_result (*fw_parser)(const u8 *t, u32 len, struct fw_cpus *fc);
+
+/* parse_at: the table at pa mapped whole (map_table), handed to parse, unmapped; FW_BAD if it cannot be mapped. */
+static enum fw_result parse_at(u32 pa, const char *what, unsigned int min_len, bool len16, fw_parser parse,
+			       struct fw_cpus *fc)
+{
+	u32 len;
+	const u8 *p = map_table(pa, what, min_len, len16, &len);
+	enum fw_result r;
+
+	if (!p)
+		return FW_BAD;
+	r = parse(p, len, fc);
+	early_memunmap((void *)p, len);
+	return r;
+}
+
 /* One enabled CPU for fc, or a line if CONFIG_NR_CPUS are there already. */
 static void fw_add(struct fw_cpus *fc, u32 apic_id, const char *who)
 {
@@ -174,10 +191,9 @@ static u32 find_madt(u32 root, bool xsdt, bool *bad)
 
 enum fw_result acpi_find_cpus(struct fw_cpus *fc)
 {
-	u32 rsdp = scan_for("RSD PTR ", 20), madt, len, root;
+	u32 rsdp = scan_for("RSD PTR ", 20), madt, root;
 	const u8 *p;
 	bool bad = false, xsdt;
-	enum fw_result r;
 
 	if (!rsdp)
 		return FW_NONE;
@@ -192,12 +208,7 @@ enum fw_result acpi_find_cpus(struct fw_cpus *fc)
 		return FW_BAD;
 	if (!madt)
 		return FW_NONE;
-	p = map_table(madt, "ACPI: MADT", MADT_ENTRIES, false, &len);
-	if (!p)
-		return FW_BAD;
-	r = madt_parse(p, len, fc);
-	early_memunmap((void *)p, len);
-	return r;
+	return parse_at(madt, "ACPI: MADT", MADT_ENTRIES, false, madt_parse, fc);
 }
 
 /*
@@ -235,9 +246,8 @@ enum fw_result mpc_parse(const u8 *t, u32 len, struct fw_cpus *fc)
 
 enum fw_result mptable_find_cpus(struct fw_cpus *fc)
 {
-	u32 mpf = scan_for("_MP_", 16), pa, len;
+	u32 mpf = scan_for("_MP_", 16), pa;
 	const u8 *p;
-	enum fw_result r;
 
 	if (!mpf)
 		return FW_NONE;
@@ -248,10 +258,5 @@ enum fw_result mptable_find_cpus(struct fw_cpus *fc)
 	early_memunmap((void *)p, 16);
 	if (!pa)
 		return FW_NONE;		/* a default configuration (feature byte 1): not supported */
-	p = map_table(pa, "MPTABLE", MPC_ENTRIES, true, &len);
-	if (!p)
-		return FW_BAD;
-	r = mpc_parse(p, len, fc);
-	early_memunmap((void *)p, len);
-	return r;
+	return parse_at(pa, "MPTABLE", MPC_ENTRIES, true, mpc_parse, fc);
 }

@@ -44,7 +44,12 @@ IRQ_ROW(res, "RES", NULL, "Rescheduling interrupts");
 IRQ_ROW(spu, "SPU", NULL, "Spurious interrupts");
 IRQ_ROW(loc, "LOC", NULL, "Local timer interrupts");
 
-static volatile u32 __iomem *lapic;	/* ioremap_np'd (UC) by apic_init; the same for every CPU */
+/*
+ * Set once by the boot CPU (apic_init) before any AP starts, read-only after.
+ * Each CPU's registers sit at the same address (the local APIC is per CPU);
+ * the IRQ rows' counts are per CPU, bumped by their CPU in its handlers.
+ */
+static volatile u32 __iomem *lapic;	/* ioremap_np'd (UC) */
 static u32 lapic_phys;
 static u32 lapic_tick_count;		/* APIC timer counts per tick (divide by 16), from the calibration */
 bool lapic_ticking;

@@ -20,6 +20,13 @@ extern bool x86_has_nx;
 #define SEG_DATA_RW_ACCESSED	0x93u	/* present, DPL 0, data read/write, accessed */
 #define SEG_FLAGS_32		0x4u	/* D/B = 32-bit, byte granularity */
 
+/*
+ * Concurrency: x86_percpu[cpu] is written by cpu itself (its segment load);
+ * the tables below are written by the boot CPU in setup_arch and smp_init,
+ * before the CPU they describe runs, and only read afterwards. The
+ * trampoline page serves one AP at a time: smp_init starts the next only
+ * once the last is online or given up (arch_cpu_up_failed closes the page).
+ */
 struct x86_percpu x86_percpu[CONFIG_NR_CPUS];
 u32 x86_cpu_apic_id[CONFIG_NR_CPUS];
 static void *cpu_stack[CONFIG_NR_CPUS];
