@@ -17,10 +17,16 @@ my @qemu = ('qemu-system-i386', '-m', '512', '-cpu', 'Nehalem,-lm,-syscall', '-k
             '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot', '-display', 'none',
             '-monitor', 'none', '-serial', 'stdio');
 
-# boot(SMP, APPEND, [STEPS]): returns (output, kernel status or -1); STEPS types at prompts.
+# boot(SMP, APPEND, [STEPS], [EXTRA]): returns (output, kernel status or -1); STEPS types at
+# prompts; EXTRA: more QEMU arguments, or a -cpu to use instead of Nehalem.
 sub boot {
-    my ($smp, $append, $steps) = @_;
-    my @cmd = (@qemu, '-smp', $smp, '-append', $append);
+    my ($smp, $append, $steps, $extra) = @_;
+    my @base = @qemu;
+    if ($extra && $extra->[0] eq '-cpu') {
+        @base = map { $_ eq 'Nehalem,-lm,-syscall' ? $extra->[1] : $_ } @qemu;
+        $extra = [];
+    }
+    my @cmd = (@base, '-smp', $smp, @{ $extra // [] }, '-append', $append);
     my ($out, $st, $to) = $steps ? run_dialog(240, $steps, @cmd) : run_timeout(240, undef, @cmd);
     diag("QEMU -smp $smp '$append' timed out") if $to;
     return ($out, ($st & 1) ? $st >> 1 : -1);
@@ -132,13 +138,15 @@ like($out, qr/\] smp: 2 CPUs in the ACPI MADT, local APIC at 0xfee00000\r?\n.*\]
 like($out, qr/\] smp: Brought up 1 node, 2 CPUs\r?$/m, '-smp 2,maxcpus=4: two CPUs');
 unlike($out, qr/failed to come online/, 'no disabled CPU was tried');
 
-($out, $st) = do {
-    my ($o, $s, $to) = run_timeout(240, undef, @qemu, '-smp', 2, '-machine', 'acpi=off', '-append', 'run="cat /proc/cpuinfo"');
-    ($o, ($s & 1) ? $s >> 1 : -1);
-};
+($out, $st) = boot(2, 'run="cat /proc/cpuinfo"', undef, ['-machine', 'acpi=off']);
 is($st, 0, '-machine acpi=off: boots');
 # SeaBIOS (QEMU 7.2) writes only the boot CPU into its MP table: the fallback finds one CPU.
 like($out, qr/\] smp: 1 CPU in the MP table, local APIC at 0xfee00000\r?$/m, 'without ACPI the MP table is read');
 like($out, qr/\] smp: Brought up 1 node, 1 CPU\r?$/m, '... and what it lists comes up');
+
+# A CPU without NX (pentium3): the trampoline must leave EFER alone (writing NXE would fault).
+($out, $st) = boot(2, 'run="selftest x86_tlb"', undef, ['-cpu', 'pentium3']);
+is($st, 0, '-cpu pentium3 -smp 2 (no NX): boots, x86_tlb passes');
+like($out, qr/\] smp: Brought up 1 node, 2 CPUs\r?$/m, '-cpu pentium3: both CPUs online');
 
 done_testing();
