@@ -10,8 +10,10 @@ IMAGE		:= $(BUILD)/kernel.elf
 # -cpu Nehalem: NX and 40 physical address bits while running 32-bit PAE code (-lm,-syscall:
 # long mode is off anyway in qemu-system-i386; this silences TCG's warnings about them).
 # isa-debug-exit: arch_poweroff(V) makes QEMU exit with status (V << 1) | 1.
+# -smp 4: the APs come up as on the Pi's four cores (QEMU_SMP=1 for one CPU).
 QEMU		:= qemu-system-i386
 QEMU_MEM	?= 512
 QEMU_CPU	?= Nehalem,-lm,-syscall
-QEMU_ARGS	:= -kernel $(IMAGE) -m $(QEMU_MEM) -cpu $(QEMU_CPU) \
+QEMU_SMP	?= 4
+QEMU_ARGS	:= -kernel $(IMAGE) -m $(QEMU_MEM) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) \
 		   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot

@@ -1,6 +1,7 @@
-/* cpuinfo.c (x86): /proc/cpuinfo (Linux's x86 fields) and /sys/kernel/debug/mmu (CR0/CR3/CR4/EFER/PAT in words). */
+/* cpuinfo.c (x86): /proc/cpuinfo (Linux's x86 fields, every online CPU) and /sys/kernel/debug/mmu (CR0/CR3/CR4/EFER/PAT in words). */
 #include <kernel/arch.h>
 #include <kernel/debugfs.h>
+#include <kernel/smp.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
@@ -30,9 +31,15 @@ void x86_cpu_brand(char buf[49])
 	buf[48] = '\0';
 }
 
-static void show_cpuinfo(struct seq_buf *s)
+/*
+ * One processor's block. Its signature (family, model, stepping) is what it
+ * read itself as it came up (cpu_model); the other fields are read here, on
+ * the CPU that shows the file: QEMU's CPUs, like a real SMP board's, are
+ * identical in everything else.
+ */
+static void show_one_cpu(struct seq_buf *s, unsigned int cpu)
 {
-	u32 a, b, c, d, ext_d = 0, max_ext, i;
+	u32 a, b, c, d, ext_d = 0, max_ext, i, sig = (u32)per_cpu(cpu_model, cpu);
 	u32 vendor[4] = { 0 };
 	u64 hz = arch_counter_freq();
 	char brand[49];
@@ -44,11 +51,12 @@ static void show_cpuinfo(struct seq_buf *s)
 		cpuid(0x80000001, &a, &b, &c, &ext_d);
 	cpuid(1, &a, &b, &c, &d);
 	x86_cpu_brand(brand);
-	seq_buf_printf(s, "processor\t: 0\nvendor_id\t: %s\n", (const char *)vendor);
+	seq_buf_printf(s, "processor\t: %u\nvendor_id\t: %s\n", cpu, (const char *)vendor);
 	seq_buf_printf(s, "cpu family\t: %u\nmodel\t\t: %u\nmodel name\t: %s\nstepping\t: %u\n",
-		       (a >> 8) & 0xf, ((a >> 4) & 0xf) | ((a >> 12) & 0xf0), brand, a & 0xf);
+		       (sig >> 8) & 0xf, ((sig >> 4) & 0xf) | ((sig >> 12) & 0xf0), brand, sig & 0xf);
 	seq_buf_printf(s, "cpu MHz\t\t: %llu.%03llu\n", (unsigned long long)(hz / 1000000),
 		       (unsigned long long)(hz / 1000 % 1000));
+	seq_buf_printf(s, "apicid\t\t: %u\ninitial apicid\t: %u\n", x86_cpu_apic_id[cpu], x86_cpu_apic_id[cpu]);
 	seq_buf_printf(s, "flags\t\t:");
 	for (i = 0; i < 32; i++)
 		if ((d & (1u << i)) && edx1_flags[i])
@@ -61,6 +69,17 @@ static void show_cpuinfo(struct seq_buf *s)
 		cpuid(0x80000008, &a, &b, &c, &d);
 		seq_buf_printf(s, "address sizes\t: %u bits physical, %u bits virtual\n", a & 0xff,
 			       (a >> 8) & 0xff);
+	}
+}
+
+/* Linux's /proc/cpuinfo: one block per online CPU, a blank line after each. */
+static void show_cpuinfo(struct seq_buf *s)
+{
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu) {
+		show_one_cpu(s, cpu);
+		seq_buf_printf(s, "\n");
 	}
 }
 DEBUGFS_FILE(cpuinfo, "/proc/cpuinfo", show_cpuinfo);

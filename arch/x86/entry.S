@@ -1,4 +1,4 @@
-/* entry.S (x86): the 32 exception entry stubs; each builds a struct pt_regs and calls do_trap(). */
+/* entry.S (x86): the 256 entry stubs (32 exceptions, then interrupts); each builds a struct pt_regs and calls do_trap(). */
 
 /*
  * Stack on entry to do_trap (struct pt_regs in asm/ptrace.h, low to high):
@@ -29,6 +29,12 @@ trap_stubs:
 	TRAP_NOERR(20); TRAP_ERR(21);   TRAP_NOERR(22); TRAP_NOERR(23)
 	TRAP_NOERR(24); TRAP_NOERR(25); TRAP_NOERR(26); TRAP_NOERR(27)
 	TRAP_NOERR(28); TRAP_ERR(29);   TRAP_ERR(30);   TRAP_NOERR(31)
+	/* Vectors 32-255: external interrupts and IPIs (no error code); at most 12 bytes each. */
+	.set	vector, 32
+	.rept	256 - 32
+	TRAP_NOERR(vector)
+	.set	vector, vector + 1
+	.endr
 
 trap_common:
 	pushal

@@ -1,6 +1,7 @@
 /* head.S (x86): Multiboot v1 header and entry, early PAE tables, the jump to PAGE_OFFSET. */
 #include <asm/memory.h>
 #include <asm/processor.h>
+#include <asm/smp.h>
 
 #define MULTIBOOT_HEADER_MAGIC	0x1badb002
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
@@ -183,15 +184,47 @@ msg_pae:	.asciz	" pae"
 msg_cmov:	.asciz	" cmov"
 msg_end:	.asciz	"\r\n"
 
-/* Flat 4 GiB code and data segments: null, __KERNEL_CS (0x08), __KERNEL_DS (0x10). */
-	.section .rodata
+/*
+ * secondary_startup_32: an AP, from trampoline.S, with head.S's early tables
+ * (so this code runs at its linked VA), EBX = init_mm's PDPT, ESP = its stack,
+ * ESI = its CPU number. It takes the kernel's GDT, switches to the final
+ * tables and enters C.
+ */
+	.section .head.text, "ax"
+	.globl	secondary_startup_32
+secondary_startup_32:
+	lgdt	gdt_desc
+	ljmp	$__KERNEL_CS, $1f
+1:	movl	$__KERNEL_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	movl	%eax, %gs
+	movl	%ebx, %cr3
+	xorl	%ebp, %ebp
+	pushl	$0
+	popfl
+	pushl	%esi
+	call	x86_secondary_start
+2:	cli
+	hlt
+	jmp	2b
+
+/*
+ * The GDT: null, flat 4 GiB __KERNEL_CS (0x08) and __KERNEL_DS (0x10), then
+ * one per-CPU data segment per CPU for %fs (asm/smp.h), filled by smpboot.c.
+ * In .data: loading a segment sets its descriptor's accessed bit.
+ */
+	.data
 	.p2align 3
 	.globl	gdt_table
 gdt_table:
 	.quad	0
 	.quad	0x00cf9a000000ffff	/* code: base 0, limit 4 GiB, DPL 0, execute/read */
 	.quad	0x00cf92000000ffff	/* data: base 0, limit 4 GiB, DPL 0, read/write */
+	.fill	CONFIG_NR_CPUS, 8, 0	/* __PERCPU_SEG(cpu) */
 gdt_end:
+	.section .rodata
 	.p2align 2
 	.word	0
 early_gdt_desc:

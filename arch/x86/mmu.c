@@ -61,6 +61,20 @@ void x86_cpu_init(void)
 	printk("NX (Execute Disable) protection: %s\n", x86_has_nx ? "active" : "not available");
 }
 
+/*
+ * x86_cpu_init_ap: an AP's share of x86_cpu_init — the boot CPU's PAT (every
+ * CPU must agree on what the PAT bits of a shared entry mean); PAE, PGE and
+ * EFER.NXE were set by trampoline.S before it used the final tables.
+ */
+void x86_cpu_init_ap(void)
+{
+	u32 a, b, c, d;
+
+	cpuid(1, &a, &b, &c, &d);
+	if (d & X86_FEATURE_EDX_PAT)
+		wrmsr(MSR_IA32_CR_PAT, PAT_VALUE);
+}
+
 /* Linux 32-bit's boot-time picture of the kernel's half of the address space. */
 static void print_vm_layout(paddr_t lowmem_end)
 {

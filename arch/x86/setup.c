@@ -7,12 +7,14 @@
 #include <asm/board.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 
 void start_kernel(void);
 
-/* Called by head.S on the boot stack with paging on and the BSS cleared. */
+/* Called by head.S on the boot stack with paging on and the BSS cleared; %fs first (smp_processor_id). */
 void x86_start_kernel(void)
 {
+	x86_load_percpu_segment(0);
 	start_kernel();
 	for (;;)
 		;
@@ -35,7 +37,9 @@ static void print_banner(void)
  * first log line already has a true timestamp; then COM1, the IDT, memblock
  * and the command line from Multiboot (before the banner, which shows the
  * command line), the CPU features paging needs (NX, PAT, global pages) and
- * the final page tables (paging_init: mm/paging.c with the hooks in mmu.c).
+ * the final page tables (paging_init: mm/paging.c with the hooks in mmu.c),
+ * then the CPUs the firmware lists (smpboot.c: their stacks come from
+ * memblock, which is still allocating here).
  */
 void setup_arch(void)
 {
@@ -46,4 +50,5 @@ void setup_arch(void)
 	print_banner();
 	x86_cpu_init();
 	paging_init();
+	x86_smp_init_cpus();
 }

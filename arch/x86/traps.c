@@ -1,7 +1,8 @@
-/* traps.c (x86): the IDT, and exception reports in Linux's words (#PF decoded from CR2 and the error code). */
+/* traps.c (x86): the IDT (exceptions and interrupt vectors), and exception reports in Linux's words (#PF decoded from CR2 and the error code). */
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
 #include <mm/vmalloc.h>
+#include <asm/apic.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 
 #define NR_EXCEPTIONS	32
+#define NR_VECTORS	256		/* entry.S has a stub for each */
 #define TRAP_STUB_SIZE	16		/* entry.S */
 #define GATE_INTR32	0x8e		/* present, DPL 0, 32-bit interrupt gate */
 #define X86_TRAP_PF	14
@@ -40,19 +42,36 @@ static const char *const trap_names[NR_EXCEPTIONS] = {
 	"simd exception", "virtualization exception", "control protection",
 };
 
-void trap_init(void)
+/* x86_load_idt: this CPU's IDTR := the one IDT every CPU shares (the boot CPU in trap_init, each AP on entry). */
+void x86_load_idt(void)
 {
 	struct { u16 limit; u32 base; } __attribute__((packed)) desc;
+
+	desc.limit = sizeof(idt) - 1;
+	desc.base = (u32)(uintptr_t)idt;
+	__asm__ __volatile__("lidt %0" :: "m"(desc));
+}
+
+/* trap_init: an interrupt gate (IF cleared on entry) for every vector, each to its entry.S stub. */
+void trap_init(void)
+{
 	int i;
 
-	for (i = 0; i < NR_EXCEPTIONS; i++) {
+	for (i = 0; i < NR_VECTORS; i++) {
 		u32 addr = (u32)(uintptr_t)trap_stubs + i * TRAP_STUB_SIZE;
 
 		idt[i] = (struct idt_entry){ addr & 0xffff, __KERNEL_CS, 0, GATE_INTR32, addr >> 16 };
 	}
-	desc.limit = sizeof(idt) - 1;
-	desc.base = (u32)(uintptr_t)idt;
-	__asm__ __volatile__("lidt %0" :: "m"(desc));
+	x86_load_idt();
+}
+
+/* %fs: the CPU's per-CPU segment (asm/smp.h); the others are always __KERNEL_DS. */
+static u16 read_fs(void)
+{
+	u16 fs;
+
+	__asm__ __volatile__("movw %%fs, %0" : "=r"(fs));
+	return fs;
 }
 
 static void show_regs(const struct pt_regs *r)
@@ -61,7 +80,7 @@ static void show_regs(const struct pt_regs *r)
 	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", r->eax, r->ebx, r->ecx, r->edx);
 	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x\n", r->esi, r->edi, r->ebp, regs_sp(r));
 	printk("DS: %04x ES: %04x FS: %04x GS: %04x SS: %04x\n",
-	       __KERNEL_DS, __KERNEL_DS, __KERNEL_DS, __KERNEL_DS, __KERNEL_DS);
+	       __KERNEL_DS, __KERNEL_DS, read_fs(), __KERNEL_DS, __KERNEL_DS);
 	printk("CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
@@ -121,7 +140,8 @@ static void show_fault_oops(const struct pt_regs *regs, u32 error_code, u32 addr
 }
 
 /*
- * do_trap: called by entry.S for every exception. Prints the report (Linux's
+ * do_trap: called by entry.S for every vector; interrupts (32 and up) go to
+ * x86_handle_irq (apic.c). For an exception it prints the report (Linux's
  * wording: "BUG: unable to handle page fault ...", "general protection fault:
  * 0000 [#1]", the registers) and hands over to fault_recover(), which ends the
  * shell command that faulted or panics.
@@ -131,6 +151,10 @@ void do_trap(struct pt_regs *regs)
 	u32 vec = regs->vector;
 	const char *name = vec < NR_EXCEPTIONS && trap_names[vec] ? trap_names[vec] : "reserved trap";
 
+	if (vec >= NR_EXCEPTIONS) {
+		x86_handle_irq(regs);
+		return;
+	}
 	if (vec == X86_TRAP_PF) {
 		show_fault_oops(regs, regs->error_code, (u32)read_cr2());
 		printk("Oops: %04x [#%d]\n", regs->error_code, ++die_counter);

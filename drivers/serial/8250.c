@@ -1,5 +1,6 @@
 /* 8250.c: the 16550 UART on COM1 (I/O port 0x3F8), polled, as a pagoda console. */
 #include <kernel/console.h>
+#include <asm/apic.h>
 #include <asm/board.h>
 #include <asm/io.h>
 #include <asm/setup.h>
@@ -55,8 +56,10 @@ static int serial8250_getc(struct console *con)
 		held_count--;
 		return held[held_head++];
 	}
-	if (!(inb(port + UART_LSR) & UART_LSR_DR))
+	if (!(inb(port + UART_LSR) & UART_LSR_DR)) {
+		x86_poll_interrupts();	/* the input wait is where the boot CPU takes IPIs */
 		return -1;
+	}
 	return inb(port + UART_RX);
 }
 

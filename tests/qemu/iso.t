@@ -102,6 +102,13 @@ like($out, qr/^typed-in$/m, 'a typed command ran');
 like($out, qr/^pagoda# cat \/proc\/buddyinfo $/m, 'Tab completion on the 16550 console');
 like($out, qr/^Node 0, zone\s+DMA/m, '... and the completed command ran');
 
+# SMP through GRUB: the APs start from the trampoline page at 0x6000 whatever GRUB left below 1 MiB.
+($iso, $log, $st) = mkiso('smp.iso', 'run="selftest smp_call x86_tlb"');
+($out, $status) = boot(['-cdrom', $iso, '-smp', '4']);
+is($status, 0, 'GRUB, -smp 4: the cross-call and shootdown suites pass');
+like($out, qr/^\[\s*\d+\.\d{6}\] smp: Brought up 1 node, 4 CPUs$/m, 'GRUB, -smp 4: four CPUs online');
+unlike($out, qr/^\s*not ok/m, 'GRUB, -smp 4: no KTAP case fails');
+
 # Refusals: a bad timeout, a missing kernel, and make iso for arm64.
 my ($e, $est) = run_timeout(30, undef, 'tools/mkiso', '-k', $elf, '-o', "$dir/x.iso", '-t', 'soon');
 isnt($est, 0, 'mkiso -t soon fails');

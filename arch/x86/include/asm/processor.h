@@ -64,9 +64,24 @@ static inline u64 rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+#ifdef __KERNEL__
+/* arch/x86/tlb.c: the shootdown a spinning CPU must still answer (bit n: CPU n). */
+extern unsigned long tlb_shootdown_pending;
+void x86_tlb_poll(void);
+#endif
+
+/*
+ * cpu_relax: PAUSE in a spin loop; in the kernel it also acknowledges a TLB
+ * shootdown waiting for this CPU (arch/x86/tlb.c), so a CPU spinning with
+ * interrupts masked never holds up the CPU that is changing a mapping.
+ */
 static inline void cpu_relax(void)
 {
 	__asm__ __volatile__("pause" ::: "memory");
+#ifdef __KERNEL__
+	if (*(volatile unsigned long *)&tlb_shootdown_pending)
+		x86_tlb_poll();
+#endif
 }
 
 static inline __attribute__((noreturn)) void halt_forever(void)

@@ -8,12 +8,14 @@
 extern u32 multiboot_magic, multiboot_info_pa;
 
 void serial8250_init(void);		/* drivers/serial/8250.c: COM1 console */
-void trap_init(void);			/* traps.c: IDT with the 32 exception stubs */
+void trap_init(void);			/* traps.c: the IDT, every vector to its entry.S stub */
+void x86_load_idt(void);		/* traps.c: this CPU's IDTR := that IDT */
 void tsc_init(void);			/* time.c: TSC frequency from the PIT */
 void multiboot_parse(void);		/* memory.c: command line, memory map -> memblock */
 const char *multiboot_loader_name(void);
 void x86_cpu_brand(char buf[49]);	/* cpuinfo.c: CPUID's brand string, or "unknown" */
 void x86_cpu_init(void);		/* mmu.c: NX (EFER.NXE), PAT, global pages */
+void x86_cpu_init_ap(void);		/* mmu.c: an AP's PAT */
 __attribute__((noreturn)) void x86_start_kernel(void);
 
 struct pt_regs;

@@ -1,13 +1,15 @@
-/* tlbflush.h (x86): TLB maintenance for kernel mappings (Intel SDM vol. 3, 4.10.4). */
+/* tlbflush.h (x86): TLB maintenance for kernel mappings (Intel SDM vol. 3, 4.10.4) — local instructions, and every CPU's through arch/x86/tlb.c. */
 #ifndef ASM_X86_TLBFLUSH_H
 #define ASM_X86_TLBFLUSH_H
 
 #include <compiler.h>
+#include <types.h>
 #include <asm/barrier.h>
 
 /* Beyond this many pages one full flush is cheaper than an INVLPG per page. */
 #define MAX_INVLPG_OPS	64
 #define X86_CR4_PGE_BIT	(1u << 7)
+#define TLB_FLUSH_ALL	(~(vaddr_t)0)	/* an end that means "everything" (Linux's name) */
 
 /*
  * pte_barrier: x86's page walker sees this CPU's stores in program order, so
@@ -19,12 +21,12 @@ static inline void pte_barrier(void)
 }
 
 /*
- * flush_tlb_all: every translation, global ones included: toggling CR4.PGE
- * drops them all, and the CR3 reload also re-reads the four PDPT entries
- * (PAE loads them into registers at CR3 load; a changed PDPT entry counts only
- * after this).
+ * local_flush_tlb_all: every translation of this CPU, global ones included:
+ * toggling CR4.PGE drops them all, and the CR3 reload also re-reads the four
+ * PDPT entries (PAE loads them into registers at CR3 load; a changed PDPT
+ * entry counts only after this).
  */
-static inline void flush_tlb_all(void)
+static inline void local_flush_tlb_all(void)
 {
 	unsigned long cr3, cr4;
 
@@ -37,26 +39,22 @@ static inline void flush_tlb_all(void)
 		__asm__ __volatile__("mov %0, %%cr4" :: "r"(cr4) : "memory");
 }
 
-#define local_flush_tlb_all()	flush_tlb_all()
-
-/* flush_tlb_one_kernel: INVLPG drops the page's translation, global or not, and any
+/* flush_tlb_one_kernel: INVLPG drops the page's translation on this CPU, global or not, and any
  * paging-structure cache entries for it (a 2 MiB page is flushed by any VA in it). */
 static inline void flush_tlb_one_kernel(vaddr_t va)
 {
 	__asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory");
 }
 
-/* flush_tlb_kernel_range: [start, end) on this CPU (pagoda runs one CPU on x86); end 0 = top. */
-static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
-{
-	vaddr_t pages = (end - start) >> 12, i;
-
-	if (pages > MAX_INVLPG_OPS) {
-		flush_tlb_all();
-		return;
-	}
-	for (i = 0; i < pages; i++)
-		flush_tlb_one_kernel(start + (i << 12));
-}
+/*
+ * flush_tlb_kernel_range: [start, end) (end 0: to the top; TLB_FLUSH_ALL:
+ * everything) on every online CPU — here by INVLPG or a full flush above
+ * MAX_INVLPG_OPS pages, on the others by one shootdown IPI for the whole
+ * range, returning once every one of them has flushed. No IPI with one CPU
+ * online. Callable with interrupts masked (arch/x86/tlb.c says how).
+ * flush_tlb_all: the same for every translation.
+ */
+void flush_tlb_kernel_range(vaddr_t start, vaddr_t end);
+void flush_tlb_all(void);
 
 #endif
