@@ -85,8 +85,9 @@ static void set_owner(spinlock_t *lock, unsigned long ip)
 	WRITE_ONCE(lock->dbg.owner, smp_processor_id() + 1);
 }
 
-void spin_lock_debug(spinlock_t *lock, unsigned long ip)
+void spin_lock_debug(spinlock_t *lock)
 {
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
 	u64 start = arch_counter_read();
 	bool said = false;
 
@@ -105,8 +106,10 @@ void spin_lock_debug(spinlock_t *lock, unsigned long ip)
 	set_owner(lock, ip);
 }
 
-int spin_trylock_debug(spinlock_t *lock, unsigned long ip)
+int spin_trylock_debug(spinlock_t *lock)
 {
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
+
 	check_irq_usage(lock, ip);
 	if (!arch_spin_trylock(&lock->raw))	/* a try by the owner fails, as it should: no report */
 		return 0;
@@ -118,8 +121,9 @@ int spin_trylock_debug(spinlock_t *lock, unsigned long ip)
  * An unlock is only carried out by the owner; a refused nested take is undone
  * by the matching unlock without releasing the outer one.
  */
-void spin_unlock_debug(spinlock_t *lock, unsigned long ip)
+void spin_unlock_debug(spinlock_t *lock)
 {
+	unsigned long ip = (unsigned long)__builtin_return_address(0);
 	struct spinlock_dbg *d = &lock->dbg;
 	u64 held;
 

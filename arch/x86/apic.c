@@ -248,7 +248,7 @@ static void ipi_irq(const struct irq_row *row, enum ipi_msg_type kind)
  * gates). A spurious APIC interrupt and a masked 8259's spurious IRQ 7/15
  * take no EOI; anything else unexpected is counted as ERR and acknowledged.
  */
-void x86_handle_irq(struct pt_regs *regs)
+static void do_x86_irq(struct pt_regs *regs)
 {
 	u32 vec = regs->vector;
 
@@ -256,6 +256,7 @@ void x86_handle_irq(struct pt_regs *regs)
 	case LOCAL_TIMER_VECTOR:
 		irq_row_inc(&irq_row_loc);
 		apic_eoi();
+		timer_tick();
 		return;
 	case CALL_FUNCTION_VECTOR:
 		return ipi_irq(&irq_row_cal, IPI_CALL_FUNC);
@@ -279,6 +280,15 @@ void x86_handle_irq(struct pt_regs *regs)
 		apic_eoi();
 }
 
+/* The saved registers are this CPU's irq regs while the handler runs (the stop IPI prints them). */
+void x86_handle_irq(struct pt_regs *regs)
+{
+	struct pt_regs *old = set_irq_regs(regs);
+
+	do_x86_irq(regs);
+	set_irq_regs(old);
+}
+
 /*
  * x86_poll_interrupts: opens a one-instruction window (STI's shadow covers
  * the NOP) in which pending interrupts — IPIs, the tick — are taken, then
@@ -290,6 +300,21 @@ void x86_poll_interrupts(void)
 {
 	if (arch_irqs_disabled_flags(arch_local_save_flags()))
 		__asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
+/* The generic waits (the shell's input, taskset, between run= commands) let interrupts in here. */
+void arch_irq_window(void)
+{
+	x86_poll_interrupts();
+}
+
+/* arch_cpu_halt: the stop IPI's end — this CPU's tick silenced, interrupts masked, HLT for good. */
+void arch_cpu_halt(void)
+{
+	if (lapic)
+		apic_write(APIC_LVTT, APIC_LVT_MASKED | LOCAL_TIMER_VECTOR);
+	for (;;)
+		__asm__ volatile("cli; hlt" ::: "memory");
 }
 
 /* arch_ioremap_devices (start_kernel, after vmalloc_init): the local APIC is x86's one MMIO device to map. */

@@ -1,4 +1,5 @@
 /* traps.c (x86): the IDT (exceptions and interrupt vectors), and exception reports in Linux's words (#PF decoded from CR2 and the error code). */
+#include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
 #include <mm/vmalloc.h>
@@ -72,6 +73,15 @@ static u16 read_fs(void)
 
 	__asm__ __volatile__("movw %%fs, %0" : "=r"(fs));
 	return fs;
+}
+
+static void show_regs(const struct pt_regs *r);
+
+/* The stop IPI's report of where this CPU was (kernel/panic.c); nothing if it was not interrupted. */
+void arch_show_regs(struct pt_regs *regs)
+{
+	if (regs)
+		show_regs(regs);
 }
 
 static void show_regs(const struct pt_regs *r)

@@ -57,14 +57,16 @@ typedef struct {
 #define DEFINE_SPINLOCK(x)		spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 #define spin_lock_init(lock)		__spin_lock_init((lock), #lock)
 
-/* Linux's _THIS_IP_: the address of the code that expands it (a call site, inlined or not). */
-#define _THIS_IP_	({ __label__ __here; __here: (unsigned long)&&__here; })
-
 extern bool spinlock_debug;
 extern unsigned long spinlock_debug_deadline_ms;	/* hold/wait deadline (spinlock_debug=MS) */
-void spin_lock_debug(spinlock_t *lock, unsigned long ip);
-int spin_trylock_debug(spinlock_t *lock, unsigned long ip);
-void spin_unlock_debug(spinlock_t *lock, unsigned long ip);
+/*
+ * The debug entry points are real calls, so the call site they record (their
+ * return address) is the line that called spin_lock, spin_unlock, ... — those
+ * are inline.
+ */
+void spin_lock_debug(spinlock_t *lock);
+int spin_trylock_debug(spinlock_t *lock);
+void spin_unlock_debug(spinlock_t *lock);
 
 static inline void __spin_lock_init(spinlock_t *lock, const char *name)
 {
@@ -72,34 +74,32 @@ static inline void __spin_lock_init(spinlock_t *lock, const char *name)
 }
 
 /* Waits (FIFO: first come, first served) until the lock is ours; acquire ordering. */
-static __always_inline void __spin_lock(spinlock_t *lock, unsigned long ip)
+static __always_inline void spin_lock(spinlock_t *lock)
 {
-	if (unlikely(spinlock_debug))
-		spin_lock_debug(lock, ip);
-	else
+	if (unlikely(spinlock_debug)) {
+		spin_lock_debug(lock);
+		__asm__ volatile("" ::: "memory");	/* not a tail call: the site stays the caller's */
+	} else
 		arch_spin_lock(&lock->raw);
 }
 
 /* Takes the lock if it is free; returns 1 if it did, 0 without waiting otherwise. */
-static __always_inline int __spin_trylock(spinlock_t *lock, unsigned long ip)
+static __always_inline int spin_trylock(spinlock_t *lock)
 {
 	if (unlikely(spinlock_debug))
-		return spin_trylock_debug(lock, ip);
+		return spin_trylock_debug(lock);
 	return arch_spin_trylock(&lock->raw);
 }
 
 /* Release ordering: every access inside the section is seen before the next holder's. */
-static __always_inline void __spin_unlock(spinlock_t *lock, unsigned long ip)
+static __always_inline void spin_unlock(spinlock_t *lock)
 {
-	if (unlikely(spinlock_debug))
-		spin_unlock_debug(lock, ip);
-	else
+	if (unlikely(spinlock_debug)) {
+		spin_unlock_debug(lock);
+		__asm__ volatile("" ::: "memory");	/* not a tail call: the site stays the caller's */
+	} else
 		arch_spin_unlock(&lock->raw);
 }
-
-#define spin_lock(lock)		__spin_lock((lock), _THIS_IP_)
-#define spin_trylock(lock)	__spin_trylock((lock), _THIS_IP_)
-#define spin_unlock(lock)	__spin_unlock((lock), _THIS_IP_)
 
 /* Whether anyone holds it (a hint for assertions: it may change at once). */
 static inline int spin_is_locked(spinlock_t *lock)

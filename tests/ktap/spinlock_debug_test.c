@@ -14,8 +14,6 @@
  * spinlock_debug (turning the global mode on here would judge every other
  * CPU's locks mid-flight).
  */
-#define IP	_THIS_IP_
-
 static char log[2048];
 
 static void stop_capture(void *unused)
@@ -66,12 +64,12 @@ static void debug_recursion(struct kunit *test)
 	DEFINE_SPINLOCK(rec_lock);
 
 	start_capture(test);
-	spin_lock_debug(&rec_lock, IP);
-	spin_lock_debug(&rec_lock, IP);		/* would spin forever without the check */
+	spin_lock_debug(&rec_lock);
+	spin_lock_debug(&rec_lock);		/* would spin forever without the check */
 	KUNIT_EXPECT_TRUE(test, spin_is_locked(&rec_lock));
-	spin_unlock_debug(&rec_lock, IP);	/* undoes the refused take */
+	spin_unlock_debug(&rec_lock);	/* undoes the refused take */
 	KUNIT_EXPECT_TRUE(test, spin_is_locked(&rec_lock));
-	spin_unlock_debug(&rec_lock, IP);
+	spin_unlock_debug(&rec_lock);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&rec_lock));
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
@@ -88,13 +86,13 @@ static void debug_wrong_cpu(struct kunit *test)
 	unsigned int me;
 
 	start_capture(test);
-	spin_lock_debug(&wrong_lock, IP);
+	spin_lock_debug(&wrong_lock);
 	me = wrong_lock.dbg.owner;
 	wrong_lock.dbg.owner = me + 1;		/* as if the next CPU held it */
-	spin_unlock_debug(&wrong_lock, IP);
+	spin_unlock_debug(&wrong_lock);
 	KUNIT_EXPECT_TRUE(test, spin_is_locked(&wrong_lock));
 	wrong_lock.dbg.owner = me;
-	spin_unlock_debug(&wrong_lock, IP);
+	spin_unlock_debug(&wrong_lock);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&wrong_lock));
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
@@ -110,8 +108,8 @@ static void debug_zeroed_lock_is_free(struct kunit *test)
 
 	memset(&zeroed, 0, sizeof(zeroed));
 	start_capture(test);
-	spin_lock_debug(&zeroed, IP);
-	spin_unlock_debug(&zeroed, IP);
+	spin_lock_debug(&zeroed);
+	spin_unlock_debug(&zeroed);
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 0);
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&zeroed));
@@ -124,7 +122,7 @@ static void debug_already_unlocked(struct kunit *test)
 	u32 before = free_lock.raw.val;
 
 	start_capture(test);
-	spin_unlock_debug(&free_lock, IP);
+	spin_unlock_debug(&free_lock);
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, free_lock.raw.val, before);
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
@@ -143,11 +141,11 @@ static void debug_irq_mix(struct kunit *test)
 	start_capture(test);
 	for (i = 0; i < 2; i++) {
 		local_irq_enable();
-		spin_lock_debug(&mix_lock, IP);
-		spin_unlock_debug(&mix_lock, IP);
+		spin_lock_debug(&mix_lock);
+		spin_unlock_debug(&mix_lock);
 		local_irq_save(flags);
-		spin_lock_debug(&mix_lock, IP);
-		spin_unlock_debug(&mix_lock, IP);
+		spin_lock_debug(&mix_lock);
+		spin_unlock_debug(&mix_lock);
 		local_irq_restore(flags);
 	}
 	local_irq_restore(outer);
@@ -179,9 +177,9 @@ static void debug_held_too_long(struct kunit *test)
 	kunit_add_action(test, restore_deadline, (void *)spinlock_debug_deadline_ms);
 	spinlock_debug_deadline_ms = 1;
 	start_capture(test);
-	spin_lock_debug(&slow_lock, IP);
+	spin_lock_debug(&slow_lock);
 	spin_for_ms(5);
-	spin_unlock_debug(&slow_lock, IP);
+	spin_unlock_debug(&slow_lock);
 	printk_capture_stop();
 	KUNIT_EXPECT_FALSE(test, spin_is_locked(&slow_lock));
 	KUNIT_EXPECT_EQ(test, count(log, "BUG: spinlock"), 1);
@@ -205,18 +203,18 @@ static void lockup_worker(void *arg)
 	u64 give_up;
 
 	if (smp_processor_id() == l->holder) {
-		spin_lock_debug(&l->lock, IP);
+		spin_lock_debug(&l->lock);
 		atomic_set(&l->held, 1);
 		give_up = arch_counter_read() + 5 * arch_counter_freq();
 		while (!__atomic_load_n(&l->lock.dbg.lockups, __ATOMIC_ACQUIRE) && arch_counter_read() < give_up)
 			cpu_relax();
-		spin_unlock_debug(&l->lock, IP);
+		spin_unlock_debug(&l->lock);
 		return;
 	}
 	while (!atomic_read(&l->held))
 		cpu_relax();
-	spin_lock_debug(&l->lock, IP);
-	spin_unlock_debug(&l->lock, IP);
+	spin_lock_debug(&l->lock);
+	spin_unlock_debug(&l->lock);
 }
 
 static void debug_lockup_suspected(struct kunit *test)
