@@ -32,7 +32,7 @@
  * readers translate in software (pt_query, under init_mm.page_table_lock), so
  * the same protocol checks the page-table locking with real threads.
  */
-#define STALE_ROUNDS	64	/* remaps per case */
+#define STALE_ROUNDS	32	/* remaps per case (even: each area ends on its own page) */
 #define STALE_READS	32	/* reads per reader per phase, all pages each time */
 #define STALE_SPINS	20000000UL	/* bounded waits: a missing CPU fails the case, never hangs it */
 #define STALE_MAX_PAGES	16
