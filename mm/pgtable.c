@@ -725,9 +725,10 @@ static int __pt_unmap(struct mm_ctx *ctx, u64 start, u64 size, struct pt_gather 
 	return err;
 }
 
-int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
+/* pt_unmap (flushed, empty tables freed) and pt_unmap_noflush (lazy: neither). */
+static int pt_unmap_common(struct mm_ctx *ctx, vaddr_t va, u64 size, bool lazy)
 {
-	struct pt_gather g;
+	struct pt_gather g;	/* lazy: collects the range owed a flush, then is dropped (the caller owes it) */
 	u64 start;
 	int err = pt_check_range(ctx, va, size, &start);
 
@@ -735,26 +736,22 @@ int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
 		return err;
 	pt_gather_init(&g, ctx);
 	spin_lock(&ctx->page_table_lock);
-	err = __pt_unmap(ctx, start, size, &g, false);
-	pt_gather_flush(&g);
+	err = __pt_unmap(ctx, start, size, &g, lazy);
+	if (!lazy)
+		pt_gather_flush(&g);
 	spin_unlock(&ctx->page_table_lock);
+	BUG_ON(lazy && g.nfreed);	/* a lazy unmap unhooks no table */
 	return err;
+}
+
+int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
+{
+	return pt_unmap_common(ctx, va, size, false);
 }
 
 int pt_unmap_noflush(struct mm_ctx *ctx, vaddr_t va, u64 size)
 {
-	struct pt_gather g;	/* collects the range owed a flush, then is dropped: the caller owes it */
-	u64 start;
-	int err = pt_check_range(ctx, va, size, &start);
-
-	if (err)
-		return err;
-	pt_gather_init(&g, ctx);
-	spin_lock(&ctx->page_table_lock);
-	err = __pt_unmap(ctx, start, size, &g, true);
-	spin_unlock(&ctx->page_table_lock);
-	BUG_ON(g.nfreed);	/* keep_tables: nothing was unhooked */
-	return err;
+	return pt_unmap_common(ctx, va, size, true);
 }
 
 void pt_reclaim_tables(struct mm_ctx *ctx, vaddr_t va, u64 size, struct pt_gather *g)

@@ -9,6 +9,7 @@
 #include <mm/io.h>
 #include <string.h>
 #include <test_machine.h>
+#include "vm_test.h"
 
 /*
  * The experiment (issue 12). CPU A (the one running the suite) maps a VA to a
@@ -33,7 +34,7 @@
  * the same protocol checks the page-table locking with real threads.
  */
 #define STALE_ROUNDS	32	/* remaps per case (even: each area ends on its own page) */
-#define STALE_READS	32	/* reads per reader per phase, all pages each time */
+#define STALE_READS	16	/* reads per reader per phase, all pages each time */
 #define STALE_SPINS	20000000UL	/* bounded waits: a missing CPU fails the case, never hangs it */
 #define STALE_MAX_PAGES	16
 
@@ -291,16 +292,6 @@ static void remap_kmap_local(struct stale_run *r)
 		panic("stale_tlb: kmap_local did not reuse slot 0x%lx", r->va);
 }
 
-static struct page *alloc_highpage(void)
-{
-	struct page *p = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
-
-	if (p && !PageHighMem(p)) {
-		__free_page(p);
-		return NULL;
-	}
-	return p;
-}
 
 static void stale_kmap(struct kunit *test)
 {

@@ -502,6 +502,12 @@ static void vmalloc_many_areas(struct kunit *test)
 		j = kunit_rand(&rs) % (i + 1);
 		t = stress_ptr[i], stress_ptr[i] = stress_ptr[j], stress_ptr[j] = t;
 	}
+	for (i = 0; i < NR_STRESS / 2; i++) {	/* half, then a purge: the free tree fragments */
+		vfree(stress_ptr[i]);
+		stress_ptr[i] = NULL;
+	}
+	vm_unmap_aliases();
+	EXPECT_VM_CONSISTENT(test);
 	vfree_stress(NULL);
 	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
 	EXPECT_VM_CONSISTENT(test);

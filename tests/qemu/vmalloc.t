@@ -139,7 +139,7 @@ if ($pl011_va && defined $x) {
     }
     like($so, qr/^    ok \d+ stale_kmap # SKIP no highmem/m, 'SMP: kmap is the linear map on arm64: skipped with the reason');
     my ($ops) = $so =~ /# vmap_ioremap_all_cpus: (\d+) operations on 4 CPU\(s\)$/m;
-    ok(defined $ops && $ops >= 4 * 250, 'SMP: the torture ran on the four CPUs (' . ($ops // '?') . ' operations)');
+    ok(defined $ops && $ops >= 4 * 150, 'SMP: the torture ran on the four CPUs (' . ($ops // '?') . ' operations)');
     my ($si) = $so =~ /^pagoda# cat \/proc\/vmallocinfo\n(.*?)(?=^\[\s*\d+\.\d+\] run: )/ms;
     my @odd = grep { !/^0x[0-9a-f]{16}-0x[0-9a-f]{16} +\d+ (\S+( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)|unpurged vm_area)$/ }
               split /\n/, $si // '';
