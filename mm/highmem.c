@@ -3,7 +3,9 @@
 #include <mm/fixmap.h>
 #include <mm/pgtable.h>
 #include <kernel/bug.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
+#include <kernel/spinlock.h>
 #include <string.h>
 
 #ifdef ARCH_HAS_HIGHMEM
@@ -17,14 +19,24 @@
  * maybe a TLB entry) is still there; n >= 2 mapped with n - 1 users.
  * pkmap_page[nr] is the page a slot with count >= 1 maps; slots with a page
  * are chained per hash bucket (indexes + 1, 0 ends a chain) for kmap's lookup.
+ *
+ * SMP. kmap_lock (Linux's) protects all the pkmap state below, and the pkmap
+ * slots' page-table entries: a slot is written only by its owner under the
+ * lock. The wrap-round flush (flush_all_zero_pkmaps) runs under it and reaches
+ * every CPU's TLB (flush_tlb_kernel_range: broadcast TLBI on arm64, IPIs on
+ * x86), so no CPU keeps a translation of a slot that is handed out again.
+ * Lock order: kmap_lock -> init_mm.page_table_lock (the slot lookup).
+ * kmap_local needs no lock: each CPU nests in its own KM_MAX_IDX fixmap slots
+ * (asm/fixmap.h), with its own depth, touched with interrupts masked.
  */
-static unsigned int pkmap_count[LAST_PKMAP];
-static struct page *pkmap_page[LAST_PKMAP];
-static u16 pkmap_hash[PKMAP_HASH], pkmap_next[LAST_PKMAP];
-static unsigned int last_pkmap_nr;
-static unsigned long pkmap_flushes;
-/* kmap_local nesting per CPU (pagoda's x86 runs one CPU: index 0). */
-static unsigned int kmap_local_idx[1];
+static DEFINE_SPINLOCK(kmap_lock);
+static unsigned int pkmap_count[LAST_PKMAP];	/* kmap_lock */
+static struct page *pkmap_page[LAST_PKMAP];	/* kmap_lock */
+static u16 pkmap_hash[PKMAP_HASH], pkmap_next[LAST_PKMAP];	/* kmap_lock */
+static unsigned int last_pkmap_nr;		/* kmap_lock */
+static unsigned long pkmap_flushes;		/* kmap_lock */
+/* kmap_local nesting depth of each CPU (per-CPU: its own CPU, interrupts masked). */
+static DEFINE_PER_CPU(unsigned int, kmap_local_idx);
 
 static unsigned int pkmap_bucket(const struct page *page)
 {
@@ -125,66 +137,83 @@ static int map_new_virtual(struct page *page)
 
 static void *kmap_high(struct page *page)
 {
-	int nr = pkmap_lookup(page);
+	int nr;
 
+	spin_lock(&kmap_lock);
+	nr = pkmap_lookup(page);
 	if (nr < 0)
 		nr = map_new_virtual(page);
-	if (nr < 0)
-		return NULL;
-	pkmap_count[nr]++;
-	return (void *)PKMAP_ADDR(nr);
+	if (nr >= 0)
+		pkmap_count[nr]++;
+	spin_unlock(&kmap_lock);
+	return nr < 0 ? NULL : (void *)PKMAP_ADDR(nr);
 }
 
 static void kunmap_high(struct page *page)
 {
-	int nr = pkmap_lookup(page);
+	bool bad;
+	int nr;
 
-	if (nr < 0 || pkmap_count[nr] < 2) {
+	spin_lock(&kmap_lock);
+	nr = pkmap_lookup(page);
+	bad = nr < 0 || pkmap_count[nr] < 2;
+	if (!bad)
+		pkmap_count[nr]--;	/* at 1 the entry stays until the next wrap-round flush */
+	spin_unlock(&kmap_lock);
+	if (bad) {
 		printk("BUG: kunmap: pfn 0x%lx is not kmap()ed\n", page_to_pfn(page));
 		WARN_ON(1);
-		return;
 	}
-	pkmap_count[nr]--;	/* at 1 the entry stays until the next wrap-round flush */
 }
 
-static unsigned long kmap_local_va(unsigned int idx)
+/* CPU cpu's kmap_local slot for nesting level idx (asm/fixmap.h's per-CPU layout). */
+static unsigned long kmap_local_va(unsigned int cpu, unsigned int idx)
 {
-	return __fix_to_virt(FIX_KMAP_BEGIN + idx);
+	return __fix_to_virt(FIX_KMAP_BEGIN + cpu * KM_MAX_IDX + idx);
 }
 
 static void *kmap_local_high(struct page *page)
 {
-	unsigned int idx = kmap_local_idx[0];
+	unsigned int cpu = smp_processor_id(), *depth = this_cpu_ptr(kmap_local_idx), idx;
+	unsigned long flags;
+	void *va = NULL;
 
-	if (idx >= KM_MAX_IDX) {
-		printk("BUG: kmap_local: nesting deeper than %d (pfn 0x%lx not mapped)\n", KM_MAX_IDX,
+	local_irq_save(flags);
+	idx = *depth;
+	if (cpu >= FIX_NR_CPUS || idx >= KM_MAX_IDX) {
+		printk("BUG: kmap_local: %s (pfn 0x%lx not mapped)\n", cpu >= FIX_NR_CPUS ?
+		       "this CPU has no fixmap slots (FIX_NR_CPUS)" : "nesting deeper than KM_MAX_IDX",
 		       page_to_pfn(page));
 		WARN_ON(1);
-		return NULL;
-	}
-	if (!kmap_set_slot(kmap_local_va(idx), page)) {
+	} else if (!kmap_set_slot(kmap_local_va(cpu, idx), page)) {
 		printk("kmap_local: no page table for the fixmap\n");
-		return NULL;
+	} else {
+		*depth = idx + 1;
+		va = (void *)kmap_local_va(cpu, idx);
 	}
-	kmap_local_idx[0] = idx + 1;
-	return (void *)kmap_local_va(idx);
+	local_irq_restore(flags);
+	return va;
 }
 
-/* Unmaps a kmap_local slot (the innermost one only); a lowmem address needs nothing. */
+/* Unmaps this CPU's innermost kmap_local slot; an address outside the kmap_local slots needs nothing. */
 static void kunmap_local_high(unsigned long va)
 {
-	unsigned int idx = kmap_local_idx[0];
+	unsigned int cpu = smp_processor_id(), *depth = this_cpu_ptr(kmap_local_idx), idx;
+	unsigned long flags;
 
-	if (va < kmap_local_va(KM_MAX_IDX - 1) || va > kmap_local_va(0))
+	if (va < kmap_local_va(FIX_NR_CPUS - 1, KM_MAX_IDX - 1) || va > kmap_local_va(0, 0))
 		return;
-	if (!idx || va != kmap_local_va(idx - 1)) {
-		printk("BUG: kunmap_local: 0x%lx is not the innermost kmap_local mapping (expected 0x%lx)\n",
-		       va, idx ? kmap_local_va(idx - 1) : 0UL);
+	local_irq_save(flags);
+	idx = *depth;
+	if (cpu >= FIX_NR_CPUS || !idx || va != kmap_local_va(cpu, idx - 1)) {
+		printk("BUG: kunmap_local: 0x%lx is not the innermost kmap_local mapping of this CPU "
+		       "(expected 0x%lx)\n", va, idx && cpu < FIX_NR_CPUS ? kmap_local_va(cpu, idx - 1) : 0UL);
 		WARN_ON(1);
-		return;
+	} else {
+		kmap_clear_slot(va, NULL);	/* this CPU's slot: the flush still reaches every CPU */
+		*depth = idx - 1;
 	}
-	kmap_clear_slot(va, NULL);
-	kmap_local_idx[0] = idx - 1;
+	local_irq_restore(flags);
 }
 
 void kmap_get_stats(struct kmap_stats *st)
@@ -192,12 +221,14 @@ void kmap_get_stats(struct kmap_stats *st)
 	unsigned int nr;
 
 	memset(st, 0, sizeof(*st));
+	spin_lock(&kmap_lock);
 	for (nr = 0; nr < LAST_PKMAP; nr++) {
 		st->pkmap_mapped += pkmap_count[nr] >= 1;
 		st->pkmap_in_use += pkmap_count[nr] >= 2;
 	}
-	st->local_depth = kmap_local_idx[0];
 	st->pkmap_flushes = pkmap_flushes;
+	spin_unlock(&kmap_lock);
+	st->local_depth = *this_cpu_ptr(kmap_local_idx);
 }
 
 #else /* !ARCH_HAS_HIGHMEM: every page is in the linear map, no page is PG_highmem */

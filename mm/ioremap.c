@@ -75,10 +75,8 @@ void iounmap(volatile void __iomem *addr)
 		return;
 	vm = take_vm_area((const void *)((uintptr_t)addr & PAGE_MASK), VM_IOREMAP, "iounmap",
 			  _RET_IP_);
-	if (!vm)
-		return;
-	vunmap_range((unsigned long)vm->addr, get_vm_area_size(vm));
-	free_vm_area(vm);
+	if (vm)
+		vunmap_area_lazy(vm);	/* the flush is batched with other freed areas' */
 }
 
 __weak void arch_ioremap_devices(void)

@@ -21,15 +21,11 @@ struct mm_ctx init_mm;
 #ifndef flush_tlb_kernel_range_stride
 #define flush_tlb_kernel_range_stride(s, e, stride)	flush_tlb_kernel_range(s, e)
 #endif
+/* ... and one whose TLBI can spare the walk caches when only leaf entries changed. */
+#ifndef flush_tlb_kernel_leaf_range
+#define flush_tlb_kernel_leaf_range(s, e, stride)	flush_tlb_kernel_range_stride(s, e, stride)
+#endif
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
-
-struct pt_freed {
-	pte_t *va;
-	paddr_t pa;
-};
-
-/* Table pages an unmap may free before its one TLB flush; when full, flush and free. */
-#define PT_GATHER_TABLES	16
 
 /*
  * A walk in progress. One descent (pt_descend) serves two kinds of walk: a
@@ -48,12 +44,12 @@ struct pt_walker {
 	 * The gather (Linux's mmu_gather idea): entries that an unmap only breaks
 	 * need no flush before anything is written after them, so their flush is
 	 * put off to the end of the walk and done once for the gathered range.
-	 * Tables freed meanwhile wait in freed[] until that flush (a walk cache
-	 * may still point at them).
+	 * Tables freed meanwhile wait in the gather until that flush (a walk cache
+	 * may still point at them). g is the walk's own gather, or the caller's
+	 * (pt_reclaim_tables). keep_tables: a lazy unmap leaves empty tables hooked.
 	 */
-	struct pt_gather gather;
-	unsigned int nfreed;
-	struct pt_freed freed[PT_GATHER_TABLES];
+	struct pt_gather *g;
+	bool keep_tables;
 };
 
 /* One table the descent is in. */
@@ -185,16 +181,26 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
  * never caches an invalid entry), and so is everything in a table that is not
  * live yet (being built or split; it becomes live when its parent is written).
  */
-static void pt_flush(vaddr_t s, vaddr_t e, u64 stride)
+/*
+ * pt_flush: THE SHOOTDOWN — every TLB of every CPU loses [s, e) (counted in
+ * ctx->nr_flushes). leaf: only leaf entries were broken, so the arch may keep
+ * walk-cache entries (arm64: TLBI VAALE1IS instead of VAAE1IS).
+ */
+static void pt_flush(struct mm_ctx *ctx, vaddr_t s, vaddr_t e, u64 stride, bool leaf)
 {
+	if (ctx)
+		atomic_inc(&ctx->nr_flushes);
 	if (e <= s)	/* the range ends at the top of the address space */
 		flush_tlb_all();
+	else if (leaf)
+		flush_tlb_kernel_leaf_range(s, e, stride);
 	else
 		flush_tlb_kernel_range_stride(s, e, stride);
 }
 
-static void pt_gather_add(struct pt_gather *g, vaddr_t s, vaddr_t e, u64 stride)
+static void pt_gather_add(struct pt_gather *g, vaddr_t s, vaddr_t e, u64 stride, bool table)
 {
+	g->tables |= table;
 	if (!g->pending) {
 		g->start = s;
 		g->end = e;
@@ -209,32 +215,30 @@ static void pt_gather_add(struct pt_gather *g, vaddr_t s, vaddr_t e, u64 stride)
 
 void pt_gather_flush(struct pt_gather *g)
 {
-	if (g->pending)
-		pt_flush(g->start, g->end, g->stride);
-	g->pending = false;
-}
-
-/* pt_walk_flush: the walk's put-off flush, then the tables that waited for it. */
-static void pt_walk_flush(struct pt_walker *w)
-{
 	unsigned int i;
 
-	pt_gather_flush(&w->gather);
-	for (i = 0; i < w->nfreed; i++)
-		pt_table_free(w->ctx, w->freed[i].va, w->freed[i].pa);
-	w->nfreed = 0;
+	if (g->pending)
+		pt_flush(g->ctx, g->start, g->end, g->stride, !g->tables);
+	g->pending = false;
+	g->tables = false;
+	for (i = 0; i < g->nfreed; i++)
+		pt_table_free(g->ctx, g->freed[i].va, g->freed[i].pa);
+	g->nfreed = 0;
 }
 
 /* pt_free_later: frees a table now if no flush is pending, else after the gathered flush. */
 static void pt_free_later(struct pt_walker *w, struct pt_freed f)
 {
-	if (!w->gather.pending) {
+	struct pt_gather *g = w->g;
+
+	if (!g->pending) {
 		pt_table_free(w->ctx, f.va, f.pa);
 		return;
 	}
-	if (w->nfreed == PT_GATHER_TABLES)
-		pt_walk_flush(w);
-	w->freed[w->nfreed++] = f;
+	if (g->nfreed == PT_GATHER_TABLES)
+		pt_gather_flush(g);
+	g->ctx = w->ctx;
+	g->freed[g->nfreed++] = f;
 }
 
 /* pt_commit: writes new[0..n) over entries g..g+n of tb, one group (the rule is above). */
@@ -243,7 +247,7 @@ static void pt_commit(struct pt_walker *w, const struct pt_table *tb, unsigned i
 {
 	struct mm_ctx *ctx = w->ctx;
 	u64 sz = pt_level_size(tb->level);
-	bool changed = false, makes = false;
+	bool changed = false, makes = false, table = false;
 	unsigned int i, lo = n, hi = 0;	/* the span of entries broken, [lo, hi) */
 	vaddr_t s, e;
 
@@ -254,6 +258,7 @@ static void pt_commit(struct pt_walker *w, const struct pt_table *tb, unsigned i
 		makes |= pte_valid(new[i]);
 		if (tb->live && pte_valid(old[i])) {
 			pte_clear(&tb->t[g + i]);
+			table |= pte_is_table(old[i], tb->level);
 			lo = min(lo, i);
 			hi = i + 1;
 		}
@@ -266,9 +271,9 @@ static void pt_commit(struct pt_walker *w, const struct pt_table *tb, unsigned i
 		e = s + (hi - lo) * sz;
 		pt_check_break(ctx, s, e);
 		if (w->op == PT_OP_UNMAP && !makes)
-			pt_gather_add(&w->gather, s, e, sz);	/* nothing to make: flush later */
+			pt_gather_add(w->g, s, e, sz, table);	/* nothing to make: flush later */
 		else
-			pt_flush(s, e, sz);
+			pt_flush(ctx, s, e, sz, !table);
 		ctx->nr_bbm++;
 	}
 	for (i = 0; i < n; i++) {
@@ -364,7 +369,7 @@ static bool pt_emptied(struct pt_walker *w, const struct pt_table *child, pte_t 
 {
 	unsigned int i;
 
-	if (w->op != PT_OP_UNMAP)
+	if (w->op != PT_OP_UNMAP || w->keep_tables)
 		return false;
 	for (i = 0; i < pt_entries(child->level); i++)
 		if (!pte_none(pte_read(&child->t[i])))
@@ -473,7 +478,9 @@ static int pt_walk_range(struct mm_ctx *ctx, u64 start, u64 end, const struct pt
 	return pt_descend(&w, &root);
 }
 
-int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk_ops *ops, void *priv)
+/* pt_walk with ctx->page_table_lock held. */
+static int __pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk_ops *ops,
+		     void *priv)
 {
 	u64 s = (vaddr_t)(start - ctx->va_base), e = (vaddr_t)(end - ctx->va_base);
 
@@ -482,6 +489,16 @@ int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk
 	if (!ctx->root || s >= e || e > ctx->va_size)
 		return -EINVAL;
 	return pt_walk_range(ctx, s, e, ops, priv);
+}
+
+int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk_ops *ops, void *priv)
+{
+	int ret;
+
+	spin_lock(&ctx->page_table_lock);
+	ret = __pt_walk(ctx, start, end, ops, priv);
+	spin_unlock(&ctx->page_table_lock);
+	return ret;
 }
 
 /* pt_query's visitor: the one leaf or hole at the VA asked for. */
@@ -514,12 +531,23 @@ static int pt_query_leaf(const struct pt_walk_entry *e, void *priv)
 
 static const struct pt_walk_ops pt_query_ops = { .leaf = pt_query_leaf, .hole = pt_query_hole };
 
-int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
+int pt_query_locked(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
 {
 	struct pt_query_walk q = { .va = va, .res = res };
 
+	lockdep_assert_held(&ctx->page_table_lock);
 	memset(res, 0, sizeof(*res));
-	return pt_walk(ctx, va, va + 1, &pt_query_ops, &q);
+	return __pt_walk(ctx, va, va + 1, &pt_query_ops, &q);
+}
+
+int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res)
+{
+	int ret;
+
+	spin_lock(&ctx->page_table_lock);
+	ret = pt_query_locked(ctx, va, res);
+	spin_unlock(&ctx->page_table_lock);
+	return ret;
 }
 
 /* pt_leaf_slot's visitor: the last-level slot, whether it maps or not. */
@@ -537,13 +565,18 @@ pte_t *pt_leaf_slot(struct mm_ctx *ctx, vaddr_t va)
 	u64 off = (vaddr_t)(va - ctx->va_base), span = pt_level_size(PT_LEVELS - 2);
 	pte_t *slot = NULL;
 
-	if (ctx->leaf_table && off - ctx->leaf_base < span)
-		return &ctx->leaf_table[(off - ctx->leaf_base) >> pt_shift(PT_LEVELS - 1)];
-	pt_walk(ctx, va, va + 1, &pt_slot_ops, &slot);
+	spin_lock(&ctx->page_table_lock);
+	if (ctx->leaf_table && off - ctx->leaf_base < span) {
+		slot = &ctx->leaf_table[(off - ctx->leaf_base) >> pt_shift(PT_LEVELS - 1)];
+		goto out;
+	}
+	__pt_walk(ctx, va, va + 1, &pt_slot_ops, &slot);
 	if (slot) {
 		ctx->leaf_base = ALIGN_DOWN(off, span);
 		ctx->leaf_table = slot - ((off - ctx->leaf_base) >> pt_shift(PT_LEVELS - 1));
 	}
+out:
+	spin_unlock(&ctx->page_table_lock);
 	return slot;
 }
 
@@ -579,10 +612,12 @@ void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt_gather
 {
 	va &= ~(vaddr_t)(PT_PAGE_SIZE - 1);
 	pte_clear(slot);
-	if (gather)
-		pt_gather_add(gather, va, va + PT_PAGE_SIZE, PT_PAGE_SIZE);
-	else
-		pt_flush(va, va + PT_PAGE_SIZE, PT_PAGE_SIZE);
+	if (gather) {
+		gather->ctx = ctx;
+		pt_gather_add(gather, va, va + PT_PAGE_SIZE, PT_PAGE_SIZE, false);
+	} else {
+		pt_flush(ctx, va, va + PT_PAGE_SIZE, PT_PAGE_SIZE, true);
+	}
 }
 
 /* pt_scan's visitor: does anything map in the range, and does everything? */
@@ -612,13 +647,37 @@ static struct pt_scan pt_scan(struct mm_ctx *ctx, u64 start, u64 end)
 	return sc;
 }
 
+/* A write walk over offsets [start, end) whose unmaps go into g (keep: leave empty tables). */
+static int pt_run_gather(struct mm_ctx *ctx, enum pt_op op, u64 start, u64 end, paddr_t pa, u32 prot,
+			 struct pt_gather *g, bool keep)
+{
+	struct pt_walker w = { .ctx = ctx, .op = op, .start = start, .end = end, .pa = pa, .prot = prot,
+			       .g = g, .keep_tables = keep };
+	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
+
+	lockdep_assert_held(&ctx->page_table_lock);
+	g->ctx = ctx;
+	return pt_descend(&w, &root);
+}
+
+/* An empty gather (not zeroed whole: the freed[] array is only read below nfreed). */
+static void pt_gather_init(struct pt_gather *g, struct mm_ctx *ctx)
+{
+	g->pending = false;
+	g->tables = false;
+	g->ctx = ctx;
+	g->nfreed = 0;
+}
+
+/* A write walk that pays what it owes (one flush, then its tables) before it returns. */
 static int pt_run(struct mm_ctx *ctx, enum pt_op op, u64 start, u64 end, paddr_t pa, u32 prot)
 {
-	struct pt_walker w = { .ctx = ctx, .op = op, .start = start, .end = end, .pa = pa, .prot = prot };
-	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
-	int err = pt_descend(&w, &root);
+	struct pt_gather g;
+	int err;
 
-	pt_walk_flush(&w);
+	pt_gather_init(&g, ctx);
+	err = pt_run_gather(ctx, op, start, end, pa, prot, &g, false);
+	pt_gather_flush(&g);
 	return err;
 }
 
@@ -640,28 +699,70 @@ int pt_map(struct mm_ctx *ctx, vaddr_t va, paddr_t pa, u64 size, u32 prot)
 	if (!IS_ALIGNED(pa, PT_PAGE_SIZE) || !pt_prot_ok(prot) ||
 	    pa >= (1ULL << PT_PA_BITS) || size > (1ULL << PT_PA_BITS) - pa)
 		return -EINVAL;
-	if (pt_scan(ctx, start, start + size).any)
-		return -EEXIST;
-	err = pt_run(ctx, PT_OP_MAP, start, start + size, pa, prot);
-	if (err)	/* undo: the range was empty, so unmapping it removes only our work */
-		pt_run(ctx, PT_OP_UNMAP, start, start + size, 0, 0);
+	spin_lock(&ctx->page_table_lock);
+	if (pt_scan(ctx, start, start + size).any) {
+		err = -EEXIST;
+	} else {
+		err = pt_run(ctx, PT_OP_MAP, start, start + size, pa, prot);
+		if (err)	/* undo: the range was empty, so unmapping it removes only our work */
+			pt_run(ctx, PT_OP_UNMAP, start, start + size, 0, 0);
+	}
+	spin_unlock(&ctx->page_table_lock);
+	return err;
+}
+
+/* pt_unmap's work with the lock held: the ends split, then one unmap walk into g. */
+static int __pt_unmap(struct mm_ctx *ctx, u64 start, u64 size, struct pt_gather *g, bool keep)
+{
+	int err = pt_split_at(ctx, start);
+
+	if (!err)
+		err = pt_split_at(ctx, start + size);
+	if (err)
+		return err;
+	err = pt_run_gather(ctx, PT_OP_UNMAP, start, start + size, 0, 0, g, keep);
+	WARN_ON(err);	/* both ends are entry boundaries now: nothing left to allocate */
+	return err;
+}
+
+/* pt_unmap (flushed, empty tables freed) and pt_unmap_noflush (lazy: neither). */
+static int pt_unmap_common(struct mm_ctx *ctx, vaddr_t va, u64 size, bool lazy)
+{
+	struct pt_gather g;	/* lazy: collects the range owed a flush, then is dropped (the caller owes it) */
+	u64 start;
+	int err = pt_check_range(ctx, va, size, &start);
+
+	if (err)
+		return err;
+	pt_gather_init(&g, ctx);
+	spin_lock(&ctx->page_table_lock);
+	err = __pt_unmap(ctx, start, size, &g, lazy);
+	if (!lazy)
+		pt_gather_flush(&g);
+	spin_unlock(&ctx->page_table_lock);
+	BUG_ON(lazy && g.nfreed);	/* a lazy unmap unhooks no table */
 	return err;
 }
 
 int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size)
 {
-	u64 start;
-	int err = pt_check_range(ctx, va, size, &start);
+	return pt_unmap_common(ctx, va, size, false);
+}
 
-	if (!err)
-		err = pt_split_at(ctx, start);
-	if (!err)
-		err = pt_split_at(ctx, start + size);
-	if (err)
-		return err;
-	err = pt_run(ctx, PT_OP_UNMAP, start, start + size, 0, 0);
-	WARN_ON(err);	/* both ends are entry boundaries now: nothing left to allocate */
-	return err;
+int pt_unmap_noflush(struct mm_ctx *ctx, vaddr_t va, u64 size)
+{
+	return pt_unmap_common(ctx, va, size, true);
+}
+
+void pt_reclaim_tables(struct mm_ctx *ctx, vaddr_t va, u64 size, struct pt_gather *g)
+{
+	u64 start;
+
+	lockdep_assert_held(&ctx->page_table_lock);
+	if (pt_check_range(ctx, va, size, &start))
+		return;
+	pt_gather_add(g, va, va + size, PT_PAGE_SIZE, false);
+	pt_run_gather(ctx, PT_OP_UNMAP, start, start + size, 0, 0, g, false);
 }
 
 int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
@@ -673,15 +774,20 @@ int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot)
 		return err;
 	if (!pt_prot_ok(prot))
 		return -EINVAL;
-	if (!pt_scan(ctx, start, start + size).all)
-		return -ENOENT;
+	spin_lock(&ctx->page_table_lock);
+	if (!pt_scan(ctx, start, start + size).all) {
+		err = -ENOENT;
+		goto out;
+	}
 	err = pt_split_at(ctx, start);
 	if (!err)
 		err = pt_split_at(ctx, start + size);
-	if (err)
-		return err;
-	err = pt_run(ctx, PT_OP_PROTECT, start, start + size, 0, prot);
-	WARN_ON(err);
+	if (!err) {
+		err = pt_run(ctx, PT_OP_PROTECT, start, start + size, 0, prot);
+		WARN_ON(err);
+	}
+out:
+	spin_unlock(&ctx->page_table_lock);
 	return err;
 }
 
@@ -691,6 +797,7 @@ int mm_ctx_init(struct mm_ctx *ctx, vaddr_t va_base, u64 va_size, struct pt_pool
 	if (!va_size || va_size > (u64)pt_entries(0) * pt_level_size(0) ||
 	    !IS_ALIGNED(va_size, PT_PAGE_SIZE) || !IS_ALIGNED((u64)va_base, pt_level_size(0)))
 		return -EINVAL;
+	spin_lock_init(&ctx->page_table_lock);
 	ctx->va_base = va_base;
 	ctx->va_size = va_size;
 	ctx->pt_pool = pool;
@@ -702,8 +809,10 @@ void mm_ctx_destroy(struct mm_ctx *ctx)
 {
 	if (!ctx->root)
 		return;
+	spin_lock(&ctx->page_table_lock);
 	pt_run(ctx, PT_OP_UNMAP, 0, ctx->va_size, 0, 0);
 	pt_table_free(ctx, ctx->root, ctx->root_pa);
 	ctx->root = NULL;
+	spin_unlock(&ctx->page_table_lock);
 	BUG_ON(ctx->nr_tables != 0);
 }

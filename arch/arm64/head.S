@@ -310,7 +310,9 @@ secondary_el1:
 	ldr	x1, [x0, #SD_TTBR1]
 	msr	ttbr1_el1, x1
 	isb
-	tlbi	vmalle1				/* nothing the firmware left in this core's TLB */
+	tlbi	vmalle1				/* nothing the firmware left in this core's TLB: */
+						/* local (no IS): only this core's TLB is stale, */
+						/* and the others must not lose their entries */
 	dsb	nsh
 	isb
 	ldr	x1, [x0, #SD_SCTLR]
@@ -626,7 +628,7 @@ enable_mmu:
 	adr_l	x1, init_pg_dir
 	msr	ttbr1_el1, x1
 	isb
-	tlbi	vmalle1
+	tlbi	vmalle1				/* local: the boot CPU, before any other core runs */
 	dsb	nsh
 	isb
 	mrs	x1, sctlr_el1
@@ -673,7 +675,7 @@ secondary_virt:
 	ldr	x1, [x0, #SD_SCTLR]
 	msr	sctlr_el1, x1
 	isb
-	tlbi	vmalle1
+	tlbi	vmalle1				/* local: this core's idmap walks, its own TTBR0 */
 	dsb	nsh
 	isb
 	ldr	x1, [x0, #SD_STACK]

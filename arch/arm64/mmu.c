@@ -34,6 +34,8 @@ void arch_paging_setup(struct paging_arch *pa)
  * not be translated by the tables being switched. Break: TTBR1 := an empty
  * table, TLBI VMALLE1, DSB, ISB — no translation of the old map survives. Make:
  * TTBR1 := the new root, ISB. It touches no memory (no stack, no literals).
+ * The TLBI is local (VMALLE1, DSB NSH): paging_init runs on the boot CPU
+ * before smp_init releases any other core, and TTBR1 is this core's register.
  */
 void arm64_idmap_replace_ttbr1(u64 root_pa, u64 empty_pa);
 __asm__(
@@ -66,7 +68,7 @@ void arch_switch_root(struct mm_ctx *ctx)
 	write_sysreg(__pa_symbol(idmap_pg_dir), ttbr0_el1);
 	write_sysreg(tcr & ~TCR_EPD0, tcr_el1);
 	isb();
-	local_flush_tlb_all();
+	local_flush_tlb_all();	/* boot CPU only, before SMP (see above) */
 	replace(ctx->root_pa, __pa_symbol(empty_pg_dir));
 	write_sysreg(__pa_symbol(empty_pg_dir), ttbr0_el1);
 	write_sysreg(tcr | TCR_EPD0, tcr_el1);

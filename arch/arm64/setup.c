@@ -185,6 +185,7 @@ static void print_banner(void)
  */
 static void disable_ttbr0(void)
 {
+	/* Local TLBI: TCR_EL1.EPD0 is this CPU's own, and the other cores are not up yet. */
 	write_sysreg(read_sysreg(tcr_el1) | TCR_EPD0, tcr_el1);
 	__asm__ volatile("isb; tlbi vmalle1; dsb nsh; isb" ::: "memory");
 }

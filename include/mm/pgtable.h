@@ -3,6 +3,8 @@
 #define PAGODA_MM_PGTABLE_H
 
 #include <compiler.h>
+#include <kernel/atomic.h>
+#include <kernel/spinlock.h>
 #include <mm/prot.h>
 #include <asm/pgtable.h>
 
@@ -46,15 +48,31 @@ struct pt_pool;
  * One translation regime: its root table, the VA range it covers, where its
  * table pages come from (include/mm/pgalloc.h: the one allocator; a context
  * only names its pool).
+ *
+ * SMP. page_table_lock (Linux's init_mm.page_table_lock) serialises every
+ * change to the context's tables and every software walk of them: pt_map,
+ * pt_unmap, pt_protect, pt_unmap_noflush, pt_walk, pt_query and pt_leaf_slot
+ * take it; pt_reclaim_tables wants it held. Hardware walkers on other CPUs
+ * do not take it: break-before-make (pt_commit in mm/pgtable.c) is what keeps
+ * them safe. The lock is a plain spin_lock (interrupts stay as they are), so
+ * an arch whose shootdown needs an IPI answered (x86) is not deadlocked by a
+ * CPU waiting for the lock with interrupts on. Lock order (the locks of mm/):
+ *   vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
+ *   vmap_area_lock  -> zone->lock     (never held together with page_table_lock)
+ *   kmap_lock       -> init_mm.page_table_lock -> zone->lock
+ * The exceptions, which take no lock: pt_set_leaf/pt_clear_leaf on a slot the
+ * caller owns (a pkmap slot under kmap_lock, a CPU's own kmap_local slot).
  */
 struct mm_ctx {
-	pte_t *root;		/* VA of the level-0 table */
-	paddr_t root_pa;	/* what goes into TTBR1 / CR3 */
-	vaddr_t va_base;	/* first VA this context translates */
+	pte_t *root;		/* VA of the level-0 table (set once by mm_ctx_init) */
+	paddr_t root_pa;	/* what goes into TTBR1 / CR3 (set once) */
+	vaddr_t va_base;	/* first VA this context translates (set once) */
 	u64 va_size;		/* bytes from va_base; at most pt_entries(0) << pt_shift(0) */
 	struct pt_pool *pt_pool;	/* tried first for table pages; NULL: memblock/buddy */
+	spinlock_t page_table_lock;	/* protects the tables and the fields below */
 	unsigned long nr_tables;	/* table pages in use, the root included */
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
+	atomic_t nr_flushes;		/* TLB flushes (shootdowns) done for this context: no lock */
 	/*
 	 * pt_leaf_slot's memo: the last-level table the walk found last, and the
 	 * offset (from va_base) of what it maps. Dropped whenever a table is
@@ -109,6 +127,8 @@ int pt_unmap(struct mm_ctx *ctx, vaddr_t va, u64 size);
 int pt_protect(struct mm_ctx *ctx, vaddr_t va, u64 size, u32 prot);
 /* pt_query: 0 and *res if va is mapped; -ENOENT (res->level says where it stopped) or -EINVAL. */
 int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
+/* pt_query_locked: the same with ctx->page_table_lock already held (e.g. from inside a TLB flush). */
+int pt_query_locked(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
 
 /*
  * THE READ WALK. pt_walk() visits, in address order, every entry of every
@@ -121,8 +141,8 @@ int pt_query(struct mm_ctx *ctx, vaddr_t va, struct pt_query *res);
  * context, or the context has no root. end is exclusive; the end of a context
  * that reaches the top of the address space is 0 (va_base + va_size wraps).
  * The walk is the same descent map/unmap/protect use (mm/pgtable.c). Like
- * them it takes no lock: whoever changes a context serialises its walks with
- * its writers (no lock exists yet; DESIGN.md names init_mm.page_table_lock).
+ * them it holds ctx->page_table_lock for the whole walk: a visitor must not
+ * call back into pt_* for the same context (it would deadlock).
  */
 struct pt_walk_entry {
 	int level;		/* 0 is the root */
@@ -163,16 +183,51 @@ int pt_walk(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, const struct pt_walk
  *       every TLB, or, with a gather, adds va to it so that one flush covers
  *       many slots (pkmap's lazy flush): pt_gather_flush() does the flush
  *       the gather owes, and must run before any cleared VA is mapped again.
+ *   The slot is the caller's (kmap_lock for pkmap, the CPU for its own
+ *   kmap_local slots): pt_set_leaf/pt_clear_leaf take no lock.
+ *
+ * A gather (Linux's mmu_gather idea) is what an unmap owes: one TLB flush over
+ * [start, end), then the table pages it unhooked, freed only after that flush
+ * (a walk cache may still point at them). Only leaf entries broken: the flush
+ * may use the arch's last-level form; a table entry broken: the full form.
+ * Start one as { .pending = false } (or zeroed).
  */
+struct pt_freed {
+	pte_t *va;
+	paddr_t pa;
+};
+#define PT_GATHER_TABLES	32	/* tables held before an early flush frees them */
 struct pt_gather {
 	bool pending;
+	bool tables;		/* a table entry was broken (walk caches must go too) */
 	vaddr_t start, end;	/* the range owed a flush; end 0: the top of the address space */
 	u64 stride;		/* the smallest entry size in it */
+	struct mm_ctx *ctx;	/* whose table pages freed[] holds; its flushes are counted */
+	unsigned int nfreed;
+	struct pt_freed freed[PT_GATHER_TABLES];
 };
 pte_t *pt_leaf_slot(struct mm_ctx *ctx, vaddr_t va);
 int pt_set_leaf(struct mm_ctx *ctx, pte_t *slot, paddr_t pa, u32 prot);
 void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt_gather *gather);
+/* pt_gather_flush: the one TLB flush the gather owes (if any), then frees its tables. */
 void pt_gather_flush(struct pt_gather *gather);
+
+/*
+ * THE LAZY UNMAP (vmalloc's purge, Linux's lazy vunmap), in two halves:
+ *   pt_unmap_noflush: empties every leaf in [va, va+size) like pt_unmap, but
+ *       does no TLB maintenance for them and frees no table (empty tables stay
+ *       hooked). Until the second half, other CPUs may still translate the
+ *       range through stale TLB entries: the caller must not map anything in
+ *       it again before then. Blocks straddling the ends are split (with their
+ *       own break-before-make). Returns 0, -EINVAL or -ENOMEM (as pt_unmap).
+ *   pt_reclaim_tables: with ctx->page_table_lock held, adds [va, va+size) to
+ *       g's flush and unhooks every table in the range that is empty now,
+ *       leaving them for g. Called for a batch of ranges, then one
+ *       pt_gather_flush(g) — still under the lock, so no table entry unhooked
+ *       here is made again before the flush — pays for all of them.
+ */
+int pt_unmap_noflush(struct mm_ctx *ctx, vaddr_t va, u64 size);
+void pt_reclaim_tables(struct mm_ctx *ctx, vaddr_t va, u64 size, struct pt_gather *g);
 
 /* Decide, then act: what the walker does with one entry (pure; tested directly). */
 enum pt_op { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT, PT_OP_SPLIT };

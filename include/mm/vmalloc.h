@@ -30,6 +30,7 @@ struct vm_struct {
 	paddr_t phys_addr;		/* VM_IOREMAP / VM_DMA_COHERENT: first physical byte */
 	unsigned long caller;		/* return address of the allocating call */
 	struct list_head pages;		/* VM_ALLOC: the pages it owns, in VA order */
+	struct vm_struct *next_lazy;	/* on the purge list (vmap_area_lock) once lazily freed */
 };
 
 /* The mapped size of an area (without its guard page). */
@@ -50,8 +51,13 @@ void vmalloc_init(void);
  */
 void *vmalloc(unsigned long size);
 void *vzalloc(unsigned long size);
-/* vfree: undoes vmalloc (NULL is ignored). A pointer that is not an area's start, or
- * an area that vmalloc did not make, is reported ("Trying to vfree() ...") and ignored. */
+/*
+ * vfree: undoes vmalloc (NULL is ignored). A pointer that is not an area's
+ * start, or an area that vmalloc did not make, is reported ("Trying to
+ * vfree() ...") and ignored. The mapping is emptied and the pages freed at
+ * once; the TLB flush and the VA's reuse wait for the next purge (lazy free,
+ * mm/vmalloc.c). vunmap and iounmap free lazily too. Any CPU may call them.
+ */
 void vfree(const void *addr);
 /*
  * vmap: maps count caller-owned pages contiguously with prot (PROT_* | MT_*),
@@ -68,6 +74,29 @@ void vunmap(const void *addr);
 struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long align, unsigned int flags,
 				     unsigned long caller);
 void free_vm_area(struct vm_struct *vm);
+/* vunmap_area_lazy: for an area taken out with take_vm_area: empties its mapping
+ * (no flush) and frees its VA lazily, as vunmap does. */
+void vunmap_area_lazy(struct vm_struct *vm);
+
+/*
+ * purge_vmap_area_lazy: flushes every lazily freed area (one
+ * flush_tlb_kernel_range over their union, their emptied page tables freed
+ * after it) and returns their VAs to the free space. Returns true if this call
+ * or a purge it waited for freed something. vm_unmap_aliases (Linux's name):
+ * the same, for callers that need no stale translation of a freed area left
+ * anywhere (e.g. before changing the memory type of the pages).
+ */
+bool purge_vmap_area_lazy(void);
+void vm_unmap_aliases(void);
+struct vmap_lazy_stats {
+	unsigned long lazy_areas;	/* freed areas waiting for a purge */
+	unsigned long lazy_pages;	/* their pages, guards included */
+	unsigned long max_pages;	/* the threshold that starts a purge */
+	unsigned long purges;		/* purges that flushed something, since boot */
+};
+void vmap_lazy_stats(struct vmap_lazy_stats *st);
+/* vmap_set_lazy_max: sets the purge threshold in pages (0: Linux's lazy_max_pages()); returns the old one. For tests. */
+unsigned long vmap_set_lazy_max(unsigned long pages);
 /*
  * take_vm_area: the area starting at addr whose flags include one of kinds,
  * taken out of the busy tree (the caller unmaps it and calls free_vm_area).

@@ -199,7 +199,7 @@ static void bbm_hook(vaddr_t s, vaddr_t e)
 
 	for (va = s > bbm_base ? s : bbm_base; va < hi; va += PG) {
 		i = (va - bbm_base) / PG;
-		r = pt_query(bbm_ctx, va, &q);
+		r = pt_query_locked(bbm_ctx, va, &q);	/* a flush runs under the table lock */
 		if (r == -ENOENT)
 			bbm_seen_broken[i] = true;
 		else if (!same_translation(&q, r, &bbm_before[i], 0) && bbm_before[i].size &&

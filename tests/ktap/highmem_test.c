@@ -4,6 +4,7 @@
 #include <mm/pgtable.h>
 #include <string.h>
 #include <test_machine.h>
+#include "vm_test.h"
 
 /*
  * Runs against the live allocator (the kernel's, or the host's simulated
@@ -18,17 +19,6 @@ static int highmem_init(void)
 	return vm_test_init();	/* kmap's slots live in init_mm */
 }
 
-/* One HighMem page, or NULL (nothing taken) if the allocator hands out lowmem. */
-static struct page *alloc_highpage(void)
-{
-	struct page *p = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
-
-	if (p && !PageHighMem(p)) {
-		__free_page(p);
-		return NULL;
-	}
-	return p;
-}
 
 /* A HighMem block of 2^order pages starting at or above 4 GiB, or NULL; other blocks go back. */
 static struct page *alloc_high_above_4g(unsigned int order)

@@ -2,6 +2,7 @@
 #ifndef PAGODA_TESTS_VM_TEST_H
 #define PAGODA_TESTS_VM_TEST_H
 
+#include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <test_machine.h>
 
@@ -13,6 +14,18 @@
 static inline u32 vm_prot(u32 prot)
 {
 	return pte_leaf_prot(pte_mk_leaf(0, PT_LEVELS - 1, prot), PT_LEVELS - 1);
+}
+
+/* One HighMem page, or NULL (nothing taken) if the allocator hands out lowmem. */
+static inline struct page *alloc_highpage(void)
+{
+	struct page *p = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
+
+	if (p && !PageHighMem(p)) {
+		__free_page(p);
+		return NULL;
+	}
+	return p;
 }
 
 #endif

@@ -396,6 +396,13 @@ static void vmallocinfo_format(struct kunit *test)
 out:
 	vfree(p);
 	if (info && p) {
+		/* Freed lazily: listed as Linux lists it until the purge, then gone. */
+		read_vmallocinfo(info, INFO_SIZE);
+		snprintf(want, sizeof(want), "0x%0*lx-0x%0*lx %7lu unpurged vm_area\n", (int)(2 * sizeof(long)),
+			 (unsigned long)p, (int)(2 * sizeof(long)), (unsigned long)p + 3 * PAGE_SIZE,
+			 3 * PAGE_SIZE);
+		KUNIT_EXPECT_SUBSTR(test, info, want);
+		vm_unmap_aliases();
 		read_vmallocinfo(info, INFO_SIZE);
 		snprintf(want, sizeof(want), "0x%0*lx-", (int)(2 * sizeof(long)), (unsigned long)p);
 		KUNIT_EXPECT_NULL(test, strstr(info, want));
@@ -495,6 +502,12 @@ static void vmalloc_many_areas(struct kunit *test)
 		j = kunit_rand(&rs) % (i + 1);
 		t = stress_ptr[i], stress_ptr[i] = stress_ptr[j], stress_ptr[j] = t;
 	}
+	for (i = 0; i < NR_STRESS / 2; i++) {	/* half, then a purge: the free tree fragments */
+		vfree(stress_ptr[i]);
+		stress_ptr[i] = NULL;
+	}
+	vm_unmap_aliases();
+	EXPECT_VM_CONSISTENT(test);
 	vfree_stress(NULL);
 	KUNIT_EXPECT_EQ(test, vmalloc_nr_areas(), areas);
 	EXPECT_VM_CONSISTENT(test);
@@ -519,6 +532,145 @@ static void guard_fault_described(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, vmalloc_describe_fault((unsigned long)PAGE_OFFSET + 8, buf, sizeof(buf)));
 }
 
+/* ---- lazy free: one flush for a burst of frees ------------------------------------------- */
+
+#define NR_BURST	32
+
+static long flushes(void)
+{
+	return atomic_read(&init_mm.nr_flushes);
+}
+
+/* N vfree cost no flush; the purge that follows costs exactly one; no VA is reused before it. */
+static void vfree_burst_one_flush(struct kunit *test)
+{
+	struct vmap_lazy_stats st0, st;
+	unsigned long addr[NR_BURST];
+	long before;
+	char *p;
+	int i;
+
+	vm_unmap_aliases();
+	vmap_lazy_stats(&st0);
+	for (i = 0; i < NR_BURST; i++) {
+		p = vmalloc(2 * PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, p);
+		addr[i] = (unsigned long)p;
+	}
+	before = flushes();
+	for (i = 0; i < NR_BURST; i++) {
+		vfree((void *)addr[i]);
+		KUNIT_EXPECT_EQ(test, prot_at((void *)addr[i]), 0U);	/* unmapped at once... */
+	}
+	KUNIT_EXPECT_EQ(test, flushes(), before);			/* ...with no flush yet */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_areas, (unsigned long)NR_BURST);
+	KUNIT_EXPECT_EQ(test, st.lazy_pages, 3UL * NR_BURST);
+	KUNIT_EXPECT_EQ(test, st.purges, st0.purges);
+	EXPECT_VM_CONSISTENT(test);
+	p = vmalloc(2 * PAGE_SIZE);	/* the lowest fit, were the freed VAs reusable, is addr[0] */
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	for (i = 0; i < NR_BURST; i++)
+		KUNIT_EXPECT_NE(test, (unsigned long)p, addr[i]);
+	vfree(p);
+	before = flushes();
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, flushes(), before + 1);			/* one shootdown for all */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_areas, 0UL);
+	KUNIT_EXPECT_EQ(test, st.purges, st0.purges + 1);
+	vm_unmap_aliases();
+	KUNIT_EXPECT_EQ(test, flushes(), before + 1);			/* nothing owed: no flush */
+	p = vmalloc(2 * PAGE_SIZE);					/* the VA is free again */
+	KUNIT_EXPECT_EQ(test, (unsigned long)p, addr[0]);
+	vfree(p);
+	EXPECT_VM_CONSISTENT(test);
+}
+
+static void restore_lazy_max(void *old)
+{
+	vmap_set_lazy_max((unsigned long)old);
+	vm_unmap_aliases();
+}
+
+/* Past the threshold, the vfree that crosses it purges (one flush), by itself. */
+static void lazy_threshold_purges(struct kunit *test)
+{
+	struct vmap_lazy_stats st0, st;
+	void *p[9];
+	long before;
+	int i;
+
+	vm_unmap_aliases();
+	kunit_add_action(test, restore_lazy_max, (void *)vmap_set_lazy_max(16));
+	vmap_lazy_stats(&st0);
+	KUNIT_EXPECT_EQ(test, st0.max_pages, 16UL);
+	for (i = 0; i < 9; i++) {
+		p[i] = vmalloc(PAGE_SIZE);	/* 2 pages of VA with the guard */
+		KUNIT_ASSERT_NOT_NULL(test, p[i]);
+	}
+	before = flushes();
+	for (i = 0; i < 8; i++)
+		vfree(p[i]);			/* 16 pages: not past it */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_pages, 16UL);
+	KUNIT_EXPECT_EQ(test, st.purges, st0.purges);
+	KUNIT_EXPECT_EQ(test, flushes(), before);
+	vfree(p[8]);				/* 18: purged */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_pages, 0UL);
+	KUNIT_EXPECT_EQ(test, st.purges, st0.purges + 1);
+	KUNIT_EXPECT_EQ(test, flushes(), before + 1);
+	EXPECT_VM_CONSISTENT(test);
+}
+
+#define NR_CHUNKS	24
+static struct vm_struct *chunk[NR_CHUNKS];
+
+static void free_chunks(void *unused)
+{
+	int i;
+
+	for (i = 0; i < NR_CHUNKS; i++) {
+		if (chunk[i])
+			free_vm_area(chunk[i]);	/* never mapped: nothing to flush */
+		chunk[i] = NULL;
+	}
+	vm_unmap_aliases();
+}
+
+/* A full space purges the lazy areas before it fails an allocation. */
+static void purge_before_failing(struct kunit *test)
+{
+	unsigned long size = ALIGN_DOWN(vmalloc_total() / 16, PAGE_SIZE) - PAGE_SIZE;
+	struct vmap_lazy_stats st0, st;
+	struct vm_struct *last;
+	int n;
+
+	vm_unmap_aliases();
+	kunit_add_action(test, restore_lazy_max, (void *)vmap_set_lazy_max(~0UL >> 1));
+	kunit_add_action(test, free_chunks, NULL);
+	for (n = 0; n < NR_CHUNKS; n++) {		/* fill the space with VA-only areas */
+		chunk[n] = get_vm_area_caller(size, PAGE_SIZE, VM_MAP, _RET_IP_);
+		if (!chunk[n])
+			break;
+	}
+	KUNIT_ASSERT_LT(test, n, NR_CHUNKS);		/* the space is full */
+	KUNIT_ASSERT_GT(test, n, 0);
+	vmap_lazy_stats(&st0);
+	last = chunk[n - 1];
+	chunk[n - 1] = NULL;
+	vunmap(last->addr);				/* freed lazily: its VA still taken */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_areas, 1UL);
+	chunk[n - 1] = get_vm_area_caller(size, PAGE_SIZE, VM_MAP, _RET_IP_);
+	KUNIT_EXPECT_NOT_NULL(test, chunk[n - 1]);	/* found room: the purge made it */
+	vmap_lazy_stats(&st);
+	KUNIT_EXPECT_EQ(test, st.lazy_areas, 0UL);
+	KUNIT_EXPECT_EQ(test, st.purges, st0.purges + 1);
+	EXPECT_VM_CONSISTENT(test);
+}
+
 kunit_test_suite_init(vmalloc, vm_test_init, NULL,
 	KUNIT_CASE(vmalloc_maps_pages_and_guard),
 	KUNIT_CASE(vzalloc_zeroes),
@@ -527,4 +679,7 @@ kunit_test_suite_init(vmalloc, vm_test_init, NULL,
 	KUNIT_CASE(vfree_misuse_reported),
 	KUNIT_CASE(vmalloc_failure_leaves_nothing),
 	KUNIT_CASE(vmalloc_many_areas),
-	KUNIT_CASE(guard_fault_described));
+	KUNIT_CASE(guard_fault_described),
+	KUNIT_CASE(vfree_burst_one_flush),
+	KUNIT_CASE(lazy_threshold_purges),
+	KUNIT_CASE(purge_before_failing));

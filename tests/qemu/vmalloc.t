@@ -126,6 +126,28 @@ if ($pl011_va && defined $x) {
          'walk: the page before it is the area, RW NX Normal');
 }
 
+# 9. SMP (real parallelism: -accel tcg,thread=multi): no CPU reads through a stale translation
+#    after a remap, and areas made and freed on all four CPUs at once leave nothing behind.
+{
+    my ($so, $sst, $sto) = qemu_arm64(
+        timeout => 240, extra => [ '-accel', 'tcg,thread=multi' ],
+        append => 'run="selftest stale_tlb,vmalloc_torture; cat /proc/vmallocinfo"');
+    ok(!$sto, 'SMP: the boot finished (no timeout)');
+    like($so, qr/smp: Brought up 1 node, 4 CPUs$/m, 'SMP: four CPUs online');
+    for my $c (qw(stale_vmalloc stale_ioremap vmap_ioremap_all_cpus vmalloc_vfree_all_cpus)) {
+        like($so, qr/^    ok \d+ \Q$c\E$/m, "SMP: $c passes (not skipped)") or diag($so);
+    }
+    like($so, qr/^    ok \d+ stale_kmap # SKIP no highmem/m, 'SMP: kmap is the linear map on arm64: skipped with the reason');
+    my ($ops) = $so =~ /# vmap_ioremap_all_cpus: (\d+) operations on 4 CPU\(s\)$/m;
+    ok(defined $ops && $ops >= 4 * 150, 'SMP: the torture ran on the four CPUs (' . ($ops // '?') . ' operations)');
+    my ($si) = $so =~ /^pagoda# cat \/proc\/vmallocinfo\n(.*?)(?=^\[\s*\d+\.\d+\] run: )/ms;
+    my @odd = grep { !/^0x[0-9a-f]{16}-0x[0-9a-f]{16} +\d+ (\S+( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)|unpurged vm_area)$/ }
+              split /\n/, $si // '';
+    ok(defined $si && !@odd, 'SMP: vmallocinfo after the run is well-formed') or diag(join("\n", @odd));
+    my ($no) = qemu_arm64(timeout => 120, append => 'nosmp run="selftest stale_tlb"');
+    like($no, qr/^    ok \d+ stale_vmalloc # SKIP needs a second CPU online/m, 'nosmp: the stale-TLB cases skip with the reason');
+}
+
 # 8. The same generic code on the x86 PAE kernel: suites, vmallocinfo's 32-bit columns, the guard fault.
 SKIP: {
     skip 'build/x86/kernel.elf not built (make ARCH=x86)', 5 unless -e 'build/x86/kernel.elf';

@@ -4,6 +4,31 @@
 
 #include <compiler.h>
 #include <asm/barrier.h>
+#include <mm/vmstat.h>
+
+/*
+ * THE SMP RULE FOR KERNEL MAPPINGS. Every CPU translates the kernel through
+ * the same tables (init_mm, TTBR1), so a change to a kernel mapping must leave
+ * no stale translation in ANY CPU's TLB. Every flush here is therefore the
+ * inner-shareable broadcast form (TLBI ...IS: the Pi 3's four cores are one
+ * inner-shareable domain), bracketed by
+ *   DSB ISHST  the table store is visible to every CPU's walker before the TLBI,
+ *   DSB ISH    waits until the TLBI has completed on every CPU,
+ *   ISB        this CPU refetches with the new translation.
+ * No IPI is needed: the hardware broadcasts. Two forms per VA:
+ *   TLBI VAAE1IS   any ASID, every level: for table entries being unhooked
+ *                  (the walk caches must forget the table) or unknown changes;
+ *   TLBI VAALE1IS  any ASID, last level only: when only leaf entries (pages or
+ *                  blocks, the last level of their walk) changed, the walk
+ *                  caches may stay (ARM ARM D8.13.5).
+ * The only local (non-IS) TLBIs are the boot-time ones (head.S, mmu.c's switch
+ * of TTBR1, setup.c's TTBR0 switch-off): each CPU cleans its own TLB before it
+ * uses the shared tables, when no other CPU uses them, or the register changed
+ * is this CPU's own. local_flush_tlb_all below is for those.
+ *
+ * Every TLBI is counted in /proc/vmstat's per-CPU events: nr_tlb_local_flush_one
+ * per VA TLBI, nr_tlb_local_flush_all per VMALLE1(IS).
+ */
 
 /* Beyond this many pages one TLBI VMALLE1IS is cheaper than a TLBI per page. */
 #define MAX_TLBI_OPS	64
@@ -22,27 +47,48 @@ static inline void flush_tlb_all(void)
 	__asm__ volatile("tlbi vmalle1is" : : : "memory");
 	dsb(ish);
 	isb();
+	count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
+}
+
+/* The VA argument of a TLBI by VA: VA[55:12] in bits [43:0], ASID ignored by the *AA* forms. */
+static inline u64 __tlbi_va(vaddr_t va)
+{
+	return (va >> 12) & GENMASK_ULL(43, 0);
 }
 
 /*
- * flush_tlb_kernel_range: translations (and walk-cache entries) for [start, end)
- * on every CPU. TLBI VAAE1IS takes VA[55:12] and matches any ASID; it also hits
- * a block entry that covers the VA. end may be 0 for a range ending at the top
- * of the address space (unsigned arithmetic).
+ * __flush_tlb_kernel_range: one broadcast TLBI per stride-sized entry of
+ * [start, end) (a TLBI by VA removes the entry covering that VA, block or
+ * page), last: the last-level form; above MAX_TLBI_OPS entries, VMALLE1IS.
  */
-static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
+static inline void __flush_tlb_kernel_range(vaddr_t start, vaddr_t end, u64 stride, bool last)
 {
-	u64 pages = (end - start) >> 12, i, arg = (start >> 12) & GENMASK_ULL(43, 0);
+	u64 n = (end - start) / stride, i;
 
-	if (pages > MAX_TLBI_OPS) {
+	if (n > MAX_TLBI_OPS) {
 		flush_tlb_all();
 		return;
 	}
 	dsb(ishst);
-	for (i = 0; i < pages; i++)
-		__asm__ volatile("tlbi vaae1is, %0" : : "r"(arg + i) : "memory");
+	for (i = 0; i < n; i++) {
+		if (last)
+			__asm__ volatile("tlbi vaale1is, %0" : : "r"(__tlbi_va(start + i * stride)) : "memory");
+		else
+			__asm__ volatile("tlbi vaae1is, %0" : : "r"(__tlbi_va(start + i * stride)) : "memory");
+	}
 	dsb(ish);
 	isb();
+	count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, n);
+}
+
+/*
+ * flush_tlb_kernel_range: translations (and walk-cache entries) for [start, end)
+ * on every CPU (TLBI VAAE1IS per page). end may be 0 for a range ending at the
+ * top of the address space (unsigned arithmetic).
+ */
+static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
+{
+	__flush_tlb_kernel_range(start, end, 1UL << 12, false);
 }
 
 /*
@@ -54,27 +100,30 @@ static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
 #define flush_tlb_kernel_range_stride flush_tlb_kernel_range_stride
 static inline void flush_tlb_kernel_range_stride(vaddr_t start, vaddr_t end, u64 stride)
 {
-	u64 n = (end - start) / stride, i;
-
-	if (n > MAX_TLBI_OPS) {
-		flush_tlb_all();
-		return;
-	}
-	dsb(ishst);
-	for (i = 0; i < n; i++)
-		__asm__ volatile("tlbi vaae1is, %0" : :
-				 "r"(((start + i * stride) >> 12) & GENMASK_ULL(43, 0)) : "memory");
-	dsb(ish);
-	isb();
+	__flush_tlb_kernel_range(start, end, stride, false);
 }
 
-/* local_flush_tlb_all: this CPU only (boot, before other CPUs run). */
+/*
+ * flush_tlb_kernel_leaf_range: the same when only leaf entries were broken
+ * (mm/pgtable.c knows): TLBI VAALE1IS, which leaves the walk caches alone.
+ */
+#define flush_tlb_kernel_leaf_range flush_tlb_kernel_leaf_range
+static inline void flush_tlb_kernel_leaf_range(vaddr_t start, vaddr_t end, u64 stride)
+{
+	__flush_tlb_kernel_range(start, end, stride, true);
+}
+
+/*
+ * local_flush_tlb_all: this CPU only (TLBI VMALLE1, DSB NSH): boot, before the
+ * other CPUs run or for this CPU's own registers (see the rule above).
+ */
 static inline void local_flush_tlb_all(void)
 {
 	dsb(nshst);
 	__asm__ volatile("tlbi vmalle1" : : : "memory");
 	dsb(nsh);
 	isb();
+	count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
 }
 
 #endif
