@@ -3,6 +3,7 @@
 #define ASM_X86_FIXMAP_H
 
 #include <asm/memory.h>
+#include <asm/smp.h>
 
 /*
  * Slot x is the page at FIXADDR_TOP - x * PAGE_SIZE (Linux's numbering):
@@ -18,7 +19,7 @@
  * (FIX_BTMAP_BEGIN is the highest index: the first window's lowest address).
  */
 #define KM_MAX_IDX		16	/* kmap_local nesting depth per CPU (Linux: 16) */
-#define FIX_NR_CPUS		1	/* pagoda runs one CPU on x86 */
+#define FIX_NR_CPUS		CONFIG_NR_CPUS	/* every CPU its own kmap_local slots */
 #define NR_FIX_BTMAPS		16	/* pages per early_ioremap window (64 KiB) */
 #define FIX_BTMAPS_SLOTS	4	/* windows that may be in use at once */
 
