@@ -25,10 +25,15 @@
  * Fast path: each CPU has an array of free objects (Linux SLAB's array_cache,
  * a LIFO): kmem_cache_alloc pops, kmem_cache_free pushes, on the running CPU's
  * own array with interrupts masked and no lock or atomic. The array is refilled
- * from / flushed to the slabs `batch` objects at a time, under the cache's lock
- * (taken once per batch). Slabs move between the partial, full and empty lists;
- * at most min_empty empty slabs (64 KiB at most) are kept per cache, the rest go
- * back to the buddy at once.
+ * / flushed `batch` objects at a time, under the cache's lock (taken once per
+ * batch), from / to the cache's shared array first (SLAB's shared array_cache:
+ * about SLAB_SHARED_BYTES of objects, moved as a copy of pointers), and only
+ * past it from / to the slabs, whose freelists cost a decode and a check per
+ * object. The shared array is what keeps a burst larger than a CPU's array
+ * (256 objects allocated, then freed) and a producer/consumer pair of CPUs off
+ * the slab freelists and off the buddy. Slabs move between the partial, full
+ * and empty lists; at most min_empty empty slabs (64 KiB at most) are kept per
+ * cache, the rest go back to the buddy at once.
  *
  * Objects freed on another CPU (CPU B frees what CPU A allocated). The choices:
  *  - SLUB's remote free and mimalloc's thread-delayed free lists exist because
@@ -48,11 +53,11 @@
  *    to take.)
  *  - Stranding: what a CPU holds in its array is bounded (limit objects, about
  *    SLAB_CPU_BYTES, per CPU and cache), and it comes back when the CPU next
- *    allocates from the cache, when the array overflows (a batch is flushed),
- *    and for a CPU that never touches the cache again, on every
- *    kmem_cache_shrink/kmem_cache_shrink_all/kmem_cache_destroy, which drain
- *    every CPU's array on that CPU (on_each_cpu). `selftest` ends with
- *    kmem_cache_shrink_all.
+ *    allocates from the cache, when the array overflows (a batch goes to the
+ *    shared array, where every CPU refills from), and for a CPU that never
+ *    touches the cache again, on every kmem_cache_shrink/_shrink_all/_destroy,
+ *    which drain every CPU's array on that CPU (on_each_cpu), then the shared
+ *    array, then the empty slabs. `selftest` ends with kmem_cache_shrink_all.
  *
  * Debug caches (SLAB_CONSISTENCY_CHECKS/RED_ZONE/POISON/STORE_USER, or
  * slub_debug=) have no per-CPU arrays so that every operation is checked
@@ -122,6 +127,7 @@ static void calculate_order(struct kmem_cache *c)
 {
 	unsigned int order, min_objs = c->stride >= 1024 ? 4 : 8;
 
+	BUILD_BUG_ON((PAGE_SIZE << SLAB_MAX_ORDER) > 65536);	/* obj_starts is exact below 2^16 */
 	for (order = 0; order < SLAB_MAX_ORDER; order++) {
 		unsigned long bytes = PAGE_SIZE << order;
 		unsigned long n = bytes / c->stride, waste = bytes - n * c->stride;
@@ -132,6 +138,8 @@ static void calculate_order(struct kmem_cache *c)
 	c->order = order;
 	c->objects = min((PAGE_SIZE << order) / c->stride, 1024UL);
 	c->reciprocal = (u32)(((1ULL << 32) + c->stride - 1) / c->stride);
+	c->slab_mask = (u32)(PAGE_SIZE << order) - 1;
+	c->obj_end = c->objects * c->stride;
 }
 
 /*
@@ -148,22 +156,26 @@ static void set_cpu_limits(struct kmem_cache *c)
 		limit = 0;
 	c->limit = limit;
 	c->batch = (limit + 1) / 2;
+	c->shared_limit = limit ? clamp(SLAB_SHARED_BYTES / c->object_size, limit,
+					(unsigned int)SLAB_CPU_MAX) : 0;
+	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		c->cpu_cache[i] = &slab_no_array;
 }
 
-/* Bytes between two CPUs' arrays of c (a whole number of cache lines: no false sharing). */
-static size_t cpu_array_stride(const struct kmem_cache *c)
+/* Bytes an array of limit objects takes (a whole number of cache lines: no false sharing). */
+static size_t array_bytes(unsigned int limit)
 {
-	return ALIGN(sizeof(struct kmem_cache_cpu) + c->limit * sizeof(void *), L1_CACHE_BYTES);
+	return ALIGN(sizeof(struct kmem_cache_cpu) + limit * sizeof(void *), L1_CACHE_BYTES);
 }
 
-/* The buddy order of the block holding all of c's arrays. */
+/* The buddy order of the block holding c's shared array, then each CPU's. */
 static unsigned int cpu_arrays_order(const struct kmem_cache *c)
 {
+	size_t bytes = array_bytes(c->shared_limit) + array_bytes(c->limit) * CONFIG_NR_CPUS;
 	unsigned int order = 0;
 
-	while ((PAGE_SIZE << order) < cpu_array_stride(c) * CONFIG_NR_CPUS)
+	while ((PAGE_SIZE << order) < bytes)
 		order++;
 	return order;
 }
@@ -173,18 +185,19 @@ static void free_cpu_arrays(struct kmem_cache *c)
 	unsigned long flags;
 	unsigned int i;
 
-	if (c->cpu_cache[0] != &slab_no_array) {
+	if (c->shared != &slab_no_array) {
 		spin_lock_irqsave(&slab_page_lock, flags);
-		__free_pages(virt_to_page(c->cpu_cache[0]), cpu_arrays_order(c));
+		__free_pages(virt_to_page(c->shared), cpu_arrays_order(c));
 		spin_unlock_irqrestore(&slab_page_lock, flags);
 	}
+	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		c->cpu_cache[i] = &slab_no_array;
 }
 
 /*
- * alloc_cpu_arrays: one array per possible CPU, cache-line apart in one block
- * from the buddy (not from kmalloc: creating and destroying a cache leaves the
+ * alloc_cpu_arrays: the shared array and one array per possible CPU,
+ * cache-line apart in one block from the buddy (not from kmalloc: creating and destroying a cache leaves the
  * kmalloc caches as they were, and MemFree too). Installed before any other
  * CPU can see the cache. Returns 0, or -1 with no array installed.
  */
@@ -203,8 +216,11 @@ static int alloc_cpu_arrays(struct kmem_cache *c)
 	if (!pg)
 		return -1;
 	base = page_address(pg);
+	c->shared = (void *)base;
+	*c->shared = (struct kmem_cache_cpu){ .limit = c->shared_limit, .batch = c->batch };
+	base += array_bytes(c->shared_limit);
 	for (i = 0; i < CONFIG_NR_CPUS; i++) {
-		struct kmem_cache_cpu *ac = (void *)(base + i * cpu_array_stride(c));
+		struct kmem_cache_cpu *ac = (void *)(base + i * array_bytes(c->limit));
 
 		*ac = (struct kmem_cache_cpu){ .limit = c->limit, .batch = c->batch };
 		c->cpu_cache[i] = ac;
@@ -467,9 +483,21 @@ static void refill_from(struct kmem_cache *c, struct kmem_cache_cpu *ac, struct 
 	slab_relist(c, pg, old);
 }
 
+/* Moves up to want - ac->avail of the most recently freed objects of the shared array to ac. */
+static void refill_from_shared(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int want)
+{
+	struct kmem_cache_cpu *sh = c->shared;
+	unsigned int n = min(want - ac->avail, sh->avail);
+
+	sh->avail -= n;
+	memcpy(ac->entry + ac->avail, sh->entry + sh->avail, n * sizeof(void *));
+	ac->avail += n;
+}
+
 /*
- * cache_refill: fills this CPU's array with up to batch objects from the
- * slabs, under the lock once (twice if a slab had to be made), and pops one.
+ * cache_refill: fills this CPU's array with up to batch objects, from the
+ * shared array first (a copy of pointers), then from the slabs, under the lock
+ * once (twice if a slab had to be made), and pops one.
  */
 static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 {
@@ -481,6 +509,7 @@ static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 	spin_lock_irqsave(&c->lock, flags);
 	for (;;) {
 		ac = c->cpu_cache[smp_processor_id()];	/* again after cache_grow dropped the lock */
+		refill_from_shared(c, ac, ac->batch);
 		if (ac->avail >= ac->batch)
 			break;
 		pg = get_slab(c);
@@ -494,18 +523,31 @@ static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
+/* Returns objects entry[0..n) to their slabs (c->lock held); emptied slabs beyond min_empty onto discard. */
+static void push_objects(struct kmem_cache *c, void **entry, unsigned int n, struct list_head *discard)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		slab_push(c, virt_to_slab_page(entry[i]), entry[i], discard);
+}
+
 /*
- * cache_flush: returns the n oldest objects of this CPU's array ac to their
- * slabs, under the lock once. Interrupts are masked by the caller.
+ * cache_flush: moves the n oldest objects of this CPU's array ac to the shared
+ * array while it has room, the rest to their slabs, under the lock once.
+ * Interrupts are masked by the caller.
  */
 static void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int n)
 {
+	struct kmem_cache_cpu *sh = c->shared;
 	LIST_HEAD(discard);
-	unsigned int i;
+	unsigned int m;
 
 	spin_lock(&c->lock);
-	for (i = 0; i < n; i++)
-		slab_push(c, virt_to_slab_page(ac->entry[i]), ac->entry[i], &discard);
+	m = min(n, sh->limit - sh->avail);
+	memcpy(sh->entry + sh->avail, ac->entry, m * sizeof(void *));
+	sh->avail += m;
+	push_objects(c, ac->entry + m, n - m, &discard);
 	spin_unlock(&c->lock);
 	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
 	ac->avail -= n;
@@ -683,13 +725,17 @@ static void drain_cpu_fn(void *info)
 	slab_drain_cpu(info);
 }
 
-/* Gives every empty slab of c back to the buddy; returns the pages freed. */
+/* Gives the shared array's objects back to their slabs, then every empty slab to the buddy; returns the pages freed. */
 unsigned long slab_shrink_empty(struct kmem_cache *c)
 {
 	LIST_HEAD(discard);
 	unsigned long flags;
 
 	spin_lock_irqsave(&c->lock, flags);
+	if (c->shared->avail) {		/* (slab_no_array is never written) */
+		push_objects(c, c->shared->entry, c->shared->avail, &discard);
+		c->shared->avail = 0;
+	}
 	while (!list_empty(&c->empty))
 		unlink_empty_slab(c, list_first_entry(&c->empty, struct page, lru), &discard);
 	spin_unlock_irqrestore(&c->lock, flags);
@@ -781,18 +827,20 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	si->active_objs += c->nr_full * c->objects;
 	si->active_slabs = c->nr_partial + c->nr_full;
 	si->num_slabs = si->active_slabs + c->nr_empty;
+	si->shared_avail = c->shared->avail;
 	spin_unlock_irqrestore(&c->lock, flags);
 	si->num_objs = si->num_slabs * c->objects;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		si->cpu_objs += READ_ONCE(c->cpu_cache[i]->avail);
-	/* free objects in the per-CPU arrays (a racing reading can exceed the slabs' count) */
-	si->active_objs -= min(si->cpu_objs, si->active_objs);
+	/* free objects in the arrays (a racing reading can exceed the slabs' count) */
+	si->active_objs -= min(si->cpu_objs + si->shared_avail, si->active_objs);
 }
 
 /*
  * /proc/slabinfo, version 2.1 (FORMATS.md). As in Linux, <objsize> is the size of an object with
- * its metadata (the stride); tunables are the per-CPU arrays' limit and batch; active_objs sums
- * every CPU's array.
+ * its metadata (the stride); tunables are the per-CPU arrays' limit and batch and the shared
+ * array's size in batches (sharedfactor); active_objs leaves out the free objects of every CPU's
+ * array and of the shared one (sharedavail).
  */
 static void slabinfo_show(struct seq_buf *s)
 {
@@ -809,8 +857,9 @@ static void slabinfo_show(struct seq_buf *s)
 		kmem_cache_get_info(c, &si);
 		seq_buf_printf(s, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata "
 			       "%6lu %6lu %6lu\n", c->name, si.active_objs, si.num_objs,
-			       c->stride, c->objects, 1 << c->order, c->limit,
-			       c->batch, 0u, si.active_slabs, si.num_slabs, 0UL);
+			       c->stride, c->objects, 1 << c->order, c->limit, c->batch,
+			       c->batch ? c->shared_limit / c->batch : 0, si.active_slabs, si.num_slabs,
+			       si.shared_avail);
 	}
 	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }

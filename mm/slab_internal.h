@@ -81,6 +81,21 @@ static inline int obj_index(const struct kmem_cache *c, struct page *pg, const v
 	return (int)idx;
 }
 
+/*
+ * obj_starts: whether p is the start of an object of a cache without a left
+ * red zone (every cache with per-CPU arrays), by one multiply: off is a
+ * multiple of stride iff (u32)(off * ceil(2^32 / stride)) < ceil(2^32 /
+ * stride) (Lemire, Kaser & Kurz's divisibility test; exact because offsets and
+ * strides are below 2^16). False for a debug cache's objects: their slow path
+ * checks them.
+ */
+static __always_inline bool obj_starts(const struct kmem_cache *c, const void *p)
+{
+	u32 off = (u32)(unsigned long)p & c->slab_mask;
+
+	return off * c->reciprocal < c->reciprocal && off < c->obj_end;
+}
+
 /* Index of the object that contains p (p may point inside it), or -1 outside any object. */
 static inline int obj_index_containing(const struct kmem_cache *c, struct page *pg, const void *p)
 {
@@ -123,7 +138,7 @@ static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg
 	unsigned long flags;
 	unsigned int n;
 
-	if (likely(obj_index(c, pg, obj) >= 0)) {
+	if (likely(obj_starts(c, obj))) {
 		local_irq_save(flags);
 		ac = c->cpu_cache[smp_processor_id()];
 		n = ac->avail;

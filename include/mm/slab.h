@@ -30,6 +30,7 @@ struct seq_buf;
 
 #define SLAB_CPU_BYTES		32768	/* a per-CPU array holds about this many bytes of objects */
 #define SLAB_CPU_ARRAY_BYTES	4096	/* ... in an array of at most this size, header included */
+#define SLAB_SHARED_BYTES	262144	/* a cache's shared array holds about this many bytes */
 #define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
 #define L1_CACHE_BYTES		64
 
@@ -61,6 +62,10 @@ struct slab_track {
 struct kmem_cache {
 	/* Read-only once the cache is set up (arrays installed before any other CPU can use it). */
 	struct kmem_cache_cpu *cpu_cache[CONFIG_NR_CPUS];	/* per-CPU: see struct kmem_cache_cpu */
+	struct kmem_cache_cpu *shared;	/* the shared array; its contents under lock */
+	u32 reciprocal;			/* ceil(2^32 / stride): offset -> index without a divide */
+	u32 slab_mask;			/* slab bytes - 1 */
+	u32 obj_end;			/* objects * stride: the end of the last object */
 	unsigned int object_size;	/* what the user asked for */
 	unsigned int inuse;		/* object_size rounded to a word: the object proper */
 	unsigned int stride;		/* distance between objects (metadata included) */
@@ -70,20 +75,21 @@ struct kmem_cache {
 	unsigned int track_offset;	/* two struct slab_track, if SLAB_STORE_USER */
 	unsigned int order;		/* pages per slab = 1 << order */
 	unsigned int objects;		/* objects per slab */
-	u32 reciprocal;			/* ceil(2^32 / stride): offset -> index without a divide */
 	unsigned int flags;
 	unsigned int limit, batch;	/* every per-CPU array's capacity and batch (0, 0: none) */
+	unsigned int shared_limit;	/* the shared array's capacity (0: none) */
 	unsigned long secret;		/* free-pointer mangling key */
 	void (*ctor)(void *);
 	const char *name;
 	unsigned long min_empty;	/* empty slabs kept for reuse, at most */
 
 	/*
-	 * lock (Linux SLAB's kmem_cache_node list_lock) protects the slab lists,
-	 * their counts, every slab's freelist, inuse and freeidx, and ops. Taken
-	 * with interrupts masked, once per batch refill or flush. Lock order:
-	 * slab_caches_lock -> cache lock; nothing is taken inside a cache lock
-	 * (slabs are made and given back to the buddy with it dropped).
+	 * lock (Linux SLAB's kmem_cache_node list_lock) protects the shared
+	 * array's contents, the slab lists, their counts, every slab's
+	 * freelist, inuse and freeidx, and ops. Taken with interrupts masked,
+	 * once per batch refill or flush. Lock order: slab_caches_lock -> cache
+	 * lock; nothing is taken inside a cache lock (slabs are made and given
+	 * back to the buddy with it dropped).
 	 */
 	spinlock_t lock;
 	struct list_head partial;	/* slabs with free and used objects */
@@ -139,7 +145,7 @@ struct kmem_cache *kmem_cache_find(const char *name);
 
 /* Statistics for /proc/slabinfo and the tests. */
 struct slabinfo {
-	unsigned long active_objs, num_objs, active_slabs, num_slabs, cpu_objs;
+	unsigned long active_objs, num_objs, active_slabs, num_slabs, cpu_objs, shared_avail;
 };
 void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si);
 
