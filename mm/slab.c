@@ -27,13 +27,13 @@
  * own array with interrupts masked and no lock or atomic. The array is refilled
  * / flushed `batch` objects at a time, under the cache's lock (taken once per
  * batch), from / to the cache's shared array first (SLAB's shared array_cache:
- * about SLAB_SHARED_BYTES of objects, moved as a copy of pointers), and only
+ * about slab_keep_bytes() of objects, moved as a copy of pointers), and only
  * past it from / to the slabs, whose freelists cost a decode and a check per
  * object. The shared array is what keeps a burst larger than a CPU's array
  * (256 objects allocated, then freed) and a producer/consumer pair of CPUs off
  * the slab freelists and off the buddy. Slabs move between the partial, full
- * and empty lists; at most min_empty empty slabs (64 KiB at most) are kept per
- * cache, the rest go back to the buddy at once.
+ * and empty lists; at most min_empty empty slabs (slab_keep_bytes() at most)
+ * are kept per cache, the rest go back to the buddy at once.
  *
  * Objects freed on another CPU (CPU B frees what CPU A allocated). The choices:
  *  - SLUB's remote free and mimalloc's thread-delayed free lists exist because
@@ -143,6 +143,16 @@ static void calculate_order(struct kmem_cache *c)
 }
 
 /*
+ * What a cache may keep free beyond its per-CPU arrays, in its shared array and
+ * again in empty slabs: SLAB_KEEP_BYTES, but at most 1/256 of RAM each (16 KiB
+ * on a 4 MiB machine), so a small machine's memory is not held by its caches.
+ */
+static unsigned long slab_keep_bytes(void)
+{
+	return min((unsigned long)SLAB_KEEP_BYTES, (totalram_pages() << PAGE_SHIFT) / 256);
+}
+
+/*
  * Per-CPU arrays: about SLAB_CPU_BYTES of objects each (16..SLAB_CPU_MAX), so
  * bursts of frees and allocations stay off the slab lists. Debug caches have
  * none: every operation is checked.
@@ -156,7 +166,7 @@ static void set_cpu_limits(struct kmem_cache *c)
 		limit = 0;
 	c->limit = limit;
 	c->batch = (limit + 1) / 2;
-	c->shared_limit = limit ? clamp(SLAB_SHARED_BYTES / c->object_size, limit,
+	c->shared_limit = limit ? clamp((unsigned int)(slab_keep_bytes() / c->object_size), c->batch,
 					(unsigned int)SLAB_CPU_MAX) : 0;
 	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
@@ -251,8 +261,9 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 	set_cpu_limits(c);
 	if (alloc_cpu_arrays(c))
 		return -1;
-	/* enough empty slabs to refill a per-CPU array twice, but at most 64 KiB of them */
-	c->min_empty = clamp(DIV_ROUND_UP(2 * c->limit, c->objects), 1U, max(1U, 16U >> c->order));
+	/* enough empty slabs to refill a per-CPU array twice and the shared array, within slab_keep_bytes */
+	c->min_empty = clamp(DIV_ROUND_UP(2 * c->limit + c->shared_limit, c->objects), 1U,
+			     max(1U, (unsigned int)(slab_keep_bytes() >> PAGE_SHIFT >> c->order)));
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);

@@ -30,7 +30,7 @@ struct seq_buf;
 
 #define SLAB_CPU_BYTES		32768	/* a per-CPU array holds about this many bytes of objects */
 #define SLAB_CPU_ARRAY_BYTES	4096	/* ... in an array of at most this size, header included */
-#define SLAB_SHARED_BYTES	262144	/* a cache's shared array holds about this many bytes */
+#define SLAB_KEEP_BYTES		262144	/* shared array and empty slabs: each about this much, at most */
 #define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
 #define L1_CACHE_BYTES		64
 

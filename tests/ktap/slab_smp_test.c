@@ -271,9 +271,10 @@ static void concurrent_torture(struct kunit *test)
 	T.ops_per_cpu = TORTURE_OPS / n + 1;
 	on_each_cpu(smp_torture, NULL, 1);
 	free_ring_leftovers();
-	kunit_info(test, "%d operations on %u CPUs (%d started together); %d objects sent to the next CPU, "
-		   "%d of them freed there while the others ran", atomic_read(&T.ops), n,
-		   atomic_read(&T.met), atomic_read(&T.sent), atomic_read(&T.remote_frees));
+	kunit_info(test, "%d operations on %u CPU(s) (%d started together); %d objects sent through "
+		   "the rings, %d of them freed during the run by a CPU other than their owner",
+		   atomic_read(&T.ops), n, atomic_read(&T.met), atomic_read(&T.sent),
+		   atomic_read(&T.remote_frees));
 	KUNIT_EXPECT_GE(test, (unsigned long)atomic_read(&T.ops), TORTURE_OPS);
 	KUNIT_EXPECT_EQ(test, atomic_read(&T.bad_stamps), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&T.failed_allocs), 0);
