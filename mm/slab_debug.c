@@ -162,11 +162,14 @@ static void hexdump(const char *what, const u8 *p, unsigned int len)
  * the object (slab-relative @offset), its last alloc/free (SLAB_STORE_USER) and
  * the caller of the operation that found the problem. pg or obj may be NULL.
  */
+atomic_t slab_report_count;
+
 void slab_report(struct kmem_cache *c, struct page *pg, const void *obj, const char *msg,
 		 unsigned long caller)
 {
 	char sym[96];
 
+	atomic_inc(&slab_report_count);
 	pr_err("=============================================================================\n");
 	pr_err("BUG %s (Not tainted): %s\n", c->name, msg);
 	pr_err("-----------------------------------------------------------------------------\n");

@@ -5,6 +5,7 @@
 #include <types.h>
 #include <compiler.h>
 #include <lib/list.h>
+#include <kernel/atomic.h>
 #include <kernel/spinlock.h>
 #include <asm/smp.h>
 
@@ -172,6 +173,8 @@ int setup_slub_debug(const char *val);
 unsigned int slub_debug_flags_for(const char *name);
 /* The accepted slub_debug value, or NULL if none was given (tests save and restore it). */
 const char *slub_debug_string(void);
+/* "BUG cache: ..." reports printed so far (mm/slab_debug.c), for tests: a clean run adds none. */
+extern atomic_t slab_report_count;
 /* One boot line saying which slab debugging is on (nothing if none). */
 void slub_debug_report(void);
 

@@ -21,6 +21,7 @@
  * through a ring (one producer, one consumer: release/acquire on the indices),
  * and that CPU checks and frees them: the remote-free path, all the time.
  * Afterwards every cache's active objects and MemFree must be what they were.
+ * A second case hammers the locked slow paths (see concurrent_bursts).
  */
 #define TORTURE_OPS	1000000UL	/* allocations + frees, all CPUs together */
 #define RING_SLOTS	256		/* a power of two */
@@ -211,6 +212,7 @@ static void smp_torture(void *info)
 #define MAX_CLASSES	64
 struct baseline {
 	unsigned long free_pages;
+	int reports;			/* slab_report_count */
 	unsigned long active[MAX_CLASSES];
 	struct kmem_cache *cache[MAX_CLASSES];
 	unsigned int n;
@@ -225,6 +227,7 @@ static void take_baseline(struct baseline *b)
 	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
 	b->free_pages = nr_free_pages();
+	b->reports = atomic_read(&slab_report_count);
 	b->n = 0;
 	for (size = 8; size <= KMALLOC_MAX_CACHE_SIZE && b->n < MAX_CLASSES; size += 8) {
 		struct kmem_cache *c = kmalloc_slab(size);
@@ -256,18 +259,52 @@ static void torture_cleanup(void *unused)
 	T.cache = NULL;
 }
 
+/* The books after a run: the test cache sound and empty (then destroyed), kmalloc caches and MemFree as before. */
+static void check_books(struct kunit *test, const struct baseline *before)
+{
+	static struct baseline after;
+	struct slabinfo si;
+	unsigned int i;
+
+	kmem_cache_shrink(T.cache);
+	kmem_cache_get_info(T.cache, &si);
+	KUNIT_EXPECT_EQ(test, si.active_objs, 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_validate(T.cache), 0);
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(T.cache), 0);
+	T.cache = NULL;
+	take_baseline(&after);
+	KUNIT_ASSERT_EQ(test, after.n, before->n);
+	for (i = 0; i < before->n; i++) {
+		KUNIT_EXPECT_EQ(test, after.active[i], before->active[i]);
+		KUNIT_EXPECT_EQ(test, kmem_cache_validate(before->cache[i]), 0);
+		kmem_cache_get_info(before->cache[i], &si);
+		KUNIT_EXPECT_EQ(test, si.cpu_objs + si.shared_avail, 0);	/* every array was drained */
+	}
+	KUNIT_EXPECT_EQ(test, after.free_pages, before->free_pages);
+	KUNIT_EXPECT_EQ(test, after.reports, before->reports);	/* no "BUG cache: ..." on the way */
+}
+
+/* Takes the baseline and makes the test cache; false (the case failed) if it could not. */
+static bool torture_setup(struct kunit *test, struct baseline *before)
+{
+	memset(&T, 0, sizeof(T));
+	take_baseline(before);
+	T.cache = kmem_cache_create("slab-smp-test", TEST_OBJ_SIZE, 0, 0, NULL);
+	KUNIT_EXPECT_NOT_NULL(test, T.cache);
+	if (!T.cache)
+		return false;
+	kunit_add_action(test, torture_cleanup, NULL);
+	return true;
+}
+
 /* The torture, then the books: stamps intact, a sound cache, kmalloc caches and MemFree as before. */
 static void concurrent_torture(struct kunit *test)
 {
-	static struct baseline before, after;
-	struct slabinfo si;
-	unsigned int i, n = num_online_cpus();
+	static struct baseline before;
+	unsigned int n = num_online_cpus();
 
-	memset(&T, 0, sizeof(T));
-	take_baseline(&before);
-	T.cache = kmem_cache_create("slab-smp-test", TEST_OBJ_SIZE, 0, 0, NULL);
-	KUNIT_ASSERT_NOT_NULL(test, T.cache);
-	kunit_add_action(test, torture_cleanup, NULL);
+	if (!torture_setup(test, &before))
+		return;
 	T.ops_per_cpu = TORTURE_OPS / n + 1;
 	on_each_cpu(smp_torture, NULL, 1);
 	free_ring_leftovers();
@@ -281,21 +318,64 @@ static void concurrent_torture(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&T.met), n);
 	if (n > 1)
 		KUNIT_EXPECT_GT(test, atomic_read(&T.remote_frees), 0);
-	kmem_cache_shrink(T.cache);
-	kmem_cache_get_info(T.cache, &si);
-	KUNIT_EXPECT_EQ(test, si.active_objs, 0);
-	KUNIT_EXPECT_EQ(test, kmem_cache_validate(T.cache), 0);
-	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(T.cache), 0);
-	T.cache = NULL;
-	take_baseline(&after);
-	KUNIT_ASSERT_EQ(test, after.n, before.n);
-	for (i = 0; i < before.n; i++) {
-		KUNIT_EXPECT_EQ(test, after.active[i], before.active[i]);
-		KUNIT_EXPECT_EQ(test, kmem_cache_validate(before.cache[i]), 0);
-		kmem_cache_get_info(before.cache[i], &si);
-		KUNIT_EXPECT_EQ(test, si.cpu_objs, 0);	/* every CPU's array was drained */
+	check_books(test, &before);
+}
+
+/*
+ * Bursts: each CPU allocates BURST objects of the test cache (more than its
+ * array and the shared array hold together), then frees them all, again and
+ * again, all CPUs at once: every burst refills and flushes through the shared
+ * array and the slab lists, so the locked slow paths race all the time.
+ */
+#define BURST		1024
+#define BURST_ROUNDS	64
+
+static void burst_torture(void *info)
+{
+	struct held h = { .size = TEST_OBJ_SIZE, .cached = true, .owner = smp_processor_id() };
+	static void *held[CONFIG_NR_CPUS][BURST];
+	void **mine = held[h.owner];
+	unsigned int r, i;
+
+	(void)info;
+	start_line();
+	for (r = 0; r < BURST_ROUNDS; r++) {
+		for (i = 0; i < BURST; i++) {
+			mine[i] = kmem_cache_alloc(T.cache, GFP_KERNEL);
+			atomic_inc(&T.ops);
+			if (!mine[i]) {
+				atomic_inc(&T.failed_allocs);
+				continue;
+			}
+			h.p = mine[i];
+			h.seq = i;
+			stamp(&h);
+		}
+		for (i = 0; i < BURST; i++) {
+			if (!mine[i])
+				continue;
+			h.p = mine[i];
+			h.seq = i;
+			check_and_free(&h);
+		}
 	}
-	KUNIT_EXPECT_EQ(test, after.free_pages, before.free_pages);
+}
+
+static void concurrent_bursts(struct kunit *test)
+{
+	static struct baseline before;
+	unsigned int n = num_online_cpus();
+
+	if (!torture_setup(test, &before))
+		return;
+	on_each_cpu(burst_torture, NULL, 1);
+	kunit_info(test, "%d operations in bursts of %d on %u CPU(s) (%d started together)",
+		   atomic_read(&T.ops), BURST, n, atomic_read(&T.met));
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&T.ops), 2U * BURST * BURST_ROUNDS * n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&T.bad_stamps), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&T.failed_allocs), 0);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&T.met), n);
+	check_books(test, &before);
 }
 
 static int slab_smp_suite_init(void)
@@ -307,4 +387,5 @@ static int slab_smp_suite_init(void)
 }
 
 kunit_test_suite_init(slab_smp, slab_smp_suite_init, NULL,
-	KUNIT_CASE(concurrent_torture));
+	KUNIT_CASE(concurrent_torture),
+	KUNIT_CASE(concurrent_bursts));
