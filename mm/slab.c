@@ -52,7 +52,7 @@
  *    to do. (Were slabs ever given owners, mimalloc's delayed list is the one
  *    to take.)
  *  - Stranding: what a CPU holds in its array is bounded (limit objects, about
- *    SLAB_CPU_BYTES, per CPU and cache), and it comes back when the CPU next
+ *    slab_cpu_bytes(), per CPU and cache), and it comes back when the CPU next
  *    allocates from the cache, when the array overflows (a batch goes to the
  *    shared array, where every CPU refills from), and for a CPU that never
  *    touches the cache again, on every kmem_cache_shrink/_shrink_all/_destroy,
@@ -152,14 +152,21 @@ static unsigned long slab_keep_bytes(void)
 	return min((unsigned long)SLAB_KEEP_BYTES, (totalram_pages() << PAGE_SHIFT) / 256);
 }
 
+/* A per-CPU array's bytes of objects: SLAB_CPU_BYTES, at most 1/128 of RAM (32 KiB on 4 MiB). */
+static unsigned long slab_cpu_bytes(void)
+{
+	return min((unsigned long)SLAB_CPU_BYTES, (totalram_pages() << PAGE_SHIFT) / 128);
+}
+
 /*
- * Per-CPU arrays: about SLAB_CPU_BYTES of objects each (16..SLAB_CPU_MAX), so
+ * Per-CPU arrays: about slab_cpu_bytes() of objects each (16..SLAB_CPU_MAX), so
  * bursts of frees and allocations stay off the slab lists. Debug caches have
  * none: every operation is checked.
  */
 static void set_cpu_limits(struct kmem_cache *c)
 {
-	unsigned int limit = clamp(SLAB_CPU_BYTES / c->object_size, 16U, (unsigned int)SLAB_CPU_MAX);
+	unsigned int limit = clamp((unsigned int)(slab_cpu_bytes() / c->object_size), 16U,
+				   (unsigned int)SLAB_CPU_MAX);
 	unsigned int i;
 
 	if (cache_debug(c))
@@ -710,7 +717,10 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 	if (unlikely(!obj))
 		return;
-	pg = slab_page_checked(c, obj, _RET_IP_);
+	/* the checks of slab_page_checked, inline; it reports what they refuse */
+	pg = likely(virt_addr_valid(obj)) ? virt_to_slab_page(obj) : NULL;
+	if (unlikely(!pg || !PageSlab(pg)))
+		pg = slab_page_checked(c, obj, _RET_IP_);
 	if (!pg)
 		return;
 	if (unlikely(pg->slab_cache != c)) {

@@ -29,7 +29,7 @@ struct seq_buf;
 #define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
 #define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
 
-#define SLAB_CPU_BYTES		32768	/* a per-CPU array holds about this many bytes of objects */
+#define SLAB_CPU_BYTES		65536	/* a per-CPU array holds about this many bytes of objects */
 #define SLAB_CPU_ARRAY_BYTES	4096	/* ... in an array of at most this size, header included */
 #define SLAB_KEEP_BYTES		262144	/* shared array and empty slabs: each about this much, at most */
 #define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
