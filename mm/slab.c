@@ -68,7 +68,9 @@
  * Without debugging the stride is just the object rounded to its alignment and
  * the free pointer sits in the middle of the free object.
  *
- * Locks (order: slab_caches_lock -> a cache's lock; slab_page_lock alone):
+ * Locks (order: slab_caches_lock -> a cache's lock; slab_page_lock is
+ * innermost: the drains take it under slab_caches_lock, nothing under a cache's
+ * lock):
  *  - slab_caches_lock: the list of caches.
  *  - c->lock: the cache's slab lists and every one of its slabs' freelists
  *    (see struct kmem_cache). Never held across the buddy: a slab is made with
@@ -203,9 +205,9 @@ static void free_cpu_arrays(struct kmem_cache *c)
 	unsigned int i;
 
 	if (c->shared != &slab_no_array) {
-		spin_lock_irqsave(&slab_page_lock, flags);
+		slab_lock_irqsave(&slab_page_lock, flags);
 		__free_pages(virt_to_page(c->shared), cpu_arrays_order(c));
-		spin_unlock_irqrestore(&slab_page_lock, flags);
+		slab_unlock_irqrestore(&slab_page_lock, flags);
 	}
 	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
@@ -227,9 +229,9 @@ static int alloc_cpu_arrays(struct kmem_cache *c)
 
 	if (!c->limit)
 		return 0;
-	spin_lock_irqsave(&slab_page_lock, flags);
+	slab_lock_irqsave(&slab_page_lock, flags);
 	pg = alloc_pages(GFP_KERNEL, cpu_arrays_order(c));	/* lowmem: in the linear map */
-	spin_unlock_irqrestore(&slab_page_lock, flags);
+	slab_unlock_irqrestore(&slab_page_lock, flags);
 	if (!pg)
 		return -1;
 	base = page_address(pg);
@@ -275,11 +277,11 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->empty);
-	spin_lock_irqsave(&slab_caches_lock, irqflags);
+	slab_lock_irqsave(&slab_caches_lock, irqflags);
 	slab_seed = mix_secret(slab_seed ^ (unsigned long)c);
 	c->secret = slab_seed;
 	list_add_tail(&c->list, &slab_caches);
-	spin_unlock_irqrestore(&slab_caches_lock, irqflags);
+	slab_unlock_irqrestore(&slab_caches_lock, irqflags);
 	return 0;
 }
 
@@ -287,9 +289,9 @@ static void unlink_cache(struct kmem_cache *c)
 {
 	unsigned long flags;
 
-	spin_lock_irqsave(&slab_caches_lock, flags);
+	slab_lock_irqsave(&slab_caches_lock, flags);
 	list_del(&c->list);
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	slab_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
@@ -357,12 +359,12 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 	struct page *pg;
 	unsigned int i;
 
-	spin_lock_irqsave(&slab_page_lock, flags);
+	slab_lock_irqsave(&slab_page_lock, flags);
 	/* slabs live in the linear map: never highmem */
 	pg = alloc_pages((gfp & ~(__GFP_ZERO | __GFP_HIGHMEM)) | (c->order ? __GFP_COMP : 0), c->order);
 	if (pg)
 		account_slab(c, 1L << c->order);
-	spin_unlock_irqrestore(&slab_page_lock, flags);
+	slab_unlock_irqrestore(&slab_page_lock, flags);
 	if (!pg)
 		return NULL;
 	pg->slab_cache = c;
@@ -400,10 +402,10 @@ static unsigned long free_slabs(struct kmem_cache *c, struct list_head *discard)
 		ClearPageFlag(pg, PG_slab);
 		pg->slab_cache = NULL;
 		pg->order = c->order;		/* inuse/freeidx shared the compound order */
-		spin_lock_irqsave(&slab_page_lock, flags);
+		slab_lock_irqsave(&slab_page_lock, flags);
 		account_slab(c, -(1L << c->order));
 		__free_pages(pg, c->order);
-		spin_unlock_irqrestore(&slab_page_lock, flags);
+		slab_unlock_irqrestore(&slab_page_lock, flags);
 		pages += 1UL << c->order;
 	}
 	return pages;
@@ -479,9 +481,9 @@ static struct page *cache_grow(struct kmem_cache *c, gfp_t gfp, unsigned long *f
 {
 	struct page *pg;
 
-	spin_unlock_irqrestore(&c->lock, *flags);
+	slab_unlock_irqrestore(&c->lock, *flags);
 	pg = new_slab(c, gfp);
-	spin_lock_irqsave(&c->lock, *flags);
+	slab_lock_irqsave(&c->lock, *flags);
 	if (pg) {
 		list_add(&pg->lru, &c->empty);
 		c->nr_empty++;
@@ -524,7 +526,7 @@ static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 	struct page *pg;
 	void *obj = NULL;
 
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	for (;;) {
 		ac = c->cpu_cache[smp_processor_id()];	/* again after cache_grow dropped the lock */
 		refill_from_shared(c, ac, ac->batch);
@@ -537,7 +539,7 @@ static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 	}
 	if (ac->avail)
 		obj = ac->entry[--ac->avail];
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	return obj;
 }
 
@@ -579,7 +581,7 @@ static void *slab_alloc_direct(struct kmem_cache *c, gfp_t gfp, unsigned long ca
 	struct page *pg;
 	void *obj = NULL;
 
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	pg = get_slab(c);
 	if (!pg)
 		pg = cache_grow(c, gfp, &flags);
@@ -588,7 +590,7 @@ static void *slab_alloc_direct(struct kmem_cache *c, gfp_t gfp, unsigned long ca
 		if (cache_debug(c))
 			slab_debug_on_alloc(c, pg, obj, caller);	/* checked and tracked */
 	}
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	return obj;
 }
 
@@ -598,10 +600,10 @@ static void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, u
 	LIST_HEAD(discard);
 	unsigned long flags;
 
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	if (!cache_debug(c) || slab_debug_on_free(c, pg, obj, caller))
 		slab_push(c, pg, obj, &discard);
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	free_slabs(c, &discard);
 }
 
@@ -612,11 +614,11 @@ static void *cpu_cache_pop(struct kmem_cache *c)
 	unsigned long flags;
 	void *obj = NULL;
 
-	local_irq_save(flags);
+	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
 	if (ac->avail)
 		obj = ac->entry[--ac->avail];
-	local_irq_restore(flags);
+	slab_irq_restore(flags);
 	return obj;
 }
 
@@ -666,7 +668,7 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 				 "Free of a pointer inside an object" : "Invalid object pointer", caller);
 		return;
 	}
-	local_irq_save(flags);
+	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
 	if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj))
 		bad = "Object already free";
@@ -675,7 +677,7 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 			cache_flush(c, ac, ac->batch);
 		ac->entry[ac->avail++] = obj;
 	}
-	local_irq_restore(flags);
+	slab_irq_restore(flags);
 	if (unlikely(bad))
 		report_not_freed(c, pg, obj, bad, caller);
 	else if (unlikely(!ac->limit))
@@ -752,20 +754,40 @@ unsigned long slab_shrink_empty(struct kmem_cache *c)
 	LIST_HEAD(discard);
 	unsigned long flags;
 
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	if (c->shared->avail) {		/* (slab_no_array is never written) */
 		push_objects(c, c->shared->entry, c->shared->avail, &discard);
 		c->shared->avail = 0;
 	}
 	while (!list_empty(&c->empty))
 		unlink_empty_slab(c, list_first_entry(&c->empty, struct page, lru), &discard);
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	return free_slabs(c, &discard);
+}
+
+/*
+ * The online CPUs whose array of c holds objects, read without their help: a
+ * hint, enough for a drain (an object freed after the look could as well have
+ * been freed after the drain), so that a cache no other CPU used costs no
+ * cross call.
+ */
+cpumask_t slab_cpus_holding(struct kmem_cache *c)
+{
+	cpumask_t mask = 0;
+	unsigned int cpu;
+
+	for_each_online_cpu(cpu)
+		if (READ_ONCE(c->cpu_cache[cpu]->avail))
+			mask |= cpumask_of(cpu);
+	return mask;
 }
 
 unsigned long kmem_cache_shrink(struct kmem_cache *c)
 {
-	on_each_cpu(drain_cpu_fn, c, 1);
+	cpumask_t mask = slab_cpus_holding(c);
+
+	if (mask)
+		on_each_cpu_mask(mask, drain_cpu_fn, c, 1);
 	return slab_shrink_empty(c);
 }
 
@@ -802,9 +824,9 @@ int kmem_cache_destroy(struct kmem_cache *c)
 		return -1;
 	}
 	kmem_cache_shrink(c);		/* every CPU's array is empty from here */
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	leaked = count_leaks(c);
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	if (leaked) {
 		pr_err("kmem_cache_destroy %s: Slab cache still has objects (%d)\n", c->name, leaked);
 		return leaked;
@@ -820,13 +842,13 @@ struct kmem_cache *kmem_cache_find(const char *name)
 	struct kmem_cache *c, *found = NULL;
 	unsigned long flags;
 
-	spin_lock_irqsave(&slab_caches_lock, flags);
+	slab_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list)
 		if (!strcmp(c->name, name)) {
 			found = c;
 			break;
 		}
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	slab_unlock_irqrestore(&slab_caches_lock, flags);
 	return found;
 }
 
@@ -842,14 +864,14 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	unsigned int i;
 
 	memset(si, 0, sizeof(*si));
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	list_for_each_entry(pg, &c->partial, lru)
 		si->active_objs += pg->inuse;
 	si->active_objs += c->nr_full * c->objects;
 	si->active_slabs = c->nr_partial + c->nr_full;
 	si->num_slabs = si->active_slabs + c->nr_empty;
 	si->shared_avail = c->shared->avail;
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	si->num_objs = si->num_slabs * c->objects;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
 		si->cpu_objs += READ_ONCE(c->cpu_cache[i]->avail);
@@ -873,7 +895,7 @@ static void slabinfo_show(struct seq_buf *s)
 	seq_buf_printf(s, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
 		       "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
 		       "<active_slabs> <num_slabs> <sharedavail>\n");
-	spin_lock_irqsave(&slab_caches_lock, flags);
+	slab_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {
 		kmem_cache_get_info(c, &si);
 		seq_buf_printf(s, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata "
@@ -882,7 +904,7 @@ static void slabinfo_show(struct seq_buf *s)
 			       c->batch ? c->shared_limit / c->batch : 0, si.active_slabs, si.num_slabs,
 			       si.shared_avail);
 	}
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	slab_unlock_irqrestore(&slab_caches_lock, flags);
 }
 DEBUGFS_FILE(slabinfo, "/proc/slabinfo", slabinfo_show);
 

@@ -405,11 +405,11 @@ int kmem_cache_validate(struct kmem_cache *c)
 	struct page *pg;
 	int i, err = 0;
 
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	for (i = 0; i < 3; i++)
 		list_for_each_entry(pg, lists[i], lru)
 			err += validate_slab(c, pg);
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	return err;
 }
 
@@ -455,12 +455,18 @@ unsigned long kmem_cache_shrink_all(void)
 {
 	struct kmem_cache *c;
 	unsigned long flags, freed = 0;
+	cpumask_t mask = 0;
 
-	on_each_cpu(drain_all_caches_cpu, NULL, 1);
-	spin_lock_irqsave(&slab_caches_lock, flags);
+	slab_lock_irqsave(&slab_caches_lock, flags);
+	list_for_each_entry(c, &slab_caches, list)
+		mask |= slab_cpus_holding(c);
+	slab_unlock_irqrestore(&slab_caches_lock, flags);
+	if (mask)	/* the CPUs holding objects drain, all caches in one cross call */
+		on_each_cpu_mask(mask, drain_all_caches_cpu, NULL, 1);
+	slab_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list)
 		freed += slab_shrink_empty(c);
-	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	slab_unlock_irqrestore(&slab_caches_lock, flags);
 	return freed;
 }
 
@@ -486,7 +492,7 @@ int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj)
 		return -1;
 	kmem_cache_shrink(c);
 	memset(is_free, 0, sizeof(is_free));
-	spin_lock_irqsave(&c->lock, flags);
+	slab_lock_irqsave(&c->lock, flags);
 	for (idx = pg->freeidx; idx != SLAB_NO_FREE; n++) {
 		void *next = get_freeptr(c, slab_object(c, pg, idx));
 		int nidx = next ? obj_index(c, pg, next) : (int)SLAB_NO_FREE;
@@ -496,7 +502,7 @@ int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj)
 		is_free[idx] = true;
 		idx = (unsigned int)nidx;
 	}
-	spin_unlock_irqrestore(&c->lock, flags);
+	slab_unlock_irqrestore(&c->lock, flags);
 	if (idx != SLAB_NO_FREE)
 		return -1;
 	for (i = 0; i < c->objects; i++)

@@ -6,6 +6,7 @@
 #include <mm/mm.h>
 #include <mm/gfp.h>
 #include <kernel/percpu.h>
+#include <kernel/smp.h>
 #include <kernel/spinlock.h>
 
 #define SLAB_NO_FREE	0xffffu		/* page->freeidx when the slab has no free object */
@@ -24,6 +25,7 @@ struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned l
 void kmalloc_init(void);
 /* mm/slab.c, for mm/slab_debug.c: this CPU's array of c back to the slabs; c's empty slabs to the buddy. */
 void slab_drain_cpu(struct kmem_cache *c);
+cpumask_t slab_cpus_holding(struct kmem_cache *c);
 unsigned long slab_shrink_empty(struct kmem_cache *c);
 
 static inline unsigned long slab_bytes(const struct kmem_cache *c)
@@ -109,6 +111,38 @@ static inline int obj_index_containing(const struct kmem_cache *c, struct page *
 }
 
 /*
+ * slab_irq_save/slab_irq_restore: local_irq_save/local_irq_restore that leave
+ * the mask alone when interrupts are masked already (a cross call's function,
+ * the shell today): the same contract, without a write of the interrupt mask,
+ * which is not free on the A53 and costs QEMU's TCG a return to its main loop
+ * on every write. slab_lock_irqsave/slab_unlock_irqrestore: the same around a
+ * spinlock (spin_lock_irqsave's contract).
+ */
+static __always_inline unsigned long slab_irq_save(void)
+{
+	unsigned long flags = arch_local_save_flags();
+
+	if (!arch_irqs_disabled_flags(flags))
+		flags = arch_local_irq_save();
+	return flags;
+}
+
+static __always_inline void slab_irq_restore(unsigned long flags)
+{
+	if (!arch_irqs_disabled_flags(flags))
+		arch_local_irq_restore(flags);
+}
+
+#define slab_lock_irqsave(lock, flags) \
+	do { (flags) = slab_irq_save(); spin_lock(lock); } while (0)
+
+static __always_inline void slab_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock(lock);
+	slab_irq_restore(flags);
+}
+
+/*
  * The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out
  * of line. This CPU's array, with interrupts masked (nothing else touches it:
  * no lock, no atomic); a cache with no array (limit 0) always takes the slow
@@ -120,11 +154,11 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 	unsigned long flags;
 	void *obj = NULL;
 
-	local_irq_save(flags);
+	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
 	if (likely(ac->avail && !(gfp & __GFP_ZERO)))
 		obj = ac->entry[--ac->avail];
-	local_irq_restore(flags);
+	slab_irq_restore(flags);
 	if (likely(obj))
 		return obj;
 	return slab_alloc(c, gfp, caller);
@@ -139,16 +173,16 @@ static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg
 	unsigned int n;
 
 	if (likely(obj_starts(c, obj))) {
-		local_irq_save(flags);
+		flags = slab_irq_save();
 		ac = c->cpu_cache[smp_processor_id()];
 		n = ac->avail;
 		if (likely(n < ac->limit && (!n || ac->entry[n - 1] != obj))) {
 			ac->entry[n] = obj;
 			ac->avail = n + 1;
-			local_irq_restore(flags);
+			slab_irq_restore(flags);
 			return;
 		}
-		local_irq_restore(flags);
+		slab_irq_restore(flags);
 	}
 	slab_free(c, pg, obj, caller);
 }

@@ -93,7 +93,7 @@ static u64 xorshift(u64 *s)
 	return *s;
 }
 
-/* 3/4 small (8..256 bytes), 1/4 anything up to the largest kmalloc class; 1/4 from the test cache. */
+/* 1/4 from the test cache; else kmalloc: 15/16 small (8..256 bytes), 1/16 up to the largest class. */
 static bool torture_alloc(struct held *h, unsigned int cpu, unsigned long seq, u64 r)
 {
 	h->cached = (r & 3) == 0;
@@ -101,7 +101,7 @@ static bool torture_alloc(struct held *h, unsigned int cpu, unsigned long seq, u
 		h->size = TEST_OBJ_SIZE;
 		h->p = kmem_cache_alloc(T.cache, GFP_KERNEL);
 	} else {
-		h->size = (r >> 2) & 3 ? 8 + (unsigned int)(r >> 8) % 249
+		h->size = (r >> 2) & 15 ? 8 + (unsigned int)(r >> 8) % 249
 			: 8 + (unsigned int)(r >> 8) % (KMALLOC_MAX_CACHE_SIZE - 7);
 		h->p = kmalloc(h->size, GFP_KERNEL);
 	}
