@@ -328,7 +328,7 @@ static void concurrent_torture(struct kunit *test)
  * array and the slab lists, so the locked slow paths race all the time.
  */
 #define BURST		1024
-#define BURST_ROUNDS	64
+#define BURST_ROUNDS	16
 
 static void burst_torture(void *info)
 {
