@@ -5,12 +5,16 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <kernel/percpu.h>
+#include <kernel/smp.h>
+#include <kernel/spinlock.h>
 
 #define SLAB_NO_FREE	0xffffu		/* page->freeidx when the slab has no free object */
 #define SLAB_MAX_ORDER	3		/* largest slab: 8 pages */
 #define __SLAB_STATIC	0x80000000u	/* struct kmem_cache not from kmem_cache_cache */
 
-extern struct list_head slab_caches;
+extern struct list_head slab_caches;	/* every cache; protected by slab_caches_lock */
+extern spinlock_t slab_caches_lock;
 
 /* mm/slab.c, for kmalloc.c */
 int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
@@ -19,6 +23,10 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller);
 void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
 struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
 void kmalloc_init(void);
+/* mm/slab.c, for mm/slab_debug.c: this CPU's array of c back to the slabs; c's empty slabs to the buddy. */
+void slab_drain_cpu(struct kmem_cache *c);
+cpumask_t slab_cpus_holding(struct kmem_cache *c);
+unsigned long slab_shrink_empty(struct kmem_cache *c);
 
 static inline unsigned long slab_bytes(const struct kmem_cache *c)
 {
@@ -75,6 +83,21 @@ static inline int obj_index(const struct kmem_cache *c, struct page *pg, const v
 	return (int)idx;
 }
 
+/*
+ * obj_starts: whether p is the start of an object of a cache without a left
+ * red zone (every cache with per-CPU arrays), by one multiply: off is a
+ * multiple of stride iff (u32)(off * ceil(2^32 / stride)) < ceil(2^32 /
+ * stride) (Lemire, Kaser & Kurz's divisibility test; exact because offsets and
+ * strides are below 2^16). False for a debug cache's objects: their slow path
+ * checks them.
+ */
+static __always_inline bool obj_starts(const struct kmem_cache *c, const void *p)
+{
+	u32 off = (u32)(unsigned long)p & c->slab_mask;
+
+	return off * c->reciprocal < c->reciprocal && off < c->obj_end;
+}
+
 /* Index of the object that contains p (p may point inside it), or -1 outside any object. */
 static inline int obj_index_containing(const struct kmem_cache *c, struct page *pg, const void *p)
 {
@@ -87,13 +110,57 @@ static inline int obj_index_containing(const struct kmem_cache *c, struct page *
 	return idx < c->objects ? (int)idx : -1;
 }
 
-/* The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out of line. */
+/*
+ * slab_irq_save/slab_irq_restore: local_irq_save/local_irq_restore that leave
+ * the mask alone when interrupts are masked already (a cross call's function,
+ * the shell today): the same contract, without a write of the interrupt mask,
+ * which is not free on the A53 and costs QEMU's TCG a return to its main loop
+ * on every write. slab_lock_irqsave/slab_unlock_irqrestore: the same around a
+ * spinlock (spin_lock_irqsave's contract).
+ */
+static __always_inline unsigned long slab_irq_save(void)
+{
+	unsigned long flags = arch_local_save_flags();
+
+	if (!arch_irqs_disabled_flags(flags))
+		flags = arch_local_irq_save();
+	return flags;
+}
+
+static __always_inline void slab_irq_restore(unsigned long flags)
+{
+	if (!arch_irqs_disabled_flags(flags))
+		arch_local_irq_restore(flags);
+}
+
+#define slab_lock_irqsave(lock, flags) \
+	do { (flags) = slab_irq_save(); spin_lock(lock); } while (0)
+
+static __always_inline void slab_unlock_irqrestore(spinlock_t *lock, unsigned long flags)
+{
+	spin_unlock(lock);
+	slab_irq_restore(flags);
+}
+
+/*
+ * The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out
+ * of line. This CPU's array, with interrupts masked (nothing else touches it:
+ * no lock, no atomic); a cache with no array (limit 0) always takes the slow
+ * path.
+ */
 static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	void *obj = NULL;
 
-	if (likely(cpu->avail && !(gfp & __GFP_ZERO)))
-		return cpu->entry[--cpu->avail];
+	flags = slab_irq_save();
+	ac = c->cpu_cache[smp_processor_id()];
+	if (likely(ac->avail && !(gfp & __GFP_ZERO)))
+		obj = ac->entry[--ac->avail];
+	slab_irq_restore(flags);
+	if (likely(obj))
+		return obj;
 	return slab_alloc(c, gfp, caller);
 }
 
@@ -101,13 +168,21 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg, void *obj,
 					   unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
-	unsigned int n = cpu->avail;
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	unsigned int n;
 
-	if (likely(n < cpu->limit && (!n || cpu->entry[n - 1] != obj) && obj_index(c, pg, obj) >= 0)) {
-		cpu->entry[n] = obj;
-		cpu->avail = n + 1;
-		return;
+	if (likely(obj_starts(c, obj))) {
+		flags = slab_irq_save();
+		ac = c->cpu_cache[smp_processor_id()];
+		n = ac->avail;
+		if (likely(n < ac->limit && (!n || ac->entry[n - 1] != obj))) {
+			ac->entry[n] = obj;
+			ac->avail = n + 1;
+			slab_irq_restore(flags);
+			return;
+		}
+		slab_irq_restore(flags);
 	}
 	slab_free(c, pg, obj, caller);
 }
