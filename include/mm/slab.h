@@ -118,9 +118,10 @@ struct slabinfo {
 void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si);
 
 /*
- * kmalloc: sizes 1..8192 come from 28 kmalloc-N caches (8..256 as Linux's, then
- * four classes per power of two: 320, 384, 448, 512, 640, ... 7168, 8192), larger
- * sizes are whole pages from the buddy, page-granular (see mm/kmalloc.c).
+ * kmalloc: sizes 1..8192 come from 25 kmalloc-N caches (8..256 as Linux's, then
+ * 320, 384, 448, 512, 576, 896, 1024, ... 5440, 6528, 8192: classes that fill
+ * their slabs), larger sizes are whole pages from the buddy, page-granular (see
+ * mm/kmalloc.c).
  */
 #define KMALLOC_MIN_SIZE	8
 #define KMALLOC_MAX_CACHE_SIZE	8192
