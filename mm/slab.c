@@ -4,6 +4,7 @@
 #include <kernel/bug.h>
 #include <kernel/debugfs.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <string.h>
 
 /*
@@ -22,27 +23,67 @@
  * pointer is checked to start an object of the same slab before it is used.
  *
  * Fast path: each CPU has an array of free objects (Linux SLAB's array_cache,
- * a LIFO): kmem_cache_alloc pops, kmem_cache_free pushes; the array is refilled
- * from / flushed to the slabs `batch` objects at a time. Slabs move between the
- * partial, full and empty lists; at most min_empty empty slabs (64 KiB at most)
- * are kept per cache, the rest go back to the buddy at once.
+ * a LIFO): kmem_cache_alloc pops, kmem_cache_free pushes, on the running CPU's
+ * own array with interrupts masked and no lock or atomic. The array is refilled
+ * from / flushed to the slabs `batch` objects at a time, under the cache's lock
+ * (taken once per batch). Slabs move between the partial, full and empty lists;
+ * at most min_empty empty slabs (64 KiB at most) are kept per cache, the rest go
+ * back to the buddy at once.
+ *
+ * Objects freed on another CPU (CPU B frees what CPU A allocated). The choices:
+ *  - SLUB's remote free and mimalloc's thread-delayed free lists exist because
+ *    there a slab (page) belongs to one CPU/thread and only its owner may pop
+ *    its freelist, so a foreign free must go through an atomic list that the
+ *    owner collects later; OSv's per-CPU rings do the same with a ring per
+ *    CPU pair. SLAB's alien caches exist only to send an object home to its
+ *    NUMA node.
+ *  - Here no CPU owns a slab: the slabs are the cache's, under the cache's
+ *    lock, and any CPU may flush any object to its slab. So a remote free is
+ *    an ordinary free: B pushes the object on B's own array, B reuses it or
+ *    flushes it in a batch. No atomic and no test on the fast path, no owner
+ *    to notify, nothing for A to collect; a producer/consumer pair costs one
+ *    locked batch refill on A and one locked batch flush on B per `batch`
+ *    objects. pagoda has one memory node, so SLAB's alien caches have nothing
+ *    to do. (Were slabs ever given owners, mimalloc's delayed list is the one
+ *    to take.)
+ *  - Stranding: what a CPU holds in its array is bounded (limit objects, about
+ *    SLAB_CPU_BYTES, per CPU and cache), and it comes back when the CPU next
+ *    allocates from the cache, when the array overflows (a batch is flushed),
+ *    and for a CPU that never touches the cache again, on every
+ *    kmem_cache_shrink/kmem_cache_shrink_all/kmem_cache_destroy, which drain
+ *    every CPU's array on that CPU (on_each_cpu). `selftest` ends with
+ *    kmem_cache_shrink_all.
  *
  * Debug caches (SLAB_CONSISTENCY_CHECKS/RED_ZONE/POISON/STORE_USER, or
- * slub_debug=) bypass the per-CPU arrays so that every operation is checked
- * (mm/slab_debug.c); their object layout, from the start of each stride:
+ * slub_debug=) have no per-CPU arrays so that every operation is checked
+ * (mm/slab_debug.c), under the cache's lock; their object layout, from the
+ * start of each stride:
  *   [left red zone: red_left][object: inuse][right red zone: 1 word]
  *   [free pointer, if poisoned or constructed][alloc track][free track][pad]
  * Without debugging the stride is just the object rounded to its alignment and
  * the free pointer sits in the middle of the free object.
  *
- * Concurrency: pagoda's memory management runs on the boot CPU with no
- * interrupt handler allocating, so there is no lock; SLAB_NR_CPUS is 1.
+ * Locks (order: slab_caches_lock -> a cache's lock; slab_page_lock alone):
+ *  - slab_caches_lock: the list of caches.
+ *  - c->lock: the cache's slab lists and every one of its slabs' freelists
+ *    (see struct kmem_cache). Never held across the buddy: a slab is made with
+ *    it dropped and added after; slabs to give back are unlinked under it and
+ *    freed after.
+ *  - slab_page_lock: slab's calls into the buddy and the node's slab page
+ *    counts, until page_alloc has its own zone->lock (issue 12, the buddy's
+ *    part); then it only costs a free lock per slab.
+ * Debug caches have no arrays: every CPU's array is slab_no_array (limit 0),
+ * which sends every operation to the slabs.
  */
 
 LIST_HEAD(slab_caches);
+DEFINE_SPINLOCK(slab_caches_lock);
+static DEFINE_SPINLOCK(slab_page_lock);
 static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes from */
 static struct kmem_cache *kmem_cache_cache;
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
+/* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
+static struct kmem_cache_cpu slab_no_array;
 
 /* splitmix64: spreads the bits of a cache's address into its free-pointer secret. */
 static unsigned long mix_secret(unsigned long v)
@@ -105,17 +146,78 @@ static void set_cpu_limits(struct kmem_cache *c)
 
 	if (cache_debug(c))
 		limit = 0;
-	for (i = 0; i < SLAB_NR_CPUS; i++) {
-		c->cpu[i].avail = 0;
-		c->cpu[i].limit = limit;
-		c->cpu[i].batch = (limit + 1) / 2;
+	c->limit = limit;
+	c->batch = (limit + 1) / 2;
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		c->cpu_cache[i] = &slab_no_array;
+}
+
+/* Bytes between two CPUs' arrays of c (a whole number of cache lines: no false sharing). */
+static size_t cpu_array_stride(const struct kmem_cache *c)
+{
+	return ALIGN(sizeof(struct kmem_cache_cpu) + c->limit * sizeof(void *), L1_CACHE_BYTES);
+}
+
+/* The buddy order of the block holding all of c's arrays. */
+static unsigned int cpu_arrays_order(const struct kmem_cache *c)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < cpu_array_stride(c) * CONFIG_NR_CPUS)
+		order++;
+	return order;
+}
+
+static void free_cpu_arrays(struct kmem_cache *c)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	if (c->cpu_cache[0] != &slab_no_array) {
+		spin_lock_irqsave(&slab_page_lock, flags);
+		__free_pages(virt_to_page(c->cpu_cache[0]), cpu_arrays_order(c));
+		spin_unlock_irqrestore(&slab_page_lock, flags);
 	}
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		c->cpu_cache[i] = &slab_no_array;
+}
+
+/*
+ * alloc_cpu_arrays: one array per possible CPU, cache-line apart in one block
+ * from the buddy (not from kmalloc: creating and destroying a cache leaves the
+ * kmalloc caches as they were, and MemFree too). Installed before any other
+ * CPU can see the cache. Returns 0, or -1 with no array installed.
+ */
+static int alloc_cpu_arrays(struct kmem_cache *c)
+{
+	unsigned long flags;
+	struct page *pg;
+	unsigned int i;
+	char *base;
+
+	if (!c->limit)
+		return 0;
+	spin_lock_irqsave(&slab_page_lock, flags);
+	pg = alloc_pages(GFP_KERNEL, cpu_arrays_order(c));	/* lowmem: in the linear map */
+	spin_unlock_irqrestore(&slab_page_lock, flags);
+	if (!pg)
+		return -1;
+	base = page_address(pg);
+	for (i = 0; i < CONFIG_NR_CPUS; i++) {
+		struct kmem_cache_cpu *ac = (void *)(base + i * cpu_array_stride(c));
+
+		*ac = (struct kmem_cache_cpu){ .limit = c->limit, .batch = c->batch };
+		c->cpu_cache[i] = ac;
+	}
+	return 0;
 }
 
 /* __kmem_cache_setup: fills in c for kmem_cache_create and the static kmalloc caches. */
 int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
 		       unsigned int align, unsigned int flags, void (*ctor)(void *))
 {
+	unsigned long irqflags;
+
 	memset(c, 0, sizeof(*c));
 	strncpy(c->name_buf, name, sizeof(c->name_buf) - 1);
 	c->name = c->name_buf;
@@ -131,16 +233,29 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 		return -1;
 	calculate_order(c);
 	set_cpu_limits(c);
-	slab_seed = mix_secret(slab_seed ^ (unsigned long)c);
-	c->secret = slab_seed;
-	/* enough empty slabs to refill the per-CPU array twice, but at most 64 KiB of them */
-	c->min_empty = clamp(DIV_ROUND_UP(2 * c->cpu[0].limit, c->objects), 1U,
-			     max(1U, 16U >> c->order));
+	if (alloc_cpu_arrays(c))
+		return -1;
+	/* enough empty slabs to refill a per-CPU array twice, but at most 64 KiB of them */
+	c->min_empty = clamp(DIV_ROUND_UP(2 * c->limit, c->objects), 1U, max(1U, 16U >> c->order));
+	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
 	INIT_LIST_HEAD(&c->empty);
+	spin_lock_irqsave(&slab_caches_lock, irqflags);
+	slab_seed = mix_secret(slab_seed ^ (unsigned long)c);
+	c->secret = slab_seed;
 	list_add_tail(&c->list, &slab_caches);
+	spin_unlock_irqrestore(&slab_caches_lock, irqflags);
 	return 0;
+}
+
+static void unlink_cache(struct kmem_cache *c)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&slab_caches_lock, flags);
+	list_del(&c->list);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
@@ -162,7 +277,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsign
 	return c;
 }
 
-/* Slab lists: a slab is on empty (inuse 0), full (inuse == objects) or partial. */
+/* Slab lists (c->lock held): a slab is on empty (inuse 0), full (inuse == objects) or partial. */
 static struct list_head *slab_list(struct kmem_cache *c, unsigned int inuse, unsigned long **nr)
 {
 	if (inuse == 0) {
@@ -191,23 +306,31 @@ static void slab_relist(struct kmem_cache *c, struct page *pg, unsigned int old_
 	(*nr_new)++;
 }
 
+/* slab_page_lock held. */
 static void account_slab(struct kmem_cache *c, long pages)
 {
 	mod_node_page_state(c->flags & SLAB_RECLAIM_ACCOUNT ? NR_SLAB_RECLAIMABLE
 			    : NR_SLAB_UNRECLAIMABLE, pages);
 }
 
-/* new_slab: pages from the buddy, every object chained on the freelist (and constructed). */
+/*
+ * new_slab: pages from the buddy, every object chained on the freelist (and
+ * constructed). Called without c->lock; the slab is on no list yet.
+ */
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
-	/* slabs live in the linear map: never highmem */
-	struct page *pg = alloc_pages((gfp & ~(__GFP_ZERO | __GFP_HIGHMEM)) | (c->order ? __GFP_COMP : 0),
-				      c->order);
+	unsigned long flags;
+	struct page *pg;
 	unsigned int i;
 
+	spin_lock_irqsave(&slab_page_lock, flags);
+	/* slabs live in the linear map: never highmem */
+	pg = alloc_pages((gfp & ~(__GFP_ZERO | __GFP_HIGHMEM)) | (c->order ? __GFP_COMP : 0), c->order);
+	if (pg)
+		account_slab(c, 1L << c->order);
+	spin_unlock_irqrestore(&slab_page_lock, flags);
 	if (!pg)
 		return NULL;
-	SetPageFlag(pg, PG_slab);
 	pg->slab_cache = c;
 	pg->inuse = 0;
 	pg->freeidx = 0;
@@ -220,29 +343,43 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 			c->ctor(obj);
 		set_freeptr(c, obj, i + 1 < c->objects ? slab_object(c, pg, i + 1) : NULL);
 	}
-	list_add(&pg->lru, &c->empty);
-	c->nr_empty++;
-	account_slab(c, 1L << c->order);
+	SetPageFlag(pg, PG_slab);
 	return pg;
 }
 
-/* discard_slab: gives an empty slab back to the buddy. */
-static void discard_slab(struct kmem_cache *c, struct page *pg)
+/* Unlinks an empty slab (c->lock held) onto discard, for free_slabs once the lock is dropped. */
+static void unlink_empty_slab(struct kmem_cache *c, struct page *pg, struct list_head *discard)
 {
 	list_del(&pg->lru);
 	c->nr_empty--;
-	ClearPageFlag(pg, PG_slab);
-	pg->slab_cache = NULL;
-	pg->order = c->order;		/* inuse/freeidx shared the compound order */
-	account_slab(c, -(1L << c->order));
-	__free_pages(pg, c->order);
+	list_add(&pg->lru, discard);
+}
+
+/* free_slabs: gives the slabs on discard back to the buddy (c->lock not held); returns pages freed. */
+static unsigned long free_slabs(struct kmem_cache *c, struct list_head *discard)
+{
+	unsigned long flags, pages = 0;
+	struct page *pg, *n;
+
+	list_for_each_entry_safe(pg, n, discard, lru) {
+		list_del(&pg->lru);
+		ClearPageFlag(pg, PG_slab);
+		pg->slab_cache = NULL;
+		pg->order = c->order;		/* inuse/freeidx shared the compound order */
+		spin_lock_irqsave(&slab_page_lock, flags);
+		account_slab(c, -(1L << c->order));
+		__free_pages(pg, c->order);
+		spin_unlock_irqrestore(&slab_page_lock, flags);
+		pages += 1UL << c->order;
+	}
+	return pages;
 }
 
 /*
- * slab_pop: takes the first free object of pg. A free pointer that does not
- * decode to an object of the same slab means the freelist was overwritten
- * (a use-after-free): reported, and the slab is isolated (treated as full) so
- * no wild pointer is ever handed out.
+ * slab_pop (c->lock held): takes the first free object of pg. A free pointer
+ * that does not decode to an object of the same slab means the freelist was
+ * overwritten (a use-after-free): reported, and the slab is isolated (treated
+ * as full) so no wild pointer is ever handed out.
  */
 static void *__slab_pop(struct kmem_cache *c, struct page *pg, void *base)
 {
@@ -272,8 +409,11 @@ static void *slab_pop(struct kmem_cache *c, struct page *pg)
 	return obj;
 }
 
-/* slab_push: puts obj back on its slab's freelist; keeps at most min_empty empty slabs. */
-static void slab_push(struct kmem_cache *c, struct page *pg, void *obj)
+/*
+ * slab_push (c->lock held): puts obj back on its slab's freelist. Beyond
+ * min_empty empty slabs, a slab that empties goes onto discard.
+ */
+static void slab_push(struct kmem_cache *c, struct page *pg, void *obj, struct list_head *discard)
 {
 	unsigned int old = pg->inuse;
 
@@ -283,74 +423,150 @@ static void slab_push(struct kmem_cache *c, struct page *pg, void *obj)
 	pg->inuse--;
 	slab_relist(c, pg, old);
 	if (!pg->inuse && c->nr_empty > c->min_empty)
-		discard_slab(c, pg);
+		unlink_empty_slab(c, pg, discard);
 }
 
-/* A slab with a free object: partial first (fills holes), then an empty one, then a new one. */
-static struct page *get_slab(struct kmem_cache *c, gfp_t gfp)
+/* A slab with a free object (c->lock held): partial first (fills holes), then an empty one. */
+static struct page *get_slab(struct kmem_cache *c)
 {
 	if (!list_empty(&c->partial))
 		return list_first_entry(&c->partial, struct page, lru);
 	if (!list_empty(&c->empty))
 		return list_first_entry(&c->empty, struct page, lru);
-	return new_slab(c, gfp);
+	return NULL;
 }
 
-/* cache_refill: moves up to batch objects from the slabs to the per-CPU array. */
-static void *cache_refill(struct kmem_cache *c, struct kmem_cache_cpu *cpu, gfp_t gfp)
+/*
+ * cache_grow: called with c->lock held (taken with *flags), returns with it
+ * held; drops it while a new slab is made. Returns the new slab, on the empty
+ * list and still wholly free, or NULL if the buddy had none.
+ */
+static struct page *cache_grow(struct kmem_cache *c, gfp_t gfp, unsigned long *flags)
 {
-	while (cpu->avail < cpu->batch) {
-		struct page *pg = get_slab(c, gfp);
+	struct page *pg;
 
-		unsigned int old;
-		void *base;
-
-		if (!pg)
-			break;
-		old = pg->inuse;
-		base = slab_base(pg);
-		while (pg->freeidx != SLAB_NO_FREE && cpu->avail < cpu->batch)
-			cpu->entry[cpu->avail++] = __slab_pop(c, pg, base);
-		slab_relist(c, pg, old);
+	spin_unlock_irqrestore(&c->lock, *flags);
+	pg = new_slab(c, gfp);
+	spin_lock_irqsave(&c->lock, *flags);
+	if (pg) {
+		list_add(&pg->lru, &c->empty);
+		c->nr_empty++;
 	}
-	return cpu->avail ? cpu->entry[--cpu->avail] : NULL;
+	return pg;
 }
 
-/* cache_flush: returns the n oldest objects of the per-CPU array to their slabs. */
-static void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *cpu, unsigned int n)
+/* Moves objects of pg to ac until ac holds want (c->lock held, ac this CPU's). */
+static void refill_from(struct kmem_cache *c, struct kmem_cache_cpu *ac, struct page *pg,
+			unsigned int want)
 {
+	unsigned int old = pg->inuse;
+	void *base = slab_base(pg);
+
+	while (pg->freeidx != SLAB_NO_FREE && ac->avail < want)
+		ac->entry[ac->avail++] = __slab_pop(c, pg, base);
+	slab_relist(c, pg, old);
+}
+
+/*
+ * cache_refill: fills this CPU's array with up to batch objects from the
+ * slabs, under the lock once (twice if a slab had to be made), and pops one.
+ */
+static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
+{
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	struct page *pg;
+	void *obj = NULL;
+
+	spin_lock_irqsave(&c->lock, flags);
+	for (;;) {
+		ac = c->cpu_cache[smp_processor_id()];	/* again after cache_grow dropped the lock */
+		if (ac->avail >= ac->batch)
+			break;
+		pg = get_slab(c);
+		if (!pg && !(pg = cache_grow(c, gfp, &flags)))
+			break;
+		refill_from(c, ac, pg, ac->batch);
+	}
+	if (ac->avail)
+		obj = ac->entry[--ac->avail];
+	spin_unlock_irqrestore(&c->lock, flags);
+	return obj;
+}
+
+/*
+ * cache_flush: returns the n oldest objects of this CPU's array ac to their
+ * slabs, under the lock once. Interrupts are masked by the caller.
+ */
+static void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int n)
+{
+	LIST_HEAD(discard);
 	unsigned int i;
 
+	spin_lock(&c->lock);
 	for (i = 0; i < n; i++)
-		slab_push(c, virt_to_slab_page(cpu->entry[i]), cpu->entry[i]);
-	memmove(cpu->entry, cpu->entry + n, (cpu->avail - n) * sizeof(void *));
-	cpu->avail -= n;
+		slab_push(c, virt_to_slab_page(ac->entry[i]), ac->entry[i], &discard);
+	spin_unlock(&c->lock);
+	memmove(ac->entry, ac->entry + n, (ac->avail - n) * sizeof(void *));
+	ac->avail -= n;
+	free_slabs(c, &discard);
 }
 
-/* Debug caches: one object straight from a slab, checked (poison, red zones) and tracked. */
-static void *debug_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
+/* Caches without arrays (debug caches, boot caches at first): one object straight from a slab. */
+static void *slab_alloc_direct(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
-	struct page *pg = get_slab(c, gfp);
-	void *obj;
+	unsigned long flags;
+	struct page *pg;
+	void *obj = NULL;
 
+	spin_lock_irqsave(&c->lock, flags);
+	pg = get_slab(c);
 	if (!pg)
-		return NULL;
-	obj = slab_pop(c, pg);
-	slab_debug_on_alloc(c, pg, obj, caller);
+		pg = cache_grow(c, gfp, &flags);
+	if (pg) {
+		obj = slab_pop(c, pg);
+		if (cache_debug(c))
+			slab_debug_on_alloc(c, pg, obj, caller);	/* checked and tracked */
+	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	return obj;
+}
+
+/* ... and one object straight back; a debug cache checks it first (and refuses a bad one). */
+static void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller)
+{
+	LIST_HEAD(discard);
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	if (!cache_debug(c) || slab_debug_on_free(c, pg, obj, caller))
+		slab_push(c, pg, obj, &discard);
+	spin_unlock_irqrestore(&c->lock, flags);
+	free_slabs(c, &discard);
+}
+
+/* Pops from this CPU's array, or NULL; with interrupts masked around it. */
+static void *cpu_cache_pop(struct kmem_cache *c)
+{
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	void *obj = NULL;
+
+	local_irq_save(flags);
+	ac = c->cpu_cache[smp_processor_id()];
+	if (ac->avail)
+		obj = ac->entry[--ac->avail];
+	local_irq_restore(flags);
 	return obj;
 }
 
 void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
-	void *obj;
+	void *obj = cpu_cache_pop(c);
 
-	if (likely(cpu->avail))
-		obj = cpu->entry[--cpu->avail];
-	else if (unlikely(cache_debug(c)))
-		obj = debug_alloc(c, gfp, caller);
-	else
-		obj = cache_refill(c, cpu, gfp);
+	if (!obj)
+		obj = c->cpu_cache[smp_processor_id()]->limit ? cache_refill(c, gfp)
+			: slab_alloc_direct(c, gfp, caller);
 	if (unlikely(!obj)) {
 		if (!(gfp & __GFP_NOWARN))
 			pr_warn("SLUB: Unable to allocate memory for %s (object size %u)\n",
@@ -362,34 +578,48 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 	return obj;
 }
 
+static void report_not_freed(struct kmem_cache *c, struct page *pg, void *obj, const char *msg,
+			     unsigned long caller)
+{
+	slab_report(c, pg, obj, msg, caller);
+	slab_fix(c, "Object at 0x%lx not freed", (unsigned long)obj);
+}
+
 /*
  * slab_free: obj must be in slab pg of cache c (the caller checked PG_slab and
  * the cache). Pointers that do not start an object, and a free of the object
- * freed just before, are reported and ignored; debug caches check everything.
+ * freed just before on this CPU, are reported and ignored; debug caches check
+ * everything. A full array gives its oldest batch back to the slabs first.
  */
 void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	const char *bad = NULL;
 
 	if (unlikely(cache_debug(c))) {
-		if (slab_debug_on_free(c, pg, obj, caller))
-			slab_push(c, pg, obj);
+		slab_free_direct(c, pg, obj, caller);
 		return;
 	}
 	if (unlikely(obj_index(c, pg, obj) < 0)) {
-		slab_report(c, pg, obj, obj_index_containing(c, pg, obj) >= 0 ?
-			    "Free of a pointer inside an object" : "Invalid object pointer", caller);
-		slab_fix(c, "Object at 0x%lx not freed", (unsigned long)obj);
+		report_not_freed(c, pg, obj, obj_index_containing(c, pg, obj) >= 0 ?
+				 "Free of a pointer inside an object" : "Invalid object pointer", caller);
 		return;
 	}
-	if (unlikely(cpu->avail && cpu->entry[cpu->avail - 1] == obj)) {
-		slab_report(c, pg, obj, "Object already free", caller);
-		slab_fix(c, "Object at 0x%lx not freed", (unsigned long)obj);
-		return;
+	local_irq_save(flags);
+	ac = c->cpu_cache[smp_processor_id()];
+	if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj))
+		bad = "Object already free";
+	else if (likely(ac->limit)) {
+		if (unlikely(ac->avail >= ac->limit))
+			cache_flush(c, ac, ac->batch);
+		ac->entry[ac->avail++] = obj;
 	}
-	if (unlikely(cpu->avail >= cpu->limit))
-		cache_flush(c, cpu, cpu->batch);
-	cpu->entry[cpu->avail++] = obj;
+	local_irq_restore(flags);
+	if (unlikely(bad))
+		report_not_freed(c, pg, obj, bad, caller);
+	else if (unlikely(!ac->limit))
+		slab_free_direct(c, pg, obj, caller);
 }
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
@@ -433,39 +663,69 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 	if (unlikely(pg->slab_cache != c)) {
 		pr_err("kmem_cache_free: Wrong slab cache. %s but object is from %s\n",
 		       c->name, pg->slab_cache->name);
-		slab_report(pg->slab_cache, pg, obj, "Free into the wrong cache", _RET_IP_);
-		slab_fix(pg->slab_cache, "Object at 0x%lx not freed", (unsigned long)obj);
+		report_not_freed(pg->slab_cache, pg, obj, "Free into the wrong cache", _RET_IP_);
 		return;
 	}
 	slab_free_fast(c, pg, obj, _RET_IP_);
 }
 
-/* Returns every per-CPU object to the slabs. */
-static void flush_cpu_caches(struct kmem_cache *c)
+/* Runs on each CPU (on_each_cpu, interrupts masked): gives its own array of c back to the slabs. */
+void slab_drain_cpu(struct kmem_cache *c)
 {
-	unsigned int i;
+	struct kmem_cache_cpu *ac = c->cpu_cache[smp_processor_id()];
 
-	for (i = 0; i < SLAB_NR_CPUS; i++)
-		if (c->cpu[i].avail)
-			cache_flush(c, &c->cpu[i], c->cpu[i].avail);
+	if (ac->avail)
+		cache_flush(c, ac, ac->avail);
+}
+
+static void drain_cpu_fn(void *info)
+{
+	slab_drain_cpu(info);
+}
+
+/* Gives every empty slab of c back to the buddy; returns the pages freed. */
+unsigned long slab_shrink_empty(struct kmem_cache *c)
+{
+	LIST_HEAD(discard);
+	unsigned long flags;
+
+	spin_lock_irqsave(&c->lock, flags);
+	while (!list_empty(&c->empty))
+		unlink_empty_slab(c, list_first_entry(&c->empty, struct page, lru), &discard);
+	spin_unlock_irqrestore(&c->lock, flags);
+	return free_slabs(c, &discard);
 }
 
 unsigned long kmem_cache_shrink(struct kmem_cache *c)
 {
-	unsigned long freed = 0;
+	on_each_cpu(drain_cpu_fn, c, 1);
+	return slab_shrink_empty(c);
+}
 
-	flush_cpu_caches(c);
-	while (!list_empty(&c->empty)) {
-		discard_slab(c, list_first_entry(&c->empty, struct page, lru));
-		freed += 1UL << c->order;
-	}
-	return freed;
+/* Objects still allocated in c (c->lock held): every slab's inuse, less what the arrays hold. */
+static int count_leaks(struct kmem_cache *c)
+{
+	struct page *pg;
+	int leaked = 0;
+
+	list_for_each_entry(pg, &c->partial, lru)
+		leaked += pg->inuse;
+	list_for_each_entry(pg, &c->full, lru)
+		leaked += pg->inuse;
+	if (!leaked)
+		return 0;
+	slab_report(c, NULL, NULL, "Objects remaining on kmem_cache_destroy()", _RET_IP_);
+	list_for_each_entry(pg, &c->partial, lru)
+		slab_print_leaks(c, pg);
+	list_for_each_entry(pg, &c->full, lru)
+		slab_print_leaks(c, pg);
+	return leaked;
 }
 
 int kmem_cache_destroy(struct kmem_cache *c)
 {
-	struct page *pg;
-	int leaked = 0;
+	unsigned long flags;
+	int leaked;
 
 	if (!c)
 		return 0;
@@ -474,72 +734,85 @@ int kmem_cache_destroy(struct kmem_cache *c)
 		       c->name);
 		return -1;
 	}
-	kmem_cache_shrink(c);
-	list_for_each_entry(pg, &c->partial, lru)
-		leaked += pg->inuse;
-	list_for_each_entry(pg, &c->full, lru)
-		leaked += pg->inuse;
+	kmem_cache_shrink(c);		/* every CPU's array is empty from here */
+	spin_lock_irqsave(&c->lock, flags);
+	leaked = count_leaks(c);
+	spin_unlock_irqrestore(&c->lock, flags);
 	if (leaked) {
-		slab_report(c, NULL, NULL, "Objects remaining on kmem_cache_destroy()", _RET_IP_);
-		list_for_each_entry(pg, &c->partial, lru)
-			slab_print_leaks(c, pg);
-		list_for_each_entry(pg, &c->full, lru)
-			slab_print_leaks(c, pg);
 		pr_err("kmem_cache_destroy %s: Slab cache still has objects (%d)\n", c->name, leaked);
 		return leaked;
 	}
-	list_del(&c->list);
+	unlink_cache(c);
+	free_cpu_arrays(c);
 	kmem_cache_free(kmem_cache_cache, c);
 	return 0;
 }
 
 struct kmem_cache *kmem_cache_find(const char *name)
 {
-	struct kmem_cache *c;
+	struct kmem_cache *c, *found = NULL;
+	unsigned long flags;
 
+	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list)
-		if (!strcmp(c->name, name))
-			return c;
-	return NULL;
+		if (!strcmp(c->name, name)) {
+			found = c;
+			break;
+		}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
+	return found;
 }
 
+/*
+ * The slabs' counts under the lock, less the objects every CPU's array holds
+ * (read without their CPUs' help: exact when nothing runs on the cache, as
+ * after a drain).
+ */
 void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 {
+	unsigned long flags;
 	struct page *pg;
 	unsigned int i;
 
 	memset(si, 0, sizeof(*si));
+	spin_lock_irqsave(&c->lock, flags);
 	list_for_each_entry(pg, &c->partial, lru)
 		si->active_objs += pg->inuse;
 	si->active_objs += c->nr_full * c->objects;
 	si->active_slabs = c->nr_partial + c->nr_full;
 	si->num_slabs = si->active_slabs + c->nr_empty;
+	spin_unlock_irqrestore(&c->lock, flags);
 	si->num_objs = si->num_slabs * c->objects;
-	for (i = 0; i < SLAB_NR_CPUS; i++)
-		si->cpu_objs += c->cpu[i].avail;
-	si->active_objs -= si->cpu_objs;	/* free objects in the per-CPU arrays */
+	for (i = 0; i < CONFIG_NR_CPUS; i++)
+		si->cpu_objs += READ_ONCE(c->cpu_cache[i]->avail);
+	/* free objects in the per-CPU arrays (a racing reading can exceed the slabs' count) */
+	si->active_objs -= min(si->cpu_objs, si->active_objs);
 }
 
 /*
  * /proc/slabinfo, version 2.1 (FORMATS.md). As in Linux, <objsize> is the size of an object with
- * its metadata (the stride); tunables are the per-CPU array's limit and batch.
+ * its metadata (the stride); tunables are the per-CPU arrays' limit and batch; active_objs sums
+ * every CPU's array.
  */
 static void slabinfo_show(struct seq_buf *s)
 {
 	struct kmem_cache *c;
 	struct slabinfo si;
+	unsigned long flags;
 
 	seq_buf_printf(s, "slabinfo - version: 2.1\n");
 	seq_buf_printf(s, "# name            <active_objs> <num_objs> <objsize> <objperslab> "
 		       "<pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata "
 		       "<active_slabs> <num_slabs> <sharedavail>\n");
+	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list) {
 		kmem_cache_get_info(c, &si);
 		seq_buf_printf(s, "%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata "
 			       "%6lu %6lu %6lu\n", c->name, si.active_objs, si.num_objs,
-			       c->stride, c->objects, 1 << c->order, c->cpu[0].limit,
-			       c->cpu[0].batch, 0u, si.active_slabs, si.num_slabs, 0UL);
+			       c->stride, c->objects, 1 << c->order, c->limit,
+			       c->batch, 0u, si.active_slabs, si.num_slabs, 0UL);
 	}
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 }
 DEBUGFS_FILE(slabinfo, "/proc/slabinfo", slabinfo_show);
 

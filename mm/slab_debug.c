@@ -3,6 +3,7 @@
 #include <kernel/param.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -397,12 +398,15 @@ static int validate_slab(struct kmem_cache *c, struct page *pg)
 int kmem_cache_validate(struct kmem_cache *c)
 {
 	struct list_head *lists[3] = { &c->partial, &c->full, &c->empty };
+	unsigned long flags;
 	struct page *pg;
 	int i, err = 0;
 
+	spin_lock_irqsave(&c->lock, flags);
 	for (i = 0; i < 3; i++)
 		list_for_each_entry(pg, lists[i], lru)
 			err += validate_slab(c, pg);
+	spin_unlock_irqrestore(&c->lock, flags);
 	return err;
 }
 
@@ -426,18 +430,34 @@ void slab_print_leaks(struct kmem_cache *c, struct page *pg)
 	}
 }
 
+/* Runs on each CPU (on_each_cpu): gives its own array of every cache back to the slabs. */
+static void drain_all_caches_cpu(void *info)
+{
+	struct kmem_cache *c;
+
+	(void)info;
+	spin_lock(&slab_caches_lock);	/* interrupts are masked: a cross call's function */
+	list_for_each_entry(c, &slab_caches, list)
+		slab_drain_cpu(c);
+	spin_unlock(&slab_caches_lock);
+}
+
 /*
- * kmem_cache_shrink_all: every cache's per-CPU objects and empty slabs go back
- * to the buddy. `selftest` ends with it, so what a run leaves behind (a leak)
- * can be told apart from what the caches merely kept.
+ * kmem_cache_shrink_all: every CPU's per-CPU objects (one cross call for all
+ * the caches) and then every empty slab go back to the buddy. `selftest` ends
+ * with it, so what a run leaves behind (a leak) can be told apart from what the
+ * caches merely kept.
  */
 unsigned long kmem_cache_shrink_all(void)
 {
 	struct kmem_cache *c;
-	unsigned long freed = 0;
+	unsigned long flags, freed = 0;
 
+	on_each_cpu(drain_all_caches_cpu, NULL, 1);
+	spin_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list)
-		freed += kmem_cache_shrink(c);
+		freed += slab_shrink_empty(c);
+	spin_unlock_irqrestore(&slab_caches_lock, flags);
 	return freed;
 }
 
@@ -456,21 +476,26 @@ int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj)
 	static bool is_free[RECLAIM_MAX_OBJECTS];
 	struct page *pg = virt_to_slab_page(obj);
 	unsigned int i, n = 0, idx;
+	unsigned long flags;
 	int freed = 0;
 
 	if (c->objects > RECLAIM_MAX_OBJECTS)
 		return -1;
 	kmem_cache_shrink(c);
 	memset(is_free, 0, sizeof(is_free));
+	spin_lock_irqsave(&c->lock, flags);
 	for (idx = pg->freeidx; idx != SLAB_NO_FREE; n++) {
 		void *next = get_freeptr(c, slab_object(c, pg, idx));
 		int nidx = next ? obj_index(c, pg, next) : (int)SLAB_NO_FREE;
 
 		if (n == c->objects || nidx < 0)
-			return -1;
+			break;
 		is_free[idx] = true;
 		idx = (unsigned int)nidx;
 	}
+	spin_unlock_irqrestore(&c->lock, flags);
+	if (idx != SLAB_NO_FREE)
+		return -1;
 	for (i = 0; i < c->objects; i++)
 		if (!is_free[i]) {
 			kmem_cache_free(c, slab_object(c, pg, i));

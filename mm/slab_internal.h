@@ -5,12 +5,15 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
 
 #define SLAB_NO_FREE	0xffffu		/* page->freeidx when the slab has no free object */
 #define SLAB_MAX_ORDER	3		/* largest slab: 8 pages */
 #define __SLAB_STATIC	0x80000000u	/* struct kmem_cache not from kmem_cache_cache */
 
-extern struct list_head slab_caches;
+extern struct list_head slab_caches;	/* every cache; protected by slab_caches_lock */
+extern spinlock_t slab_caches_lock;
 
 /* mm/slab.c, for kmalloc.c */
 int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
@@ -19,6 +22,9 @@ void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller);
 void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
 struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
 void kmalloc_init(void);
+/* mm/slab.c, for mm/slab_debug.c: this CPU's array of c back to the slabs; c's empty slabs to the buddy. */
+void slab_drain_cpu(struct kmem_cache *c);
+unsigned long slab_shrink_empty(struct kmem_cache *c);
 
 static inline unsigned long slab_bytes(const struct kmem_cache *c)
 {
@@ -87,13 +93,25 @@ static inline int obj_index_containing(const struct kmem_cache *c, struct page *
 	return idx < c->objects ? (int)idx : -1;
 }
 
-/* The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out of line. */
+/*
+ * The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out
+ * of line. This CPU's array, with interrupts masked (nothing else touches it:
+ * no lock, no atomic); a cache with no array (limit 0) always takes the slow
+ * path.
+ */
 static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	void *obj = NULL;
 
-	if (likely(cpu->avail && !(gfp & __GFP_ZERO)))
-		return cpu->entry[--cpu->avail];
+	local_irq_save(flags);
+	ac = c->cpu_cache[smp_processor_id()];
+	if (likely(ac->avail && !(gfp & __GFP_ZERO)))
+		obj = ac->entry[--ac->avail];
+	local_irq_restore(flags);
+	if (likely(obj))
+		return obj;
 	return slab_alloc(c, gfp, caller);
 }
 
@@ -101,13 +119,21 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg, void *obj,
 					   unsigned long caller)
 {
-	struct kmem_cache_cpu *cpu = &c->cpu[0];
-	unsigned int n = cpu->avail;
+	struct kmem_cache_cpu *ac;
+	unsigned long flags;
+	unsigned int n;
 
-	if (likely(n < cpu->limit && (!n || cpu->entry[n - 1] != obj) && obj_index(c, pg, obj) >= 0)) {
-		cpu->entry[n] = obj;
-		cpu->avail = n + 1;
-		return;
+	if (likely(obj_index(c, pg, obj) >= 0)) {
+		local_irq_save(flags);
+		ac = c->cpu_cache[smp_processor_id()];
+		n = ac->avail;
+		if (likely(n < ac->limit && (!n || ac->entry[n - 1] != obj))) {
+			ac->entry[n] = obj;
+			ac->avail = n + 1;
+			local_irq_restore(flags);
+			return;
+		}
+		local_irq_restore(flags);
 	}
 	slab_free(c, pg, obj, caller);
 }

@@ -5,6 +5,8 @@
 #include <types.h>
 #include <compiler.h>
 #include <lib/list.h>
+#include <kernel/spinlock.h>
+#include <asm/smp.h>
 
 struct kunit;
 struct seq_buf;
@@ -27,16 +29,22 @@ struct seq_buf;
 #define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
 
 #define SLAB_CPU_BYTES		32768	/* a per-CPU array holds about this many bytes of objects */
-#define SLAB_CPU_MAX		512	/* ... and at most this many objects */
-#define SLAB_NR_CPUS		1	/* pagoda's mm runs on the boot CPU */
+#define SLAB_CPU_ARRAY_BYTES	4096	/* ... in an array of at most this size, header included */
+#define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
 #define L1_CACHE_BYTES		64
 
-/* The per-CPU fast path: a stack of free objects (Linux SLAB's array_cache). */
+/*
+ * The per-CPU fast path: a stack of free objects (Linux SLAB's array_cache).
+ * Per-CPU: only its own CPU reads or writes it, with interrupts masked, and no
+ * lock (a drain of CPU n's array runs on CPU n, through on_each_cpu). The
+ * arrays of a cache are cache-line apart, so two CPUs never share a line.
+ */
 struct kmem_cache_cpu {
 	unsigned int avail;	/* objects in entry[] */
-	unsigned int limit;	/* capacity: SLAB_CPU_BYTES of objects, 16..SLAB_CPU_MAX; 0 if debug */
+	unsigned int limit;	/* capacity: SLAB_CPU_BYTES of objects, 16..SLAB_CPU_MAX; 0: no array */
 	unsigned int batch;	/* objects moved at once to/from the slabs */
-	void *entry[SLAB_CPU_MAX];	/* inline: the fast path touches one cache line */
+	unsigned int pad;
+	void *entry[];		/* limit slots, right after the header */
 };
 
 /* Last allocation or free of an object (SLAB_STORE_USER). */
@@ -51,7 +59,8 @@ struct slab_track {
  * Object i lives at page_address(page) + i * stride + red_left; see mm/slab.c.
  */
 struct kmem_cache {
-	struct kmem_cache_cpu cpu[SLAB_NR_CPUS];
+	/* Read-only once the cache is set up (arrays installed before any other CPU can use it). */
+	struct kmem_cache_cpu *cpu_cache[CONFIG_NR_CPUS];	/* per-CPU: see struct kmem_cache_cpu */
 	unsigned int object_size;	/* what the user asked for */
 	unsigned int inuse;		/* object_size rounded to a word: the object proper */
 	unsigned int stride;		/* distance between objects (metadata included) */
@@ -63,15 +72,27 @@ struct kmem_cache {
 	unsigned int objects;		/* objects per slab */
 	u32 reciprocal;			/* ceil(2^32 / stride): offset -> index without a divide */
 	unsigned int flags;
+	unsigned int limit, batch;	/* every per-CPU array's capacity and batch (0, 0: none) */
 	unsigned long secret;		/* free-pointer mangling key */
 	void (*ctor)(void *);
 	const char *name;
+	unsigned long min_empty;	/* empty slabs kept for reuse, at most */
+
+	/*
+	 * lock (Linux SLAB's kmem_cache_node list_lock) protects the slab lists,
+	 * their counts, every slab's freelist, inuse and freeidx, and ops. Taken
+	 * with interrupts masked, once per batch refill or flush. Lock order:
+	 * slab_caches_lock -> cache lock; nothing is taken inside a cache lock
+	 * (slabs are made and given back to the buddy with it dropped).
+	 */
+	spinlock_t lock;
 	struct list_head partial;	/* slabs with free and used objects */
 	struct list_head full;		/* slabs with no free object */
 	struct list_head empty;		/* fully free slabs kept for reuse (at most min_empty) */
-	unsigned long nr_partial, nr_full, nr_empty, min_empty;
+	unsigned long nr_partial, nr_full, nr_empty;
 	unsigned long ops;		/* allocations + frees seen by the debug path */
-	struct list_head list;		/* slab_caches */
+
+	struct list_head list;		/* slab_caches; protected by slab_caches_lock */
 	char name_buf[32];
 };
 
@@ -97,7 +118,12 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
  * kmalloc caches and kmem_cache, which are never destroyed).
  */
 int kmem_cache_destroy(struct kmem_cache *c);
-/* kmem_cache_shrink: returns the per-CPU objects and every empty slab to the buddy; pages freed. */
+/*
+ * kmem_cache_shrink: every CPU gives back its per-CPU objects (on_each_cpu: each
+ * CPU drains its own array), then every empty slab goes back to the buddy;
+ * returns the pages freed. Must not be called with interrupts masked by a
+ * caller that holds a lock another CPU may wait for (it waits for every CPU).
+ */
 unsigned long kmem_cache_shrink(struct kmem_cache *c);
 /* kmem_cache_shrink on every cache (mm/slab_debug.c); returns the pages freed. */
 unsigned long kmem_cache_shrink_all(void);

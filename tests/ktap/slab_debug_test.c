@@ -334,7 +334,7 @@ static void slub_debug_param(struct kunit *test)
 	c = kmem_cache_create("test-dbg1", 32, 0, 0, NULL);
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	KUNIT_EXPECT_EQ(test, c->flags & SLAB_DEBUG_FLAGS, SLAB_DEBUG_FLAGS);
-	KUNIT_EXPECT_EQ(test, c->cpu[0].limit, 0);
+	KUNIT_EXPECT_EQ(test, c->limit, 0);
 	expect_sound(test, c);
 	kmem_cache_destroy(c);
 	KUNIT_EXPECT_EQ(test, setup_slub_debug("zp"), 0);

@@ -291,7 +291,7 @@ static void slabinfo_format(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, si.active_objs, 29);
 	snprintf(row, sizeof(row), "\ntest-info         %6lu %6lu %6u %4u %4d : tunables %4u %4u    0 "
 		 ": slabdata %6lu %6lu      0\n", 29UL, si.num_objs, c->stride, c->objects, 1 << c->order,
-		 c->cpu[0].limit, c->cpu[0].batch, si.active_slabs, si.num_slabs);
+		 c->limit, c->batch, si.active_slabs, si.num_slabs);
 	KUNIT_EXPECT_SUBSTR(test, buf, row);
 	KUNIT_EXPECT_SUBSTR(test, buf, "\nkmalloc-64         ");
 	KUNIT_EXPECT_SUBSTR(test, buf, "\nkmalloc-8k         ");

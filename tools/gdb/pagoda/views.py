@@ -46,11 +46,11 @@ def slabinfo_lines():
         active += int(c['nr_full']) * objects
         active_slabs = int(c['nr_partial']) + int(c['nr_full'])
         num_slabs = active_slabs + int(c['nr_empty'])
-        cpu = c['cpu']
-        active -= sum(int(cpu[i]['avail']) for i in range(kernel.array_len(cpu)))
+        cpu = c['cpu_cache']  # one array pointer per possible CPU
+        active -= sum(int(cpu[i].dereference()['avail']) for i in range(kernel.array_len(cpu)))
         out.append('%-17s %6d %6d %6d %4d %4d : tunables %4d %4d %4d : slabdata %6d %6d %6d' % (
             kernel.read_chars(int(c['name'])), active, num_slabs * objects, int(c['stride']), objects,
-            1 << int(c['order']), int(cpu[0]['limit']), int(cpu[0]['batch']), 0, active_slabs, num_slabs, 0))
+            1 << int(c['order']), int(c['limit']), int(c['batch']), 0, active_slabs, num_slabs, 0))
     return out
 
 
