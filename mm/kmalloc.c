@@ -86,7 +86,9 @@ void kmalloc_init(void)
 			snprintf(name, sizeof(name), "kmalloc-%u", sz);
 		else
 			snprintf(name, sizeof(name), "kmalloc-%uk", sz / 1024);
-		if (kmalloc_index(sz) != i || (sz < KMALLOC_MAX_CACHE_SIZE && kmalloc_index(sz + 1) != i + 1) ||
+		/* the table maps sz to this class and sz + 1 to the next; aligned to sz's lowest set bit */
+		if (kmalloc_index(sz) != i ||
+		    (sz < KMALLOC_MAX_CACHE_SIZE && kmalloc_index(sz + 1) != i + 1) ||
 		    __kmem_cache_setup(&kmalloc_caches[i], name, sz, sz & -sz, 0, NULL))
 			panic("kmalloc_init: cannot set up %s", name);
 		kmalloc_caches[i].flags |= __SLAB_STATIC;

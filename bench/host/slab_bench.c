@@ -271,6 +271,22 @@ static void print_mixed_row(const char *name, const unsigned long *m, const char
 	       100.0 * (m[2] - (double)m[1]) / req, 100.0 * (m[2] - req) / req, cost_what);
 }
 
+/* pagoda's rest, each part in % of the bytes requested, and the pages the live set costs. */
+static void print_rest(void)
+{
+	double req = (double)ours_mixed[0];
+	unsigned long pages = ours_mixed[2] / (PAGE_SIZE + sizeof(struct page));
+
+	if (!req)
+		return;
+	printf("  pagoda's rest: free objects in per-CPU arrays %.1f%%, free objects in slabs %.1f%% "
+	       "(of which empty slabs kept %.1f%%),\n  slab tails %.1f%%, struct page %.1f%%\n",
+	       100.0 * ours_rest[0] / req, 100.0 * ours_rest[1] / req, 100.0 * ours_rest[3] / req,
+	       100.0 * ours_rest[2] / req, 100.0 * pages * sizeof(struct page) / req);
+	printf("  pagoda: %lu pages (%lu KiB) for %lu bytes requested\n", pages, pages * PAGE_SIZE / 1024,
+	       ours_mixed[0]);
+}
+
 static void print_mixed(void)
 {
 	unsigned int k;
@@ -282,13 +298,7 @@ static void print_mixed(void)
 	print_mixed_row("pagoda", ours_mixed, "slab + large-kmalloc pages + struct page");
 	for (k = 0; k < NPEERS; k++)
 		print_mixed_row(peer_names[k], peer_mixed[k], "resident set growth while the live set stands");
-	printf("  pagoda's rest: free objects in per-CPU arrays %.1f%%, free objects in slabs %.1f%% (of which "
-	       "empty slabs kept %.1f%%), slab tails %.1f%%, struct page %.1f%%\n", 100.0 * ours_rest[0] / ours_mixed[0],
-	       100.0 * ours_rest[1] / ours_mixed[0], 100.0 * ours_rest[3] / ours_mixed[0], 100.0 * ours_rest[2] / ours_mixed[0],
-	       100.0 * sizeof(struct page) / PAGE_SIZE * ours_mixed[2] / (PAGE_SIZE + sizeof(struct page)) * PAGE_SIZE / ours_mixed[0]);
-	printf("  pagoda: %lu pages (%lu KiB) for %lu bytes requested\n",
-	       ours_mixed[2] / (PAGE_SIZE + sizeof(struct page)),
-	       ours_mixed[2] / (PAGE_SIZE + sizeof(struct page)) * PAGE_SIZE / 1024, ours_mixed[0]);
+	print_rest();
 }
 
 int main(int argc, char **argv)
