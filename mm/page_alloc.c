@@ -423,6 +423,23 @@ void free_pages(unsigned long addr, unsigned int order)
 	__free_pages_caller(virt_to_page((void *)addr), order, _RET_IP_);
 }
 
+/*
+ * split_page: makes an allocated, non-compound block of 2^order pages into
+ * 2^order allocated order-0 pages, each freed on its own with __free_page
+ * (Linux's split_page). kmalloc's large sizes keep the pages they need this way
+ * and give the tail back at once. A compound head or a page that is not the
+ * start of an allocated block of this order is a caller bug: warned, untouched.
+ */
+void split_page(struct page *page, unsigned int order)
+{
+	unsigned long i;
+
+	if (WARN_ON(PageHead(page) || !free_page_fast_ok(page, order)))
+		return;
+	for (i = 0; i < (1UL << order); i++)
+		set_alloc_order(page + i, 0);
+}
+
 /* ---- accounting -------------------------------------------------------------------- */
 
 unsigned long totalram_pages(void)

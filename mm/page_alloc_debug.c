@@ -12,6 +12,7 @@ static void page_flag_names(const struct page *p, char *buf, size_t size)
 {
 	static const char *const names[NR_PAGEFLAGS] = {
 		"reserved", "buddy", "head", "tail", "slab", "pcp", "highmem", "pgtable",
+		"large_kmalloc",
 	};
 	size_t len = 0;
 	int f;

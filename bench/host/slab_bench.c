@@ -1,6 +1,8 @@
 /* slab_bench.c: pagoda's kmalloc/kmem_cache fast paths against glibc, jemalloc and mimalloc, plus the
  * memory overhead of a mixed workload. Host, -O2, no sanitizers; prints figures, never fails on speed. */
 #include "bench_common.h"
+#include "bench_threads.h"
+#include <kernel/percpu.h>
 #include <test_machine.h>
 #include <mm/slab.h>
 #include <mm/mm.h>
@@ -16,6 +18,20 @@ static const char *const peer_names[NPEERS] = { "glibc", "jemalloc", "mimalloc" 
 /* Rows: kmalloc pairs of each size, then kmem_cache 192. */
 #define NROWS (BENCH_NSIZES + 1)
 static double ours[2][NROWS], peers[NPEERS][2][NROWS];
+static double ours_thr[BENCH_NTROWS], peers_thr[NPEERS][BENCH_NTROWS];
+/* The mixed trace on each peer: bytes requested, usable (malloc_usable_size), resident growth. */
+static unsigned long peer_mixed[NPEERS][3], ours_mixed[3];
+
+/*
+ * Threads as CPUs: the rows with two threads need a slab whose per-CPU arrays
+ * are really per CPU and whose lists are locked (SLAB_NR_CPUS goes away with
+ * that slab). With the one-CPU slab they would race, so they are not run.
+ */
+#ifdef SLAB_NR_CPUS
+#define PAGODA_SMP_SLAB (SLAB_NR_CPUS > 1)
+#else
+#define PAGODA_SMP_SLAB 1
+#endif
 
 /* Keeps the best (lowest) figure seen over the interleaved rounds; 0 = none yet. */
 static void keep_best(double *slot, double ns)
@@ -46,33 +62,101 @@ static void run_ours(void)
 	kmem_cache_destroy(c);
 }
 
-/* Runs bench/malloc_<peer> next to this binary and reads its "pair|batch SIZE NS" lines. */
-static int run_peer(const char *dir, int k)
+static void *pagoda_alloc(size_t size)
 {
-	char cmd[512], kind[16];
+	return kmalloc(size, GFP_KERNEL);
+}
+
+static void pagoda_free(void *p)
+{
+	kfree(p);
+}
+
+/* The thread is CPU cpu from now on (its per-CPU offset, as a secondary CPU sets TPIDR_EL1). */
+static void pagoda_thread_init(unsigned int cpu)
+{
+	set_my_cpu_offset(per_cpu_offset(cpu));
+}
+
+static const struct bench_ops pagoda_ops = { pagoda_alloc, pagoda_free, pagoda_thread_init };
+
+static void run_ours_threads(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < BENCH_NTROWS; i++)
+		if (PAGODA_SMP_SLAB || strstr(bench_trow_names[i], "1 thread"))
+			keep_best(&ours_thr[i], bench_trow(&pagoda_ops, i));
+}
+
+/* One line of a peer's output ("pair|batch SIZE NS", "thr ROW NS", "mixed REQ USABLE RSS"). */
+static void peer_line(int k, const char *line)
+{
+	unsigned long a, b, c;
 	unsigned int size, i;
+	char kind[16];
 	double ns;
+
+	if (sscanf(line, "mixed %lu %lu %lu", &a, &b, &c) == 3) {
+		peer_mixed[k][0] = a, peer_mixed[k][1] = b, peer_mixed[k][2] = c;
+		return;
+	}
+	if (sscanf(line, "%15s %u %lf", kind, &size, &ns) != 3)
+		return;
+	if (strcmp(kind, "thr") == 0) {
+		if (size < BENCH_NTROWS)
+			keep_best(&peers_thr[k][size], ns);
+		return;
+	}
+	for (i = 0; i < BENCH_NSIZES; i++)
+		if (bench_sizes[i] == size)
+			keep_best(&peers[k][strcmp(kind, "batch") == 0][i], ns);
+	if (size == 192)
+		keep_best(&peers[k][strcmp(kind, "batch") == 0][BENCH_NSIZES], ns);
+}
+
+/* Runs bench/malloc_<peer> [arg] next to this binary and reads its lines. */
+static int run_peer(const char *dir, int k, const char *arg)
+{
+	char cmd[512], line[256];
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "%s/malloc_%s", dir, peer_names[k]);
+	snprintf(cmd, sizeof(cmd), "%s/malloc_%s %s", dir, peer_names[k], arg);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
-	while (fscanf(f, "%15s %u %lf", kind, &size, &ns) == 3) {
-		int w = strcmp(kind, "batch") == 0;
-
-		for (i = 0; i < BENCH_NSIZES; i++)
-			if (bench_sizes[i] == size)
-				keep_best(&peers[k][w][i], ns);
-		if (size == 192)
-			keep_best(&peers[k][w][BENCH_NSIZES], ns);
-	}
+	while (fgets(line, sizeof(line), f))
+		peer_line(k, line);
 	return pclose(f);
+}
+
+/* Prints one row of figures and the peer/pagoda ratios; a 0 figure (not run) prints as "-". */
+static void print_row(const char *name, double ours_ns, const double *peer_ns, unsigned int stride)
+{
+	unsigned int k;
+
+	printf("%-26s", name);
+	if (ours_ns)
+		printf(" %8.2f", ours_ns);
+	else
+		printf(" %8s", "-");
+	for (k = 0; k < NPEERS; k++)
+		if (peer_ns[k * stride])
+			printf(" %8.2f", peer_ns[k * stride]);
+		else
+			printf(" %8s", "-");
+	printf("  ");
+	for (k = 0; k < NPEERS; k++)
+		if (ours_ns && peer_ns[k * stride])
+			printf(" %7.2f", peer_ns[k * stride] / ours_ns);
+		else
+			printf(" %7s", "-");
+	printf("\n");
 }
 
 static void print_table(int w)
 {
-	unsigned int i, k;
+	unsigned int i;
 
 	printf("\n%s: ns per %s, best of %d interleaved rounds x %d runs of %lu;\n"
 	       "ratio = peer ns / pagoda ns (>1: pagoda faster)\n",
@@ -87,80 +171,134 @@ static void print_table(int w)
 			snprintf(name, sizeof(name), "kmalloc+kfree %u", bench_sizes[i]);
 		else
 			snprintf(name, sizeof(name), "kmem_cache 192 (malloc 192)");
-		printf("%-26s %8.2f", name, ours[w][i]);
-		for (k = 0; k < NPEERS; k++)
-			printf(" %8.2f", peers[k][w][i]);
-		printf("  ");
-		for (k = 0; k < NPEERS; k++)
-			printf(" %7.2f", peers[k][w][i] / ours[w][i]);
-		printf("\n");
+		print_row(name, ours[w][i], &peers[0][w][i], 2 * NROWS);
 	}
 }
 
-/* Mixed-workload sizes: 60% 1..256, 30% 257..4096, 8% 4097..8192, 2% 8193..20000 bytes. */
-static size_t mixed_size(u64 r)
+/* Scaling 1 -> 2 threads: operations per second on two threads over those on one ("-": not run). */
+static void print_scaling(double one, double two)
 {
-	unsigned int pick = (unsigned int)(r % 100);
-
-	r >>= 8;
-	if (pick < 60)
-		return 1 + r % 256;
-	if (pick < 90)
-		return 257 + r % 3840;
-	if (pick < 98)
-		return 4097 + r % 4096;
-	return 8193 + r % 12000;
+	if (one && two)
+		printf(" %7.2fx", one / two);
+	else
+		printf(" %8s", "-");
 }
 
-static u64 xorshift(u64 *s)
+static void print_threads_table(void)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	unsigned int i, k;
+
+	printf("\nThreads as CPUs (each thread is a CPU: its own per-CPU offset): object %d B; wall ns per\n"
+	       "operation over all threads (pair = alloc+free; producer->consumer = one object allocated on\n"
+	       "CPU 0, freed on CPU 1 through a %d-slot queue), best of %d rounds x %d runs of %lu per thread\n",
+	       BENCH_THREAD_SIZE, BENCH_RING, BENCH_ROUNDS, BENCH_REPEAT, BENCH_PAIRS);
+	printf("%-26s %8s %8s %8s %8s   %7s %7s %7s\n", "workload", "pagoda", "glibc", "jemalloc",
+	       "mimalloc", "glibc", "jemal.", "mimal.");
+	for (i = 0; i < BENCH_NTROWS; i++)
+		print_row(bench_trow_names[i], ours_thr[i], &peers_thr[0][i], BENCH_NTROWS);
+	for (i = 0; i < 4; i += 2) {
+		printf("%-26s", i ? "  scaling 1->2, batch-256" : "  scaling 1->2, pairs");
+		print_scaling(ours_thr[i], ours_thr[i + 1]);
+		for (k = 0; k < NPEERS; k++)
+			print_scaling(peers_thr[k][i], peers_thr[k][i + 1]);
+		printf("\n");
+	}
+	if (!PAGODA_SMP_SLAB)
+		printf("  (pagoda's two-thread rows not run: this slab has one CPU's arrays, SLAB_NR_CPUS)\n");
+}
+
+/* Where pagoda's "rest" goes: bytes of free objects per-CPU and in slabs, slab tails, empty slabs kept. */
+static unsigned long ours_rest[4];
+
+static void mixed_breakdown(void)
+{
+	struct kmem_cache *c, *prev = NULL;
+	struct slabinfo si;
+	size_t n;
+
+	for (n = 1; n <= KMALLOC_MAX_CACHE_SIZE; n++) {
+		c = kmalloc_slab(n);
+		if (c == prev)
+			continue;
+		prev = c;
+		kmem_cache_get_info(c, &si);
+		ours_rest[0] += si.cpu_objs * c->stride;
+		ours_rest[1] += (si.num_objs - si.active_objs - si.cpu_objs) * c->stride;
+		ours_rest[3] += (si.num_slabs - si.active_slabs) * (PAGE_SIZE << c->order);
+		ours_rest[2] += si.num_slabs * ((PAGE_SIZE << c->order) - c->objects * c->stride);
+	}
 }
 
 /*
- * overhead: 10000 live objects of mixed sizes after 200000 random free+alloc
- * replacements. Cost = slab pages + large-kmalloc pages + their struct pages;
- * overhead = (cost - bytes requested) / bytes requested.
+ * Mixed workload (bench_common.h's trace, the same for the peers): the live set
+ * after BENCH_REPLACE random replacements. pagoda's cost = slab pages +
+ * large-kmalloc pages + their struct pages; overhead = (cost - bytes
+ * requested) / bytes requested, split into size-class rounding (ksize) and the
+ * rest (slab tails, free objects, struct page). The peers' rounding is
+ * malloc_usable_size; their whole cost is the growth of their resident set.
+ * Runs first, on fresh caches, so no object freed by another workload is reused.
  */
-#define LIVE 10000
 static void mixed_overhead(void)
 {
-	static struct { void *p; size_t size; } live[LIVE];
+	static struct bench_live live[BENCH_LIVE];
 	long base = global_node_page_state(NR_SLAB_UNRECLAIMABLE) + global_node_page_state(NR_KMALLOC_LARGE);
 	size_t requested = 0, usable = 0;
-	u64 rnd = 88172645463325252ULL;
 	unsigned long i, pages;
-	double cost;
 
-	for (i = 0; i < LIVE; i++) {
-		live[i].size = mixed_size(xorshift(&rnd));
-		live[i].p = kmalloc(live[i].size, GFP_KERNEL);
-	}
-	for (i = 0; i < 200000; i++) {
-		unsigned long k = xorshift(&rnd) % LIVE;
-
-		kfree(live[k].p);
-		live[k].size = mixed_size(xorshift(&rnd));
-		live[k].p = kmalloc(live[k].size, GFP_KERNEL);
-	}
-	for (i = 0; i < LIVE; i++) {
+	bench_mixed_trace(live, pagoda_alloc, pagoda_free);
+	for (i = 0; i < BENCH_LIVE; i++) {
 		requested += live[i].size;
 		usable += ksize(live[i].p);
 	}
 	pages = global_node_page_state(NR_SLAB_UNRECLAIMABLE) + global_node_page_state(NR_KMALLOC_LARGE) - base;
-	cost = (double)pages * (PAGE_SIZE + sizeof(struct page));
-	printf("\nMixed workload: %d live kmalloc objects (60%% 1-256 B, 30%% 257-4096, 8%% 4097-8192, 2%% 8193-20000)"
-	       " after 200000 random replacements\n", LIVE);
-	printf("  requested %zu B; size-class rounding %.1f%%; slab slack, free objects and struct page %.1f%%\n",
-	       requested, 100.0 * (usable - requested) / requested, 100.0 * (cost - usable) / requested);
-	printf("  pages %lu (%lu KiB) + struct page %lu B: overhead %.1f%% of the bytes requested\n",
-	       pages, pages * PAGE_SIZE / 1024, pages * (unsigned long)sizeof(struct page),
-	       100.0 * (cost - requested) / requested);
-	for (i = 0; i < LIVE; i++)
+	mixed_breakdown();
+	ours_mixed[0] = requested;
+	ours_mixed[1] = usable;
+	ours_mixed[2] = pages * (PAGE_SIZE + sizeof(struct page));
+	for (i = 0; i < BENCH_LIVE; i++)
 		kfree(live[i].p);
+}
+
+static void print_mixed_row(const char *name, const unsigned long *m, const char *cost_what)
+{
+	double req = (double)m[0];
+
+	if (!req) {
+		printf("  %-9s (no figures)\n", name);
+		return;
+	}
+	printf("  %-9s %10lu %8.1f%% %8.1f%% %9.1f%%  %s\n", name, m[0], 100.0 * (m[1] - req) / req,
+	       100.0 * (m[2] - (double)m[1]) / req, 100.0 * (m[2] - req) / req, cost_what);
+}
+
+/* pagoda's rest, each part in % of the bytes requested, and the pages the live set costs. */
+static void print_rest(void)
+{
+	double req = (double)ours_mixed[0];
+	unsigned long pages = ours_mixed[2] / (PAGE_SIZE + sizeof(struct page));
+
+	if (!req)
+		return;
+	printf("  pagoda's rest: free objects in per-CPU arrays %.1f%%, free objects in slabs %.1f%% "
+	       "(of which empty slabs kept %.1f%%),\n  slab tails %.1f%%, struct page %.1f%%\n",
+	       100.0 * ours_rest[0] / req, 100.0 * ours_rest[1] / req, 100.0 * ours_rest[3] / req,
+	       100.0 * ours_rest[2] / req, 100.0 * pages * sizeof(struct page) / req);
+	printf("  pagoda: %lu pages (%lu KiB) for %lu bytes requested\n", pages, pages * PAGE_SIZE / 1024,
+	       ours_mixed[0]);
+}
+
+static void print_mixed(void)
+{
+	unsigned int k;
+
+	printf("\nMixed workload: %d live objects (60%% 1-256 B, 30%% 257-4096, 8%% 4097-8192, 2%% 8193-20192)"
+	       " after %d random replacements;\npercentages of the bytes requested\n", BENCH_LIVE, BENCH_REPLACE);
+	printf("  %-9s %10s %9s %9s %10s  %s\n", "allocator", "requested", "rounding", "rest", "overhead",
+	       "cost counted");
+	print_mixed_row("pagoda", ours_mixed, "slab + large-kmalloc pages + struct page");
+	for (k = 0; k < NPEERS; k++)
+		print_mixed_row(peer_names[k], peer_mixed[k], "resident set growth while the live set stands");
+	print_rest();
 }
 
 int main(int argc, char **argv)
@@ -174,16 +312,35 @@ int main(int argc, char **argv)
 	if (mm_test_machine())
 		return 1;
 	kmem_cache_init();
+	mixed_overhead();
 	snprintf(self, sizeof(self), "%s", argv[0]);
 	dir = dirname(self);
+	if (argc > 1 && strcmp(argv[1], "ours") == 0) {	/* pagoda's figures only, for before/after */
+		run_ours();
+		run_ours_threads();
+		print_table(0);
+		print_table(1);
+		print_threads_table();
+		print_mixed();
+		return 0;
+	}
+	if (argc > 1 && strcmp(argv[1], "mixed") == 0) {	/* the memory figures only (seconds) */
+		for (k = 0; k < NPEERS; k++)
+			if (run_peer(dir, k, "mixed"))
+				fprintf(stderr, "slab_bench: %s/malloc_%s failed\n", dir, peer_names[k]);
+		print_mixed();
+		return 0;
+	}
 	for (r = 0; r < BENCH_ROUNDS; r++) {
 		run_ours();
+		run_ours_threads();
 		for (k = 0; k < NPEERS; k++)
-			if (run_peer(dir, k))
+			if (run_peer(dir, k, ""))
 				fprintf(stderr, "slab_bench: %s/malloc_%s failed\n", dir, peer_names[k]);
 	}
 	print_table(0);
 	print_table(1);
-	mixed_overhead();
+	print_threads_table();
+	print_mixed();
 	return 0;
 }

@@ -23,6 +23,8 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order);
 /* __free_pages: gives back what alloc_pages returned; misuse is reported ("BUG: Bad page state"). */
 void __free_pages(struct page *page, unsigned int order);
 #define __free_page(p) __free_pages(p, 0)
+/* split_page: an allocated non-compound order-n block becomes 2^n order-0 pages (mm/page_alloc.c). */
+void split_page(struct page *page, unsigned int order);
 /* Linear-map (lowmem) variants: return a kernel virtual address, or 0. */
 unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
 unsigned long get_zeroed_page(gfp_t gfp);

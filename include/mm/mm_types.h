@@ -16,7 +16,7 @@ struct kmem_cache;
  *            slab: objects in use (inuse) and the first free object's index (freeidx).
  *   lru      buddy free list, per-CPU list, or the slab's partial list.
  *   union    slab_cache for PG_slab pages; compound_head for PG_tail pages;
- *            private for whoever owns the page.
+ *            private for whoever owns the page (a large kmalloc: its page count).
  * No reference count: pagoda's pages have exactly one owner (the allocator or the
  * caller of alloc_pages), so __free_pages hands ownership back and misuse is caught
  * by the PG_buddy / PG_reserved checks instead.
@@ -47,6 +47,8 @@ enum pageflags {
 	PG_pcp,		/* free, on a per-CPU list */
 	PG_highmem,	/* not in the linear map (x86 HighMem) */
 	PG_pgtable,	/* a page-table page */
+	PG_large_kmalloc, /* first page of a large kmalloc (mm/kmalloc.c): page count in ->private,
+			     the pages after it are PG_tail with ->compound_head */
 	NR_PAGEFLAGS,
 };
 

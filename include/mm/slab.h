@@ -150,7 +150,12 @@ struct slabinfo {
 };
 void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si);
 
-/* kmalloc: sizes 8..8192 (plus 96 and 192) come from kmalloc-N caches, larger from the buddy. */
+/*
+ * kmalloc: sizes 1..8192 come from 25 kmalloc-N caches (8..256 as Linux's, then
+ * 320, 384, 448, 512, 576, 896, 1024, ... 5440, 6528, 8192: classes that fill
+ * their slabs), larger sizes are whole pages from the buddy, page-granular (see
+ * mm/kmalloc.c).
+ */
 #define KMALLOC_MIN_SIZE	8
 #define KMALLOC_MAX_CACHE_SIZE	8192
 #define ZERO_SIZE_PTR		((void *)16)
@@ -163,7 +168,7 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp);
 /* krealloc: grows or shrinks p keeping its contents; krealloc(NULL, n) = kmalloc; size 0 frees. */
 void *krealloc(const void *p, size_t new_size, gfp_t gfp);
 void kfree(const void *p);
-/* ksize: bytes usable at p (the size class, or the pages of a large allocation). */
+/* ksize: bytes usable at p (the size class, or the pages of a large allocation: PAGE_ALIGN(size)). */
 size_t ksize(const void *p);
 /* The cache kmalloc(size) uses, NULL for large sizes. */
 struct kmem_cache *kmalloc_slab(size_t size);
