@@ -209,6 +209,7 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 		return NULL;
 	SetPageFlag(pg, PG_slab);
 	pg->slab_cache = c;
+	kasan_poison_slab(pg);
 	pg->inuse = 0;
 	pg->freeidx = 0;
 	for (i = 0; i < c->objects; i++) {
@@ -394,12 +395,12 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc_fast(c, gfp, _RET_IP_);
+	return kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
 }
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_);
+	return kasan_slab_alloc(c, slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
 }
 
 /* Checks that obj belongs to some slab: reports a stray pointer, returns its slab page or NULL. */
@@ -454,6 +455,7 @@ unsigned long kmem_cache_shrink(struct kmem_cache *c)
 {
 	unsigned long freed = 0;
 
+	kasan_cache_shutdown(c);
 	flush_cpu_caches(c);
 	while (!list_empty(&c->empty)) {
 		discard_slab(c, list_first_entry(&c->empty, struct page, lru));

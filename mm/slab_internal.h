@@ -5,6 +5,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <mm/kasan.h>
 
 #define SLAB_NO_FREE	0xffffu		/* page->freeidx when the slab has no free object */
 #define SLAB_MAX_ORDER	3		/* largest slab: 8 pages */
@@ -104,6 +105,8 @@ static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg
 	struct kmem_cache_cpu *cpu = &c->cpu[0];
 	unsigned int n = cpu->avail;
 
+	if (kasan_slab_free(c, pg, obj, caller))
+		return;
 	if (likely(n < cpu->limit && (!n || cpu->entry[n - 1] != obj) && obj_index(c, pg, obj) >= 0)) {
 		cpu->entry[n] = obj;
 		cpu->avail = n + 1;

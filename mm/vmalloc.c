@@ -1,6 +1,7 @@
 /* vmalloc.c: the vmalloc space — areas with guard pages, vmalloc/vfree, vmap/vunmap, vmallocinfo. */
 #include <mm/vmalloc.h>
 #include <mm/io.h>
+#include <mm/kasan.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/prot.h>
@@ -78,6 +79,7 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long align, un
 		va_pool_put(&vm_pool, vm);
 		return NULL;
 	}
+	kasan_populate_vmalloc(addr, total);
 	*vm = (struct vm_struct){ .addr = (void *)addr, .size = total, .flags = flags,
 				  .caller = caller };
 	vm->va.start = addr;
@@ -231,7 +233,7 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 	if (map_area_pages(vm, PAGE_KERNEL))
 		goto undo;
 	mod_node_page_state(NR_VMALLOC, n);
-	return vm->addr;
+	return kasan_unpoison_vmalloc(vm->addr, size, vm->size);
 undo:
 	vunmap_range((unsigned long)vm->addr, n << PAGE_SHIFT);
 	free_area_pages(vm);
@@ -277,6 +279,7 @@ void vfree(const void *addr)
 	vm = take_vm_area(addr, VM_ALLOC, "vfree", _RET_IP_);
 	if (!vm)
 		return;
+	kasan_poison_vmalloc(vm->addr, vm->size);
 	vunmap_range((unsigned long)vm->addr, get_vm_area_size(vm));
 	free_area_pages(vm);
 	mod_node_page_state(NR_VMALLOC, -(long)vm->nr_pages);
