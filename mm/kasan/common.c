@@ -234,8 +234,17 @@ void kasan_krealloc(const void *p, size_t new_size)
 		kasan_kmalloc_large((void *)p, new_size, 0);
 		return;
 	}
-	if (!kasan_skips(pg->slab_cache))
+	if (!kasan_skips(pg->slab_cache)) {
+		unsigned long flags;
+		struct kasan_obj_meta *e;
+
 		unpoison_object(pg->slab_cache, (void *)p, new_size);
+		spin_lock_irqsave(&meta_lock, flags);
+		e = meta_find((unsigned long)p, false);
+		if (e)
+			e->size = (u32)new_size;
+		spin_unlock_irqrestore(&meta_lock, flags);
+	}
 }
 
 size_t kasan_ksize(const void *p, size_t size)

@@ -90,22 +90,48 @@ static bool in_vmalloc(unsigned long a)
 	return a >= VMALLOC_START && a < VMALLOC_END;
 }
 
-/* Linux's names, from the shadow byte of the first bad granule (a partial granule: the next one). */
+extern char boot_stack[], boot_stack_top[];
+
+static bool in_boot_stack(unsigned long a)
+{
+	return a >= (unsigned long)boot_stack && a < (unsigned long)boot_stack_top;
+}
+
+/* An access that starts in good memory and runs past it: out of bounds of what is there. */
+static const char *oob_type(unsigned long addr)
+{
+	unsigned long beg;
+	size_t size;
+
+	if (in_vmalloc(addr))
+		return "vmalloc-out-of-bounds";
+	if (virt_addr_valid((void *)addr))
+		return PageSlab(virt_to_slab_page((void *)addr)) ? "slab-out-of-bounds" : "out-of-bounds";
+	if (kasan_find_global(addr, &beg, &size))
+		return "global-out-of-bounds";
+	return in_boot_stack(addr) ? "stack-out-of-bounds" : "out-of-bounds";
+}
+
+/*
+ * Linux's names. An access whose first bytes are good, or whose first bad
+ * byte shares a granule with good ones, ran off the end of something: out of
+ * bounds, named by where (pagoda's slab has no red zone of its own between
+ * objects, so the next byte may well be a free neighbour's: its shadow would
+ * say use-after-free). Otherwise the first bad byte's shadow says what it is.
+ */
 static const char *bug_type(unsigned long addr, size_t size)
 {
 	unsigned long bad = kasan_find_bad_addr(addr, size ? size : 1);
-	s8 *shadow;
+	s8 shadow;
 
 	if (!bad)
 		return "unknown-crash";
-	shadow = kasan_mem_to_shadow((void *)bad);
-	if (*shadow > 0 && *shadow < (s8)KASAN_GRANULE_SIZE)
-		shadow++;
-	switch ((u8)*shadow) {
+	shadow = *kasan_mem_to_shadow((void *)bad);
+	if (bad != addr || (shadow > 0 && shadow < (s8)KASAN_GRANULE_SIZE))
+		return oob_type(addr);
+	switch ((u8)shadow) {
 	case KASAN_SLAB_REDZONE:
 	case KASAN_PAGE_REDZONE:
-	case 0:
-	case 1 ... KASAN_GRANULE_SIZE - 1:
 		return "slab-out-of-bounds";
 	case KASAN_SLAB_FREE:
 		return "slab-use-after-free";
@@ -224,6 +250,8 @@ static void describe_address(unsigned long addr)
 			printk("The buggy address belongs to no live virtual mapping (freed, or never mapped)\n\n");
 	} else if ((name = kasan_find_global(addr, &beg, &size))) {
 		printk("The buggy address belongs to the variable:\n %s+0x%lx/0x%zx\n\n", name, addr - beg, size);
+	} else if (in_boot_stack(addr)) {
+		printk("The buggy address belongs to stack of task swapper/0/0\n\n");
 	} else if (addr - KIMAGE_VADDR < KIMAGE_END - KIMAGE_VADDR) {
 		printk("The buggy address belongs to the kernel image (a stack or an unregistered variable)\n\n");
 	}

@@ -31,5 +31,4 @@
 
 #define __kasan_shadow(va)		(KASAN_SHADOW_OFFSET + ((va) >> KASAN_SHADOW_SCALE_SHIFT))
 
-
 #endif
