@@ -510,6 +510,7 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	struct page *pg;
 	unsigned int i;
 
+	kasan_cache_shutdown(c);
 	memset(si, 0, sizeof(*si));
 	list_for_each_entry(pg, &c->partial, lru)
 		si->active_objs += pg->inuse;

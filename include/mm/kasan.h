@@ -29,8 +29,10 @@ struct map_region;
  *   kasan_unpoison_vmalloc                 vmalloc(): usable to size, the rest and the guard page
  *                                          poisoned
  *   kasan_poison_vmalloc                   vfree(): the whole area poisoned
- *   kasan_cache_shutdown                   kmem_cache_shrink/destroy: the cache's quarantined
- *                                          objects go back to their slabs first
+ *   kasan_cache_shutdown                   kmem_cache_shrink/destroy and the cache's counts
+ *                                          (slabinfo): its quarantined objects go back to their
+ *                                          slabs first, so the counts mean "held by users" as
+ *                                          in a normal build
  * All of them are safe on any CPU.
  */
 #ifdef CONFIG_KASAN

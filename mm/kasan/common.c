@@ -182,9 +182,15 @@ static bool kasan_skips(const struct kmem_cache *c)
 	return cache_debug(c);
 }
 
+/*
+ * A new slab is red zone until its objects are allocated — except in caches
+ * with a constructor, which runs on every object of the new slab right after
+ * this and whose objects keep their constructed state while free: those stay
+ * accessible until first freed.
+ */
 void kasan_poison_slab(struct page *page)
 {
-	if (!kasan_skips(page->slab_cache))
+	if (!kasan_skips(page->slab_cache) && !page->slab_cache->ctor)
 		kasan_poison(slab_base(page), slab_bytes(page->slab_cache), KASAN_SLAB_REDZONE);
 }
 

@@ -27,6 +27,7 @@ static int setup_kasan_fault(const char *val)
 	} else {
 		printk("kasan: kasan.fault=%s is neither report nor panic; using report\n", val);
 		fault_panic = false;
+		return -1;
 	}
 	return 0;
 }
