@@ -225,6 +225,7 @@ host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap)
 test: $(DEPS)/.bootstrapped
 	$(MAKE) host-test
 	$(MAKE) ARCH=arm64 all
+	$(MAKE) ARCH=arm64 KASAN=1 all
 	$(if $(wildcard arch/x86/config.mk),$(MAKE) ARCH=x86 all)
 	prove -v -j2 tests/host/*.t tests/qemu/*.t
 

@@ -79,7 +79,7 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long align, un
 		va_pool_put(&vm_pool, vm);
 		return NULL;
 	}
-	kasan_populate_vmalloc(addr, total);
+	kasan_unpoison_vmalloc((void *)addr, total, total);
 	*vm = (struct vm_struct){ .addr = (void *)addr, .size = total, .flags = flags,
 				  .caller = caller };
 	vm->va.start = addr;
@@ -233,6 +233,7 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 	if (map_area_pages(vm, PAGE_KERNEL))
 		goto undo;
 	mod_node_page_state(NR_VMALLOC, n);
+	kasan_populate_vmalloc((unsigned long)vm->addr, vm->size);
 	return kasan_unpoison_vmalloc(vm->addr, size, vm->size);
 undo:
 	vunmap_range((unsigned long)vm->addr, n << PAGE_SHIFT);

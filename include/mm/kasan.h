@@ -24,10 +24,10 @@ struct map_region;
  *                                          poisoned, its free stack recorded and held in the
  *                                          quarantine; true means KASAN keeps it (the caller
  *                                          must not free it now; KASAN frees it later)
- *   kasan_populate_vmalloc                 vmalloc space handed out: its shadow exists and says
- *                                          "accessible" (ioremap, vmap)
- *   kasan_unpoison_vmalloc                 vmalloc(): usable to size, the rest and the guard page
- *                                          poisoned
+ *   kasan_populate_vmalloc                 vmalloc() got its pages: the shadow of its area exists
+ *   kasan_unpoison_vmalloc                 an area handed out: usable to size, the rest (the guard
+ *                                          page) poisoned — get_vm_area: all of it usable (ioremap,
+ *                                          vmap), vmalloc(): its size
  *   kasan_poison_vmalloc                   vfree(): the whole area poisoned
  *   kasan_cache_shutdown                   kmem_cache_shrink/destroy and the cache's counts
  *                                          (slabinfo): its quarantined objects go back to their

@@ -61,12 +61,12 @@ static bool map_shadow_page(unsigned long shadow_va)
 
 /*
  * kasan_populate_vmalloc: the shadow of vmalloc space is mapped up to a
- * high-water mark that only grows (the vmap allocator hands out the lowest
- * fitting range, so the space in use stays near VMALLOC_START): one shadow page
- * per 32 KiB of space, from the buddy, never given back. Space above the mark
- * has no shadow and is not checked (if a shadow page cannot be had, the area
- * just goes unchecked). The area itself is made accessible: ioremap and vmap
- * areas stay so; vmalloc() then poisons its tail and guard page.
+ * high-water mark that only grows, as vmalloc() areas get their pages (the
+ * vmap allocator hands out the lowest fitting range, so the space in use stays
+ * near VMALLOC_START): one shadow page per 32 KiB of space, from the buddy,
+ * never given back. Space above the mark has no shadow and is not checked
+ * (ioremap and vmap areas there; an area whose shadow page cannot be had).
+ * New shadow says "accessible"; kasan_unpoison_vmalloc then marks the area.
  */
 void kasan_populate_vmalloc(unsigned long addr, unsigned long size)
 {
@@ -79,7 +79,6 @@ void kasan_populate_vmalloc(unsigned long addr, unsigned long size)
 			break;
 	smp_store_release(&kasan_vm_shadow_end, mark);
 	spin_unlock_irqrestore(&vmalloc_shadow_lock, flags);
-	kasan_unpoison((void *)addr, size);
 }
 
 void *kasan_unpoison_vmalloc(void *addr, unsigned long size, unsigned long area_size)

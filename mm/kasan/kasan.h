@@ -40,9 +40,11 @@ static inline const void *kasan_shadow_to_mem(const void *shadow)
 
 /* shadow.c: whether addr's shadow is mapped (the image always; the linear map and vmalloc later). */
 bool kasan_addr_has_shadow(unsigned long addr);
-/* Marks [addr, addr + size) (addr granule-aligned) with value; size is rounded up to a granule. */
+/* Marks [addr, addr + size) (addr granule-aligned) with value, rounded up to a granule; only the part
+ * that has shadow (a vmalloc area may reach past the mark: the rest stays unchecked). */
 void kasan_poison(const void *addr, size_t size, u8 value);
-/* Makes [addr, addr + size) accessible (addr granule-aligned), the partial last granule included. */
+/* Makes [addr, addr + size) accessible (addr granule-aligned), the partial last granule included
+ * (the part that has shadow, as kasan_poison). */
 void kasan_unpoison(const void *addr, size_t size);
 /* The first bad byte of [addr, addr + size), or 0 if all of it is accessible. */
 unsigned long kasan_find_bad_addr(unsigned long addr, size_t size);

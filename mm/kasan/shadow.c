@@ -19,9 +19,27 @@ bool kasan_addr_has_shadow(unsigned long addr)
 	return addr >= VMALLOC_START && addr < READ_ONCE(kasan_vm_shadow_end);
 }
 
+/* How much of [addr, addr + size) has shadow: the part up to the end of addr's shadowed region. */
+static size_t shadowed_size(unsigned long addr, size_t size)
+{
+	unsigned long end;
+
+	if (!kasan_addr_has_shadow(addr))
+		return 0;
+	if (addr >= PAGE_OFFSET && addr < PAGE_END)
+		end = READ_ONCE(kasan_lm_shadow_end);
+	else if (addr >= VMALLOC_START && addr < VMALLOC_END)
+		end = READ_ONCE(kasan_vm_shadow_end);
+	else
+		end = KIMAGE_VADDR + (KASAN_EARLY_SHADOW_SIZE << KASAN_SHADOW_SCALE_SHIFT);
+	return min(size, end - addr);
+}
+
+/* Marks the shadowed part of [addr, addr + size) (addr granule-aligned), rounded up to a granule. */
 void kasan_poison(const void *addr, size_t size, u8 value)
 {
-	if (!size || !kasan_addr_has_shadow((unsigned long)addr))
+	size = shadowed_size((unsigned long)addr, size);
+	if (!size)
 		return;
 	__memset(kasan_mem_to_shadow(addr), value, ALIGN(size, KASAN_GRANULE_SIZE) >> KASAN_SHADOW_SCALE_SHIFT);
 }
@@ -30,7 +48,11 @@ void kasan_unpoison(const void *addr, size_t size)
 {
 	size_t tail = size & KASAN_GRANULE_MASK;
 
-	if (!kasan_addr_has_shadow((unsigned long)addr))
+	if (shadowed_size((unsigned long)addr, size) < size) {
+		size = shadowed_size((unsigned long)addr, size) & ~KASAN_GRANULE_MASK;
+		tail = 0;
+	}
+	if (!size)
 		return;
 	__memset(kasan_mem_to_shadow(addr), 0, size >> KASAN_SHADOW_SCALE_SHIFT);
 	if (tail)
