@@ -3,8 +3,9 @@
 #   make run        boot it in QEMU with the shell on this terminal (Ctrl-A X quits)
 #   make test       every test, through prove (host KTAP under ASan/UBSan, QEMU boots)
 #   make bench      host benchmarks;  make gdb: QEMU halted + gdb-multiarch attached
+#   make KASAN=1    the arm64 kernel under KASAN (GCC's -fsanitize=kernel-address) in build/arm64-kasan/
 ARCH		?= arm64
-BUILD		:= build/$(ARCH)
+BUILD		:= build/$(ARCH)$(if $(KASAN),-kasan)
 DEPS		:= build/deps
 HOSTBUILD	:= build/host
 Q		:= $(if $(V),,@)
@@ -32,6 +33,29 @@ SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c bench/*.c) tests/se
 		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
 		   $(ARCH_SRCS)
 SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
+
+# ---- KASAN=1 (arm64): compiler-instrumented checks, mm/kasan/ and the arch's shadow map -------
+# Outline checks (a call to __asan_loadN/__asan_storeN per access, threshold 0): the hook first
+# asks whether the address's shadow exists yet (the linear map's and vmalloc's appear after
+# paging_init; device memory and the fixmap never have any), which inline checks cannot do.
+# Not instrumented: KASAN itself, the exception entry (traps.c), the stack walk and depot it
+# calls, the real mem*() (lib/string.c: KASAN's checking memcpy/memset/memmove call them as
+# __memcpy/...), and the allocators' internals that touch free objects and pages on purpose.
+ifdef KASAN
+$(if $(filter arm64,$(ARCH)),,$(error KASAN=1: the KASAN kernel is arm64 only (README: x86 PAE has no room for the shadow)))
+SRCS		+= $(wildcard mm/kasan/*.c)
+KASAN_SAN	:= -fsanitize=kernel-address -fasan-shadow-offset=0xdfff800000000000 \
+		   --param asan-instrumentation-with-call-threshold=0 --param asan-stack=1 --param asan-globals=1
+KASAN_NOSAN_SRCS := $(wildcard mm/kasan/*.c) arch/arm64/kasan_init.c arch/arm64/traps.c kernel/stacktrace.c \
+		   lib/stackdepot.c lib/string.c mm/slab.c mm/slab_debug.c mm/page_alloc_debug.c
+# Uninstrumented files call the unchecked mem*() (Linux's __memcpy idea); lib/string.c defines them.
+KASAN_NOSAN	:= -Dmemcpy=__memcpy -Dmemset=__memset -Dmemmove=__memmove
+CFLAGS		+= -DCONFIG_KASAN
+ASFLAGS		+= -DCONFIG_KASAN
+kasan_flags	= $(if $(filter $(KASAN_NOSAN_SRCS),$(1)),$(KASAN_NOSAN),$(KASAN_SAN))
+else
+SRCS		:= $(filter-out arch/arm64/kasan_init.c,$(SRCS))
+endif
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # A change of flags rebuilds everything: objects depend on the files that set them.
 BUILD_FILES	:= Makefile arch/$(ARCH)/config.mk
@@ -49,7 +73,7 @@ bootstrap:
 $(BUILD)/%.o: %.c $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(call kasan_flags,$<) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.o: %.S $(DEPS)/.bootstrapped $(BUILD_FILES)
 	@mkdir -p $(dir $@)
@@ -204,6 +228,7 @@ host-test: $(foreach a,$(HOST_ARCHES),$(HOSTBUILD)/$(a)/ktap build/tsan/$(a)/kta
 test: $(DEPS)/.bootstrapped
 	$(MAKE) host-test
 	$(MAKE) ARCH=arm64 all
+	$(MAKE) ARCH=arm64 KASAN=1 all
 	$(if $(wildcard arch/x86/config.mk),$(MAKE) ARCH=x86 all)
 	prove -v -j2 tests/host/*.t tests/qemu/*.t
 

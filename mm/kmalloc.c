@@ -138,7 +138,7 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	SetPageFlag(pg, PG_large_kmalloc);
 	pg->private = npages;
 	mod_node_page_state(NR_KMALLOC_LARGE, (long)npages);
-	return page_address(pg);
+	return kasan_kmalloc_large(page_address(pg), size, gfp);
 }
 
 /* Gives a large kmalloc's pages back: unmarked, then one at a time if it was split. */
@@ -164,11 +164,14 @@ static void kfree_large(struct page *pg)
 
 static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
+	struct kmem_cache *c;
+
 	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
 		return kmalloc_large(size, gfp);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	return slab_alloc_fast(&kmalloc_caches[kmalloc_index(size)], gfp, caller);
+	c = &kmalloc_caches[kmalloc_index(size)];
+	return kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
 }
 
 __noinline void *kmalloc(size_t size, gfp_t gfp)
@@ -239,8 +242,8 @@ size_t ksize(const void *p)
 		return 0;
 	pg = virt_to_slab_page(p);
 	if (PageSlab(pg))
-		return pg->slab_cache->object_size;
-	return PageFlag(pg, PG_large_kmalloc) ? PAGE_SIZE * pg->private : 0;
+		return kasan_ksize(p, pg->slab_cache->object_size);
+	return kasan_ksize(p, PageFlag(pg, PG_large_kmalloc) ? PAGE_SIZE * pg->private : 0);
 }
 
 __noinline void *krealloc(const void *p, size_t new_size, gfp_t gfp)
@@ -258,6 +261,7 @@ __noinline void *krealloc(const void *p, size_t new_size, gfp_t gfp)
 	if (new_size <= old) {
 		if (gfp & __GFP_ZERO)
 			memset((char *)p + new_size, 0, old - new_size);
+		kasan_krealloc(p, new_size);
 		return (void *)p;
 	}
 	n = __kmalloc(new_size, gfp, _RET_IP_);

@@ -1,6 +1,7 @@
 /* page_alloc.c: the buddy allocator — per-zone free areas, split/merge, per-CPU order-0 lists. */
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <mm/kasan.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
@@ -119,6 +120,7 @@ void __free_pages_core(struct page *page, unsigned int order)
 	struct zone *z = page_zone(page);
 
 	z->managed_pages += 1UL << order;
+	kasan_free_pages(page, order);
 	__free_one_page(z, page_to_pfn(page), order);
 }
 
@@ -284,6 +286,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsi
 {
 	unsigned long i;
 
+	kasan_alloc_pages(page, order);
 	if (unlikely(nr_poisoned_pages))
 		check_poison_pages(page, order, caller);
 	set_alloc_order(page, order);
@@ -395,6 +398,7 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 	page->flags &= ~((1u << PG_slab) | (1u << PG_pgtable));
 	if (unlikely(page_poisoning))
 		kernel_poison_pages(page, order);
+	kasan_free_pages(page, order);
 	z = page_zone(page);
 	if (order == 0 && z->pcp[this_cpu()].high)
 		free_unref_page(z, &z->pcp[this_cpu()], page);

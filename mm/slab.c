@@ -368,6 +368,7 @@ static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 	if (!pg)
 		return NULL;
 	pg->slab_cache = c;
+	kasan_poison_slab(pg);
 	pg->inuse = 0;
 	pg->freeidx = 0;
 	for (i = 0; i < c->objects; i++) {
@@ -686,12 +687,12 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc_fast(c, gfp, _RET_IP_);
+	return kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
 }
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_);
+	return kasan_slab_alloc(c, slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
 }
 
 /* Checks that obj belongs to some slab: reports a stray pointer, returns its slab page or NULL. */
@@ -784,8 +785,10 @@ cpumask_t slab_cpus_holding(struct kmem_cache *c)
 
 unsigned long kmem_cache_shrink(struct kmem_cache *c)
 {
-	cpumask_t mask = slab_cpus_holding(c);
+	cpumask_t mask;
 
+	kasan_cache_shutdown(c);	/* the quarantine's objects go back first */
+	mask = slab_cpus_holding(c);
 	if (mask)
 		on_each_cpu_mask(mask, drain_cpu_fn, c, 1);
 	return slab_shrink_empty(c);
@@ -863,6 +866,7 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	struct page *pg;
 	unsigned int i;
 
+	kasan_cache_shutdown(c);
 	memset(si, 0, sizeof(*si));
 	slab_lock_irqsave(&c->lock, flags);
 	list_for_each_entry(pg, &c->partial, lru)

@@ -5,6 +5,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <mm/kasan.h>
 #include <kernel/percpu.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
@@ -172,6 +173,8 @@ static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg
 	unsigned long flags;
 	unsigned int n;
 
+	if (kasan_slab_free(c, pg, obj, caller))
+		return;
 	if (likely(obj_starts(c, obj))) {
 		flags = slab_irq_save();
 		ac = c->cpu_cache[smp_processor_id()];

@@ -1,6 +1,7 @@
 /* vmalloc.c: the vmalloc space — areas with guard pages, vmalloc/vfree, vmap/vunmap, vmallocinfo. */
 #include <mm/vmalloc.h>
 #include <mm/io.h>
+#include <mm/kasan.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/prot.h>
@@ -137,6 +138,8 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long align, un
 	/* No room: the lazily freed areas may hold it. Purge them (or wait for a purge) and retry. */
 	if (!vm && purge_vmap_area_lazy())
 		vm = alloc_vm_area(total, align, flags, caller);
+	if (vm)
+		kasan_unpoison_vmalloc(vm->addr, total, total);
 	return vm;
 }
 
@@ -425,7 +428,8 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 	if (map_area_pages(vm, PAGE_KERNEL))
 		goto undo;
 	mod_node_page_state(NR_VMALLOC, n);
-	return vm->addr;
+	kasan_populate_vmalloc((unsigned long)vm->addr, vm->size);
+	return kasan_unpoison_vmalloc(vm->addr, size, vm->size);
 undo:
 	vunmap_range((unsigned long)vm->addr, n << PAGE_SHIFT);
 	free_area_pages(vm);
@@ -484,6 +488,7 @@ void vfree(const void *addr)
 	vm = take_vm_area(addr, VM_ALLOC, "vfree", _RET_IP_);
 	if (!vm)
 		return;
+	kasan_poison_vmalloc(vm->addr, vm->size);
 	if (pt_unmap_noflush(&init_mm, (unsigned long)vm->addr, get_vm_area_size(vm))) {
 		printk("vmalloc: could not unmap 0x%lx (%lu bytes): area and pages leaked\n",
 		       (unsigned long)vm->addr, vm->size);

@@ -455,6 +455,22 @@ create_early_tables:
 	add	x13, x12, #0x200000
 	ldr	x10, =GPIO_PHYS			/* GPIO, PL011, AUX: the 2 MiB at 0x3f200000 */
 	map_blocks x2, x12, x10, x13, BLK_DEVICE_LO, BLK_PXN_UXN_HI, x3, x4
+#ifdef CONFIG_KASAN
+	/*
+	 * KASAN: the image's shadow (asm/kasan.h), one 2 MiB block backed by
+	 * kasan_early_shadow (zeroed with the BSS: all accessible). Instrumented
+	 * prologues write the shadow of their stack red zones directly, so it
+	 * must exist before start_kernel; paging_init keeps the same block.
+	 */
+	add	x1, x0, #20480
+	add	x2, x0, #24576
+	ldr	x12, =KASAN_SHADOW_OFFSET + (KIMAGE_VADDR >> 3)
+	link_table x0, x12, 39, x1, x3, x4
+	link_table x1, x12, 30, x2, x3, x4
+	add	x13, x12, #KASAN_EARLY_SHADOW_SIZE
+	adr_l	x10, kasan_early_shadow
+	map_blocks x2, x12, x10, x13, BLK_NORMAL_LO, BLK_PXN_UXN_HI, x3, x4
+#endif
 	dsb	sy
 	ret
 
@@ -716,7 +732,11 @@ msg_far:	.asciz " FAR "
 	.balign 4096
 	.global idmap_pg_dir, init_pg_dir
 idmap_pg_dir:	.space 3 * 4096
+#ifdef CONFIG_KASAN
+init_pg_dir:	.space 7 * 4096			/* + L1/L2 for the image's shadow */
+#else
 init_pg_dir:	.space 5 * 4096
+#endif
 	.balign 16
 	.global boot_stack
 boot_stack:	.space 16384
@@ -731,3 +751,8 @@ boot_dtb_totalsize: .quad 0
 boot_dtb_err:	.quad 0
 	.balign 8
 boot_dtb_copy:	.space BOOT_DTB_MAX
+#ifdef CONFIG_KASAN
+	.balign	KASAN_EARLY_SHADOW_SIZE
+	.global kasan_early_shadow
+kasan_early_shadow:	.space KASAN_EARLY_SHADOW_SIZE
+#endif

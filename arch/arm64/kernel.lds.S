@@ -38,6 +38,11 @@ SECTIONS
 		__start_irq_rows = .;
 		KEEP(*(irq_rows))
 		__stop_irq_rows = .;
+		/* KASAN=1: GCC's constructors that register each file's globals (mm/kasan/init.c) */
+		. = ALIGN(8);
+		__init_array_start = .;
+		KEEP(*(SORT(.init_array.*))) KEEP(*(.init_array)) KEEP(*(.ctors))
+		__init_array_end = .;
 	}
 	. = ALIGN(4096);
 	__end_rodata = .;
@@ -55,6 +60,10 @@ SECTIONS
 	. = ALIGN(4096);
 	_end = .;
 	_image_size = _end - _text;
+#ifdef CONFIG_KASAN
+	/* The image's shadow is one 2 MiB block: 16 MiB of image VA (asm/kasan.h). */
+	ASSERT(_end - KIMAGE_VADDR <= KASAN_EARLY_SHADOW_SIZE * 8, "KASAN: the image outgrew its early shadow")
+#endif
 
 	/DISCARD/ : {
 		*(.interp) *(.note*) *(.comment) *(.eh_frame*) *(.dynamic) *(.dynsym)

@@ -2,6 +2,7 @@
 #include <asm/memory.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
+#include <mm/kasan.h>
 #include <mm/paging.h>
 
 /*
@@ -21,11 +22,21 @@ extern char idmap_pg_dir[];
 
 static pte_t empty_pg_dir[512] __aligned(4096);	/* TTBR0 from now on; and TTBR1 during the switch */
 
-/* The kernel's half: TTBR1's whole 48-bit range; all RAM is linear (no HighMem), no regions of its own. */
+/*
+ * The kernel's half: TTBR1's whole 48-bit range; all RAM is linear (no HighMem).
+ * Regions of its own: KASAN's shadow in a KASAN=1 build (arch/arm64/kasan_init.c), else none.
+ */
 void arch_paging_setup(struct paging_arch *pa)
 {
 	pa->va_base = PAGE_OFFSET;
 	pa->va_size = 1ULL << VA_BITS;
+	pa->nr_regions = arch_kasan_shadow_regions(&pa->regions);
+}
+
+/* Right after the switch: KASAN's shadow is mapped, so KASAN starts (nothing without KASAN=1). */
+void arch_paging_done(void)
+{
+	kasan_init();
 }
 
 /*

@@ -10,7 +10,9 @@
  *
  *   0xffff_0000_0000_0000  PAGE_OFFSET     linear map of all RAM (PA 0 -> PAGE_OFFSET),
  *                                           2 MiB/1 GiB blocks where aligned
- *   0xffff_8000_0000_0000  PAGE_END        end of the linear map (128 TiB window)
+ *   0xffff_8000_0000_0000  PAGE_END        end of the linear map (128 TiB window; a KASAN=1
+ *                                           build ends it at 0xffff_6000_0000_0000 and keeps
+ *                                           the top 32 TiB for the shadow: asm/kasan.h)
  *   0xffff_8000_0800_0000  KIMAGE_VADDR    kernel image, _text at KIMAGE_VADDR + TEXT_OFFSET,
  *                                           sections mapped W^X with 4 KiB pages
  *   0xffff_8000_1000_0000  VMALLOC_START   vmalloc() and ioremap() area
@@ -26,7 +28,12 @@
 #define VA_BITS			48
 
 #define PAGE_OFFSET		_UL(0xffff000000000000)
+#ifdef CONFIG_KASAN
+#include <asm/kasan.h>
+#define PAGE_END		KASAN_SHADOW_START
+#else
 #define PAGE_END		_UL(0xffff800000000000)
+#endif
 #define KIMAGE_VADDR		_UL(0xffff800008000000)
 #define KIMAGE_END		_UL(0xffff800010000000)
 #define TEXT_OFFSET		_UL(0x80000)
@@ -40,9 +47,13 @@
 
 /*
  * Table pages for the kernel map before the linear map exists (head.S maps only
- * the image): a pool in the image's BSS (mm/pgalloc.c). The kernel map takes 9.
+ * the image): a pool in the image's BSS (mm/pgalloc.c). The kernel map takes 9 (14 with KASAN).
  */
+#ifdef CONFIG_KASAN
+#define PT_BOOT_POOL_PAGES	24	/* + KASAN's shadow (5) and early_ioremap's */
+#else
 #define PT_BOOT_POOL_PAGES	16
+#endif
 
 /* head.S copies the DTB into the image (it is read before the linear map exists). */
 #define BOOT_DTB_MAX		0x20000

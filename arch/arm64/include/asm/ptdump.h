@@ -40,6 +40,10 @@ static const char *const ptdump_level_names[PT_LEVELS] = { "PGD", "PUD", "PMD", 
 static const struct ptdump_marker ptdump_markers[] = {
 	{ PAGE_OFFSET,		"Linear Mapping start" },
 	{ PAGE_END,		"Linear Mapping end" },
+#ifdef CONFIG_KASAN
+	{ KASAN_SHADOW_START,	"Kasan shadow start" },
+	{ KASAN_SHADOW_END,	"Kasan shadow end" },
+#endif
 	{ KIMAGE_VADDR,		"Kernel image start" },
 	{ KIMAGE_END,		"Kernel image end" },
 	{ VMALLOC_START,	"vmalloc() area" },
