@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <kernel/bench.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <mm/mmzone.h>
 #include <stdio.h>
 
@@ -17,6 +18,11 @@
  * are sized as on the Pi 3 (batch 63, high 378: Linux's formula for its
  * 960 MiB zone) on every machine, then given back mem_init()'s sizing. Under
  * QEMU, -icount shift=0 makes the kernel's figures instruction counts that repeat.
+ *
+ * Then SMP scaling: order-0 pairs on one CPU while the others idle, then on
+ * every online CPU at once (on_each_cpu), each CPU timing its own pairs; the
+ * median of SCALE_RUNS runs per CPU. The per-CPU lists should make both cost
+ * the same: only refill and spill (a batch at a time) meet on zone->lock.
  */
 #define PA_PAIRS	2000000UL	/* pairs per measurement on the host (bench_loops) */
 #define PA_BATCH	256		/* pages per batch */
@@ -111,6 +117,86 @@ static int row(const char *what, unsigned int order, struct page **batch)
 	return 0;
 }
 
+#define SCALE_PAIRS	1000000UL	/* pairs per run on the host (bench_loops) */
+#define SCALE_RUNS	5
+
+static u64 scale_ns10[CONFIG_NR_CPUS][SCALE_RUNS];	/* per-CPU: each CPU writes its own row */
+
+/* Runs SCALE_RUNS timed runs of order-0 pairs on this CPU (a cross call); 0 where a page was missing. */
+static void scale_worker(void *info)
+{
+	unsigned long pairs = *(unsigned long *)info, i;
+	u64 *out = scale_ns10[smp_processor_id()], t0;
+
+	for (int r = 0; r < SCALE_RUNS; r++) {
+		t0 = bench_clock();
+		for (i = 0; i < pairs; i++) {
+			struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY);
+
+			if (!p)
+				break;
+			*(volatile char *)page_address(p) = (char)i;
+			__free_page(p);
+		}
+		out[r] = i == pairs ? bench_ns10(bench_clock() - t0, pairs) : 0;
+	}
+}
+
+static u64 median_ns10(u64 *v)
+{
+	for (int i = 1; i < SCALE_RUNS; i++)
+		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
+			u64 t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	return v[SCALE_RUNS / 2];
+}
+
+/* One line: the CPUs of mask busy at once, each CPU's median per pair. */
+static int scale_row(const char *what, cpumask_t mask, unsigned long pairs)
+{
+	char line[160], ns[BENCH_NS_LEN];
+	unsigned int cpu;
+	size_t len = 0;
+
+	drain_all_pages(NULL);
+	on_each_cpu_mask(mask, scale_worker, &pairs, 1);
+	for_each_online_cpu(cpu) {
+		u64 m;
+
+		if (!(mask & cpumask_of(cpu)))
+			continue;
+		m = median_ns10(scale_ns10[cpu]);
+		if (!m) {
+			kprintf("%-34s could not allocate a page on CPU%u\n", what, cpu);
+			return -ENOMEM;
+		}
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " CPU%u %s", cpu, bench_fmt_ns(ns, m));
+		if (len >= sizeof(line))
+			break;
+	}
+	kprintf("%-34s%s\n", what, line);
+	return 0;
+}
+
+static int scale_rows(void)
+{
+	unsigned long pairs = bench_loops(SCALE_PAIRS);
+	char what[40];
+	int ret;
+
+	kprintf("order-0 alloc_page+__free_page, per-CPU lists (batch 63): ns per pair, median of %d x %lu, each CPU\n",
+		SCALE_RUNS, pairs);
+	set_pcp(PCP_PI3);
+	ret = scale_row("1 CPU busy, the others idle", cpumask_of(smp_processor_id()), pairs);
+	snprintf(what, sizeof(what), "%u CPUs busy at once", num_online_cpus());
+	if (!ret && !bench_interrupted())
+		ret = scale_row(what, cpu_online_mask(), pairs);
+	return ret;
+}
+
 static int page_alloc_bench(void)
 {
 	static const unsigned int orders[] = { 0, 3, 9 };
@@ -132,6 +218,8 @@ static int page_alloc_bench(void)
 	if (ret != -EINTR)
 		ret = bench_interrupted() ? -EINTR : row(what, 0, page_address(vpage)) ?: ret;
 	__free_page(vpage);
+	if (ret != -EINTR)
+		ret = bench_interrupted() ? -EINTR : scale_rows() ?: ret;
 	set_pcp(PCP_BOOT);
 	return ret;
 }

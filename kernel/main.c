@@ -77,7 +77,7 @@ static void run_boot_commands(void)
  *   arch_ioremap_devices()  consoles and mailbox move off the fixmap / boot device map
  *   init_IRQ(), time_init()  the boot CPU's interrupt controller and tick (the
  *                       boot CPU takes interrupts only in its waits: arch_irq_window)
- *   smp_init()          the secondary CPUs come online and idle (the allocators stay the boot CPU's)
+ *   smp_init()          the secondary CPUs come online; from here any CPU may allocate
  */
 void start_kernel(void)
 {

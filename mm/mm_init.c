@@ -3,6 +3,7 @@
 #include <mm/memblock.h>
 #include <mm/page_alloc_debug.h>
 #include <mm/slab.h>
+#include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
 #include <stdio.h>
@@ -173,6 +174,7 @@ static unsigned long int_sqrt(unsigned long x)
  * min. low and high sit min/4 (or 0.1% of the zone) and twice that above min.
  * lowmem_reserve keeps managed(higher zones)/ratio of a lower zone back from
  * allocations that could have used the higher zones (ratios 256 for DMA, 32 Normal).
+ * Boot only (mem_init, before the other CPUs come up): the values are read-only after.
  */
 void setup_per_zone_wmarks(void)
 {
@@ -302,6 +304,7 @@ void mem_init(void)
 		zone_pcp_init(z);
 		total += z->managed_pages;
 	}
+	refresh_zone_stat_thresholds();
 	BUG_ON(total != freed);
 	mm_initialized = true;
 	ram = PFN_DOWN(memblock_phys_mem_size());

@@ -2,9 +2,11 @@
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
 #include <mm/kasan.h>
+#include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <string.h>
 
 /*
@@ -16,16 +18,17 @@
  *   - zone->free_pages = sum of 2^o * free_area[o].nr_free; per-CPU pages (PG_pcp)
  *     are counted in pcp->count, not in free_pages (as Linux's NR_FREE_PAGES);
  *   - an allocated block's head records order + 1 in PAGE_ALLOC_ORDER bits of flags.
+ *
+ * SMP (the locking is written in include/mm/mmzone.h): every change to a zone's
+ * free areas happens under zone->lock, inside the functions named __*; a CPU's
+ * per-CPU list is used only by that CPU with interrupts masked, and refill and
+ * spill move a whole batch under one acquisition of zone->lock. An allocated
+ * block belongs to whoever holds it, so its struct pages need no lock; a free
+ * one belongs to the zone (buddy) or to one CPU (PG_pcp).
  */
 
 unsigned long totalreserve_pages;
-unsigned long bad_page_count;	/* reports printed by bad_page(), for tests */
-
-/* Only the boot CPU allocates for now; the lists are per CPU so SMP only changes this. */
-static inline unsigned int this_cpu(void)
-{
-	return 0;
-}
+unsigned long bad_page_count;	/* reports printed by bad_page(), for tests (atomic adds) */
 
 static inline void set_alloc_order(struct page *p, unsigned int order)
 {
@@ -45,13 +48,13 @@ void zone_init_free_lists(struct zone *z)
 		INIT_LIST_HEAD(&z->free_area[o].free_list);
 		z->free_area[o].nr_free = 0;
 	}
-	INIT_LIST_HEAD(&z->pcp[0].list);
+	spin_lock_init(&z->lock);
 }
 
 static inline void add_to_free_list(struct page *p, struct zone *z, unsigned int order)
 {
 	list_add(&p->lru, &z->free_area[order].free_list);
-	z->free_area[order].nr_free++;
+	zone_write(z->free_area[order].nr_free, z->free_area[order].nr_free + 1);
 	p->order = order;
 	SetPageFlag(p, PG_buddy);
 }
@@ -59,7 +62,7 @@ static inline void add_to_free_list(struct page *p, struct zone *z, unsigned int
 static inline void del_from_free_list(struct page *p, struct zone *z, unsigned int order)
 {
 	list_del(&p->lru);
-	z->free_area[order].nr_free--;
+	zone_write(z->free_area[order].nr_free, z->free_area[order].nr_free - 1);
 	ClearPageFlag(p, PG_buddy);
 }
 
@@ -74,10 +77,10 @@ static inline bool page_is_buddy(const struct zone *z, unsigned long bpfn, unsig
 	return PageBuddy(b) && b->order == order;
 }
 
-/* Puts [pfn, pfn + 2^order) back, merging with free buddies as far as they go. */
+/* Puts [pfn, pfn + 2^order) back, merging with free buddies as far as they go. zone->lock held. */
 static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int order)
 {
-	z->free_pages += 1UL << order;
+	zone_write(z->free_pages, z->free_pages + (1UL << order));
 	while (order < MAX_ORDER - 1) {
 		unsigned long bpfn = pfn ^ (1UL << order);
 
@@ -90,7 +93,7 @@ static void __free_one_page(struct zone *z, unsigned long pfn, unsigned int orde
 	add_to_free_list(pfn_to_page(pfn), z, order);
 }
 
-/* Takes a block of at least order, splits it, frees the upper halves; NULL if none. */
+/* Takes a block of at least order, splits it, frees the upper halves; NULL if none. zone->lock held. */
 static struct page *__rmqueue(struct zone *z, unsigned int order)
 {
 	unsigned int o;
@@ -109,7 +112,7 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 			o--;
 			add_to_free_list(pfn_to_page(pfn + (1UL << o)), z, o);
 		}
-		z->free_pages -= 1UL << order;
+		zone_write(z->free_pages, z->free_pages - (1UL << order));
 		return page;
 	}
 	return NULL;
@@ -118,15 +121,19 @@ static struct page *__rmqueue(struct zone *z, unsigned int order)
 void __free_pages_core(struct page *page, unsigned int order)
 {
 	struct zone *z = page_zone(page);
+	unsigned long flags;
 
-	z->managed_pages += 1UL << order;
 	kasan_free_pages(page, order);
+	spin_lock_irqsave(&z->lock, flags);
+	zone_write(z->managed_pages, z->managed_pages + (1UL << order));
 	__free_one_page(z, page_to_pfn(page), order);
+	spin_unlock_irqrestore(&z->lock, flags);
 }
+
 
 /* ---- per-CPU lists ------------------------------------------------------------------ */
 
-/* Returns up to count of the coldest pages on pcp to the buddy. */
+/* Returns up to count of the coldest pages on pcp to the buddy. Interrupts masked, zone->lock held. */
 static void free_pcppages_bulk(struct zone *z, struct per_cpu_pages *pcp, int count)
 {
 	while (count-- > 0 && pcp->count) {
@@ -139,22 +146,31 @@ static void free_pcppages_bulk(struct zone *z, struct per_cpu_pages *pcp, int co
 	}
 }
 
-/* Refills an empty list with a batch from the buddy, then pops the hottest page. */
+/* Moves up to a batch of order-0 pages from the buddy onto pcp. Interrupts masked, zone->lock held. */
+static void rmqueue_bulk(struct zone *z, struct per_cpu_pages *pcp)
+{
+	int i;
+
+	for (i = 0; i < pcp->batch; i++) {
+		struct page *p = __rmqueue(z, 0);
+
+		if (!p)
+			break;
+		SetPageFlag(p, PG_pcp);
+		list_add_tail(&p->lru, &pcp->list);
+		pcp->count++;
+	}
+}
+
+/* Pops the hottest page of this CPU's list, refilling an empty one first. Interrupts masked. */
 static struct page *rmqueue_pcplist(struct zone *z, struct per_cpu_pages *pcp)
 {
 	struct page *p;
 
 	if (unlikely(list_empty(&pcp->list))) {
-		int i;
-
-		for (i = 0; i < pcp->batch; i++) {
-			p = __rmqueue(z, 0);
-			if (!p)
-				break;
-			SetPageFlag(p, PG_pcp);
-			list_add_tail(&p->lru, &pcp->list);
-			pcp->count++;
-		}
+		spin_lock(&z->lock);
+		rmqueue_bulk(z, pcp);
+		spin_unlock(&z->lock);
 		if (!pcp->count)
 			return NULL;
 	}
@@ -165,12 +181,16 @@ static struct page *rmqueue_pcplist(struct zone *z, struct per_cpu_pages *pcp)
 	return p;
 }
 
+/* Pushes p on this CPU's list; reaching high spills a batch. Interrupts masked. */
 static void free_unref_page(struct zone *z, struct per_cpu_pages *pcp, struct page *p)
 {
 	SetPageFlag(p, PG_pcp);
 	list_add(&p->lru, &pcp->list);
-	if (++pcp->count >= pcp->high)
+	if (++pcp->count >= pcp->high) {
+		spin_lock(&z->lock);
 		free_pcppages_bulk(z, pcp, pcp->batch);
+		spin_unlock(&z->lock);
+	}
 }
 
 /*
@@ -180,7 +200,7 @@ static void free_unref_page(struct zone *z, struct per_cpu_pages *pcp, struct pa
  */
 static int zone_batchsize(const struct zone *z)
 {
-	unsigned long batch = min(z->managed_pages >> 10, (unsigned long)(SZ_1M / PAGE_SIZE)) / 4;
+	unsigned long batch = min(zone_read(z->managed_pages) >> 10, (unsigned long)(SZ_1M / PAGE_SIZE)) / 4;
 	unsigned long p = 1;
 
 	batch += batch / 2;
@@ -189,18 +209,68 @@ static int zone_batchsize(const struct zone *z)
 	return p > 1 ? (int)(p - 1) : 1;
 }
 
-void zone_pcp_set_batch(struct zone *z, int batch, int high)
+/* What a cross call asks each CPU to do to its own lists. */
+struct pcp_update {
+	struct zone *zone;	/* NULL: every zone (drain only) */
+	bool resize;
+	int batch, high;
+};
+
+/* Empties cpu's list of z into the buddy. Interrupts masked; cpu is this one, or offline. */
+static void drain_pages_zone(unsigned int cpu, struct zone *z)
 {
+	struct per_cpu_pages *pcp = &z->pcp[cpu];
+
+	if (!pcp->list.next)
+		INIT_LIST_HEAD(&pcp->list);
+	if (!pcp->count)
+		return;
+	spin_lock(&z->lock);
+	free_pcppages_bulk(z, pcp, pcp->count);
+	spin_unlock(&z->lock);
+}
+
+/* Runs on each CPU (a cross call, interrupts masked): drain, then take the new sizes. */
+static void pcp_update_cpu(unsigned int cpu, const struct pcp_update *u)
+{
+	struct zone *z;
+
+	for_each_zone(z) {
+		if (u->zone && z != u->zone)
+			continue;
+		drain_pages_zone(cpu, z);
+		if (u->resize) {
+			z->pcp[cpu].batch = u->batch;
+			z->pcp[cpu].high = u->high;
+		}
+	}
+}
+
+static void pcp_update_this_cpu(void *info)
+{
+	pcp_update_cpu(smp_processor_id(), info);
+}
+
+/* Every online CPU updates its own lists (a cross call); the offline CPUs' lists are set here. */
+static void pcp_update_all(const struct pcp_update *u)
+{
+	unsigned long flags;
 	unsigned int cpu;
 
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct per_cpu_pages *pcp = &z->pcp[cpu];
+	on_each_cpu(pcp_update_this_cpu, (void *)u, 1);
+	local_irq_save(flags);
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (!cpu_online(cpu))
+			pcp_update_cpu(cpu, u);
+	local_irq_restore(flags);
+}
 
-		if (!pcp->list.next)
-			INIT_LIST_HEAD(&pcp->list);
-		pcp->batch = batch;
-		pcp->high = high;
-	}
+/* Every CPU's lists are drained first, so no list ever holds more than its new high. */
+void zone_pcp_set_batch(struct zone *z, int batch, int high)
+{
+	struct pcp_update u = { .zone = z, .resize = true, .batch = batch, .high = high };
+
+	pcp_update_all(&u);
 }
 
 void zone_pcp_init(struct zone *z)
@@ -212,26 +282,25 @@ void zone_pcp_init(struct zone *z)
 
 void drain_local_pages(struct zone *z)
 {
-	struct zone *zz;
+	struct pcp_update u = { .zone = z };
+	unsigned long flags;
 
-	for_each_zone(zz)
-		if (!z || zz == z)
-			free_pcppages_bulk(zz, &zz->pcp[this_cpu()], zz->pcp[this_cpu()].count);
+	local_irq_save(flags);
+	pcp_update_cpu(smp_processor_id(), &u);
+	local_irq_restore(flags);
 }
 
 void drain_all_pages(struct zone *z)
 {
-	drain_local_pages(z);	/* one CPU allocates today */
+	struct pcp_update u = { .zone = z };
+
+	pcp_update_all(&u);
 }
 
 /* With high == 0 order-0 pages bypass the lists (for benchmarks and memory offlining). */
 void zone_pcp_disable(struct zone *z)
 {
-	unsigned int cpu;
-
-	drain_all_pages(z);
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		z->pcp[cpu].high = 0;
+	zone_pcp_set_batch(z, z->pcp[smp_processor_id()].batch, 0);
 }
 
 void zone_pcp_enable(struct zone *z)
@@ -246,11 +315,13 @@ void zone_pcp_enable(struct zone *z)
  * reserve kept from allocations aimed at highest_zoneidx) must stay free, and a
  * block of the order must exist. GFP_ATOMIC may use three quarters of the reserve
  * below min (Linux's ALLOC_HIGH | ALLOC_HARDER), since it cannot wait for memory.
+ * Called without zone->lock, as Linux does: each word is read once (zone_read),
+ * so the answer is consistent with some moment of the zone, if not this one.
  */
 bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, bool atomic)
 {
-	long free = (long)z->free_pages - ((1L << order) - 1);
+	long free = (long)zone_read(z->free_pages) - ((1L << order) - 1);
 	long min = (long)mark;
 	unsigned int o;
 
@@ -261,7 +332,7 @@ bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long m
 	if (!order)
 		return true;
 	for (o = order; o < MAX_ORDER; o++)
-		if (z->free_area[o].nr_free)
+		if (zone_read(z->free_area[o].nr_free))
 			return true;
 	return false;
 }
@@ -287,7 +358,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsi
 	unsigned long i;
 
 	kasan_alloc_pages(page, order);
-	if (unlikely(nr_poisoned_pages))
+	if (unlikely(zone_read(nr_poisoned_pages)))
 		check_poison_pages(page, order, caller);
 	set_alloc_order(page, order);
 	page->private = 0;
@@ -314,38 +385,78 @@ static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
 
 	if (gfp & __GFP_NOWARN)
 		return;
-	printk("swapper/0: page allocation failure: order:%u, mode:0x%x, free:%lukB, caller %s\n",
-	       order, gfp, nr_free_pages() << (PAGE_SHIFT - 10), sprint_symbol(sym, sizeof(sym), caller));
+	printk("swapper/%u: page allocation failure: order:%u, mode:0x%x, free:%lukB, caller %s\n",
+	       smp_processor_id(), order, gfp, nr_free_pages() << (PAGE_SHIFT - 10),
+	       sprint_symbol(sym, sizeof(sym), caller));
+}
+
+/* One zone's part: this CPU's list for order 0 (when the list is in use), else the buddy. */
+static struct page *rmqueue(struct zone *z, unsigned int order)
+{
+	struct per_cpu_pages *pcp;
+	struct page *page;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	pcp = this_cpu_pcp(z);
+	if (order == 0 && pcp->high) {
+		page = rmqueue_pcplist(z, pcp);
+	} else {
+		spin_lock(&z->lock);
+		page = __rmqueue(z, order);
+		spin_unlock(&z->lock);
+	}
+	if (page)
+		__count_vm_events(PGALLOC_DMA + page_zonenum(page), 1UL << order);
+	local_irq_restore(flags);
+	return page;
 }
 
 /* Tries the allowed zones from the highest down (the fallback order: HighMem, Normal, DMA). */
-static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long caller)
+static struct page *get_page_from_zonelist(gfp_t gfp, unsigned int order)
 {
 	int high = gfp_zone(gfp), zi;
 	bool atomic = gfp & __GFP_ATOMIC;
 
-	if (unlikely(order >= MAX_ORDER)) {
+	for (zi = high; zi >= 0; zi--) {
+		struct zone *z = &zones[zi];
+		struct page *page;
+
+		if (!zone_read(z->managed_pages) || !zone_watermark_ok(z, order, min_wmark_pages(z), high, atomic))
+			continue;
+		page = rmqueue(z, order);
+		if (page)
+			return page;
+	}
+	return NULL;
+}
+
+/*
+ * Before giving up, the pages parked on per-CPU lists go back to the buddy (they
+ * may complete a block, or lift a zone over its watermark) and the zones are
+ * tried once more: every CPU's lists (a cross call), or only this CPU's for a
+ * caller that must not wait for the others (__GFP_ATOMIC, __GFP_NORETRY).
+ */
+static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long caller)
+{
+	struct page *page = NULL;
+
+	if (likely(order < MAX_ORDER)) {
+		page = get_page_from_zonelist(gfp, order);
+		if (unlikely(!page)) {
+			if (gfp & (__GFP_ATOMIC | __GFP_NORETRY))
+				drain_local_pages(NULL);
+			else
+				drain_all_pages(NULL);
+			page = get_page_from_zonelist(gfp, order);
+		}
+	}
+	if (unlikely(!page)) {
 		warn_alloc(gfp, order, caller);
 		return NULL;
 	}
-	for (zi = high; zi >= 0; zi--) {
-		struct zone *z = &zones[zi];
-		struct per_cpu_pages *pcp = &z->pcp[this_cpu()];
-		struct page *page;
-
-		if (!z->managed_pages || !zone_watermark_ok(z, order, min_wmark_pages(z), high, atomic))
-			continue;
-		if (order == 0 && pcp->high)
-			page = rmqueue_pcplist(z, pcp);
-		else
-			page = __rmqueue(z, order);
-		if (page) {
-			prep_new_page(page, order, gfp, caller);
-			return page;
-		}
-	}
-	warn_alloc(gfp, order, caller);
-	return NULL;
+	prep_new_page(page, order, gfp, caller);
+	return page;
 }
 
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
@@ -382,8 +493,9 @@ static inline bool free_page_fast_ok(const struct page *page, unsigned int order
 
 static void __free_pages_caller(struct page *page, unsigned int order, unsigned long caller)
 {
+	struct per_cpu_pages *pcp;
+	unsigned long i, flags;
 	struct zone *z;
-	unsigned long i;
 
 	if (unlikely(!free_page_fast_ok(page, order)) && !free_pages_check(page, order, caller))
 		return;
@@ -400,10 +512,17 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 		kernel_poison_pages(page, order);
 	kasan_free_pages(page, order);
 	z = page_zone(page);
-	if (order == 0 && z->pcp[this_cpu()].high)
-		free_unref_page(z, &z->pcp[this_cpu()], page);
-	else
+	local_irq_save(flags);
+	__count_vm_events(PGFREE, 1UL << order);
+	pcp = this_cpu_pcp(z);
+	if (order == 0 && pcp->high) {
+		free_unref_page(z, pcp, page);
+	} else {
+		spin_lock(&z->lock);
 		__free_one_page(z, page_to_pfn(page), order);
+		spin_unlock(&z->lock);
+	}
+	local_irq_restore(flags);
 }
 
 void __free_pages(struct page *page, unsigned int order)
@@ -452,7 +571,7 @@ unsigned long totalram_pages(void)
 	unsigned long n = 0;
 
 	for_each_zone(z)
-		n += z->managed_pages;
+		n += zone_read(z->managed_pages);
 	return n;
 }
 
@@ -462,16 +581,16 @@ unsigned long nr_free_pages(void)
 	unsigned long n = 0;
 
 	for_each_zone(z)
-		n += z->free_pages;
+		n += zone_read(z->free_pages);
 	return n;
 }
 
 unsigned long totalhigh_pages(void)
 {
-	return MAX_NR_ZONES > ZONE_HIGHMEM ? zones[MAX_NR_ZONES - 1].managed_pages : 0;
+	return MAX_NR_ZONES > ZONE_HIGHMEM ? zone_read(zones[MAX_NR_ZONES - 1].managed_pages) : 0;
 }
 
 unsigned long nr_free_highpages(void)
 {
-	return MAX_NR_ZONES > ZONE_HIGHMEM ? zones[MAX_NR_ZONES - 1].free_pages : 0;
+	return MAX_NR_ZONES > ZONE_HIGHMEM ? zone_read(zones[MAX_NR_ZONES - 1].free_pages) : 0;
 }

@@ -5,6 +5,7 @@
 #include <kernel/kallsyms.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,9 +35,9 @@ void bad_page(const struct page *page, unsigned int order, const char *reason, u
 	unsigned long pfn = page_to_pfn(page);
 	char flags[80], sym[96];
 
-	bad_page_count++;
+	__atomic_fetch_add(&bad_page_count, 1, __ATOMIC_RELAXED);
 	page_flag_names(page, flags, sizeof(flags));
-	printk("BUG: Bad page state in process swapper/0  pfn:%05lx\n", pfn);
+	printk("BUG: Bad page state in process swapper/%u  pfn:%05lx\n", smp_processor_id(), pfn);
 	printk("page:%p pfn:0x%lx order:%u zone:%s alloc-order:%d\n", (const void *)page, pfn, order,
 	       page_zone(page)->name,
 	       (int)((page->flags & PAGE_ALLOC_ORDER_MASK) >> PAGE_ALLOC_ORDER_SHIFT) - 1);
@@ -50,7 +51,7 @@ void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
 {
 	char sym[96];
 
-	bad_page_count++;
+	__atomic_fetch_add(&bad_page_count, 1, __ATOMIC_RELAXED);
 	if (virt_addr_valid((void *)addr))
 		printk("BUG: Bad page state in process swapper/0  pfn:%05lx\n", PHYS_PFN(__pa((void *)addr)));
 	else
@@ -60,7 +61,7 @@ void bad_page_addr(unsigned long addr, const char *reason, unsigned long caller)
 }
 
 bool page_poisoning;
-unsigned long nr_poisoned_pages;
+unsigned long nr_poisoned_pages;	/* atomic adds: every CPU poisons what it frees */
 
 void page_poisoning_set(bool on)
 {
@@ -84,7 +85,7 @@ early_param("page_poison", setup_page_poison);
 static void show_page_poison(struct seq_buf *s)
 {
 	seq_buf_printf(s, "page_poison: %s\npoisoned free pages: %lu\n", page_poisoning ? "on" : "off",
-		       nr_poisoned_pages);
+		       zone_read(nr_poisoned_pages));
 }
 DEBUGFS_FILE(page_poison, "/sys/kernel/debug/page_poison", show_page_poison);
 
@@ -97,7 +98,7 @@ void kernel_poison_pages(struct page *page, unsigned int order)
 			continue;
 		memset(page_address(page + i), PAGE_POISON, PAGE_SIZE);
 		page[i].flags |= PAGE_POISONED_BIT;
-		nr_poisoned_pages++;
+		__atomic_fetch_add(&nr_poisoned_pages, 1, __ATOMIC_RELAXED);
 	}
 }
 
@@ -113,7 +114,7 @@ void check_poison_pages(struct page *page, unsigned int order, unsigned long cal
 		if (!(page[i].flags & PAGE_POISONED_BIT))
 			continue;
 		page[i].flags &= ~PAGE_POISONED_BIT;
-		nr_poisoned_pages--;
+		__atomic_fetch_sub(&nr_poisoned_pages, 1, __ATOMIC_RELAXED);
 		b = page_address(page + i);
 		for (off = 0; off < PAGE_SIZE && b[off] == PAGE_POISON; off++)
 			;
@@ -163,7 +164,7 @@ bool free_pages_check(struct page *page, unsigned int order, unsigned long calle
 	char why[96], sym[96];
 
 	if (unlikely(!page_in_mem_map(page))) {
-		bad_page_count++;
+		__atomic_fetch_add(&bad_page_count, 1, __ATOMIC_RELAXED);
 		printk("BUG: Bad page state in process swapper/0  page:%p\n", (void *)page);
 		printk("page dumped because: not a struct page in mem_map\ncaller: %s\n",
 		       sprint_symbol(sym, sizeof(sym), caller));
@@ -241,27 +242,43 @@ static bool verify_free_lists(const struct zone *z, unsigned long *nfree, char *
 	return true;
 }
 
-long buddy_verify_zone(const struct zone *z, char *why, size_t n)
+/* Every CPU's list: only PG_pcp pages of z, as many as its count says. */
+static long verify_pcp_lists(const struct zone *z, char *why, size_t n)
 {
-	unsigned long nfree = 0, npcp = 0, nreserved = 0, pfn, cpu;
+	unsigned long npcp = 0, cpu;
 	const struct page *p;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		const struct per_cpu_pages *pcp = &z->pcp[cpu];
+		long cnt = 0;
+
+		if (!pcp->list.next)	/* never set up: a CPU that has not used it */
+			continue;
+		list_for_each_entry(p, &pcp->list, lru) {
+			if (!PageFlag(p, PG_pcp) || PageBuddy(p) || (p->flags & PAGE_ALLOC_ORDER_MASK) ||
+			    page_zone(p) != z || ++cnt > pcp->count)
+				return verify_fail(why, n, z->name, page_to_pfn(p), "bad per-CPU list page"), -1;
+		}
+		if (cnt != pcp->count)
+			return verify_fail(why, n, z->name, cpu, "pcp count differs from its list"), -1;
+		npcp += cnt;
+	}
+	return (long)npcp;
+}
+
+static long __buddy_verify_zone(const struct zone *z, char *why, size_t n)
+{
+	unsigned long nfree = 0, nreserved = 0, pfn;
+	const struct page *p;
+	long npcp;
 
 	if (!verify_free_lists(z, &nfree, why, n))
 		return -1;
 	if (nfree != z->free_pages)
 		return verify_fail(why, n, z->name, nfree, "free_pages differs from the free lists"), -1;
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		long cnt = 0;
-
-		list_for_each_entry(p, &z->pcp[cpu].list, lru) {
-			if (!PageFlag(p, PG_pcp) || PageBuddy(p) || (p->flags & PAGE_ALLOC_ORDER_MASK) ||
-			    page_zone(p) != z || ++cnt > z->pcp[cpu].count)
-				return verify_fail(why, n, z->name, page_to_pfn(p), "bad per-CPU list page"), -1;
-		}
-		if (cnt != z->pcp[cpu].count)
-			return verify_fail(why, n, z->name, cpu, "pcp count differs from its list"), -1;
-		npcp += cnt;
-	}
+	npcp = verify_pcp_lists(z, why, n);
+	if (npcp < 0)
+		return -1;
 	for (pfn = z->zone_start_pfn; pfn < zone_end_pfn(z); pfn++) {
 		p = pfn_to_page(pfn);
 		if (page_zonenum(p) != (unsigned int)(z - zones))
@@ -270,15 +287,32 @@ long buddy_verify_zone(const struct zone *z, char *why, size_t n)
 	}
 	if (z->spanned_pages - nreserved != z->managed_pages)
 		return verify_fail(why, n, z->name, nreserved, "reserved + managed != spanned"), -1;
-	return (long)(nfree + npcp);
+	return (long)nfree + npcp;
 }
 
-/* /sys/kernel/debug/page_alloc/verify: buddy_verify_zone() on every zone, one line each. */
+long buddy_verify_zone(const struct zone *z, char *why, size_t n)
+{
+	struct zone *zz = (struct zone *)z;	/* the lock only: nothing else is changed */
+	unsigned long flags;
+	long ret;
+
+	spin_lock_irqsave(&zz->lock, flags);
+	ret = __buddy_verify_zone(z, why, n);
+	spin_unlock_irqrestore(&zz->lock, flags);
+	return ret;
+}
+
+/*
+ * /sys/kernel/debug/page_alloc/verify: every CPU's lists drained (so that no
+ * other CPU's list is read while it changes), then buddy_verify_zone() on
+ * every zone, one line each.
+ */
 static void verify_show(struct seq_buf *s)
 {
 	const struct zone *z;
 	char why[128];
 
+	drain_all_pages(NULL);
 	for_each_zone(z) {
 		long n = buddy_verify_zone(z, why, sizeof(why));
 
@@ -286,7 +320,7 @@ static void verify_show(struct seq_buf *s)
 			seq_buf_printf(s, "zone %8s: BROKEN: %s\n", z->name, why);
 		else
 			seq_buf_printf(s, "zone %8s: ok, %ld pages free (%d on per-CPU lists), %lu managed\n",
-				       z->name, n, z->pcp[0].count, z->managed_pages);
+				       z->name, n, z->pcp[smp_processor_id()].count, z->managed_pages);
 	}
 }
 DEBUGFS_FILE(page_alloc_verify, "/sys/kernel/debug/page_alloc/verify", verify_show);

@@ -4,6 +4,7 @@
 #include <mm/vmstat.h>
 #include <mm/ioport.h>
 #include <kernel/debugfs.h>
+#include <kernel/smp.h>
 #include <string.h>
 
 #define K(pages)	((unsigned long)(pages) << (PAGE_SHIFT - 10))
@@ -11,14 +12,38 @@
 /* "Node 0, zone      DMA      3      2 ..." one line per populated zone, orders 0..MAX_ORDER-1. */
 static void buddyinfo_show(struct seq_buf *s)
 {
-	const struct zone *z;
+	unsigned long nr[MAX_ORDER], flags;
+	struct zone *z;
 	unsigned int o;
 
 	for_each_populated_zone(z) {
+		spin_lock_irqsave(&z->lock, flags);	/* one moment of the zone, printed after */
+		for (o = 0; o < MAX_ORDER; o++)
+			nr[o] = z->free_area[o].nr_free;
+		spin_unlock_irqrestore(&z->lock, flags);
 		seq_buf_printf(s, "Node %d, zone %8s ", 0, z->name);
 		for (o = 0; o < MAX_ORDER; o++)
-			seq_buf_printf(s, "%6lu ", z->free_area[o].nr_free);
+			seq_buf_printf(s, "%6lu ", nr[o]);
 		seq_buf_putc(s, '\n');
+	}
+}
+
+/* Each CPU's pageset of each zone, as that CPU saw it (a cross call: a CPU reads only its own). */
+struct pageset_snap {
+	int count, high, batch;
+};
+static struct pageset_snap pageset_snap[MAX_NR_ZONES][CONFIG_NR_CPUS];
+
+static void pageset_snap_cpu(void *unused)
+{
+	unsigned int cpu = smp_processor_id();
+	int zi;
+
+	(void)unused;
+	for (zi = 0; zi < MAX_NR_ZONES; zi++) {
+		const struct per_cpu_pages *pcp = &zones[zi].pcp[cpu];
+
+		pageset_snap[zi][cpu] = (struct pageset_snap){ pcp->count, pcp->high, pcp->batch };
 	}
 }
 DEBUGFS_FILE(buddyinfo, "/proc/buddyinfo", buddyinfo_show);
@@ -33,7 +58,7 @@ static void zoneinfo_show_zone(struct seq_buf *s, const struct zone *z)
 	seq_buf_printf(s, "\n  pages free     %lu\n        boost    0\n        min      %lu"
 		       "\n        low      %lu\n        high     %lu\n        spanned  %lu"
 		       "\n        present  %lu\n        managed  %lu\n        cma      0",
-		       z->free_pages, min_wmark_pages(z), low_wmark_pages(z), high_wmark_pages(z),
+		       zone_read(z->free_pages), min_wmark_pages(z), low_wmark_pages(z), high_wmark_pages(z),
 		       z->spanned_pages, z->present_pages, z->managed_pages);
 	seq_buf_printf(s, "\n        protection: (%ld", z->lowmem_reserve[0]);
 	for (j = 1; j < MAX_NR_ZONES; j++)
@@ -43,19 +68,24 @@ static void zoneinfo_show_zone(struct seq_buf *s, const struct zone *z)
 		seq_buf_putc(s, '\n');
 		return;
 	}
-	seq_buf_printf(s, "\n      nr_free_pages %lu", z->free_pages);
+	seq_buf_printf(s, "\n      nr_free_pages %lu", zone_read(z->free_pages));
 	seq_buf_printf(s, "\n  pagesets");
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
+	for_each_online_cpu(cpu) {
+		const struct pageset_snap *p = &pageset_snap[z - zones][cpu];
+
 		seq_buf_printf(s, "\n    cpu: %u\n              count: %d\n              high:  %d"
-			       "\n              batch: %d\n  vm stats threshold: 0", cpu, z->pcp[cpu].count,
-			       z->pcp[cpu].high, z->pcp[cpu].batch);
+			       "\n              batch: %d\n  vm stats threshold: %ld", cpu, p->count,
+			       p->high, p->batch, vm_stat_threshold(cpu));
+	}
 	seq_buf_printf(s, "\n  node_unreclaimable:  0\n  start_pfn:           %lu\n", z->zone_start_pfn);
 }
 
+/* Linux's /proc/zoneinfo; the pagesets are those of the online CPUs, as Linux lists them. */
 static void zoneinfo_show(struct seq_buf *s)
 {
 	const struct zone *z;
 
+	on_each_cpu(pageset_snap_cpu, NULL, 1);
 	for_each_zone(z)
 		zoneinfo_show_zone(s, z);
 }

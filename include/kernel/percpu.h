@@ -6,13 +6,13 @@
 #include <asm/smp.h>
 
 /*
- * NR_CPUS is mm's name for its per-CPU arrays (still 1: the allocators run on
- * the boot CPU only); CONFIG_NR_CPUS (asm/smp.h) is how many CPUs the arch can
- * bring up.
+ * CONFIG_NR_CPUS (asm/smp.h) is how many CPUs the arch can bring up; every
+ * per-CPU array has that many slots.
  *
  * A per-CPU variable is an array with one slot per possible CPU. Each CPU's
  * per-CPU offset, kept in a register of its own (arm64: TPIDR_EL1, written by
- * head.S before any C runs; x86: CPU 0's only, for now), is its slot index —
+ * head.S before any C runs; x86: the first word of the %fs segment each CPU
+ * loads with its own base), is its slot index —
  * until the linker script gets a per-CPU section to copy, an index is all an
  * offset needs to be. The rules of use are in include/kernel/spinlock.h: a CPU
  * touches only its own slot, with interrupts masked.

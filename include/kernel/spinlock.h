@@ -21,11 +21,25 @@
  *   lockdep_assert_held().
  * - A lock taken by code an interrupt may run is taken with spin_lock_irqsave,
  *   never with spin_lock, or the interrupt deadlocks against its own CPU.
- * - The lock order is written once, at the top of the header that owns the
- *   locks. Today there is one ordering rule: zone->lock is taken before nothing
- *   (it is innermost). The allocators are not locked yet (issue 12): until
- *   they are, only the boot CPU may call them; the secondaries only idle.
- * - Critical sections are short and never sleep or wait for another CPU.
+ * - The lock order, outermost first (the header that owns each lock repeats
+ *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c):
+ *       slab_caches_lock -> a cache's c->lock
+ *       slab_page_lock -> zone->lock
+ *       vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
+ *       vmap_area_lock -> zone->lock
+ *       kmap_lock -> init_mm.page_table_lock
+ *       stop_lock -> the console lock
+ *   zone->lock takes nothing but the leaves. Leaves, taken inside anything and
+ *   taking nothing: the console lock, printk's capture lock, the stack depot's,
+ *   each CPU's call-queue lock, x86's tlb_shootdown_lock.
+ * - Every CPU may call the allocators at any time (zone->lock, the slab and
+ *   vmap locks); the secondaries run cross calls and taskset commands from
+ *   their IPI handler and otherwise sleep in WFI/HLT.
+ * - Critical sections are short and never sleep. One kind of wait for another
+ *   CPU happens inside them: an x86 shootdown (under init_mm.page_table_lock)
+ *   waits for every CPU's acknowledgement; it cannot deadlock because x86's
+ *   cpu_relax() answers a pending shootdown, so a CPU spinning on a lock with
+ *   interrupts masked still acknowledges. arm64's TLBI ...IS needs no answer.
  */
 
 /*

@@ -3,8 +3,34 @@
 #define PAGODA_MMZONE_H
 
 #include <compiler.h>
+#include <kernel/percpu.h>
+#include <kernel/spinlock.h>
 #include <lib/list.h>
 #include <mm/mm.h>
+
+/*
+ * Locking of the page allocator (the SMP rules themselves are in
+ * include/kernel/spinlock.h):
+ *
+ *   zone->lock       protects the zone's free areas (free lists, nr_free, the
+ *                    PG_buddy/->order of free blocks), free_pages and
+ *                    managed_pages; taken with interrupts
+ *                    masked (spin_lock_irqsave, or spin_lock inside a section
+ *                    that already masked them).
+ *   zone->pcp[cpu]   per-CPU: touched only by CPU cpu, with interrupts masked;
+ *                    another CPU asks it to act (drain, resize) with a cross
+ *                    call (drain_all_pages, zone_pcp_set_batch). A CPU that is
+ *                    not online has its list set up by whoever sizes the lists.
+ *
+ * Lock order: zone->lock is innermost. Nothing is taken while it is held — not
+ * another zone's lock, not a slab, vmap or page-table lock, no printk, no cross
+ * call. It may be taken with any of those held, and with this CPU's per-CPU list
+ * in hand (interrupts masked): refill and spill take it once per batch.
+ *
+ * Lockless readers (nr_free_pages(), the watermark check, the views) read
+ * free_pages and nr_free with zone_read() — one word each, a consistent if
+ * passing value — and take zone->lock when they need several fields to agree.
+ */
 
 /*
  * The arch says where zones end (physical addresses, exclusive), in <asm/mmzone.h>:
@@ -34,36 +60,47 @@ enum zone_type {
 #define MAX_NR_ZONES	2	/* no HighMem zone at all (as Linux on arm64) */
 #endif
 
-#ifndef NR_CPUS
-#define NR_CPUS		1	/* structured per CPU; only the boot CPU allocates for now */
-#endif
+
+/* A word another CPU may change under its lock, read without it (relaxed: no ordering). */
+#define zone_read(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define zone_write(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
 enum zone_watermarks { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
 struct free_area {
-	struct list_head free_list;
-	unsigned long nr_free;		/* blocks of this order on free_list */
+	struct list_head free_list;	/* zone->lock */
+	unsigned long nr_free;		/* zone->lock: blocks of this order on free_list */
 };
 
-/* Order-0 pages kept per CPU: alloc pops, free pushes; refilled and drained by batch. */
+/*
+ * Order-0 pages kept per CPU: alloc pops, free pushes; refilled and drained by
+ * batch under zone->lock. Every field is its CPU's own (see the locking above);
+ * a cache line each, so that CPUs do not share lines.
+ */
 struct per_cpu_pages {
 	int count;			/* pages on list */
-	int high;			/* drain batch pages back to the buddy above this */
+	int high;			/* drain batch pages back to the buddy above this; 0: list unused */
 	int batch;			/* pages moved per refill/drain */
 	struct list_head list;		/* hottest first */
-};
+} __aligned(64);
 
+/*
+ * Fields marked "boot" are set by mem_init() on the boot CPU before any other
+ * CPU is online, and read-only after it (a later writer would take zone->lock
+ * and publish with zone_write).
+ */
 struct zone {
-	const char *name;
-	unsigned long _watermark[NR_WMARK];
-	long lowmem_reserve[MAX_NR_ZONES];	/* kept back from allocations aimed at higher zones */
-	unsigned long zone_start_pfn;
-	unsigned long spanned_pages;		/* end_pfn - start_pfn, holes included */
-	unsigned long present_pages;		/* RAM pages in the span */
-	unsigned long managed_pages;		/* pages handed to the buddy */
-	unsigned long free_pages;		/* free in the buddy (not counting per-CPU lists) */
-	struct free_area free_area[MAX_ORDER];
-	struct per_cpu_pages pcp[NR_CPUS];
+	const char *name;			/* boot */
+	unsigned long _watermark[NR_WMARK];	/* boot (setup_per_zone_wmarks) */
+	long lowmem_reserve[MAX_NR_ZONES];	/* boot: kept back from allocations aimed at higher zones */
+	unsigned long zone_start_pfn;		/* boot */
+	unsigned long spanned_pages;		/* boot: end_pfn - start_pfn, holes included */
+	unsigned long present_pages;		/* boot: RAM pages in the span */
+	unsigned long managed_pages;		/* zone->lock: pages handed to the buddy */
+	unsigned long free_pages;		/* zone->lock: free in the buddy (not counting per-CPU lists) */
+	struct free_area free_area[MAX_ORDER];	/* zone->lock */
+	spinlock_t lock;
+	struct per_cpu_pages pcp[CONFIG_NR_CPUS];	/* per-CPU: pcp[n] is CPU n's own */
 };
 
 extern struct zone zones[MAX_NR_ZONES];
@@ -106,13 +143,21 @@ void __free_pages_core(struct page *page, unsigned int order);
 bool zone_watermark_ok(const struct zone *z, unsigned int order, unsigned long mark,
 		       int highest_zoneidx, bool atomic);
 
-/* Per-CPU lists: drain returns their pages to the buddy; disable also stops their use. */
-void drain_local_pages(struct zone *z);		/* z == NULL: every zone */
+/*
+ * Per-CPU lists: drain returns their pages to the buddy; disable also stops their
+ * use. drain_local_pages empties this CPU's lists (z == NULL: every zone's);
+ * drain_all_pages has every online CPU empty its own (a cross call: it returns
+ * when all have), so afterwards the buddy holds every free page — unless some
+ * CPU allocated or freed meanwhile.
+ */
+void drain_local_pages(struct zone *z);
 void drain_all_pages(struct zone *z);
 void zone_pcp_disable(struct zone *z);
 void zone_pcp_enable(struct zone *z);
-/* Sets every CPU's list of z to batch/high (zone_pcp_init picks Linux's sizes). */
+/* Sets every CPU's list of z to batch/high, each online CPU its own (zone_pcp_init picks Linux's sizes). */
 void zone_pcp_set_batch(struct zone *z, int batch, int high);
+/* This CPU's list of z (interrupts masked while it is used). */
+#define this_cpu_pcp(z)		(&(z)->pcp[smp_processor_id()])
 
 /* totalreserve_pages: the high watermarks plus reserves, which MemAvailable keeps back. */
 extern unsigned long totalreserve_pages;

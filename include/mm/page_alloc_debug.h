@@ -28,7 +28,9 @@ void check_poison_pages(struct page *page, unsigned int order, unsigned long cal
  * buddy_verify_zone: checks z's free lists and per-CPU lists against mem_map
  * (alignment, flags, no overlap, no unmerged buddies, counts, zone tags, and
  * reserved + managed = spanned). Returns the pages free in z (buddy + per-CPU),
- * or -1 with the first violation described in why.
+ * or -1 with the first violation described in why. It holds zone->lock, and it
+ * also reads the other CPUs' lists: call it when no other CPU is allocating or
+ * freeing (after drain_all_pages, or between the phases of a torture).
  */
 long buddy_verify_zone(const struct zone *z, char *why, size_t n);
 

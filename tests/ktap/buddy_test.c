@@ -182,7 +182,7 @@ static void dma_zone(struct kunit *test)
 static void pcp_batch_refill_and_drain(struct kunit *test)
 {
 	struct zone *z = normal_alloc_zone();
-	struct per_cpu_pages *pcp = &z->pcp[0];
+	struct per_cpu_pages *pcp = this_cpu_pcp(z);
 	struct buddy_snap before, after;
 	struct page *held[512];
 	int i, n;

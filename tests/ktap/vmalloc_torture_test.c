@@ -31,9 +31,8 @@
  * The vmap and ioremap-style areas use pages taken on the boot CPU before the
  * run, so the only page-allocator calls during the run are the page-table
  * pages, made and freed under init_mm.page_table_lock (the area pools are
- * warmed up first). vmalloc takes its pages from the buddy on every CPU: that
- * case needs the SMP page allocator (zone->lock, per-CPU lists per CPU); until
- * PAGE_ALLOC_SMP_SAFE says it is there, it runs on the boot CPU alone.
+ * warmed up first). vmalloc takes its pages from the buddy on every CPU (the
+ * SMP page allocator: zone->lock, a per-CPU list per CPU).
  */
 /*
  * Steps per CPU. Under QEMU the four vCPUs share the build machine's cores: a
@@ -295,21 +294,10 @@ static void vmap_ioremap_all_cpus(struct kunit *test)
 		vt_run(test, false, true);
 }
 
-/*
- * vmalloc too: on every CPU once the page allocator is SMP-safe (the buddy
- * branch defines PAGE_ALLOC_SMP_SAFE in include/mm/mmzone.h); until then the
- * same steps on this CPU alone, with a line that says so.
- */
+/* vmalloc too, on every CPU: its pages come from the buddy on each of them. */
 static void vmalloc_vfree_all_cpus(struct kunit *test)
 {
-#ifdef PAGE_ALLOC_SMP_SAFE
-	bool all = num_online_cpus() > 1;
-#else
-	bool all = false;
-
-	kunit_info(test, "the page allocator is not SMP-safe yet: vmalloc runs on one CPU");
-#endif
-	vt_run(test, true, all);
+	vt_run(test, true, num_online_cpus() > 1);
 }
 
 static int vt_init(void)

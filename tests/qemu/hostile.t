@@ -176,7 +176,7 @@ sub caches {
 # suite needs: those pages are the allocator's, kept for reuse, not a leak of a test.
 my $probe = 'cat /proc/meminfo; cat /proc/slabinfo; echo probed';
 {
-    my ($out, $st) = arm("run=\"selftest lib vmalloc; $probe; selftest; $probe\"", timeout => 300);
+    my ($out, $st) = arm("run=\"selftest lib vmalloc; $probe; selftest; $probe\"", timeout => 600);	# as selftest.t
     my @mi = $out =~ /^pagoda# cat \/proc\/meminfo\n(.*?)^pagoda# /msg;
     my @si = $out =~ /^pagoda# cat \/proc\/slabinfo\n(.*?)^pagoda# /msg;
     is_deeply(counts($mi[1] // ''), counts($mi[0] // ''), 'arm64: MemFree, Slab, VmallocUsed the same after selftest');

@@ -14,7 +14,7 @@ my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
 my $tmp = tempdir(CLEANUP => 1);
 my @views = ('cat /sys/kernel/debug/memblock/memory', 'cat /sys/kernel/debug/memblock/reserved',
              'cat /proc/meminfo', 'cat /proc/buddyinfo', 'cat /proc/zoneinfo', 'cat /proc/iomem',
-             'cat /sys/kernel/debug/page_alloc/verify');
+             'cat /sys/kernel/debug/page_alloc/verify', 'cat /proc/vmstat');
 
 # The section of the output that a shell command printed.
 sub section {
@@ -77,6 +77,8 @@ sub check_views {
     like($zi, qr/^Node 0, zone      DMA\n  pages free     \d+\n        boost    0\n        min      \d+\n/m,
          "$label: zoneinfo in Linux's layout");
     is($zi =~ /^\s+managed\s+(\d+)$/m ? $1 * 4 : -1, $total, "$label: zoneinfo managed pages = MemTotal");
+    check_pagesets($label, $zi);
+    check_vmstat($label, section($out, 'cat /proc/vmstat'), $free, meminfo($out, 'PageTables'));
     my $io = section($out, 'cat /proc/iomem');
     like($io, qr/^00000000-3bffffff : System RAM\n  00080000-[0-9a-f]{8} : Kernel code\n  [0-9a-f]{8}-[0-9a-f]{8} : Kernel data$/m,
          "$label: /proc/iomem nests the kernel in System RAM");
@@ -86,6 +88,32 @@ sub check_views {
     diag(sprintf("%s: MemTotal %d kB, MemFree %d kB = %.2f%% of %d kB RAM (Linux: 901648 of 983040 kB = 91.72%%)",
                  $label, $total, $free, 100 * $free * 1024 / $ram, $ram / 1024));
     return ($ram, $total);
+}
+
+# The DMA zone's pagesets: one per online CPU (all four), in Linux's layout, with the Pi 3's sizes.
+sub check_pagesets {
+    my ($label, $zi) = @_;
+    my ($dma) = $zi =~ /^(Node 0, zone      DMA\n.*?)(?=^Node |\z)/ms;
+    my @cpus = ($dma // '') =~ /^    cpu: (\d+)\n              count: \d+\n              high:  378\n              batch: 63\n  vm stats threshold: \d+$/mg;
+    is("@cpus", '0 1 2 3', "$label: zoneinfo shows each CPU's pageset (cpu/count/high/batch/threshold)");
+}
+
+# /proc/vmstat: "name value" lines with Linux's names; nr_free_pages agrees with MemFree
+# (but for per-CPU pages), nr_page_table_pages with PageTables.
+sub check_vmstat {
+    my ($label, $vm, $free_kb, $pt_kb) = @_;
+    my %v = $vm =~ /^([a-z_]+) (\d+)$/mg;
+    my @lines = split /\n/, $vm;
+    is(scalar(grep { !/^[a-z_]+ \d+$/ } @lines), 0, "$label: every /proc/vmstat line is 'name value'");
+    ok(exists $v{$_}, "$label: /proc/vmstat has $_")
+        for qw(nr_free_pages nr_slab_reclaimable nr_slab_unreclaimable nr_kernel_stack nr_page_table_pages
+               pgalloc_dma pgfree nr_tlb_remote_flush nr_tlb_remote_flush_received nr_tlb_local_flush_all
+               nr_tlb_local_flush_one);
+    ok(!exists $v{pgalloc_high}, "$label: no pgalloc_high line without a HighMem zone");
+    my $d = ($v{nr_free_pages} // -1e9) * 4 - $free_kb;
+    ok(abs($d) < 4 * 400, "$label: vmstat nr_free_pages (${\ (($v{nr_free_pages} // 0) * 4)} kB) matches MemFree ($free_kb kB)");
+    is(($v{nr_page_table_pages} // -1) * 4, $pt_kb, "$label: vmstat nr_page_table_pages = PageTables");
+    cmp_ok($v{pgalloc_dma} // 0, '>', 0, "$label: pgalloc_dma counted the boot's allocations");
 }
 
 # 1. The real DTB, as QEMU passes it (QEMU rewrites /memory for the VideoCore's share).
