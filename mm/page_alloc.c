@@ -1,6 +1,7 @@
 /* page_alloc.c: the buddy allocator — per-zone free areas, split/merge, per-CPU order-0 lists. */
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <mm/fault-inject.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
@@ -321,7 +322,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long c
 	int high = gfp_zone(gfp), zi;
 	bool atomic = gfp & __GFP_ATOMIC;
 
-	if (unlikely(order >= MAX_ORDER)) {
+	if (unlikely(order >= MAX_ORDER || should_fail_alloc_page(gfp, order))) {
 		warn_alloc(gfp, order, caller);
 		return NULL;
 	}

@@ -399,7 +399,7 @@ __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_);
+	return slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_);	/* the same path, with its hook */
 }
 
 /* Checks that obj belongs to some slab: reports a stray pointer, returns its slab page or NULL. */

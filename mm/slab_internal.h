@@ -5,6 +5,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <mm/fault-inject.h>
 
 #define SLAB_NO_FREE	0xffffu		/* page->freeidx when the slab has no free object */
 #define SLAB_MAX_ORDER	3		/* largest slab: 8 pages */
@@ -92,6 +93,8 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 {
 	struct kmem_cache_cpu *cpu = &c->cpu[0];
 
+	if (should_failslab(c, gfp))
+		return NULL;
 	if (likely(cpu->avail && !(gfp & __GFP_ZERO)))
 		return cpu->entry[--cpu->avail];
 	return slab_alloc(c, gfp, caller);
