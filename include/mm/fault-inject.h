@@ -79,6 +79,21 @@ depot_stack_handle_t fault_last_stack(void);
 unsigned long fault_total_injected(void);
 
 /*
+ * The fault sweep's checks (mm/fault_sweep.c; the command is kernel/failsweep.c).
+ * sweep_snapshot: shrinks the slab caches and drains the per-CPU page lists,
+ * then records what must come back after a run whose allocation failed.
+ * sweep_verify: the buddy's, every slab cache's and vmalloc's invariant
+ * checkers; false with the first problem in why.
+ */
+struct sweep_snapshot {
+	unsigned long free_pages;
+	unsigned long slab_objs;
+	unsigned long vm_areas;
+};
+void sweep_snapshot(struct sweep_snapshot *s);
+bool sweep_verify(char *why, size_t n);
+
+/*
  * fault_attr_parse: "<interval>,<probability>,<space>,<times>" into a.
  * Returns 0, or -1 with a left as it was (the caller prints why).
  */
