@@ -330,3 +330,21 @@ static int write_fail_nth(const char *buf)
 	return 0;
 }
 DEBUGFS_FILE_RW(fail_nth, "/proc/self/fail-nth", show_fail_nth, write_fail_nth);
+
+/*
+ * fail_nth=N (pagoda's; Linux arms fail-nth per task through /proc only):
+ * the N-th fault-point call after the allocators come up fails, so a boot can
+ * be swept like a test (tests/qemu/failsweep.t).
+ */
+static int setup_fail_nth(const char *val)
+{
+	long v;
+
+	if (parse_long(val, false, &v) || v > 0x7fffffff) {
+		printk("fail_nth=%s: expected a count of calls, 1..2147483647; no failure is injected\n", val);
+		return 0;
+	}
+	fault_set_nth((unsigned int)v);
+	return 0;
+}
+early_param("fail_nth", setup_fail_nth);

@@ -213,3 +213,26 @@ kunit_test_suite_init(fault_inject, fault_inject_suite_init, NULL,
 	KUNIT_CASE(vmalloc_fails_whole),
 	KUNIT_CASE(parse_rejects_bad_values),
 	KUNIT_CASE(debugfs_knobs));
+
+/*
+ * failsweep_selfcheck: a case whose error path leaks on purpose — when its
+ * second allocation fails it returns without freeing the first. Run normally
+ * it passes; `failsweep failsweep_selfcheck` must report exactly that run as
+ * leaking one slab object (tests/qemu/failsweep.t), which proves the sweep
+ * sees leaks. It is not part of fault_inject so that suite sweeps clean.
+ */
+static void leaky_error_path(struct kunit *test)
+{
+	void *a = kmalloc(48, GFP_KERNEL | __GFP_NOWARN), *b;
+
+	if (!a)
+		return;
+	b = kmalloc(48, GFP_KERNEL | __GFP_NOWARN);
+	if (!b)
+		return;		/* the deliberate leak: a is not freed */
+	kfree(b);
+	kfree(a);
+}
+
+kunit_test_suite_init(failsweep_selfcheck, fault_inject_suite_init, NULL,
+	KUNIT_CASE(leaky_error_path));
