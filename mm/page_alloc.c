@@ -2,6 +2,7 @@
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
 #include <mm/fault-inject.h>
+#include <mm/page_owner.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
@@ -304,6 +305,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsi
 			page[i].compound_head = page;
 		}
 	}
+	set_page_owner(page, order, gfp);
 }
 
 static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
@@ -392,6 +394,7 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 		}
 		ClearPageFlag(page, PG_head);
 	}
+	reset_page_owner(page, order);
 	clear_alloc_order(page);
 	page->flags &= ~((1u << PG_slab) | (1u << PG_pgtable));
 	if (unlikely(page_poisoning))
