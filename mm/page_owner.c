@@ -154,7 +154,7 @@ static void print_stack(struct seq_buf *s, depot_stack_handle_t h)
 /* The fields pagoda has no source for: pid/tgid -1 (no tasks), migratetype Unmovable (no mobility grouping). */
 static void print_page_owner(struct seq_buf *s, unsigned long pfn, const struct page_owner *po)
 {
-	seq_buf_printf(s, "Page allocated via order %u, mask %#x(", po->order, po->gfp_mask);
+	seq_buf_printf(s, "Page allocated via order %u, mask 0x%x(", po->order, po->gfp_mask);
 	print_gfp(s, po->gfp_mask);
 	seq_buf_printf(s, "), pid -1, tgid -1 (swapper/0), ts %llu ns, free_ts 0 ns\n",
 		       (unsigned long long)po->ts_nsec);
