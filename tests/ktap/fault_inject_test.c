@@ -4,6 +4,7 @@
 #include <kernel/seq_buf.h>
 #include <mm/fault-inject.h>
 #include <mm/gfp.h>
+#include <mm/mempool.h>
 #include <mm/mm.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
@@ -205,6 +206,27 @@ static void debugfs_knobs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, debugfs_write("/proc/slabinfo", "1"), -EACCES);
 }
 
+/*
+ * Found by the sweep: a mempool_create whose reserve could not be filled
+ * undid itself through mempool_destroy, which then reported the elements it
+ * never got as "never returned" — a leak report for a clean failure.
+ */
+static void mempool_create_failure_is_quiet(struct kunit *test)
+{
+	static char log[1024];
+	unsigned long before = fault_total_injected();
+	mempool_t *pool;
+
+	arm(test, &failslab, "4,100,0,1", 0);	/* the pool, its array, element 1, then element 2 fails */
+	printk_capture_start(log, sizeof(log));
+	pool = mempool_create_kmalloc_pool(4, 100);
+	printk_capture_stop();
+	KUNIT_EXPECT_NULL(test, pool);
+	mempool_destroy(pool);
+	KUNIT_EXPECT_EQ(test, fault_total_injected(), before + 1);
+	KUNIT_EXPECT_TRUE(test, strstr(log, "never returned") == NULL);
+}
+
 kunit_test_suite_init(fault_inject, fault_inject_suite_init, NULL,
 	KUNIT_CASE(fail_nth_fails_exactly_nth),
 	KUNIT_CASE(failslab_interval_and_times),
@@ -212,7 +234,8 @@ kunit_test_suite_init(fault_inject, fault_inject_suite_init, NULL,
 	KUNIT_CASE(page_alloc_space_and_min_order),
 	KUNIT_CASE(vmalloc_fails_whole),
 	KUNIT_CASE(parse_rejects_bad_values),
-	KUNIT_CASE(debugfs_knobs));
+	KUNIT_CASE(debugfs_knobs),
+	KUNIT_CASE(mempool_create_failure_is_quiet));
 
 /*
  * failsweep_selfcheck: a case whose error path leaks on purpose — when its
