@@ -8,6 +8,7 @@
 #define EIO		5	/* I/O error */
 #define ENXIO		6	/* no such device or address (e.g. a CPU that is not online) */
 #define ENOMEM		12	/* out of memory */
+#define EACCES		13	/* permission denied (e.g. writing a read-only file) */
 #define EFAULT		14	/* bad address */
 #define EBUSY		16	/* resource busy */
 #define EEXIST		17	/* already exists (e.g. a mapping over a mapping) */

@@ -1,6 +1,7 @@
 /* debugfs.c: the tree of files behind /proc and /sys/kernel/debug, registered at link time. */
 #include <kernel/debugfs.h>
 #include <compiler.h>
+#include <errno.h>
 #include <string.h>
 
 /* Weak: an empty section has no bounds (the host build may register no files). */
@@ -17,6 +18,17 @@ const struct debugfs_file *debugfs_lookup(const char *path)
 		if (!strcmp(f->path, path))
 			return f;
 	return NULL;
+}
+
+int debugfs_write(const char *path, const char *text)
+{
+	const struct debugfs_file *f = debugfs_lookup(path);
+
+	if (!f)
+		return -ENOENT;
+	if (!f->write)
+		return -EACCES;
+	return f->write(text) ? -EINVAL : 0;
 }
 
 /*

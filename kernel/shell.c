@@ -1,7 +1,10 @@
 /* shell.c: the serial shell — splitting lines into words, command dispatch, fault-safe execution. */
+#include <kernel/debugfs.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
 #include <kernel/shell.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #define PROMPT		"pagoda# "
@@ -105,13 +108,41 @@ static int cmd_help(int argc, char **argv)
 }
 SHELL_CMD(help, "help", "help", "list the commands", cmd_help);
 
+/* echo WORDS > PATH: the words, joined by single spaces, to a writable file of the tree. */
+static int echo_to_file(int argc, char **argv, const char *path)
+{
+	char text[SHELL_LINE_MAX];
+	size_t len = 0;
+	int i, err;
+
+	text[0] = '\0';
+	for (i = 1; i < argc; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s", i > 1 ? " " : "", argv[i]);
+	err = debugfs_write(path, text);
+	if (err == -ENOENT)
+		kprintf("echo: %s: No such file or directory\n", path);
+	else if (err == -EACCES)
+		kprintf("echo: %s: Permission denied\n", path);
+	else if (err)
+		kprintf("echo: write error: Invalid argument\n");
+	return err ? 1 : 0;
+}
+
 static int cmd_echo(int argc, char **argv)
 {
 	int i;
 
+	if (argc >= 3 && !strcmp(argv[argc - 2], ">"))
+		return echo_to_file(argc - 2, argv, argv[argc - 1]);
+	if (argc >= 2 && argv[argc - 1][0] == '>' && argv[argc - 1][1])
+		return echo_to_file(argc - 1, argv, argv[argc - 1] + 1);
+	if (argc >= 2 && !strcmp(argv[argc - 1], ">")) {
+		kprintf("echo: syntax error: '>' needs a file name\n");
+		return SHELL_EUSAGE;
+	}
 	for (i = 1; i < argc; i++)
 		kprintf("%s%s", argv[i], i + 1 < argc ? " " : "");
 	kprintf("\n");
 	return 0;
 }
-SHELL_CMD(echo, "echo", "echo WORDS", "print the words", cmd_echo);
+SHELL_CMD(echo, "echo", "echo WORDS [> PATH]", "print the words, or write them to a file", cmd_echo);

@@ -27,6 +27,7 @@ mempool_t *mempool_create(int min_nr, mempool_alloc_t *alloc_fn, mempool_free_t 
 		pool->elements[pool->curr_nr++] = e;
 	}
 	if (!pool->elements || pool->curr_nr < min_nr) {
+		pool->min_nr = pool->curr_nr;	/* elements it never got are not "never returned" */
 		mempool_destroy(pool);
 		return NULL;
 	}

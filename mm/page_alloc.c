@@ -1,7 +1,9 @@
 /* page_alloc.c: the buddy allocator — per-zone free areas, split/merge, per-CPU order-0 lists. */
 #include <mm/mmzone.h>
 #include <mm/page_alloc_debug.h>
+#include <mm/fault-inject.h>
 #include <mm/kasan.h>
+#include <mm/page_owner.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
@@ -377,6 +379,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsi
 			page[i].compound_head = page;
 		}
 	}
+	set_page_owner(page, order, gfp);
 }
 
 static void warn_alloc(gfp_t gfp, unsigned int order, unsigned long caller)
@@ -441,7 +444,7 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long c
 {
 	struct page *page = NULL;
 
-	if (likely(order < MAX_ORDER)) {
+	if (likely(order < MAX_ORDER) && !should_fail_alloc_page(gfp, order)) {
 		page = get_page_from_zonelist(gfp, order);
 		if (unlikely(!page)) {
 			if (gfp & (__GFP_ATOMIC | __GFP_NORETRY))
@@ -506,6 +509,7 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 		}
 		ClearPageFlag(page, PG_head);
 	}
+	reset_page_owner(page, order);
 	clear_alloc_order(page);
 	page->flags &= ~((1u << PG_slab) | (1u << PG_pgtable));
 	if (unlikely(page_poisoning))

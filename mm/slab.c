@@ -692,7 +692,8 @@ __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return kasan_slab_alloc(c, slab_alloc(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
+	/* the fast path's way to the slow one, so the fault-injection hook sees it too */
+	return kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
 }
 
 /* Checks that obj belongs to some slab: reports a stray pointer, returns its slab page or NULL. */

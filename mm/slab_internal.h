@@ -5,6 +5,7 @@
 #include <mm/slab.h>
 #include <mm/mm.h>
 #include <mm/gfp.h>
+#include <mm/fault-inject.h>
 #include <mm/kasan.h>
 #include <kernel/percpu.h>
 #include <kernel/smp.h>
@@ -155,6 +156,8 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 	unsigned long flags;
 	void *obj = NULL;
 
+	if (should_failslab(c, gfp))
+		return NULL;
 	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
 	if (likely(ac->avail && !(gfp & __GFP_ZERO)))

@@ -1,5 +1,6 @@
 /* vmalloc.c: the vmalloc space — areas with guard pages, vmalloc/vfree, vmap/vunmap, vmallocinfo. */
 #include <mm/vmalloc.h>
+#include <mm/fault-inject.h>
 #include <mm/io.h>
 #include <mm/kasan.h>
 #include <mm/mm.h>
@@ -416,6 +417,8 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 	char sym[96];
 
 	if (!size || n > (VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT)
+		goto fail;
+	if (should_fail_vmalloc(size, gfp))
 		goto fail;
 	/* 64 KiB-aligned VAs let 64 KiB blocks take the contiguous hint. */
 	vm = get_vm_area_caller(n << PAGE_SHIFT, n >= (1UL << VMALLOC_MAX_ORDER) ?

@@ -11,6 +11,7 @@
 #define __GFP_NOWARN	0x10u	/* no warning on failure */
 #define __GFP_COMP	0x20u	/* compound: head/tail pages (kmalloc's large allocations) */
 #define __GFP_NORETRY	0x40u	/* on failure, retry after draining only this CPU's lists (no cross call) */
+#define __GFP_NOFAIL	0x80u	/* the caller cannot cope with failure: fault injection leaves it alone */
 #define GFP_KERNEL	0x00u
 #define GFP_ATOMIC	__GFP_ATOMIC
 #define GFP_DMA		__GFP_DMA
