@@ -34,12 +34,12 @@ unsigned long bad_page_count;	/* reports printed by bad_page(), for tests (atomi
 
 static inline void set_alloc_order(struct page *p, unsigned int order)
 {
-	p->flags = (p->flags & ~PAGE_ALLOC_ORDER_MASK) | ((order + 1) << PAGE_ALLOC_ORDER_SHIFT);
+	WRITE_ONCE(p->flags, (READ_ONCE(p->flags) & ~PAGE_ALLOC_ORDER_MASK) | ((order + 1) << PAGE_ALLOC_ORDER_SHIFT));
 }
 
 static inline void clear_alloc_order(struct page *p)
 {
-	p->flags &= ~PAGE_ALLOC_ORDER_MASK;
+	WRITE_ONCE(p->flags, READ_ONCE(p->flags) & ~PAGE_ALLOC_ORDER_MASK);	/* see PageFlag's rule */
 }
 
 void zone_init_free_lists(struct zone *z)
@@ -511,7 +511,7 @@ static void __free_pages_caller(struct page *page, unsigned int order, unsigned 
 	}
 	reset_page_owner(page, order);
 	clear_alloc_order(page);
-	page->flags &= ~((1u << PG_slab) | (1u << PG_pgtable));
+	WRITE_ONCE(page->flags, READ_ONCE(page->flags) & ~((1u << PG_slab) | (1u << PG_pgtable)));
 	if (unlikely(page_poisoning))
 		kernel_poison_pages(page, order);
 	kasan_free_pages(page, order);

@@ -54,9 +54,17 @@ enum pageflags {
 
 #define ZONES_SHIFT	30	/* zone index lives in flags bits 30-31 */
 
-static inline bool PageFlag(const struct page *p, enum pageflags f) { return p->flags & (1u << f); }
-static inline void SetPageFlag(struct page *p, enum pageflags f) { p->flags |= 1u << f; }
-static inline void ClearPageFlag(struct page *p, enum pageflags f) { p->flags &= ~(1u << f); }
+/*
+ * Page flags on SMP: a page's flags have one writer at a time — its owner
+ * (the allocation, or the CPU whose per-CPU list holds it), or zone->lock's
+ * holder while the page is free in the buddy — so a read-modify-write loses
+ * nothing and needs no atomic instruction. Others may read them meanwhile
+ * (the buddy checks a neighbour's PG_buddy under zone->lock while its owner
+ * clears PG_slab): every access is one whole word, READ_ONCE/WRITE_ONCE.
+ */
+static inline bool PageFlag(const struct page *p, enum pageflags f) { return READ_ONCE(p->flags) & (1u << f); }
+static inline void SetPageFlag(struct page *p, enum pageflags f) { WRITE_ONCE(p->flags, READ_ONCE(p->flags) | 1u << f); }
+static inline void ClearPageFlag(struct page *p, enum pageflags f) { WRITE_ONCE(p->flags, READ_ONCE(p->flags) & ~(1u << f)); }
 #define PageReserved(p)	PageFlag(p, PG_reserved)
 #define PageBuddy(p)	PageFlag(p, PG_buddy)
 #define PageHead(p)	PageFlag(p, PG_head)

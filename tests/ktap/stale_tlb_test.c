@@ -92,7 +92,7 @@ static void fill_block(struct stale_run *r, unsigned int b, unsigned int phase)
 	for (i = 0; i < r->npages; i++) {
 		unsigned long *w = kmap_local_page(r->pg[b] + i);
 
-		w[0] = pattern(phase);
+		WRITE_ONCE(w[0], pattern(phase));	/* readers may still read it through another mapping */
 		kunmap_local(w);
 	}
 	/* ordered before the readers' reads by the release store of the phase */
