@@ -15,7 +15,7 @@ echo "1..$n"
 i=0
 for a in $arches; do
 	i=$((i + 1))
-	out=$(TSAN_OPTIONS="halt_on_error=0 exitcode=66" PAGODA_QUIET_LOG=1 "build/tsan/$a/ktap" 2>&1)
+	out=$(TSAN_OPTIONS="halt_on_error=0 exitcode=66 suppressions=tests/host/tsan.supp" PAGODA_QUIET_LOG=1 "build/tsan/$a/ktap" 2>&1)
 	st=$?
 	printf '%s\n' "$out" | sed 's/^/# /'
 	races=$(printf '%s\n' "$out" | grep -c 'WARNING: ThreadSanitizer')
