@@ -154,4 +154,21 @@ static inline u64 kunit_rand(u64 *state)
 	return x * 0x2545F4914F6CDD1DULL;
 }
 
+/*
+ * TORTURE_SIZE(host, kernel): how much work a concurrency torture does. On the host the "CPUs"
+ * are threads that hand a lock over in microseconds, so the host count is large; ThreadSanitizer
+ * (tsan.t) runs a tenth of it, since it checks every access and a race shows in the first
+ * thousand operations as well as in the millionth. In a kernel under QEMU the vCPUs share the
+ * build machine's cores, and a contended lock changes hands only when the host schedules the
+ * waiter's thread, so the kernel count is sized for a test run (seconds) and a board user who
+ * wants more runs the suite again or raises the suite's own parameter where it has one.
+ */
+#if !__STDC_HOSTED__
+#define TORTURE_SIZE(host, kernel)	(kernel)
+#elif defined(__SANITIZE_THREAD__)
+#define TORTURE_SIZE(host, kernel)	((host) / 10)
+#else
+#define TORTURE_SIZE(host, kernel)	(host)
+#endif
+
 #endif

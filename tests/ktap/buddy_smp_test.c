@@ -26,17 +26,13 @@
  */
 /*
  * Operations over all CPUs and phases: 10^6 on the host (threads as CPUs, a
- * few seconds). In the kernel the default is 10^5, because under QEMU every
+ * few seconds; a tenth of that under ThreadSanitizer, see TORTURE_SIZE). In the kernel the default is 10^5, because under QEMU every
  * contended hand-over of a ticket lock between vCPU threads waits for the host
  * to schedule the next ticket's thread: on a loaded two-core host that is
  * milliseconds a hand-over, and 10^6 operations took over five minutes. The
  * kernel parameter buddy_smp_ops=N (at least 1000) sets it: 1000000 on a board.
  */
-#if __STDC_HOSTED__
-#define SMP_OPS_DEFAULT	1000000UL
-#else
-#define SMP_OPS_DEFAULT	100000UL
-#endif
+#define SMP_OPS_DEFAULT	TORTURE_SIZE(1000000UL, 100000UL)
 static unsigned long smp_ops_total = SMP_OPS_DEFAULT;
 
 static int setup_buddy_smp_ops(const char *val)

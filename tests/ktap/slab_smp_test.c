@@ -23,7 +23,7 @@
  * Afterwards every cache's active objects and MemFree must be what they were.
  * A second case hammers the locked slow paths (see concurrent_bursts).
  */
-#define TORTURE_OPS	1000000UL	/* allocations + frees, all CPUs together */
+#define TORTURE_OPS	TORTURE_SIZE(1000000UL, 1000000UL)	/* allocations + frees, all CPUs together */
 #define RING_SLOTS	256		/* a power of two */
 #define LOCAL_SLOTS	64
 #define TEST_OBJ_SIZE	200

@@ -117,7 +117,7 @@ static void percpu_this_cpu(struct kunit *test)
 				(char *)per_cpu_ptr(pcpu_counter, 0), (long)((CONFIG_NR_CPUS - 1) * sizeof(int)));
 }
 
-#define HAMMER_ROUNDS	100000
+#define HAMMER_ROUNDS	TORTURE_SIZE(100000, 100000)
 
 struct hammer {
 	spinlock_t lock;

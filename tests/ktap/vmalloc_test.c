@@ -545,6 +545,29 @@ static long flushes(void)
 	return atomic_read(&init_mm.nr_flushes);
 }
 
+/* The areas a case holds, freed at its end by vfree_held if an assertion cut it short. */
+static void *held[NR_BURST];
+static int nr_held;
+
+static void vfree_held(void *unused)
+{
+	while (nr_held > 0)
+		vfree(held[--nr_held]);
+}
+
+/* vmalloc(size) kept in held[]; NULL when there is no memory (a KUNIT_ASSERT's cue). */
+static void *vmalloc_held(struct kunit *test, unsigned long size)
+{
+	void *p = vmalloc(size);
+
+	if (p) {
+		if (!nr_held)
+			kunit_add_action(test, vfree_held, NULL);
+		held[nr_held++] = p;
+	}
+	return p;
+}
+
 /* N vfree cost no flush; the purge that follows costs exactly one; no VA is reused before it. */
 static void vfree_burst_one_flush(struct kunit *test)
 {
@@ -557,10 +580,11 @@ static void vfree_burst_one_flush(struct kunit *test)
 	vm_unmap_aliases();
 	vmap_lazy_stats(&st0);
 	for (i = 0; i < NR_BURST; i++) {
-		p = vmalloc(2 * PAGE_SIZE);
+		p = vmalloc_held(test, 2 * PAGE_SIZE);
 		KUNIT_ASSERT_NOT_NULL(test, p);
 		addr[i] = (unsigned long)p;
 	}
+	nr_held = 0;		/* from here the case frees them itself */
 	before = flushes();
 	for (i = 0; i < NR_BURST; i++) {
 		vfree((void *)addr[i]);
@@ -610,9 +634,10 @@ static void lazy_threshold_purges(struct kunit *test)
 	vmap_lazy_stats(&st0);
 	KUNIT_EXPECT_EQ(test, st0.max_pages, 16UL);
 	for (i = 0; i < 9; i++) {
-		p[i] = vmalloc(PAGE_SIZE);	/* 2 pages of VA with the guard */
+		p[i] = vmalloc_held(test, PAGE_SIZE);	/* 2 pages of VA with the guard */
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
+	nr_held = 0;
 	before = flushes();
 	for (i = 0; i < 8; i++)
 		vfree(p[i]);			/* 16 pages: not past it */

@@ -39,13 +39,10 @@
  * vCPU holding a lock is often descheduled while the others spin for it, so a
  * contended lock changes hands only tens of times a second on a loaded 2-core
  * box. The kernel run is sized for that (under a minute); the host, where the
- * threads hand locks over in microseconds, runs eighty times as many.
+ * threads hand locks over in microseconds, runs eighty times as many
+ * (TORTURE_SIZE in kunit.h).
  */
-#if VMALLOC_VA_LIVE	/* a kernel (under QEMU or on a board) */
-#define VT_ITERS	150
-#else			/* the host's simulated machine */
-#define VT_ITERS	12000
-#endif
+#define VT_ITERS	TORTURE_SIZE(12000, 150)
 #define VT_SLOTS	8
 #define VT_BLOCK_ORDER	2	/* a slot's pages: 4, physically contiguous */
 #define VT_LAZY_MAX	64	/* pages: a purge every dozen frees or so */

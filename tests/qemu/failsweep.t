@@ -95,9 +95,9 @@ sub section {
 
 # 4. The boot: fail_nth=N fails the N-th allocation after the allocators are up, for N = 1, 2, ...
 #    until a boot sees no failure (29 calls since the slab got per-CPU arrays). Each boot must end
-#    (no hang); the boot-critical allocations (the kmalloc caches' setup, vmalloc's first tree
+#    (no hang); the boot-critical allocations (the slab's own and the kmalloc caches' setup, vmalloc's first tree
 #    node) panic with their names, as Linux's boot caches do; every other boot reaches the shell
-#    with the buddy consistent and MemFree as after a clean boot.
+#    with the buddy consistent and MemFree at least as after a clean boot.
 {
     my $cmds = "cat /proc/self/fail-nth; cat /sys/kernel/debug/page_alloc/verify; cat /proc/meminfo";
     my ($ref) = qemu_arm64(timeout => 60, append => "run=\"$cmds\"");
@@ -108,7 +108,7 @@ sub section {
         my ($out, $st, $to) = qemu_arm64(timeout => 60, append => "fail_nth=$n run=\"$cmds\"");
         ok(!$to, "boot sweep n=$n: the boot ended");
         if ($out =~ /Kernel panic - not syncing: (.*)/) {
-            like($1, qr/^(va_space_init: no memory for the first node|kmalloc_init: cannot set up kmalloc-\w+)$/,
+            like($1, qr/^(va_space_init: no memory for the first node|kmem_cache_init: cannot set up kmem_cache|kmalloc_init: cannot set up kmalloc-\w+)$/,
                  "boot sweep n=$n: only a boot-critical allocation panics, with its name");
             next;
         }
@@ -116,7 +116,9 @@ sub section {
         $done = defined $left && $left > 0;
         like(section($out, 'cat /sys/kernel/debug/page_alloc/verify'), qr/^zone +DMA: ok,/m, "boot sweep n=$n: the buddy verifies");
         my ($free) = $out =~ /^MemFree:\s+(\d+) kB/m;
-        is($free, $free0, "boot sweep n=$n: MemFree is a clean boot's");
+        # At least a clean boot's: a boot that did without an optional buffer (the mailbox's DMA
+        # page, say) has that page free; one with less has lost memory on an error path.
+        cmp_ok($free // 0, '>=', $free0, "boot sweep n=$n: MemFree is at least a clean boot's");
     }
     ok($done, "boot sweep: boot $n saw no failure; the sweep is complete");
 }

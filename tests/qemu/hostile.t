@@ -27,7 +27,7 @@ sub arm {
 # x86(MEM, CPU, APPEND, TIMEOUT): boots the Multiboot ELF; returns (output, QEMU's exit status).
 sub x86 {
     my ($mem, $cpu, $append, $timeout) = @_;
-    my ($out, $st, $to) = run_timeout($timeout // 30, undef, 'qemu-system-i386', '-m', $mem,
+    my ($out, $st, $to) = run_timeout($timeout // 30, undef, 'qemu-system-i386', '-m', $mem, @TCG_SINGLE,
         '-cpu', $cpu, '-kernel', $elf, '-append', $append,
         '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
         '-display', 'none', '-monitor', 'none', '-serial', 'stdio');

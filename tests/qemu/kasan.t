@@ -12,12 +12,12 @@ my ($mk, $mkst) = run_timeout(1200, undef, 'make', '-s', 'KASAN=1', 'all');
 is($mkst, 0, 'make KASAN=1 builds the KASAN kernel') or diag($mk);
 BAIL_OUT("no $img") unless -f $img;
 
-# boot(APPEND, TIMEOUT): the KASAN kernel on 4 CPUs (multi-threaded TCG); returns (output, status, timed out).
+# boot(APPEND, TIMEOUT): the KASAN kernel on 4 CPUs (single-threaded TCG, see Pagoda.pm); returns (output, status, timed out).
 sub boot {
     my ($append, $timeout) = @_;
     my ($out, $st, $to) = run_timeout($timeout, undef, 'qemu-system-aarch64', '-M', 'raspi3b',
         '-kernel', $img, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-semihosting', '-no-reboot',
-        '-display', 'none', '-monitor', 'none', '-serial', 'stdio', '-accel', 'tcg,thread=multi',
+        '-display', 'none', '-monitor', 'none', '-serial', 'stdio', @TCG_SINGLE,
         '-append', $append);
     return (clean_output($out), $st, $to);
 }

@@ -8,14 +8,15 @@ use lib "$FindBin::Bin/lib";
 use Pagoda;
 use Test::More;
 
-# boot(ARCH, APPEND): the kernel on raspi3b (multi-threaded TCG) or i386 -smp 4; returns (output, status).
+# boot(ARCH, APPEND): the kernel on raspi3b or i386 -smp 4, single-threaded TCG (see Pagoda.pm);
+# returns (output, status).
 sub boot {
     my ($arch, $append, $timeout) = @_;
     if ($arch eq 'arm64') {
-        my ($out, $st) = qemu_arm64(append => $append, timeout => $timeout, extra => ['-accel', 'tcg,thread=multi']);
+        my ($out, $st) = qemu_arm64(append => $append, timeout => $timeout);
         return ($out, $st);
     }
-    my ($out, $st) = run_timeout($timeout, undef, 'qemu-system-i386', '-m', '512', '-smp', '4',
+    my ($out, $st) = run_timeout($timeout, undef, 'qemu-system-i386', '-m', '512', '-smp', '4', @TCG_SINGLE,
         '-cpu', 'Nehalem,-lm,-syscall',
         '-kernel', 'build/x86/kernel.elf', '-append', $append,
         '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',

@@ -172,11 +172,11 @@ like($out, qr/^pagoda# taskset 1 selftest smp_call\n(?:.*\n)*?ok 1 smp_call$/m, 
 my $last = interrupts($out, 0);
 ok($last->{IPI1}[0] > 0, "CPU0 took function-call IPIs while taskset waited ($last->{IPI1}[0])");
 
-# Typed at the prompt: the shell's wait for input takes interrupts — the tick that came due while
-# selftest ran with CPU0's interrupts masked is taken in the next wait, where it counts as idle —
+# Typed at the prompt: the shell's wait for input takes interrupts — half a second at the prompt
+# before `cat /proc/stat` is typed is fifty ticks of HZ 100, each counted as idle —
 # and ^C stops a command that taskset runs on CPU1 (input stays CPU0's; CPU1 sees the ^C).
 ($out, $st) = qemu_arm64(extra => \@mttcg, timeout => 120,
-    steps => [[qr/^pagoda# /m, "selftest smp_call\n"], [qr/^ok 1 smp_call\r?\npagoda# /m, "cat /proc/stat\n"], [qr/^pagoda# /m, "taskset 1 selftest\n"],
+    steps => [[qr/^pagoda# /m, "selftest smp_call\n"], [qr/^ok 1 smp_call\r?\npagoda# /m, "cat /proc/stat\n", 0.5], [qr/^pagoda# /m, "taskset 1 selftest\n"],
               [qr/^    ok 1 /m, "\x03"], [qr/interrupted \(\^C\)/, "echo back\n"], [qr/^back/m, "poweroff 9\n"]]);
 my ($idle0) = $out =~ /^cpu0 0 0 \d+ (\d+)/m;
 ok(defined $idle0 && $idle0 > 0, "CPU0 took its tick while the shell waited for input (idle ticks: @{[$idle0 // 'none']})");

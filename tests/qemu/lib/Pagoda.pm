@@ -5,7 +5,21 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
-our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines);
+our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines
+                 @TCG_SINGLE @TCG_MULTI);
+
+# How QEMU runs the vCPUs. Multi-threaded TCG (QEMU's default for both guests on an x86 host)
+# gives each vCPU a host thread: real parallelism, which the SMP tests (smp.t, slab_smp.t,
+# vmalloc.t's torture, x86_smp.t's bring-up) want. But there WFE and YIELD do nothing, so a vCPU
+# waiting for a lock spins through its whole host time slice while the holder waits for a core:
+# on a 2-core CI machine running two QEMUs, a contended lock changes hands tens of times a
+# second, and the full selftest took over ten minutes. Single-threaded TCG runs the vCPUs in
+# turn on one host thread and switches at WFE, YIELD and x86's PAUSE, which is where pagoda's
+# lock loops wait: the same four CPUs and the same interleavings at every wait, a hand-over in
+# microseconds, the full selftest in about a minute. So the functional runs (the full selftest,
+# KASAN, spinlock_debug) use it, and the parallel runs say -accel tcg,thread=multi.
+our @TCG_SINGLE = ('-accel', 'tcg,thread=single');
+our @TCG_MULTI = ('-accel', 'tcg,thread=multi');
 
 # run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
 # stdout and stderr together. Returns (output, exit status, timed_out).
@@ -47,9 +61,9 @@ sub run_timeout_raw {
     return ($out, $status, $timed_out);
 }
 
-# run_dialog(SECONDS, [[WAIT_RE, SEND], ...], CMD...): runs CMD talking through pipes, as a person
-# at the terminal would: waits until the output (since the last match) matches WAIT_RE, then types
-# SEND, step after step; then reads until CMD exits. Returns (output, exit status, timed_out).
+# run_dialog(SECONDS, [[WAIT_RE, SEND, PAUSE], ...], CMD...): runs CMD talking through pipes, as a
+# person at the terminal would: waits until the output (since the last match) matches WAIT_RE, then
+# (after PAUSE seconds, if given) types SEND, step after step; then reads until CMD exits. Returns (output, exit status, timed_out).
 sub run_dialog {
     my ($secs, $steps, @cmd) = @_;
     pipe(my $in_r, my $in_w) or die "pipe: $!";
@@ -73,7 +87,9 @@ sub run_dialog {
     while (1) {
         if (@todo && substr($out, $from) =~ $todo[0][0]) {
             $from += $+[0];
-            syswrite($in_w, (shift @todo)->[1]);
+            my $step = shift @todo;
+            select(undef, undef, undef, $step->[2]) if $step->[2];
+            syswrite($in_w, $step->[1]);
             next;
         }
         my $rin = '';
@@ -116,7 +132,8 @@ sub screen_lines {
 
 # qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1,
 #            steps => [[WAIT_RE, SEND], ...]):
-# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status);
+# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status), on
+# single-threaded TCG unless EXTRA names an -accel (@TCG_MULTI);
 # raw => 1 returns the output as run_timeout_raw does; steps types as run_dialog does (each SEND
 # once its WAIT_RE has appeared), for input that must not arrive before the kernel reads it.
 sub qemu_arm64 {
@@ -127,6 +144,7 @@ sub qemu_arm64 {
     push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
     push @cmd, '-append', $o{append} if defined $o{append};
     push @cmd, @{ $o{extra} } if $o{extra};
+    push @cmd, @TCG_SINGLE unless grep { $_ eq '-accel' } @{ $o{extra} // [] };
     return run_dialog($o{timeout} // 60, $o{steps}, @cmd) if $o{steps};
     return ($o{raw} ? \&run_timeout_raw : \&run_timeout)->($o{timeout} // 60, $o{input}, @cmd);
 }
