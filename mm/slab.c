@@ -596,7 +596,7 @@ static void *slab_alloc_direct(struct kmem_cache *c, gfp_t gfp, unsigned long ca
 }
 
 /* ... and one object straight back; a debug cache checks it first (and refuses a bad one). */
-static void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller)
+void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller)
 {
 	LIST_HEAD(discard);
 	unsigned long flags;

@@ -457,6 +457,7 @@ unsigned long kmem_cache_shrink_all(void)
 	unsigned long flags, freed = 0;
 	cpumask_t mask = 0;
 
+	kasan_cache_shutdown(NULL);	/* KASAN's quarantine first: its objects go back to their slabs */
 	slab_lock_irqsave(&slab_caches_lock, flags);
 	list_for_each_entry(c, &slab_caches, list)
 		mask |= slab_cpus_holding(c);

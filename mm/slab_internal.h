@@ -23,6 +23,8 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 		       unsigned int align, unsigned int flags, void (*ctor)(void *));
 void *slab_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller);
 void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
+/* slab_free_direct: straight back to obj's slab under c->lock, past the per-CPU arrays (debug caches, KASAN's quarantine). */
+void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
 struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
 void kmalloc_init(void);
 /* mm/slab.c, for mm/slab_debug.c: this CPU's array of c back to the slabs; c's empty slabs to the buddy. */

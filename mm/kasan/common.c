@@ -98,9 +98,14 @@ static unsigned int q_head, q_count;
 static unsigned long q_bytes;
 static DEFINE_SPINLOCK(quarantine_lock);
 
+/*
+ * Back to the object's slab, not to this CPU's array: a drain of the quarantine
+ * (before a shrink, or for slabinfo's counts) must leave the arrays as the
+ * shrink left them, empty.
+ */
 static void qentry_release(struct qentry *q)
 {
-	slab_free(q->cache, virt_to_slab_page(q->obj), q->obj, _RET_IP_);
+	slab_free_direct(q->cache, virt_to_slab_page(q->obj), q->obj, _RET_IP_);
 }
 
 static void quarantine_put(struct kmem_cache *c, void *obj)
