@@ -47,16 +47,15 @@ static void show_row(struct seq_buf *s, const struct irq_row *r)
 	}
 }
 
-/* The rows without a chip (IPIs, arch rows) in label order: the link order of rows is the linker's. */
-static void show_rows_by_label(struct seq_buf *s)
+/* The rows without a chip (IPIs, arch rows) by rank: the link order of rows is the compiler's. */
+static void show_rows_by_rank(struct seq_buf *s)
 {
 	const struct irq_row *r, *next, *last = NULL;
 
 	for (;;) {
 		next = NULL;
 		for (r = __start_irq_rows; r < __stop_irq_rows; r++)
-			if (!r->chip && (!last || strcmp(r->label, last->label) > 0) &&
-			    (!next || strcmp(r->label, next->label) < 0))
+			if (!r->chip && (!last || r->rank > last->rank) && (!next || r->rank < next->rank))
 				next = r;
 		if (!next)
 			return;
@@ -78,7 +77,7 @@ static void show_interrupts(struct seq_buf *s)
 	for (r = __start_irq_rows; r < __stop_irq_rows; r++)
 		if (r->chip)
 			show_row(s, r);
-	show_rows_by_label(s);
+	show_rows_by_rank(s);
 	arch_show_interrupts(s, IRQ_PREC);
 }
 DEBUGFS_FILE(interrupts, "/proc/interrupts", show_interrupts);

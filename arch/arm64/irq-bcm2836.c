@@ -46,9 +46,9 @@
 static void __iomem *local_base;
 
 /* The IPI rows (Linux's arm64 labels and names) and the timer's device row. */
-IRQ_ROW(ipi0, "IPI0", NULL, "Rescheduling interrupts");
-IRQ_ROW(ipi1, "IPI1", NULL, "Function call interrupts");
-IRQ_ROW(ipi2, "IPI2", NULL, "CPU stop interrupts");
+IRQ_ROW(ipi0, 0, "IPI0", "Rescheduling interrupts");
+IRQ_ROW(ipi1, 1, "IPI1", "Function call interrupts");
+IRQ_ROW(ipi2, 2, "IPI2", "CPU stop interrupts");
 IRQ_ROW_HW(timer, "3", "bcm2836-timer", LOCAL_IRQ_CNTVIRQ, "Level", "arch_timer");
 
 static const struct irq_row *const ipi_rows[NR_IPI] = {

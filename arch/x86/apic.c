@@ -33,16 +33,15 @@
  * still moves visibly within a test's second.
  */
 /*
- * The rows, Linux's x86 labels. /proc/interrupts lists them in link order,
- * and GCC emits a file's variables last-defined first: defined bottom-up so
- * that the file reads LOC, SPU, RES, CAL, TLB, ERR, as Linux's does.
+ * The rows, Linux's x86 labels, ranked in Linux's order: /proc/interrupts
+ * reads LOC, SPU, RES, CAL, TLB, ERR.
  */
-IRQ_ROW(err, "ERR", NULL, "APIC errors and unexpected vectors");
-IRQ_ROW(tlb, "TLB", NULL, "TLB shootdowns");
-IRQ_ROW(cal, "CAL", NULL, "Function call interrupts");
-IRQ_ROW(res, "RES", NULL, "Rescheduling interrupts");
-IRQ_ROW(spu, "SPU", NULL, "Spurious interrupts");
-IRQ_ROW(loc, "LOC", NULL, "Local timer interrupts");
+IRQ_ROW(loc, 0, "LOC", "Local timer interrupts");
+IRQ_ROW(spu, 1, "SPU", "Spurious interrupts");
+IRQ_ROW(res, 2, "RES", "Rescheduling interrupts");
+IRQ_ROW(cal, 3, "CAL", "Function call interrupts");
+IRQ_ROW(tlb, 4, "TLB", "TLB shootdowns");
+IRQ_ROW(err, 5, "ERR", "APIC errors and unexpected vectors");
 
 /*
  * Set once by the boot CPU (apic_init) before any AP starts, read-only after.

@@ -28,6 +28,9 @@ enum ipi_msg_type {
  * - an arm64 IPI row (label "IPI0".., chip NULL): counts, then the description;
  * - another arch row (x86's "LOC", "CAL", "TLB"; chip NULL): the same with
  *   x86's spacing.
+ * Device rows come first, in link order; then the chipless rows by rank, the
+ * order in which Linux prints them (arm64: IPI0, IPI1, ...; x86: LOC, SPU,
+ * RES, CAL, TLB, ..., ERR), whatever order the compiler emitted them in.
  */
 struct irq_row {
 	const char *label;	/* first column, right-aligned as Linux's */
@@ -36,17 +39,18 @@ struct irq_row {
 	unsigned long *counts;	/* [CONFIG_NR_CPUS], this row's per-CPU counts */
 	unsigned int hwirq;	/* device rows: the line's number at its controller */
 	const char *trigger;	/* device rows: "Level" or "Edge" */
+	unsigned int rank;	/* chipless rows: place among them (see above), unique per arch */
 };
 
-#define IRQ_ROW(id, label, chip, desc) \
+#define IRQ_ROW(id, rank, label, desc) \
 	static unsigned long __irq_counts_##id[CONFIG_NR_CPUS]; \
 	const struct irq_row irq_row_##id __link_table(irq_rows, struct irq_row) = \
-		{ label, chip, desc, __irq_counts_##id, 0, NULL }
+		{ label, NULL, desc, __irq_counts_##id, 0, NULL, rank }
 
 #define IRQ_ROW_HW(id, label, chip, hwirq, trigger, desc) \
 	static unsigned long __irq_counts_##id[CONFIG_NR_CPUS]; \
 	const struct irq_row irq_row_##id __link_table(irq_rows, struct irq_row) = \
-		{ label, chip, desc, __irq_counts_##id, hwirq, trigger }
+		{ label, chip, desc, __irq_counts_##id, hwirq, trigger, 0 }
 
 /* Counts one interrupt of row on this CPU (call with interrupts masked: the handler's context). */
 static inline void irq_row_inc(const struct irq_row *row)

@@ -82,6 +82,7 @@ my ($before, $ncol0) = interrupts(cat_file($out, '/proc/interrupts', 0));
 my ($after, $ncol) = interrupts(cat_file($out, '/proc/interrupts', 1));
 is($ncol0, 4, '/proc/interrupts has 4 CPU columns');
 is(join(' ', sort keys %$after), 'CAL ERR LOC RES SPU TLB', "Linux's x86 rows: LOC SPU RES CAL TLB ERR");
+is(join(' ', cat_file($out, '/proc/interrupts', 1) =~ /^\s*([A-Z]{3}):/mg), 'LOC SPU RES CAL TLB ERR', '... in that order');
 for my $cpu (0 .. 3) {
     cmp_ok($after->{LOC}[$cpu] // 0, '>', $before->{LOC}[$cpu] // 0, "LOC grows on CPU$cpu");
 }
