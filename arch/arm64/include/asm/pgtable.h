@@ -25,6 +25,8 @@ typedef struct { u64 v; } pte_t;
 #define PT_ARCH_NAME	"arm64"
 
 static inline unsigned int pt_shift(int level) { return 39 - 9 * level; }
+/* What every present mapping grants, whatever was asked: nothing (UXN/PXN are always there). */
+static inline u32 arch_prot_implied(void) { return 0; }
 static inline unsigned int pt_entries(int level) { return 512; }
 /* Levels whose entries may be blocks (besides the last level's pages). */
 static inline bool pt_level_has_block(int level) { return level == 1 || level == 2; }

@@ -44,6 +44,12 @@ static inline u64 pte_nx_bit(void)
 	return (&__supported_pte_mask ? __supported_pte_mask : ~0ULL) & _PAGE_NX;
 }
 
+/* What every present mapping grants, whatever was asked: PROT_EXEC on a CPU without NX. */
+static inline u32 arch_prot_implied(void)
+{
+	return pte_nx_bit() ? 0 : PROT_EXEC;
+}
+
 static inline bool pte_none(pte_t p) { return pte_val(p) == 0; }
 static inline bool pte_valid(pte_t p) { return pte_val(p) & _PAGE_PRESENT; }
 static inline bool pte_is_table(pte_t p, int level)
