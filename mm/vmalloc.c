@@ -3,6 +3,7 @@
 #include <mm/fault-inject.h>
 #include <mm/io.h>
 #include <mm/kasan.h>
+#include <mm/kmemleak.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/prot.h>
@@ -432,6 +433,12 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 		goto undo;
 	mod_node_page_state(NR_VMALLOC, n);
 	kasan_populate_vmalloc((unsigned long)vm->addr, vm->size);
+	/*
+	 * min_count 1, not Linux's 2: Linux's vm_struct (kmalloc'd, scanned)
+	 * always points at the area; pagoda's lives in the vmap pool's pages,
+	 * which kmemleak does not scan.
+	 */
+	kmemleak_alloc(vm->addr, size, 1, gfp);
 	return kasan_unpoison_vmalloc(vm->addr, size, vm->size);
 undo:
 	vunmap_range((unsigned long)vm->addr, n << PAGE_SHIFT);
@@ -491,6 +498,7 @@ void vfree(const void *addr)
 	vm = take_vm_area(addr, VM_ALLOC, "vfree", _RET_IP_);
 	if (!vm)
 		return;
+	kmemleak_free(vm->addr);
 	kasan_poison_vmalloc(vm->addr, vm->size);
 	if (pt_unmap_noflush(&init_mm, (unsigned long)vm->addr, get_vm_area_size(vm))) {
 		printk("vmalloc: could not unmap 0x%lx (%lu bytes): area and pages leaked\n",

@@ -1,0 +1,260 @@
+/* kmemleak_test.c: KTAP suite for kmemleak — a dropped object is reported, reachable ones are not, a free forgets it. */
+#include <kernel/kunit.h>
+#include <kernel/debugfs.h>
+#include <kernel/seq_buf.h>
+#include <lib/list.h>
+#include <mm/kmemleak.h>
+#include <mm/slab.h>
+#include <mm/vmalloc.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+/*
+ * A "dropped" object's address is kept only XORed with this mask, so no
+ * word in memory points at it, yet the case can still free it afterwards.
+ */
+#define HIDE_MASK	((unsigned long)0x5a5a5a5a5a5a5a5aULL)
+
+static bool need_kmemleak(struct kunit *test)
+{
+	const char *why = kmemleak_unavailable();
+
+	if (why)
+		kunit_mark_skipped(test, why);
+	return !why;
+}
+
+/*
+ * Zeroes the dead stack below the caller, where the allocation's frames left
+ * copies of the pointer: the scan reads this CPU's stack from its own frame
+ * up, and its frames land on that dead part.
+ */
+static __noinline void scrub_stack(void)
+{
+	unsigned long buf[512];
+
+	memset(buf, 0, sizeof(buf));
+	__asm__ volatile("" : : "r"(buf) : "memory");	/* the stores must happen */
+}
+
+static int scan(void)
+{
+	scrub_stack();
+	return kmemleak_scan();
+}
+
+static void kfree_hidden(void *ctx)
+{
+	unsigned long *h = ctx;
+
+	if (*h)
+		kfree((void *)(*h ^ HIDE_MASK));
+	*h = 0;
+}
+
+static void vfree_hidden(void *ctx)
+{
+	unsigned long *h = ctx;
+
+	if (*h)
+		vfree((void *)(*h ^ HIDE_MASK));
+	*h = 0;
+}
+
+/* kmalloc(size) filled with a pattern; only *hidden (masked) remembers it. Returns it for the checks. */
+static __noinline unsigned long alloc_hidden(unsigned long *hidden, size_t size)
+{
+	char *p = kmalloc(size, GFP_KERNEL);
+
+	if (!p)
+		return 0;
+	memset(p, 'L', size);
+	*hidden = (unsigned long)p ^ HIDE_MASK;
+	return (unsigned long)p ^ HIDE_MASK;
+}
+
+/* The same with vmalloc. */
+static __noinline unsigned long valloc_hidden(unsigned long *hidden, unsigned long size)
+{
+	char *p = vmalloc(size);
+
+	if (!p)
+		return 0;
+	memset(p, 'V', size);
+	*hidden = (unsigned long)p ^ HIDE_MASK;
+	return (unsigned long)p ^ HIDE_MASK;
+}
+
+static const char *show(char *buf, size_t n)
+{
+	const struct debugfs_file *f = debugfs_lookup("/sys/kernel/debug/kmemleak");
+	struct seq_buf s;
+
+	if (!f)
+		return "";
+	seq_buf_init(&s, buf, n);
+	f->show(&s);
+	return seq_buf_str(&s);
+}
+
+/* The only pointer dropped: reported with its size, bytes and allocation stack; kfree forgets it. */
+static void dropped_object_reported(struct kunit *test)
+{
+	static unsigned long hidden;
+	static char buf[8192], want[96];
+	const char *out;
+
+	if (!need_kmemleak(test))
+		return;
+	hidden = 0;
+	kunit_add_action(test, kfree_hidden, &hidden);
+	KUNIT_ASSERT_NE(test, alloc_hidden(&hidden, 40), 0UL);
+	KUNIT_EXPECT_GE(test, scan(), 1);
+	KUNIT_EXPECT_TRUE(test, kmemleak_is_leak((void *)(hidden ^ HIDE_MASK)));
+	out = show(buf, sizeof(buf));
+	snprintf(want, sizeof(want), "unreferenced object 0x%0*lx (size 40):\n  comm \"swapper/",
+		 (int)sizeof(long) * 2, hidden ^ HIDE_MASK);
+	KUNIT_EXPECT_SUBSTR(test, out, want);
+	KUNIT_EXPECT_SUBSTR(test, out, "  hex dump (first 32 bytes):\n    4c 4c 4c 4c 4c 4c 4c 4c 4c 4c 4c 4c "
+			    "4c 4c 4c 4c  LLLLLLLLLLLLLLLL\n");
+	KUNIT_EXPECT_SUBSTR(test, out, "] kmalloc+0x");
+	KUNIT_EXPECT_SUBSTR(test, out, "] dropped_object_reported+0x");
+	kfree_hidden(&hidden);
+	out = show(buf, sizeof(buf));
+	KUNIT_EXPECT_TRUE(test, strstr(out, want) == NULL);
+	KUNIT_EXPECT_EQ(test, scan(), 0);
+}
+
+/* A vmalloc area nothing points to is reported too, and vfree forgets it. */
+static void dropped_vmalloc_reported(struct kunit *test)
+{
+	static unsigned long hidden;
+
+	if (!need_kmemleak(test))
+		return;
+	hidden = 0;
+	kunit_add_action(test, vfree_hidden, &hidden);
+	KUNIT_ASSERT_NE(test, valloc_hidden(&hidden, 3 * 4096), 0UL);
+	KUNIT_EXPECT_GE(test, scan(), 1);
+	KUNIT_EXPECT_TRUE(test, kmemleak_is_leak((void *)(hidden ^ HIDE_MASK)));
+	vfree_hidden(&hidden);
+}
+
+static void *kept_in_static;
+
+static void kfree_kept(void *ctx)
+{
+	kfree(kept_in_static);
+	kept_in_static = NULL;
+}
+
+/* An object a static variable points to (.bss is a root) is not a leak. */
+static void static_reference_not_reported(struct kunit *test)
+{
+	if (!need_kmemleak(test))
+		return;
+	kunit_add_action(test, kfree_kept, NULL);
+	kept_in_static = kmalloc(64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, kept_in_static);
+	KUNIT_EXPECT_GE(test, scan(), 0);
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak(kept_in_static));
+}
+
+/* A list: the static head points into the first node, each node into the next (interior pointers). */
+struct leak_node {
+	unsigned long payload[3];
+	struct list_head link;
+};
+
+static struct list_head *list_anchor;
+
+static void free_list(void *ctx)
+{
+	while (list_anchor && !list_empty(list_anchor)) {
+		struct leak_node *n = list_first_entry(list_anchor, struct leak_node, link);
+
+		list_del(&n->link);
+		kfree(n);
+	}
+	kfree(list_anchor);
+	list_anchor = NULL;
+}
+
+#define LIST_NODES	8
+
+static void list_reachable_not_reported(struct kunit *test)
+{
+	struct leak_node *n;
+	int i, leaks = 0;
+
+	if (!need_kmemleak(test))
+		return;
+	kunit_add_action(test, free_list, NULL);
+	list_anchor = kmalloc(sizeof(*list_anchor), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, list_anchor);
+	INIT_LIST_HEAD(list_anchor);
+	for (i = 0; i < LIST_NODES; i++) {
+		n = kzalloc(sizeof(*n), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, n);
+		list_add(&n->link, list_anchor);	/* newest first: each node's link points at the older one */
+	}
+	n = NULL;
+	KUNIT_EXPECT_GE(test, scan(), 0);
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak(list_anchor));
+	list_for_each_entry(n, list_anchor, link)
+		leaks += kmemleak_is_leak(n);
+	KUNIT_EXPECT_EQ(test, leaks, 0);
+}
+
+/* kmemleak_not_leak and kmemleak_ignore: a dropped object so marked is not reported. */
+static void not_leak_and_ignore(struct kunit *test)
+{
+	static unsigned long h1, h2;
+
+	if (!need_kmemleak(test))
+		return;
+	h1 = h2 = 0;
+	kunit_add_action(test, kfree_hidden, &h1);
+	kunit_add_action(test, kfree_hidden, &h2);
+	KUNIT_ASSERT_NE(test, alloc_hidden(&h1, 24), 0UL);
+	KUNIT_ASSERT_NE(test, alloc_hidden(&h2, 24), 0UL);
+	kmemleak_not_leak((void *)(h1 ^ HIDE_MASK));
+	kmemleak_ignore((void *)(h2 ^ HIDE_MASK));
+	KUNIT_EXPECT_GE(test, scan(), 0);
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak((void *)(h1 ^ HIDE_MASK)));
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak((void *)(h2 ^ HIDE_MASK)));
+}
+
+/* clear forgets a reported leak: the next scan does not report it again. */
+static void clear_forgets(struct kunit *test)
+{
+	static unsigned long hidden;
+
+	if (!need_kmemleak(test))
+		return;
+	hidden = 0;
+	kunit_add_action(test, kfree_hidden, &hidden);
+	KUNIT_ASSERT_NE(test, alloc_hidden(&hidden, 16), 0UL);
+	KUNIT_EXPECT_GE(test, scan(), 1);
+	KUNIT_EXPECT_TRUE(test, kmemleak_is_leak((void *)(hidden ^ HIDE_MASK)));
+	KUNIT_EXPECT_EQ(test, debugfs_write("/sys/kernel/debug/kmemleak", "clear"), 0);
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak((void *)(hidden ^ HIDE_MASK)));
+	KUNIT_EXPECT_EQ(test, scan(), 0);
+	KUNIT_EXPECT_FALSE(test, kmemleak_is_leak((void *)(hidden ^ HIDE_MASK)));
+}
+
+/* A bad command: refused (one line), nothing changes. */
+static void bad_command_refused(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, debugfs_write("/sys/kernel/debug/kmemleak", "scna"), -EINVAL);
+}
+
+kunit_test_suite(kmemleak,
+	KUNIT_CASE(dropped_object_reported),
+	KUNIT_CASE(dropped_vmalloc_reported),
+	KUNIT_CASE(static_reference_not_reported),
+	KUNIT_CASE(list_reachable_not_reported),
+	KUNIT_CASE(not_leak_and_ignore),
+	KUNIT_CASE(clear_forgets),
+	KUNIT_CASE(bad_command_refused));
