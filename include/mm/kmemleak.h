@@ -8,9 +8,9 @@
 
 /*
  * Off by default; kmemleak=on (a kernel parameter) takes a fixed pool of
- * object records from memblock at boot (KMEMLEAK_POOL records, about 60 bytes
- * each with the lookup tables: mm/kmemleak.c says the exact cost and prints
- * it). The allocators then report every object they hand out and take back;
+ * object records from memblock at boot (KMEMLEAK_POOL records, 52 bytes each on
+ * arm64 and 38 on x86 with the lookup tables: 1664 / 1216 KiB; the boot log
+ * prints it). The allocators then report every object they hand out and take back;
  * the records never come from the allocators themselves.
  *
  * `echo scan > /sys/kernel/debug/kmemleak` colours every object white, greys
