@@ -346,22 +346,61 @@ static void scan_block(struct scan_state *st, unsigned long lo, unsigned long hi
 	st->words += (hi - lo) / sizeof(long);
 }
 
-/* [lo, hi) less every CPU stack from cpu on (those are scanned as stacks: only their live part). */
-static void scan_except_stacks(struct scan_state *st, unsigned long lo, unsigned long hi, unsigned int cpu)
+/*
+ * Static areas left out of the roots (kmemleak_no_scan_static): at most
+ * NO_SCAN_MAX, registered at init; kmemleak_lock.
+ */
+#define NO_SCAN_MAX	8
+static struct { unsigned long start, end; } no_scan[NO_SCAN_MAX];
+static unsigned int nr_no_scan;
+
+void kmemleak_no_scan_static(const void *start, size_t size)
+{
+	unsigned long flags;
+	bool full;
+
+	spin_lock_irqsave(&kmemleak_lock, flags);
+	full = nr_no_scan == NO_SCAN_MAX;
+	if (!full) {
+		no_scan[nr_no_scan].start = (unsigned long)start;
+		no_scan[nr_no_scan++].end = (unsigned long)start + size;
+	}
+	spin_unlock_irqrestore(&kmemleak_lock, flags);
+	if (full)
+		printk("kmemleak: no room to leave 0x%lx (%zu bytes) out of the scan\n", (unsigned long)start, size);
+}
+
+/* The ith range the image scan leaves out: every online CPU's stack (scanned apart), then no_scan[]. */
+static bool excluded(unsigned int i, unsigned long *lo, unsigned long *hi)
 {
 	u64 slo, shi;
 
-	for (; cpu < CONFIG_NR_CPUS; cpu++) {
-		if (!cpu_online(cpu))
+	if (i >= CONFIG_NR_CPUS) {
+		*lo = no_scan[i - CONFIG_NR_CPUS].start;
+		*hi = no_scan[i - CONFIG_NR_CPUS].end;
+		return true;
+	}
+	if (!cpu_online(i))
+		return false;
+	arch_cpu_stack(i, &slo, &shi);
+	*lo = (unsigned long)slo;
+	*hi = (unsigned long)shi;
+	return true;
+}
+
+/* [lo, hi) less the excluded ranges from the ith on (recursing around each one it meets). */
+static void scan_except(struct scan_state *st, unsigned long lo, unsigned long hi, unsigned int i)
+{
+	unsigned long xlo, xhi;
+
+	for (; i < CONFIG_NR_CPUS + nr_no_scan; i++) {
+		if (!excluded(i, &xlo, &xhi) || xlo >= hi || xhi <= lo)
 			continue;
-		arch_cpu_stack(cpu, &slo, &shi);
-		if (slo < hi && shi > lo) {
-			if (slo > lo)
-				scan_except_stacks(st, lo, (unsigned long)slo, cpu + 1);
-			if (shi < hi)
-				scan_except_stacks(st, (unsigned long)shi, hi, cpu + 1);
-			return;
-		}
+		if (xlo > lo)
+			scan_except(st, lo, xlo, i + 1);
+		if (xhi < hi)
+			scan_except(st, xhi, hi, i + 1);
+		return;
 	}
 	scan_block(st, lo, hi, NULL);
 }
@@ -381,8 +420,8 @@ static void note_live_sp(void *info)
 }
 
 /*
- * The roots: the image's .data and .bss (per-CPU variables are arrays there),
- * and every online CPU's stack from its live_sp up (this CPU's from the scan's
+ * The roots: the image's .data and .bss (per-CPU variables are arrays there)
+ * less the kmemleak_no_scan_static areas, and every online CPU's stack from its live_sp up (this CPU's from the scan's
  * own frame). Another CPU that runs code between the cross call and the scan
  * (taskset, selftest --all-cpus) may hold pointers below its live_sp: scan
  * with the other CPUs idle.
@@ -393,7 +432,7 @@ static void scan_roots(struct scan_state *st)
 	u64 lo, hi;
 
 	live_sp[smp_processor_id()] = (unsigned long)__builtin_frame_address(0);
-	scan_except_stacks(st, (unsigned long)__end_rodata, (unsigned long)_end, 0);
+	scan_except(st, (unsigned long)__end_rodata, (unsigned long)_end, 0);
 	for_each_online_cpu(cpu) {
 		arch_cpu_stack(cpu, &lo, &hi);
 		if (live_sp[cpu] >= lo && live_sp[cpu] < hi)

@@ -79,6 +79,8 @@ void vmalloc_init(void)
 	va_space_init(&vmap_space, VMALLOC_START, VMALLOC_END, vmalloc_get_page);
 	vm_pool.obj_size = ALIGN(sizeof(struct vm_struct), sizeof(void *));
 	vm_pool.get_page = vmalloc_get_page;
+	/* freed areas' addresses, for fault reports: no references (they would hide vmalloc leaks) */
+	kmemleak_no_scan_static(freed_history, sizeof(freed_history));
 	vmalloc_ready = true;
 	pr_info("vmalloc: %lu %s at 0x%lx-0x%lx, a guard page after each area\n",
 		vmalloc_total() >> 30 ? vmalloc_total() >> 30 : vmalloc_total() >> 20,

@@ -54,6 +54,14 @@ void kmemleak_not_leak(const void *ptr);
 void kmemleak_ignore(const void *ptr);
 
 /*
+ * kmemleak_no_scan_static: a static area (.data/.bss) whose words are no
+ * references — a debugging side table keyed by object address, a history of
+ * freed objects — is left out of the roots (8 at most). Callable at any
+ * time, kmemleak on or off (early init code registers its tables).
+ */
+void kmemleak_no_scan_static(const void *start, size_t size);
+
+/*
  * kmemleak_scan: one scan (what `echo scan` does). Returns the number of new
  * suspected leaks, or -1 if kmemleak is off (after one line saying so).
  */
