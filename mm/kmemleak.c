@@ -546,7 +546,7 @@ bool kmemleak_is_leak(const void *ptr)
 	unsigned long flags;
 	bool leak;
 
-	if (!pool)
+	if (!pool || READ_ONCE(pool_full))
 		return false;
 	spin_lock_irqsave(&kmemleak_lock, flags);
 	o = lookup_exact((unsigned long)ptr);
@@ -605,6 +605,10 @@ static void kmemleak_show(struct seq_buf *s)
 
 	if (!pool) {
 		seq_buf_printf(s, "kmemleak is off (boot with kmemleak=on)\n");
+		return;
+	}
+	if (READ_ONCE(pool_full)) {	/* frees are no longer seen: the records may name freed memory */
+		seq_buf_printf(s, "kmemleak is disabled (its %lu object records ran out)\n", pool_nr);
 		return;
 	}
 	spin_lock_irqsave(&kmemleak_lock, flags);
