@@ -28,9 +28,12 @@
 static bool need_kmemleak(struct kunit *test)
 {
 	const char *why = kmemleak_unavailable();
+	char reason[96];
 
-	if (why)
-		kunit_mark_skipped(test, why);
+	if (why) {
+		snprintf(reason, sizeof(reason), "kmemleak: %s", why);
+		kunit_mark_skipped(test, reason);
+	}
 	return !why;
 }
 
@@ -118,6 +121,25 @@ static __noinline unsigned long valloc_hidden(unsigned long *hidden, unsigned lo
 	return (unsigned long)p ^ HIDE_MASK;
 }
 
+/*
+ * Drops TRIES objects of size bytes (vmalloc areas if vm), freed at the case's
+ * end however it ends, then scans. Returns the first one reported, or -1.
+ */
+static int drop_and_scan(struct kunit *test, unsigned long *hidden, size_t size, bool vm)
+{
+	int i;
+
+	memset(hidden, 0, TRIES * sizeof(*hidden));
+	kunit_add_action(test, vm ? vfree_hidden_all : kfree_hidden_all, hidden);
+	for (i = 0; i < TRIES; i++)
+		if (!(vm ? valloc_hidden(&hidden[i], size) : alloc_hidden(&hidden[i], size))) {
+			kunit_fail(test, __FILE__, __LINE__, "no memory for object %d of %zu bytes", i, size);
+			return -1;
+		}
+	KUNIT_EXPECT_GE(test, scan(), 1);
+	return first_reported(hidden);
+}
+
 static const char *show(char *buf, size_t n)
 {
 	const struct debugfs_file *f = debugfs_lookup("/sys/kernel/debug/kmemleak");
@@ -140,12 +162,7 @@ static void dropped_object_reported(struct kunit *test)
 
 	if (!need_kmemleak(test))
 		return;
-	memset(hidden, 0, sizeof(hidden));
-	kunit_add_action(test, kfree_hidden_all, hidden);
-	for (i = 0; i < TRIES; i++)
-		KUNIT_ASSERT_NE(test, alloc_hidden(&hidden[i], 40), 0UL);
-	KUNIT_EXPECT_GE(test, scan(), 1);
-	i = first_reported(hidden);
+	i = drop_and_scan(test, hidden, 40, false);
 	KUNIT_ASSERT_GE(test, i, 0);
 	out = show(buf, sizeof(buf));
 	snprintf(want, sizeof(want), "unreferenced object 0x%0*lx (size 40):\n  comm \"swapper/",
@@ -165,16 +182,10 @@ static void dropped_object_reported(struct kunit *test)
 static void dropped_vmalloc_reported(struct kunit *test)
 {
 	static unsigned long hidden[TRIES];
-	int i;
 
 	if (!need_kmemleak(test))
 		return;
-	memset(hidden, 0, sizeof(hidden));
-	kunit_add_action(test, vfree_hidden_all, hidden);
-	for (i = 0; i < TRIES; i++)
-		KUNIT_ASSERT_NE(test, valloc_hidden(&hidden[i], 3 * 4096), 0UL);
-	KUNIT_EXPECT_GE(test, scan(), 1);
-	KUNIT_EXPECT_GE(test, first_reported(hidden), 0);
+	KUNIT_EXPECT_GE(test, drop_and_scan(test, hidden, 3 * 4096, true), 0);
 }
 
 static void *kept_in_static;
@@ -266,16 +277,10 @@ static void not_leak_and_ignore(struct kunit *test)
 static void clear_forgets(struct kunit *test)
 {
 	static unsigned long hidden[TRIES];
-	int i;
 
 	if (!need_kmemleak(test))
 		return;
-	memset(hidden, 0, sizeof(hidden));
-	kunit_add_action(test, kfree_hidden_all, hidden);
-	for (i = 0; i < TRIES; i++)
-		KUNIT_ASSERT_NE(test, alloc_hidden(&hidden[i], 16), 0UL);
-	KUNIT_EXPECT_GE(test, scan(), 1);
-	KUNIT_ASSERT_GE(test, first_reported(hidden), 0);
+	KUNIT_ASSERT_GE(test, drop_and_scan(test, hidden, 16, false), 0);
 	KUNIT_EXPECT_EQ(test, debugfs_write("/sys/kernel/debug/kmemleak", "clear"), 0);
 	KUNIT_EXPECT_EQ(test, first_reported(hidden), -1);
 	KUNIT_EXPECT_EQ(test, scan(), 0);
