@@ -8,16 +8,18 @@
 
 /*
  * Off by default; kmemleak=on (a kernel parameter) takes a fixed pool of
- * object records from memblock at boot (KMEMLEAK_POOL records, 52 bytes each on
- * arm64 and 38 on x86 with the lookup tables: 1664 / 1216 KiB; the boot log
- * prints it). The allocators then report every object they hand out and take back;
- * the records never come from the allocators themselves.
+ * object records from memblock at boot (KMEMLEAK_POOL records, 52 bytes each
+ * on arm64 and 38 on x86 with the lookup tables: 1664 / 1216 KiB; the boot
+ * log prints it). The allocators then report every object they hand out and
+ * take back; the records never come from the allocators themselves.
  *
  * `echo scan > /sys/kernel/debug/kmemleak` colours every object white, greys
  * those referenced from the roots (the image's .data and .bss — which hold
- * the per-CPU arrays —, every CPU's stack, the boot-time memblock
- * allocations), then scans grey objects for pointers to others until nothing
- * changes; objects still white are reported by `cat` in Linux's format.
+ * the per-CPU arrays — less the kmemleak_no_scan_static tables, and the live
+ * part of every online CPU's stack), then scans grey objects for pointers to
+ * others until nothing changes; objects still white are reported by `cat` in
+ * Linux's format. Memblock allocations (mem_map, page tables) are not roots:
+ * no slab or vmalloc object is reachable only through them today.
  */
 #define KMEMLEAK_POOL	32768
 
