@@ -39,15 +39,15 @@ SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
 # asks whether the address's shadow exists yet (the linear map's and vmalloc's appear after
 # paging_init; device memory and the fixmap never have any), which inline checks cannot do.
 # Not instrumented: KASAN itself, the exception entry (traps.c), the stack walk and depot it
-# calls, the real mem*() (lib/string.c: KASAN's checking memcpy/memset/memmove call them as
-# __memcpy/...), and the allocators' internals that touch free objects and pages on purpose.
+# calls, kmemleak (its scan reads whole stacks and the image, red zones included), the real
+# mem*() (lib/string.c: KASAN's checking memcpy/memset/memmove call them as __memcpy/...), and the allocators' internals that touch free objects and pages on purpose.
 ifdef KASAN
 $(if $(filter arm64,$(ARCH)),,$(error KASAN=1: the KASAN kernel is arm64 only (README: x86 PAE has no room for the shadow)))
 SRCS		+= $(wildcard mm/kasan/*.c)
 KASAN_SAN	:= -fsanitize=kernel-address -fasan-shadow-offset=0xdfff800000000000 \
 		   --param asan-instrumentation-with-call-threshold=0 --param asan-stack=1 --param asan-globals=1
 KASAN_NOSAN_SRCS := $(wildcard mm/kasan/*.c) arch/arm64/kasan_init.c arch/arm64/traps.c kernel/stacktrace.c \
-		   lib/stackdepot.c lib/string.c mm/slab.c mm/slab_debug.c mm/page_alloc_debug.c
+		   lib/stackdepot.c lib/string.c mm/kmemleak.c mm/slab.c mm/slab_debug.c mm/page_alloc_debug.c
 # Uninstrumented files call the unchecked mem*() (Linux's __memcpy idea); lib/string.c defines them.
 KASAN_NOSAN	:= -Dmemcpy=__memcpy -Dmemset=__memset -Dmemmove=__memmove
 CFLAGS		+= -DCONFIG_KASAN

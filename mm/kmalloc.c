@@ -1,5 +1,6 @@
 /* kmalloc.c: kmalloc/kzalloc/kcalloc/krealloc/kfree/ksize — size classes on slab caches, big sizes page-granular on the buddy. */
 #include "slab_internal.h"
+#include <mm/kmemleak.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
@@ -165,13 +166,18 @@ static void kfree_large(struct page *pg)
 static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long caller)
 {
 	struct kmem_cache *c;
+	void *p;
 
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp);
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
-	c = &kmalloc_caches[kmalloc_index(size)];
-	return kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE)) {
+		p = kmalloc_large(size, gfp);
+	} else {
+		c = &kmalloc_caches[kmalloc_index(size)];
+		p = kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
+	}
+	kmemleak_alloc(p, size, 1, gfp);	/* large ones too: Linux tracks them the same way */
+	return p;
 }
 
 __noinline void *kmalloc(size_t size, gfp_t gfp)
@@ -221,11 +227,13 @@ static void __kfree(const void *p, unsigned long caller)
 	}
 	pg = virt_to_slab_page(p);
 	if (likely(PageSlab(pg))) {
+		kmemleak_free(p);
 		slab_free_fast(pg->slab_cache, pg, (void *)p, caller);
 		return;
 	}
 	if (!large_page_checked(p, pg, caller))
 		return;
+	kmemleak_free(p);
 	kfree_large(pg);
 }
 

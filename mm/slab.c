@@ -1,5 +1,6 @@
 /* slab.c: object caches on top of the buddy allocator — per-CPU arrays, partial lists, /proc/slabinfo. */
 #include "slab_internal.h"
+#include <mm/kmemleak.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/debugfs.h>
@@ -687,13 +688,19 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	return kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
+	void *obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
+
+	kmemleak_alloc(obj, c->object_size, 1, gfp);
+	return obj;
 }
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
 	/* the fast path's way to the slow one, so the fault-injection hook sees it too */
-	return kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
+	void *obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
+
+	kmemleak_alloc(obj, c->object_size, 1, gfp);
+	return obj;
 }
 
 /* Checks that obj belongs to some slab: reports a stray pointer, returns its slab page or NULL. */
@@ -733,6 +740,7 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 		report_not_freed(pg->slab_cache, pg, obj, "Free into the wrong cache", _RET_IP_);
 		return;
 	}
+	kmemleak_free(obj);
 	slab_free_fast(c, pg, obj, _RET_IP_);
 }
 

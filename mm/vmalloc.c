@@ -3,6 +3,7 @@
 #include <mm/fault-inject.h>
 #include <mm/io.h>
 #include <mm/kasan.h>
+#include <mm/kmemleak.h>
 #include <mm/mm.h>
 #include <mm/pgtable.h>
 #include <mm/prot.h>
@@ -65,6 +66,7 @@ static bool vmalloc_ready;		/* set once at boot */
 #define NR_FREED_HISTORY 8
 static struct vm_struct freed_history[NR_FREED_HISTORY];
 static unsigned int freed_next;
+static struct pt_gather purge_gather;	/* vmap_purge_lock: purge_flush's, too big for the stack */
 
 static void *vmalloc_get_page(void)
 {
@@ -78,6 +80,9 @@ void vmalloc_init(void)
 	va_space_init(&vmap_space, VMALLOC_START, VMALLOC_END, vmalloc_get_page);
 	vm_pool.obj_size = ALIGN(sizeof(struct vm_struct), sizeof(void *));
 	vm_pool.get_page = vmalloc_get_page;
+	/* freed areas' addresses (fault reports, the purge's ranges): no references for kmemleak */
+	kmemleak_no_scan_static(freed_history, sizeof(freed_history));
+	kmemleak_no_scan_static(&purge_gather, sizeof(purge_gather));
 	vmalloc_ready = true;
 	pr_info("vmalloc: %lu %s at 0x%lx-0x%lx, a guard page after each area\n",
 		vmalloc_total() >> 30 ? vmalloc_total() >> 30 : vmalloc_total() >> 20,
@@ -251,13 +256,12 @@ void vunmap_area_lazy(struct vm_struct *vm)
 /* The purge's middle: one flush over every lazy area, their emptied tables freed after it. */
 static void purge_flush(struct vm_struct *list)
 {
-	static struct pt_gather g;	/* vmap_purge_lock: too big for the stack */
 	struct vm_struct *vm;
 
 	spin_lock(&init_mm.page_table_lock);
 	for (vm = list; vm; vm = vm->next_lazy)
-		pt_reclaim_tables(&init_mm, (unsigned long)vm->addr, vm->size, &g);
-	pt_gather_flush(&g);
+		pt_reclaim_tables(&init_mm, (unsigned long)vm->addr, vm->size, &purge_gather);
+	pt_gather_flush(&purge_gather);
 	spin_unlock(&init_mm.page_table_lock);
 }
 
@@ -432,6 +436,12 @@ static void *__vmalloc_caller(unsigned long size, gfp_t gfp, unsigned long calle
 		goto undo;
 	mod_node_page_state(NR_VMALLOC, n);
 	kasan_populate_vmalloc((unsigned long)vm->addr, vm->size);
+	/*
+	 * min_count 1, not Linux's 2: Linux's vm_struct (kmalloc'd, scanned)
+	 * always points at the area; pagoda's lives in the vmap pool's pages,
+	 * which kmemleak does not scan.
+	 */
+	kmemleak_alloc(vm->addr, size, 1, gfp);
 	return kasan_unpoison_vmalloc(vm->addr, size, vm->size);
 undo:
 	vunmap_range((unsigned long)vm->addr, n << PAGE_SHIFT);
@@ -491,6 +501,7 @@ void vfree(const void *addr)
 	vm = take_vm_area(addr, VM_ALLOC, "vfree", _RET_IP_);
 	if (!vm)
 		return;
+	kmemleak_free(vm->addr);
 	kasan_poison_vmalloc(vm->addr, vm->size);
 	if (pt_unmap_noflush(&init_mm, (unsigned long)vm->addr, get_vm_area_size(vm))) {
 		printk("vmalloc: could not unmap 0x%lx (%lu bytes): area and pages leaked\n",

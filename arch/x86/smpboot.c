@@ -33,6 +33,20 @@ static void *cpu_stack[CONFIG_NR_CPUS];
 static unsigned int nr_possible = 1;
 static bool trampoline_ok;
 
+extern char init_stack_top[];
+
+/* The bounds [lo, hi) of cpu's stack (the boot CPU's in head.S's .bss, an AP's from memblock). */
+void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi)
+{
+	if (cpu == 0 || cpu >= CONFIG_NR_CPUS || !cpu_stack[cpu]) {
+		*hi = (u64)(uintptr_t)init_stack_top;
+		*lo = *hi - SECONDARY_STACK_SIZE;	/* head.S's init_stack is as large */
+		return;
+	}
+	*lo = (u64)(uintptr_t)cpu_stack[cpu];
+	*hi = *lo + SECONDARY_STACK_SIZE;
+}
+
 /*
  * x86_load_percpu_segment: cpu's GDT slot := a data segment over its struct
  * x86_percpu, loaded into %fs. Each CPU calls it for itself before any C

@@ -31,6 +31,7 @@
  *       stop_lock -> the console lock
  *   zone->lock takes nothing but the leaves. Leaves, taken inside anything and
  *   taking nothing: the console lock, printk's capture lock, the stack depot's,
+ *   kmemleak_lock (mm/kmemleak.c),
  *   each CPU's call-queue lock, x86's tlb_shootdown_lock.
  * - Every CPU may call the allocators at any time (zone->lock, the slab and
  *   vmap locks); the secondaries run cross calls and taskset commands from

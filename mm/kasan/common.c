@@ -4,6 +4,7 @@
 #include <kernel/percpu.h>
 #include <kernel/spinlock.h>
 #include <kernel/stackdepot.h>
+#include <mm/kmemleak.h>
 #include <mm/mm.h>
 #include <string.h>
 
@@ -118,6 +119,7 @@ static void quarantine_put(struct kmem_cache *c, void *obj)
 	while (q_count && n < ARRAY_SIZE(out) &&
 	       (q_count == QUARANTINE_MAX || q_bytes + c->object_size > QUARANTINE_BYTES)) {
 		out[n] = quarantine[q_head];
+		quarantine[q_head] = (struct qentry){ NULL, NULL };	/* see kasan_cache_shutdown */
 		q_bytes -= out[n++].cache->object_size;
 		q_head = (q_head + 1) % QUARANTINE_MAX;
 		q_count--;
@@ -144,6 +146,8 @@ void kasan_cache_shutdown(struct kmem_cache *c)
 	n = q_count;
 	for (i = 0; i < n; i++) {
 		keep = quarantine[q_head];
+		/* no stale copy of a released object in .bss: it would hide a leak from kmemleak */
+		quarantine[q_head] = (struct qentry){ NULL, NULL };
 		q_head = (q_head + 1) % QUARANTINE_MAX;
 		q_count--;
 		if (c && keep.cache != c) {
@@ -156,6 +160,17 @@ void kasan_cache_shutdown(struct kmem_cache *c)
 		spin_lock_irqsave(&quarantine_lock, flags);
 	}
 	spin_unlock_irqrestore(&quarantine_lock, flags);
+}
+
+/*
+ * Both tables hold object addresses that are no references: the metadata of
+ * live and freed objects alike, objects already freed. Scanned as roots they
+ * would hide every leak from kmemleak.
+ */
+void kasan_kmemleak_init(void)
+{
+	kmemleak_no_scan_static(meta_table, sizeof(meta_table));
+	kmemleak_no_scan_static(quarantine, sizeof(quarantine));
 }
 
 /* ---- pages ----------------------------------------------------------------------------- */

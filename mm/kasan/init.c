@@ -37,6 +37,7 @@ void kasan_init(void)
 	smp_store_release(&kasan_lm_shadow_end, (unsigned long)__va(end));
 	for (ctor = __init_array_start; ctor < __init_array_end; ctor++)
 		(*ctor)();
+	kasan_kmemleak_init();
 	printk("kasan: KernelAddressSanitizer initialized (generic, outline): shadow %llu KiB for "
 	       "%llu MiB of RAM, %lu globals' files registered\n",
 	       (unsigned long long)((end - start) >> (KASAN_SHADOW_SCALE_SHIFT + 10)),

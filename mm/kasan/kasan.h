@@ -67,6 +67,8 @@ bool kasan_obj_meta_get(unsigned long obj, struct kasan_obj_meta *out);
 enum kasan_report_kind { KASAN_REPORT_ACCESS, KASAN_REPORT_DOUBLE_FREE, KASAN_REPORT_INVALID_FREE };
 void kasan_report(unsigned long addr, size_t size, bool write, unsigned long ip, enum kasan_report_kind kind);
 void kasan_register_global_array(const void *globals, size_t n);
+/* kasan_kmemleak_init: the object-metadata table and the quarantine are no references for kmemleak. */
+void kasan_kmemleak_init(void);
 const char *kasan_find_global(unsigned long addr, unsigned long *beg, size_t *size);
 /* shadow.c: a global of GCC's descriptor array (n entries) holding addr (red zone included). */
 const char *kasan_global_lookup(const void *array, size_t n, unsigned long addr,

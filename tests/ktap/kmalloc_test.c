@@ -101,8 +101,10 @@ static void alignment_guarantees(struct kunit *test)
 			failed += !o[i];
 			bad_pow2 += (unsigned long)o[i] % n != 0;
 		}
-		for (i = 0; i < objs_for(n); i++)
+		for (i = 0; i < objs_for(n); i++) {
 			kfree(o[i]);
+			o[i] = NULL;	/* no stale pointer in .bss to hide a later leak from kmemleak */
+		}
 	}
 	for (n = 1; n <= 3 * KMALLOC_MAX_CACHE_SIZE; n += 37) {
 		u8 *p = kmalloc(n, GFP_KERNEL);
@@ -144,6 +146,7 @@ static void classes_are_caches(struct kunit *test)
 					break;
 			overlap += p && k != classes[i];
 			kfree(p);
+			o[i][j] = NULL;	/* as above: nothing stale for kmemleak's scan of .bss */
 		}
 	KUNIT_EXPECT_EQ(test, failed, 0);
 	KUNIT_EXPECT_EQ(test, overlap, 0);

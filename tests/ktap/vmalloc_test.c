@@ -551,8 +551,10 @@ static int nr_held;
 
 static void vfree_held(void *unused)
 {
-	while (nr_held > 0)
+	while (nr_held > 0) {
 		vfree(held[--nr_held]);
+		held[nr_held] = NULL;	/* no stale address in .bss to hide a later leak from kmemleak */
+	}
 }
 
 /* vmalloc(size) kept in held[]; NULL when there is no memory (a KUNIT_ASSERT's cue). */
@@ -585,6 +587,7 @@ static void vfree_burst_one_flush(struct kunit *test)
 		addr[i] = (unsigned long)p;
 	}
 	nr_held = 0;		/* from here the case frees them itself */
+	memset(held, 0, sizeof(held));	/* addr[] has them; no stale copy in .bss for kmemleak */
 	before = flushes();
 	for (i = 0; i < NR_BURST; i++) {
 		vfree((void *)addr[i]);
@@ -638,6 +641,7 @@ static void lazy_threshold_purges(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, p[i]);
 	}
 	nr_held = 0;
+	memset(held, 0, sizeof(held));	/* p[] has them; as above */
 	before = flushes();
 	for (i = 0; i < 8; i++)
 		vfree(p[i]);			/* 16 pages: not past it */

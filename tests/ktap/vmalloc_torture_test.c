@@ -154,6 +154,7 @@ static void vt_unmap(struct vt_cpu *c, unsigned int i)
 		iounmap((void __iomem *)s->va);
 	c->ops++;
 	s->kind = VT_NONE;
+	s->va = NULL;	/* no stale address in .bss to hide a later leak from kmemleak */
 }
 
 static void vt_worker(void *info)
@@ -228,6 +229,7 @@ static void vt_warm_pools(void)
 	for (i = 1; i < VT_WARM; i += 2)
 		vfree(a[i]);
 	vm_unmap_aliases();
+	memset(a, 0, sizeof(a));	/* as in vt_unmap: nothing stale for kmemleak's scan */
 }
 
 /* The run: every online CPU (or, without vmalloc-safe buddy, only this one) at once, then the checks. */

@@ -57,6 +57,9 @@ extern struct x86_percpu x86_percpu[CONFIG_NR_CPUS];
 /* The local APIC id of each logical CPU (from the MADT or the MP table; [0] is the boot CPU's). */
 extern u32 x86_cpu_apic_id[CONFIG_NR_CPUS];
 
+/* The bounds [lo, hi) of cpu's stack (arch/x86/smpboot.c), as on arm64. */
+void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi);
+
 /* smpboot.c: fills cpu's GDT segment and loads it into %fs (each CPU for itself). */
 void x86_load_percpu_segment(unsigned int cpu);
 /* smpboot.c (setup_arch, after paging_init): the CPUs from the firmware, their stacks, the trampoline page. */
