@@ -1,5 +1,6 @@
 /* kmalloc.c: kmalloc/kzalloc/kcalloc/krealloc/kfree/ksize — size classes on slab caches, big sizes page-granular on the buddy. */
 #include "slab_internal.h"
+#include <mm/kfence.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/printk.h>
@@ -171,7 +172,7 @@ static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long cal
 	if (unlikely(!size))
 		return ZERO_SIZE_PTR;
 	c = &kmalloc_caches[kmalloc_index(size)];
-	return kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
+	return kfence_alloc(c, size, gfp) ?: kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
 }
 
 __noinline void *kmalloc(size_t size, gfp_t gfp)
@@ -214,6 +215,8 @@ static void __kfree(const void *p, unsigned long caller)
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
+	if (unlikely(is_kfence_address(p)))
+		return kfence_free(p, caller);
 	if (unlikely(!virt_addr_valid(p))) {
 		pr_err("BUG kfree: 0x%lx is not in the linear map (caller 0x%lx)\n",
 		       (unsigned long)p, caller);
@@ -238,6 +241,8 @@ size_t ksize(const void *p)
 {
 	struct page *pg;
 
+	if (unlikely(is_kfence_address(p)))
+		return kfence_ksize(p);
 	if (ZERO_OR_NULL_PTR(p) || !virt_addr_valid(p))
 		return 0;
 	pg = virt_to_slab_page(p);
