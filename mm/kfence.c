@@ -95,6 +95,8 @@ static struct {
 /* Written once by kfence_init, before __kfence_pool is published; read-only after. */
 static pte_t *slot[KFENCE_POOL_PAGES];
 static paddr_t scratch_pa;
+static struct page *pool_pages;		/* the object pages, then the scratch page */
+#define KFENCE_PAGES_ORDER	6	/* 2^6 pages hold the 63 object pages and the scratch page */
 
 /*
  * Weak: the slab-only host programs (fuzzer, slab bench) link no vmalloc and
@@ -193,41 +195,42 @@ static void protect_guards(unsigned int page)
 		protect_page(page + 1);
 }
 
-/* Gives back what kfence_init took (on its error path). */
+/* Gives back what kfence_init took (on its error path: nothing of it is mapped). */
 static void pool_free_pages(struct vm_struct *vm)
 {
-	unsigned int i;
-
-	for (i = 0; i < KFENCE_NUM_OBJECTS; i++)
-		if (kfence_metadata[i].pa)
-			__free_pages(phys_to_page(kfence_metadata[i].pa), 0);
-	if (scratch_pa)
-		__free_pages(phys_to_page(scratch_pa), 0);
+	if (pool_pages)
+		__free_pages(pool_pages, KFENCE_PAGES_ORDER);
+	pool_pages = NULL;
 	if (vm)
 		free_vm_area(vm);
 }
 
-/* The object pages and the scratch page from the buddy; the VA range and its page table's slots. */
+/*
+ * The object pages and the scratch page: one block from the buddy (one call,
+ * so a boot's fail_nth sweep meets KFENCE once); the page table under the VA
+ * range and its slots.
+ */
 static bool pool_setup(struct vm_struct *vm)
 {
 	unsigned long base = (unsigned long)vm->addr;
-	struct page *pg;
 	unsigned int i;
+	paddr_t pa;
 
-	for (i = 0; i <= KFENCE_NUM_OBJECTS; i++) {
-		pg = alloc_page(GFP_KERNEL);
-		if (!pg)
-			return false;
-		if (i < KFENCE_NUM_OBJECTS)
-			kfence_metadata[i].pa = page_to_phys(pg);
-		else
-			scratch_pa = page_to_phys(pg);
-	}
-	/* Mapping one page makes the table; clearing it through its slot keeps the table. */
+	BUILD_BUG_ON((1u << KFENCE_PAGES_ORDER) < KFENCE_NUM_OBJECTS + 1);
+	pool_pages = alloc_pages(GFP_KERNEL, KFENCE_PAGES_ORDER);
+	if (!pool_pages)
+		return false;
+	pa = page_to_phys(pool_pages);
+	for (i = 0; i < KFENCE_NUM_OBJECTS; i++)
+		kfence_metadata[i].pa = pa + (paddr_t)i * PAGE_SIZE;
+	scratch_pa = pa + (paddr_t)KFENCE_NUM_OBJECTS * PAGE_SIZE;
+	/* Mapping one page makes the table; emptying it through its slot keeps the table. */
 	if (vmap_range(base, scratch_pa, PAGE_SIZE, PAGE_KERNEL))
 		return false;
 	for (i = 0; i < KFENCE_POOL_PAGES; i++)
 		slot[i] = pt_leaf_slot(&init_mm, base + (unsigned long)i * PAGE_SIZE);
+	if (WARN_ON(!slot[0]))
+		return false;	/* cannot happen: the page just mapped has a slot */
 	pt_clear_leaf(&init_mm, slot[0], base, NULL);
 	for (i = 0; i < KFENCE_POOL_PAGES; i++)
 		if (!slot[i])
@@ -255,7 +258,6 @@ void kfence_init(void)
 	struct vm_struct *vm = NULL;
 	unsigned int i;
 
-	BUILD_BUG_ON(KFENCE_POOL_PAGES > 512);
 	if (!sample_interval || KFENCE_UNDER_KASAN || !VMALLOC_VA_LIVE || !get_vm_area_caller) {
 		printk("kfence: off (%s)\n", !sample_interval ? "kfence.sample_interval=0" :
 		       KFENCE_UNDER_KASAN ? "KASAN kernel" : "no live vmalloc space");

@@ -55,7 +55,7 @@ static __always_inline void *kfence_alloc(struct kmem_cache *c, size_t size, gfp
 /* is_kfence_address: addr is in the pool (a guard page or an object page). */
 static __always_inline bool is_kfence_address(const void *addr)
 {
-	return (unsigned long)((const char *)addr - __kfence_pool) < KFENCE_POOL_SIZE && __kfence_pool;
+	return (unsigned long)addr - (unsigned long)__kfence_pool < KFENCE_POOL_SIZE && __kfence_pool;
 }
 
 /*
