@@ -13,6 +13,7 @@
 #include <kernel/spinlock.h>
 #include <kernel/stackdepot.h>
 #include <kernel/stacktrace.h>
+#include <kernel/time.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -111,19 +112,6 @@ extern pte_t *pt_leaf_slot(struct mm_ctx *ctx, vaddr_t va) __weak;
 extern int pt_set_leaf(struct mm_ctx *ctx, pte_t *slot, paddr_t pa, u32 prot) __weak;
 extern void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt_gather *gather) __weak;
 extern struct mm_ctx init_mm __weak;
-extern u64 arch_counter_read(void) __weak;
-extern u64 arch_counter_freq(void) __weak;
-
-static u64 now_ns(void)
-{
-	u64 f, c;
-
-	if (!arch_counter_read || !arch_counter_freq)
-		return 0;
-	f = arch_counter_freq();
-	c = arch_counter_read();
-	return f ? c / f * 1000000000ULL + c % f * 1000000000ULL / f : 0;
-}
 
 /*
  * kfence.sample_interval=N (Linux's name): every Nth slab allocation on a CPU
@@ -489,7 +477,7 @@ __noinline void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	} else if (!(m = take_object(c, size))) {
 		pool.skip_capacity++;
 	} else {
-		m->alloc_track = (struct kfence_track){ stack, smp_processor_id(), now_ns() };
+		m->alloc_track = (struct kfence_track){ stack, smp_processor_id(), local_clock() };
 		m->free_track = (struct kfence_track){ 0, 0, 0 };
 		pool.allocated++;
 		pool.allocs++;
@@ -537,7 +525,7 @@ void kfence_free(const void *addr, unsigned long caller)
 	bad = check_canary(m);
 	if (bad)
 		kfence_report(KFENCE_ERROR_CORRUPTION, bad, false, trace, nr, m);
-	m->free_track = (struct kfence_track){ stack_depot_save(trace, nr), smp_processor_id(), now_ns() };
+	m->free_track = (struct kfence_track){ stack_depot_save(trace, nr), smp_processor_id(), local_clock() };
 	m->state = KFENCE_OBJECT_FREED;
 	protect_page(obj_page((unsigned int)idx));
 	protect_guards(obj_page((unsigned int)idx));

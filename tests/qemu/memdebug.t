@@ -47,7 +47,7 @@ sub section {
     is_deeply(\@bad, [], "every block in Linux's layout") or diag($bad[0]);
     like($po, qr/^ vmalloc_init\+/m, "vmalloc's first tree page is owned by vmalloc_init");
     my $pages = 0;
-    $pages += 2**$1 for $po =~ /^Page allocated via order (\d+)/mg;
+    $pages += 2**$_ for $po =~ /^Page allocated via order (\d+)/mg;
     my ($times, $gpages) = (0, 0);
     my $sort = section($out, "cat $D/page_owner_sort");
     while ($sort =~ /^(\d+) times, (\d+) pages:$/mg) { $times += $1; $gpages += $2; }
