@@ -76,13 +76,18 @@ static void begin_capture(struct kunit *test)
 	kunit_add_action(test, stop_capture, NULL);
 }
 
-static unsigned int count_of(const char *hay, const char *needle)
+/* A case's start: every allocation sampled, a placed object (freed at the end), the console captured. NULL: skip or fail. */
+static char *placed_object(struct kunit *test, bool right)
 {
-	unsigned int n = 0;
+	char *p;
 
-	for (; (hay = strstr(hay, needle)); hay++)
-		n++;
-	return n;
+	if (!force_sampling(test))
+		return NULL;
+	p = alloc_placed(test, right);
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	if (p)
+		begin_capture(test);
+	return p;
 }
 
 /*
@@ -97,16 +102,16 @@ static void expect_one_report(struct kunit *test, const char *what, const char *
 
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, kfence_bug_count() - bugs_before, 1UL);
-	KUNIT_EXPECT_EQ(test, count_of(report, "BUG: "), 1U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 1U);
 	snprintf(line, sizeof(line), "BUG: KFENCE: %s in %s+0x", what, func);
 	KUNIT_EXPECT_SUBSTR(test, report, line);
-	KUNIT_EXPECT_EQ(test, count_of(report, "=================================================================="), 2U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "=================================================================="), 2U);
 	snprintf(line, sizeof(line), "kfence-#%d: 0x%lx-0x%lx, size=%d, cache=kmalloc-128\n", kfence_object_index(obj),
 		 (unsigned long)obj, (unsigned long)obj + OBJ_SIZE - 1, OBJ_SIZE);
 	KUNIT_EXPECT_SUBSTR(test, report, line);
 	KUNIT_EXPECT_SUBSTR(test, report, "allocated by task 0 on cpu ");
 	KUNIT_EXPECT_SUBSTR(test, report, "CPU: ");
-	KUNIT_EXPECT_EQ(test, count_of(report, "Oops"), 0U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "Oops"), 0U);
 	q = kmalloc(OBJ_SIZE, GFP_KERNEL);
 	KUNIT_EXPECT_NOT_NULL(test, q);
 	kfree(q);
@@ -122,13 +127,10 @@ static void expect_line(struct kunit *test, const char *fmt, unsigned long addr,
 
 static void out_of_bounds_read_right(struct kunit *test)
 {
-	char *p;
+	char *p = placed_object(test, true);
 
-	if (!force_sampling(test))
+	if (!p)
 		return;
-	p = alloc_placed(test, true);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	begin_capture(test);
 	(void)READ_ONCE(HIDE(p)[OBJ_SIZE]);
 	expect_one_report(test, "out-of-bounds read", "out_of_bounds_read_right", p);
 	expect_line(test, "Out-of-bounds read at 0x%lx (128B right of kfence-#%d):\n", (unsigned long)p + OBJ_SIZE, p);
@@ -136,13 +138,10 @@ static void out_of_bounds_read_right(struct kunit *test)
 
 static void out_of_bounds_read_left(struct kunit *test)
 {
-	char *p;
+	char *p = placed_object(test, false);
 
-	if (!force_sampling(test))
+	if (!p)
 		return;
-	p = alloc_placed(test, false);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	begin_capture(test);
 	(void)READ_ONCE(HIDE(p)[-1]);
 	expect_one_report(test, "out-of-bounds read", "out_of_bounds_read_left", p);
 	expect_line(test, "Out-of-bounds read at 0x%lx (1B left of kfence-#%d):\n", (unsigned long)p - 1, p);
@@ -150,13 +149,10 @@ static void out_of_bounds_read_left(struct kunit *test)
 
 static void out_of_bounds_write_right(struct kunit *test)
 {
-	char *p;
+	char *p = placed_object(test, true);
 
-	if (!force_sampling(test))
+	if (!p)
 		return;
-	p = alloc_placed(test, true);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	begin_capture(test);
 	WRITE_ONCE(HIDE(p)[OBJ_SIZE + 8], 'x');
 	expect_one_report(test, "out-of-bounds write", "out_of_bounds_write_right", p);
 	expect_line(test, "Out-of-bounds write at 0x%lx (136B right of kfence-#%d):\n", (unsigned long)p + OBJ_SIZE + 8, p);
@@ -164,13 +160,10 @@ static void out_of_bounds_write_right(struct kunit *test)
 
 static void out_of_bounds_write_left(struct kunit *test)
 {
-	char *p;
+	char *p = placed_object(test, false);
 
-	if (!force_sampling(test))
+	if (!p)
 		return;
-	p = alloc_placed(test, false);
-	KUNIT_ASSERT_NOT_NULL(test, p);
-	begin_capture(test);
 	WRITE_ONCE(HIDE(p)[-2], 'x');
 	expect_one_report(test, "out-of-bounds write", "out_of_bounds_write_left", p);
 	expect_line(test, "Out-of-bounds write at 0x%lx (2B left of kfence-#%d):\n", (unsigned long)p - 2, p);
@@ -267,7 +260,7 @@ static void sampled_clean_use(struct kunit *test)
 	kunit_release_action(test, free_realloc_obj, NULL);
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, kfence_bug_count(), bugs_before);
-	KUNIT_EXPECT_EQ(test, count_of(report, "BUG: "), 0U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 0U);
 }
 
 /* The stats file has Linux's fields (on the host too, where it says enabled: 0). */
