@@ -35,12 +35,16 @@
  * the scratch page, a freed object's page its own page): such a page is
  * protected again at the next allocation or free of an object beside it.
  */
-char *__kfence_pool;
+char *__kfence_pool;			/* published once, by kfence_init */
+/*
+ * Read without a lock by the hooks; written by kfence_init and the test hook
+ * (kfence_set_sample_interval). Each CPU's countdown is decremented
+ * atomically (an interrupt's allocation may come between) and restarted by
+ * the sampled allocation; a change of interval restarts them all.
+ */
 bool kfence_enabled;
 unsigned int kfence_countdown[CONFIG_NR_CPUS];
-
-/* Linux's default is a time (100 ms); here a count. See setup_sample_interval. */
-static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;
+static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;	/* a count, Linux's a time: see below */
 
 #define KFENCE_STACK_DEPTH	STACK_DEPOT_MAX_FRAMES
 #define KFENCE_MAX_DIGITS	9	/* kfence.sample_interval= takes 0 .. 999999999 */
@@ -70,7 +74,7 @@ struct kfence_track {
 	u64 ts_nsec;
 };
 
-/* One object of the pool. Every field below, and everything in `pool`, is protected by kfence_lock. */
+/* One object of the pool. Every field but pa (set by kfence_init), and everything in `pool`, is protected by kfence_lock. */
 struct kfence_metadata {
 	enum kfence_object_state state;
 	unsigned long addr;		/* the object's first byte (in its page, against a guard) */
@@ -98,8 +102,8 @@ static struct {
 /* Written once by kfence_init, before __kfence_pool is published; read-only after. */
 static pte_t *slot[KFENCE_POOL_PAGES];
 static paddr_t scratch_pa;
-static struct page *pool_pages;		/* the object pages, then the scratch page */
 #define KFENCE_PAGES_ORDER	6	/* 2^6 pages hold the 63 object pages and the scratch page */
+static struct page *pool_pages;		/* the object pages, then the scratch page */
 
 /*
  * Weak: the slab-only host programs (fuzzer, slab bench) link no vmalloc and
@@ -278,7 +282,7 @@ unsigned long kfence_set_sample_interval(unsigned long interval)
 {
 	unsigned long old = sample_interval;
 
-	sample_interval = interval;
+	WRITE_ONCE(sample_interval, interval);
 	set_countdowns(interval);
 	WRITE_ONCE(kfence_enabled, __kfence_pool && interval);
 	return old;
