@@ -179,7 +179,7 @@ void do_exception(struct pt_regs *regs, unsigned long kind)
 		regs->elr += 4;
 		return;
 	}
-	if ((kind & 3) == 0 && ec == ESR_EC_DABT_CUR &&
+	if ((kind & 3) == 0 && ec == ESR_EC_DABT_CUR && ESR_FSC_TYPE(regs->esr) == ESR_FSC_TRANSLATION &&
 	    kfence_handle_page_fault(regs->far, ESR_ISS_WnR(regs->esr), regs))
 		return;		/* reported; the page is mapped now and the access completes */
 	if ((kind & 3) == 0 && ec >= ESR_EC_IABT_LOW && ec <= ESR_EC_DABT_CUR && ec != 0x22)

@@ -166,7 +166,7 @@ void do_trap(struct pt_regs *regs)
 		x86_handle_irq(regs);
 		return;
 	}
-	if (vec == X86_TRAP_PF && !(regs->error_code & (X86_PF_USER | X86_PF_INSTR)) &&
+	if (vec == X86_TRAP_PF && !(regs->error_code & (X86_PF_PROT | X86_PF_USER | X86_PF_INSTR)) &&
 	    kfence_handle_page_fault(read_cr2(), regs->error_code & X86_PF_WRITE, regs))
 		return;		/* reported; the page is mapped now and the access completes */
 	if (vec == X86_TRAP_PF) {

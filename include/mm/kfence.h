@@ -70,7 +70,8 @@ size_t kfence_ksize(const void *addr);
 
 /*
  * kfence_handle_page_fault: called by the arch's fault handler for a kernel
- * data access that faulted at addr. If addr is in the pool it prints
+ * data access that faulted at addr because nothing was mapped there (a
+ * translation fault, a not-present #PF: a mapped page is retried). If addr is in the pool it prints
  * KFENCE's report, maps the page (a guard page gets a scratch page, a freed
  * object's page its own page again) so that the access completes when the
  * handler returns, and returns true; the page is protected again at the next
