@@ -8,6 +8,7 @@
 #include <kernel/smp.h>
 #include <kernel/version.h>
 #include <mm/io.h>
+#include <mm/kfence.h>
 #include <mm/vmalloc.h>
 #include <mm/mm.h>
 #include <mm/mmzone.h>
@@ -74,6 +75,7 @@ static void run_boot_commands(void)
  *   mem_init()          mem_map, zones, memblock -> buddy
  *   kmem_cache_init()   slab and kmalloc
  *   vmalloc_init()      vmalloc and ioremap
+ *   kfence_init()       the KFENCE pool (a VA range of vmalloc's, pages of the buddy's)
  *   arch_ioremap_devices()  consoles and mailbox move off the fixmap / boot device map
  *   init_IRQ(), time_init()  the boot CPU's interrupt controller and tick (the
  *                       boot CPU takes interrupts only in its waits: arch_irq_window)
@@ -89,6 +91,7 @@ void start_kernel(void)
 	kmem_cache_init();
 
 	vmalloc_init();
+	kfence_init();
 	arch_ioremap_devices();
 	/* -- end of memory subsystems -- */
 	init_IRQ();

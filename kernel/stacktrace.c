@@ -2,6 +2,7 @@
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <kernel/stacktrace.h>
+#include <asm/ptrace.h>
 
 extern char _text[], _etext[];
 
@@ -29,13 +30,12 @@ static bool frame_ok(unsigned long fp, unsigned long prev)
 	return fp && !(fp & (sizeof(long) - 1)) && fp > prev && fp - prev <= MAX_FRAME_STEP;
 }
 
-__attribute__((noinline))
-unsigned int stack_trace_save(unsigned long *store, unsigned int size, unsigned int skipnr)
+/* Stores the return addresses of the frame records from fp outward (after skipnr of them). */
+static unsigned int walk_frames(unsigned long fp, unsigned long *store, unsigned int size, unsigned int skipnr)
 {
-	unsigned long fp = (unsigned long)__builtin_frame_address(0), prev;
+	unsigned long prev = fp - 1;
 	unsigned int n = 0;
 
-	prev = fp - 1;
 	while (n < size && frame_ok(fp, prev)) {
 		const struct frame_record *fr = (const struct frame_record *)fp;
 
@@ -49,6 +49,23 @@ unsigned int stack_trace_save(unsigned long *store, unsigned int size, unsigned 
 		fp = fr->fp;
 	}
 	return n;
+}
+
+__attribute__((noinline))
+unsigned int stack_trace_save(unsigned long *store, unsigned int size, unsigned int skipnr)
+{
+	return walk_frames((unsigned long)__builtin_frame_address(0), store, size, skipnr);
+}
+
+unsigned int stack_trace_save_regs(struct pt_regs *regs, unsigned long *store, unsigned int size,
+				   unsigned int skipnr)
+{
+	if (!size)
+		return 0;
+	if (skipnr)
+		return walk_frames(frame_pointer(regs), store, size, skipnr - 1);
+	store[0] = instruction_pointer(regs);
+	return 1 + walk_frames(frame_pointer(regs), store + 1, size - 1, 0);
 }
 
 void stack_trace_print(const unsigned long *entries, unsigned int nr, int spaces)

@@ -1,5 +1,6 @@
 /* kmalloc.c: kmalloc/kzalloc/kcalloc/krealloc/kfree/ksize — size classes on slab caches, big sizes page-granular on the buddy. */
 #include "slab_internal.h"
+#include <mm/kfence.h>
 #include <mm/kmemleak.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
@@ -174,7 +175,7 @@ static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long cal
 		p = kmalloc_large(size, gfp);
 	} else {
 		c = &kmalloc_caches[kmalloc_index(size)];
-		p = kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
+		p = kfence_alloc(c, size, gfp) ?: kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
 	}
 	kmemleak_alloc(p, size, 1, gfp);	/* large ones too: Linux tracks them the same way */
 	return p;
@@ -220,6 +221,10 @@ static void __kfree(const void *p, unsigned long caller)
 
 	if (unlikely(ZERO_OR_NULL_PTR(p)))
 		return;
+	if (unlikely(is_kfence_address(p))) {
+		kmemleak_free(p);	/* a bad pointer is no tracked object: kfence reports it */
+		return kfence_free(p, caller);
+	}
 	if (unlikely(!virt_addr_valid(p))) {
 		pr_err("BUG kfree: 0x%lx is not in the linear map (caller 0x%lx)\n",
 		       (unsigned long)p, caller);
@@ -246,6 +251,8 @@ size_t ksize(const void *p)
 {
 	struct page *pg;
 
+	if (unlikely(is_kfence_address(p)))
+		return kfence_ksize(p);
 	if (ZERO_OR_NULL_PTR(p) || !virt_addr_valid(p))
 		return 0;
 	pg = virt_to_slab_page(p);

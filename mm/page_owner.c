@@ -9,26 +9,11 @@
 #include <kernel/kallsyms.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
+#include <kernel/time.h>
 #include <string.h>
 
 struct page_owner *page_owner_table;
 unsigned long page_owner_start_pfn, page_owner_nr;
-
-/* Weak here: the host build of mm/ has no arch counter (its records then read ts 0). */
-extern u64 arch_counter_read(void) __weak;
-extern u64 arch_counter_freq(void) __weak;
-
-static u64 now_ns(void)
-{
-	u64 f, c;
-
-	if (!arch_counter_read || !arch_counter_freq)
-		return 0;
-	f = arch_counter_freq();
-	c = arch_counter_read();
-
-	return f ? c / f * 1000000000ULL + c % f * 1000000000ULL / f : 0;
-}
 
 static struct page_owner *record(const struct page *page)
 {
@@ -45,7 +30,7 @@ __noinline void __page_owner_alloc(struct page *page, unsigned int order, gfp_t 
 	if (!po)
 		return;
 	po->handle = save_stack(1);	/* from the buddy's caller of this hook outward */
-	po->ts_nsec = now_ns();
+	po->ts_nsec = local_clock();
 	po->gfp_mask = gfp;
 	po->order = (u16)order;
 	po->allocated = 1;

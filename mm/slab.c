@@ -1,5 +1,6 @@
 /* slab.c: object caches on top of the buddy allocator — per-CPU arrays, partial lists, /proc/slabinfo. */
 #include "slab_internal.h"
+#include <mm/kfence.h>
 #include <mm/kmemleak.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
@@ -688,7 +689,8 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 
 __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 {
-	void *obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
+	void *obj = kfence_alloc(c, c->object_size, gfp) ?:
+		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
 
 	kmemleak_alloc(obj, c->object_size, 1, gfp);
 	return obj;
@@ -697,7 +699,8 @@ __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
 	/* the fast path's way to the slow one, so the fault-injection hook sees it too */
-	void *obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
+	void *obj = kfence_alloc(c, c->object_size, gfp | __GFP_ZERO) ?:
+		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
 
 	kmemleak_alloc(obj, c->object_size, 1, gfp);
 	return obj;
@@ -728,6 +731,10 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 
 	if (unlikely(!obj))
 		return;
+	if (unlikely(is_kfence_address(obj))) {
+		kmemleak_free(obj);	/* a bad pointer is no tracked object: kfence reports it */
+		return kfence_free(obj, _RET_IP_);
+	}
 	/* the checks of slab_page_checked, inline; it reports what they refuse */
 	pg = likely(virt_addr_valid(obj)) ? virt_to_slab_page(obj) : NULL;
 	if (unlikely(!pg || !PageSlab(pg)))

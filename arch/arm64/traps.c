@@ -10,6 +10,7 @@
 #include <kernel/kallsyms.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
+#include <mm/kfence.h>
 #include <mm/vmalloc.h>
 #include <stdio.h>
 
@@ -178,6 +179,9 @@ void do_exception(struct pt_regs *regs, unsigned long kind)
 		regs->elr += 4;
 		return;
 	}
+	if ((kind & 3) == 0 && ec == ESR_EC_DABT_CUR && ESR_FSC_TYPE(regs->esr) == ESR_FSC_TRANSLATION &&
+	    kfence_handle_page_fault(regs->far, ESR_ISS_WnR(regs->esr), regs))
+		return;		/* reported; the page is mapped now and the access completes */
 	if ((kind & 3) == 0 && ec >= ESR_EC_IABT_LOW && ec <= ESR_EC_DABT_CUR && ec != 0x22)
 		mem_abort_report(regs);
 	else

@@ -2,6 +2,7 @@
 #include <kernel/irq.h>
 #include <kernel/printk.h>
 #include <kernel/setjmp.h>
+#include <mm/kfence.h>
 #include <mm/vmalloc.h>
 #include <asm/apic.h>
 #include <asm/memory.h>
@@ -165,6 +166,9 @@ void do_trap(struct pt_regs *regs)
 		x86_handle_irq(regs);
 		return;
 	}
+	if (vec == X86_TRAP_PF && !(regs->error_code & (X86_PF_PROT | X86_PF_USER | X86_PF_INSTR)) &&
+	    kfence_handle_page_fault(read_cr2(), regs->error_code & X86_PF_WRITE, regs))
+		return;		/* reported; the page is mapped now and the access completes */
 	if (vec == X86_TRAP_PF) {
 		show_fault_oops(regs, regs->error_code, (u32)read_cr2());
 		printk("Oops: %04x [#%d]\n", regs->error_code, ++die_counter);

@@ -4,6 +4,7 @@
 
 #include <compiler.h>
 #include <kernel/printk.h>
+#include <string.h>
 
 /*
  * The API follows Linux's KUnit so that its readers know it: a suite is a
@@ -122,6 +123,16 @@ void kunit_cleanup(struct kunit *test);
 	const char *__h = (hay), *__n = (needle); \
 	KUNIT_FAIL_IF(t, strstr(__h, __n) == NULL, (void)0, "expected %s to contain \"%s\"", #hay, __n); \
 } while (0)
+
+/* kunit_count_substr: how many times needle occurs in hay (e.g. reports in a captured log). */
+static inline unsigned int kunit_count_substr(const char *hay, const char *needle)
+{
+	unsigned int n = 0;
+
+	for (; (hay = strstr(hay, needle)); hay++)
+		n++;
+	return n;
+}
 
 /*
  * kunit_run_all: runs every registered suite whose name matches filter (NULL

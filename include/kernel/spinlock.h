@@ -22,13 +22,14 @@
  * - A lock taken by code an interrupt may run is taken with spin_lock_irqsave,
  *   never with spin_lock, or the interrupt deadlocks against its own CPU.
  * - The lock order, outermost first (the header that owns each lock repeats
- *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c):
+ *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c, kfence.c):
  *       slab_caches_lock -> a cache's c->lock
  *       slab_page_lock -> zone->lock
  *       vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock
  *       stop_lock -> the console lock
+ *       (any lock an allocation is made under) -> kfence_lock -> the leaves
  *   zone->lock takes nothing but the leaves. Leaves, taken inside anything and
  *   taking nothing: the console lock, printk's capture lock, the stack depot's,
  *   kmemleak_lock (mm/kmemleak.c),

@@ -14,6 +14,16 @@
  */
 unsigned int stack_trace_save(unsigned long *store, unsigned int size, unsigned int skipnr);
 
+struct pt_regs;
+/*
+ * stack_trace_save_regs: the call chain of the code an exception interrupted:
+ * its pc first, then the return addresses from its frame pointer outward
+ * (a leaf function that saved no frame record shows its caller's caller
+ * next). Same rules as stack_trace_save.
+ */
+unsigned int stack_trace_save_regs(struct pt_regs *regs, unsigned long *store, unsigned int size,
+				   unsigned int skipnr);
+
 /* stack_trace_print: one " func+0x../0x.." line per entry, indented by spaces (Linux's layout). */
 void stack_trace_print(const unsigned long *entries, unsigned int nr, int spaces);
 

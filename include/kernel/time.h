@@ -14,4 +14,16 @@ static inline unsigned long ticks_to_us(u64 ticks)
 	return (unsigned long)(ticks * 1000000ULL / arch_counter_freq());
 }
 
+/*
+ * local_clock (Linux's name): nanoseconds counted by the generic timer, for
+ * the timestamps of records (page_owner, KFENCE); split so that no product
+ * overflows 64 bits. 0 if the counter has no frequency.
+ */
+static inline u64 local_clock(void)
+{
+	u64 f = arch_counter_freq(), c = arch_counter_read();
+
+	return f ? c / f * 1000000000ULL + c % f * 1000000000ULL / f : 0;
+}
+
 #endif

@@ -20,6 +20,7 @@ struct seq_buf;
 #define SLAB_PANIC		0x00040000u	/* kmem_cache_create panics on failure */
 #define SLAB_STORE_USER		0x00010000u	/* U: remember the last alloc and free caller */
 #define SLAB_RECLAIM_ACCOUNT	0x00020000u	/* pages count as SReclaimable */
+#define SLAB_SKIP_KFENCE	0x04000000u	/* never served from the KFENCE pool (mm/kfence.c) */
 #define SLAB_DEBUG_FLAGS	(SLAB_CONSISTENCY_CHECKS | SLAB_RED_ZONE | SLAB_POISON | SLAB_STORE_USER)
 
 /* Byte patterns (Linux's values, so people who know them recognise a dump). */

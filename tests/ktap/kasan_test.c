@@ -32,15 +32,6 @@ static void kasan_begin(struct kunit *test)
 	kunit_add_action(test, stop_capture, NULL);
 }
 
-static unsigned int count_of(const char *hay, const char *needle)
-{
-	unsigned int n = 0;
-
-	for (; (hay = strstr(hay, needle)); hay++)
-		n++;
-	return n;
-}
-
 /*
  * The capture (each line after its "[    s.us] " timestamp) holds exactly one
  * KASAN report, of this kind in this function, and nothing else. */
@@ -51,25 +42,25 @@ static void expect_one_report(struct kunit *test, const char *kind, const char *
 	printk_capture_stop();
 	snprintf(head, sizeof(head), "BUG: KASAN: %s in %s+0x", kind, func);
 	KUNIT_EXPECT_EQ(test, kasan_report_count() - reports_before, 1UL);
-	KUNIT_EXPECT_EQ(test, count_of(report, "BUG: "), 1U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 1U);
 	KUNIT_EXPECT_SUBSTR(test, report, head);
-	KUNIT_EXPECT_EQ(test, count_of(report, "=================================================================="), 2U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "=================================================================="), 2U);
 	KUNIT_EXPECT_SUBSTR(test, report, "by task swapper/");
 	KUNIT_EXPECT_SUBSTR(test, report, "Call trace:\n");
-	KUNIT_EXPECT_EQ(test, count_of(report, "WARNING"), 0U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "WARNING"), 0U);
 }
 
 static void expect_no_report(struct kunit *test)
 {
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, kasan_report_count() - reports_before, 0UL);
-	KUNIT_EXPECT_EQ(test, count_of(report, "BUG: "), 0U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 0U);
 }
 
 static void expect_memory_state(struct kunit *test)
 {
 	KUNIT_EXPECT_SUBSTR(test, report, "Memory state around the buggy address:\n");
-	KUNIT_EXPECT_EQ(test, count_of(report, "] >"), 1U);	/* the row of the bad byte */
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "] >"), 1U);	/* the row of the bad byte */
 	KUNIT_EXPECT_SUBSTR(test, report, "^\n");
 }
 
@@ -241,7 +232,7 @@ static void vmalloc_uaf(struct kunit *test)
 	fault_recovery = prev;
 	printk_capture_stop();
 	KUNIT_EXPECT_EQ(test, kasan_report_count() - reports_before, 1UL);
-	KUNIT_EXPECT_EQ(test, count_of(report, "BUG: KASAN: "), 1U);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: KASAN: "), 1U);
 	KUNIT_EXPECT_SUBSTR(test, report, "BUG: KASAN: vmalloc-out-of-bounds in vmalloc_uaf+0x");
 	KUNIT_EXPECT_SUBSTR(test, report, "Unable to handle kernel paging request");
 }

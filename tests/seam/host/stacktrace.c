@@ -17,6 +17,13 @@ unsigned int stack_trace_save(unsigned long *store, unsigned int size, unsigned 
 	return stored;
 }
 
+/* No exception frames on the host: nothing to walk. */
+unsigned int stack_trace_save_regs(struct pt_regs *regs, unsigned long *store, unsigned int size,
+				   unsigned int skipnr)
+{
+	return 0;
+}
+
 void stack_trace_print(const unsigned long *entries, unsigned int nr, int spaces)
 {
 	unsigned int i;

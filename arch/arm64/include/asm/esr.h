@@ -20,6 +20,8 @@
 #define ESR_ISS_S1PTW(esr)	(((esr) >> 7) & 1)
 #define ESR_ISS_WnR(esr)	(((esr) >> 6) & 1)
 #define ESR_ISS_FSC(esr)	((esr) & 0x3f)
+#define ESR_FSC_TYPE(esr)	(ESR_ISS_FSC(esr) & 0x3c)	/* the kind, without the level */
+#define ESR_FSC_TRANSLATION	0x04				/* translation fault: nothing mapped */
 /* HLT #0xf000, the semihosting trap: UNDEFINED when no debugger/semihosting claims it. */
 #define INSN_HLT_SEMIHOST	0xd45e0000u
 

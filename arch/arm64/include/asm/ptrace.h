@@ -24,6 +24,18 @@ struct pt_regs {
 
 BUILD_BUG_ON(sizeof(struct pt_regs) != PT_REGS_SIZE);
 BUILD_BUG_ON(offsetof(struct pt_regs, far) != PT_FAR);
+
+/* Linux's accessors: where the interrupted code was, and its frame pointer. */
+static inline unsigned long instruction_pointer(const struct pt_regs *regs)
+{
+	return (unsigned long)regs->elr;
+}
+
+static inline unsigned long frame_pointer(const struct pt_regs *regs)
+{
+	return (unsigned long)regs->regs[29];
+}
+
 #endif
 
 #endif

@@ -16,4 +16,14 @@ static inline u32 regs_sp(const struct pt_regs *regs)
 	return (u32)(uintptr_t)&regs->eflags + 4;
 }
 
+/* Linux's accessors: where the interrupted code was, and its frame pointer. */
+static inline unsigned long instruction_pointer(const struct pt_regs *regs)
+{
+	return (unsigned long)regs->eip;
+}
+
+static inline unsigned long frame_pointer(const struct pt_regs *regs)
+{
+	return (unsigned long)regs->ebp;
+}
 #endif

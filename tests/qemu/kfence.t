@@ -1,0 +1,111 @@
+#!/usr/bin/perl
+# kfence.t: KFENCE on raspi3b and x86 — the kfence suite with every allocation sampled (its reports, the stats
+# and objects files), a bad and a zero kfence.sample_interval, and a default boot whose slab and kmalloc suites
+# run sampled objects without a false report.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+use Test::More;
+
+chdir "$FindBin::Bin/../.." or die;
+
+my $D = '/sys/kernel/debug/kfence';
+sub section {
+    my ($out, $cmd) = @_;
+    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
+}
+sub count { my ($re, $s) = @_; my $n = () = $s =~ /$re/g; return $n; }
+sub stat_of { my ($stats, $name) = @_; return $stats =~ /^\Q$name\E: (\d+)$/m ? $1 : -1; }
+
+# The two machines: (output, 1 if the kernel powered off with status 0).
+my %boot = (
+    arm64 => sub {
+        my ($append, $timeout) = @_;
+        my ($out, $st, $to) = qemu_arm64(timeout => $timeout, append => $append);
+        return ($out, !$to && $st == 0);
+    },
+    x86 => sub {
+        my ($append, $timeout) = @_;
+        my ($out, $st, $to) = run_timeout($timeout, undef, 'qemu-system-i386', '-m', 512,
+            '-cpu', 'Nehalem,-lm,-syscall', '-kernel', 'build/x86/kernel.elf', '-append', $append,
+            '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
+            '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+        return (clean_output($out), !$to && $st == 1);	# isa-debug-exit: (0 << 1) | 1
+    },
+);
+
+my $stats_re = qr/\Aenabled: [01]\ncurrently allocated: \d+\ntotal allocations: \d+\ntotal frees: \d+\nzombie allocations: 0\ntotal bugs: \d+\nskipped allocations \(incompatible\): \d+\nskipped allocations \(capacity\): \d+\n\z/;
+
+for my $arch (qw(arm64 x86)) {
+    my $boot = $boot{$arch};
+
+    # 1. Every allocation sampled: the suite passes, one report per bug, and the files add up.
+    {
+        my ($out, $ok) = $boot->("kfence.sample_interval=1 run=\"selftest kfence; cat $D/stats; cat $D/objects\"", 120);
+        ok($ok, "$arch: kfence.sample_interval=1, selftest kfence: status 0");
+        like($out, qr/\] kfence: initialized - using 262144 bytes of memory for 63 objects at 0x[0-9a-f]+-0x[0-9a-f]+, sample interval 1$/m,
+             "$arch: the pool's boot line (63 objects, 256 KiB)");
+        like($out, qr/^ok 1 kfence$/m, "$arch: the kfence suite is ok");
+        is(count(qr/^\s+not ok/m, $out), 0, "$arch: no case failed");
+        is(count(qr/# SKIP/, $out), 0, "$arch: no case skipped");
+        is(count(qr/\] BUG: KFENCE: /, $out), 8, "$arch: 8 reports for the 7 bug cases (invalid_free has two)");
+        like($out, qr/\] BUG: KFENCE: out-of-bounds read in out_of_bounds_read_right\+0x[0-9a-f]+\/0x[0-9a-f]+$/m,
+             "$arch: the report's first line is Linux's");
+        like($out, qr/\] Out-of-bounds read at 0x[0-9a-f]+ \(128B right of kfence-#\d+\):$/m, "$arch: ... and its second");
+        is(count(qr/Oops|Unable to handle|BUG: unable to handle/, $out), 0, "$arch: no Oops: every fault was KFENCE's");
+        my $stats = section($out, "cat $D/stats");
+        like($stats, $stats_re, "$arch: stats has Linux's fields") or diag($stats);
+        is(stat_of($stats, 'enabled'), 1, "$arch: enabled: 1");
+        is(stat_of($stats, 'total bugs'), 8, "$arch: total bugs: 8");
+        cmp_ok(stat_of($stats, 'total allocations'), '>=', 16, "$arch: the suite's objects came from the pool");
+        is(stat_of($stats, 'total allocations') - stat_of($stats, 'total frees'), stat_of($stats, 'currently allocated'),
+           "$arch: allocations - frees = currently allocated");
+        my @objs = split /^---------------------------------\n/m, section($out, "cat $D/objects");
+        is(scalar(@objs), 63, "$arch: objects lists the 63 objects");
+        my @bad = grep { !/\Akfence-#\d+ unused\n\z/ &&
+            !/\Akfence-#\d+: 0x[0-9a-f]+-0x[0-9a-f]+, size=\d+, cache=\S+\n\nallocated by task 0 on cpu \d+ at \d+\.\d{6}s:\n( \S+\n)+(\nfreed by task 0 on cpu \d+ at \d+\.\d{6}s:\n( \S+\n)+)?\z/ } @objs;
+        is_deeply(\@bad, [], "$arch: each object in Linux's layout") or diag($bad[0]);
+    }
+
+    # 2. A bad value: one line, the default interval, a clean boot.
+    {
+        my ($out, $ok) = $boot->("kfence.sample_interval=1k run=\"cat $D/stats\"", 60);
+        ok($ok, "$arch: kfence.sample_interval=1k: the boot is clean");
+        is(count(qr/kfence\.sample_interval=1k/, $out), 2, "$arch: ... one line about it (and the command line)");
+        like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 1000$/m,
+             "$arch: ... which says why and what is used");
+        unlike($out, qr/Malformed early option/, "$arch: ... and no second one");
+        like($out, qr/\] kfence: initialized - .*, sample interval 1000$/m, "$arch: ... the default interval");
+        is(stat_of(section($out, "cat $D/stats"), 'enabled'), 1, "$arch: ... KFENCE on");
+    }
+
+    # 3. The default interval: slab and kmalloc suites get sampled objects and no false report.
+    {
+        my ($out, $ok) = $boot->("run=\"selftest slab kmalloc; cat $D/stats\"", 300);
+        ok($ok, "$arch: default boot, selftest slab kmalloc: status 0");
+        like($out, qr/\] kfence: initialized - .*, sample interval 1000$/m, "$arch: KFENCE is on by default, interval 1000");
+        like($out, qr/^ok \d slab$/m, "$arch: the slab suite passes");
+        like($out, qr/^ok \d kmalloc$/m, "$arch: the kmalloc suite passes");
+        my $stats = section($out, "cat $D/stats");
+        cmp_ok(stat_of($stats, 'total allocations'), '>=', 5, "$arch: the suites' allocations were sampled ("
+               . stat_of($stats, 'total allocations') . ')');
+        is(stat_of($stats, 'total bugs'), 0, "$arch: total bugs: 0");
+        is(count(qr/BUG: KFENCE/, $out), 0, "$arch: no KFENCE report");
+    }
+}
+
+# 4. kfence.sample_interval=0: off, no pool, the files say so, the suite skips its bug cases.
+{
+    my ($out, $ok) = $boot{arm64}->("kfence.sample_interval=0 run=\"cat $D/stats; cat $D/objects; cat /proc/vmallocinfo; selftest kfence\"", 60);
+    ok($ok, 'kfence.sample_interval=0: the boot is clean');
+    like($out, qr/\] kfence: off \(kfence.sample_interval=0\)$/m, '... one line says KFENCE is off');
+    is(stat_of(section($out, "cat $D/stats"), 'enabled'), 0, '... enabled: 0');
+    is(section($out, "cat $D/objects"), "kfence is off (no pool)\n", '... no objects');
+    like($out, qr/^ok 1 kfence$/m, '... the suite passes');
+    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 8, '... its 8 pool cases skipped, with the reason');
+    unlike(section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, '... and no pool area reserved');
+}
+
+done_testing();
