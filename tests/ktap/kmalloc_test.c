@@ -197,13 +197,19 @@ static long free_pages_checked(struct kunit *test)
 static void large_allocations(struct kunit *test)
 {
 	long large0 = global_node_page_state(NR_KMALLOC_LARGE), free0 = free_pages_checked(test);
-	u8 *p = kmalloc(8193, GFP_KERNEL), *q = kmalloc(100000, GFP_KERNEL);
 	struct page *pg;
 	unsigned int i, bad_tail = 0;
+	u8 *p, *q;
 
+	KUNIT_ASSERT_GE(test, free0, 0);
+	p = kmalloc(8193, GFP_KERNEL);
+	q = kmalloc(100000, GFP_KERNEL);
+	if (!p || !q) {		/* nothing to check; nothing kept either */
+		kfree(p);
+		kfree(q);
+	}
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	KUNIT_ASSERT_NOT_NULL(test, q);
-	KUNIT_ASSERT_GE(test, free0, 0);
 	KUNIT_EXPECT_EQ(test, (unsigned long)p % PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, ksize(p), 3 * PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, ksize(q), 25 * PAGE_SIZE);
@@ -233,10 +239,11 @@ static void zeroing_and_overflow(struct kunit *test)
 	if (kasan_enabled())
 		kunit_skip(test, "KASAN: freed objects wait in its quarantine (no LIFO reuse), bytes past 200 are red zone");
 	p = kmalloc(200, GFP_KERNEL);
-
+	KUNIT_ASSERT_NOT_NULL(test, p);
 	memset(p, 0xff, 200);
 	kfree(p);
 	z = kzalloc(200, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, z);
 	KUNIT_EXPECT_TRUE(test, z == p);	/* LIFO: the dirty object came back */
 	for (i = 0; i < 256; i++)
 		nonzero += z[i] != 0;
@@ -267,9 +274,13 @@ static void krealloc_keeps_contents(struct kunit *test)
 	for (k = 0; k < have; k++)
 		p[k] = (u8)(k * 7);
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		bool fits = steps[i] <= ksize(p);	/* asked before: p is gone once it moved */
+
 		q = krealloc(p, steps[i], GFP_KERNEL);
+		if (!q)
+			kfree(p);			/* a failed krealloc leaves p the caller's */
 		KUNIT_ASSERT_NOT_NULL(test, q);
-		if (steps[i] <= ksize(p))
+		if (fits)
 			KUNIT_EXPECT_TRUE(test, q == p);	/* fits: same object */
 		for (k = 0; k < min(have, steps[i]); k++)
 			bad += q[k] != (u8)(k * 7);

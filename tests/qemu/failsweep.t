@@ -64,7 +64,7 @@ sub section {
 #    ... allocation fails until a run injects nothing; every run must leave the checkers passing
 #    and the free pages, slab objects and vmalloc areas where they were.
 {
-    my $suites = 'vmap_area pgtable highmem fixmap meminfo stackdepot memblock smp_call mempool ioremap';
+    my $suites = 'vmap_area pgtable highmem fixmap meminfo stackdepot memblock smp_call mempool ioremap kmalloc';
     my ($out, $st, $to) = qemu_arm64(timeout => 300, append => "run=\"failsweep $suites\"");
     ok(!$to, 'sweep: finished (no hang)');
     my ($runs, $bad) = $out =~ /^failsweep: (\d+) run\(s\), (\d+) bad/m;
