@@ -7,7 +7,7 @@ use lib "$FindBin::Bin/lib";
 use Pagoda;
 use Test::More;
 
-my @mttcg = ('-accel', 'tcg,thread=multi');
+my @mttcg = @TCG_MULTI;
 my $cmds = 'selftest slab_smp; cat /proc/slabinfo; echo end';
 
 # check(LABEL, OUT, STATUS, CPUS, OK_STATUS): the suite passed on CPUS CPUs, and slabinfo after it is clean.

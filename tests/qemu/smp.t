@@ -9,7 +9,7 @@ use File::Temp qw(tempdir);
 use Test::More;
 
 my $tmp = tempdir(CLEANUP => 1);
-my @mttcg = ('-accel', 'tcg,thread=multi');
+my @mttcg = @TCG_MULTI;
 
 # boot(APPEND, [DTB]): runs cat /proc/cpuinfo after boot; returns (output, status, processors listed).
 sub boot {

@@ -130,7 +130,7 @@ if ($pl011_va && defined $x) {
 #    after a remap, and areas made and freed on all four CPUs at once leave nothing behind.
 {
     my ($so, $sst, $sto) = qemu_arm64(
-        timeout => 240, extra => [ '-accel', 'tcg,thread=multi' ],
+        timeout => 240, extra => [@TCG_MULTI],
         append => 'run="selftest stale_tlb,vmalloc_torture; cat /proc/vmallocinfo"');
     ok(!$sto, 'SMP: the boot finished (no timeout)');
     like($so, qr/smp: Brought up 1 node, 4 CPUs$/m, 'SMP: four CPUs online');

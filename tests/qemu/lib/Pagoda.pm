@@ -15,9 +15,9 @@ our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output 
 # on a 2-core CI machine running two QEMUs, a contended lock changes hands tens of times a
 # second, and the full selftest took over ten minutes. Single-threaded TCG runs the vCPUs in
 # turn on one host thread and switches at WFE, YIELD and x86's PAUSE, which is where pagoda's
-# lock loops wait: the same four CPUs and the same interleavings at every wait, a hand-over in
-# microseconds, the full selftest in about a minute. So the functional runs (the full selftest,
-# KASAN, spinlock_debug) use it, and the parallel runs say -accel tcg,thread=multi.
+# lock loops wait: the same four CPUs interleaving at every wait, a hand-over in microseconds,
+# the full selftest on 4 CPUs in seconds. So the functional runs (the full selftest, KASAN,
+# spinlock_debug, nosmp) use it, and the parallel runs say @TCG_MULTI.
 our @TCG_SINGLE = ('-accel', 'tcg,thread=single');
 our @TCG_MULTI = ('-accel', 'tcg,thread=multi');
 

@@ -19,7 +19,7 @@ static inline unsigned long arch_local_save_flags(void)
  * Masks IRQ and FIQ; returns DAIF as it was, for arch_local_irq_restore. Both skip the DAIF
  * write when it would change nothing: a write to DAIF is cheap on the A53 but ends QEMU's
  * translation block (about 1 us under TCG), and nested save/restore pairs are the common case
- * on the allocators' paths (a per-CPU-list alloc/free pair went from 2.6 us to 0.2 us).
+ * on the allocators' paths (`selftest slab` under QEMU took 36 s instead of 43 s).
  */
 static inline unsigned long arch_local_irq_save(void)
 {
