@@ -99,10 +99,14 @@ static void cache_zalloc_zeroes(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	o = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!o)
+		cache_undo(c, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	memset(o, 0xa5, 200);
 	kmem_cache_free(c, o);
 	o = kmem_cache_zalloc(c, GFP_KERNEL);
+	if (!o)
+		cache_undo(c, NULL, 0);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	for (i = 0; i < 200; i++)
 		nonzero += o[i] != 0;
@@ -126,12 +130,13 @@ static void cache_alignment(struct kunit *test)
 				void *o[20];
 
 				KUNIT_ASSERT_NOT_NULL(test, c);
-				for (i = 0; i < 20; i++) {
-					o[i] = kmem_cache_alloc(c, GFP_KERNEL);
-					KUNIT_ASSERT_NOT_NULL(test, o[i]);
+				for (i = 0; i < 20 && (o[i] = kmem_cache_alloc(c, GFP_KERNEL)); i++) {
 					KUNIT_EXPECT_EQ(test, (unsigned long)o[i] % aligns[a], 0);
 					memset(o[i], 0x11, sizes[s]);
 				}
+				if (i < 20)
+					cache_undo(c, o, i);
+				KUNIT_ASSERT_EQ(test, i, 20);
 				for (i = 0; i < 20; i++)
 					kmem_cache_free(c, o[i]);
 				KUNIT_EXPECT_EQ(test, kmem_cache_validate(c), 0);
@@ -139,8 +144,13 @@ static void cache_alignment(struct kunit *test)
 			}
 	{
 		struct kmem_cache *c = kmem_cache_create("test-hwalign", 40, 0, SLAB_HWCACHE_ALIGN, NULL);
-		void *o = kmem_cache_alloc(c, GFP_KERNEL);
+		void *o;
 
+		KUNIT_ASSERT_NOT_NULL(test, c);
+		o = kmem_cache_alloc(c, GFP_KERNEL);
+		if (!o)
+			cache_undo(c, NULL, 0);
+		KUNIT_ASSERT_NOT_NULL(test, o);
 		KUNIT_EXPECT_EQ(test, (unsigned long)o % L1_CACHE_BYTES, 0);
 		kmem_cache_free(c, o);
 		kmem_cache_destroy(c);
