@@ -1,5 +1,6 @@
 /* debugfs.c: the tree of files behind /proc and /sys/kernel/debug, registered at link time. */
 #include <kernel/debugfs.h>
+#include <kernel/seq_buf.h>
 #include <compiler.h>
 #include <errno.h>
 #include <string.h>
@@ -18,6 +19,18 @@ const struct debugfs_file *debugfs_lookup(const char *path)
 		if (!strcmp(f->path, path))
 			return f;
 	return NULL;
+}
+
+const char *debugfs_read(const char *path, char *buf, size_t n)
+{
+	const struct debugfs_file *f = debugfs_lookup(path);
+	struct seq_buf s;
+
+	if (!f)
+		return NULL;
+	seq_buf_init(&s, buf, n);
+	f->show(&s);
+	return seq_buf_str(&s);
 }
 
 int debugfs_write(const char *path, const char *text)

@@ -37,6 +37,8 @@ struct debugfs_file {
 	__link_table(debugfs_files, struct debugfs_file) = { p, fn, wr }
 
 const struct debugfs_file *debugfs_lookup(const char *path);
+/* debugfs_read: path's text in buf (at most n - 1 bytes, NUL-terminated) and buf; NULL if no such file. */
+const char *debugfs_read(const char *path, char *buf, size_t n);
 /*
  * debugfs_write: gives text to path's write(). Returns 0, or -ENOENT (no such
  * file), -EACCES (read-only) or -EINVAL (write() refused it, and said why).

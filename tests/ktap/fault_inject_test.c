@@ -1,7 +1,6 @@
 /* fault_inject_test.c: KTAP suite for fault injection — fail-nth, Linux's knob semantics, GFP rules, debugfs. */
 #include <kernel/kunit.h>
 #include <kernel/debugfs.h>
-#include <kernel/seq_buf.h>
 #include <mm/fault-inject.h>
 #include <mm/gfp.h>
 #include <mm/mempool.h>
@@ -173,14 +172,7 @@ static void parse_rejects_bad_values(struct kunit *test)
 
 static const char *read_file(const char *path, char *buf, size_t n)
 {
-	const struct debugfs_file *f = debugfs_lookup(path);
-	struct seq_buf s;
-
-	if (!f)
-		return "(no file)";
-	seq_buf_init(&s, buf, n);
-	f->show(&s);
-	return seq_buf_str(&s);
+	return debugfs_read(path, buf, n) ?: "(no file)";
 }
 
 /* The debugfs files read back what was written; bad writes change nothing. */

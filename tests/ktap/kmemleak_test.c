@@ -1,7 +1,6 @@
 /* kmemleak_test.c: KTAP suite for kmemleak — a dropped object is reported, reachable ones are not, a free forgets it. */
 #include <kernel/kunit.h>
 #include <kernel/debugfs.h>
-#include <kernel/seq_buf.h>
 #include <lib/list.h>
 #include <mm/kmemleak.h>
 #include <mm/slab.h>
@@ -142,14 +141,7 @@ static int drop_and_scan(struct kunit *test, unsigned long *hidden, size_t size,
 
 static const char *show(char *buf, size_t n)
 {
-	const struct debugfs_file *f = debugfs_lookup("/sys/kernel/debug/kmemleak");
-	struct seq_buf s;
-
-	if (!f)
-		return "";
-	seq_buf_init(&s, buf, n);
-	f->show(&s);
-	return seq_buf_str(&s);
+	return debugfs_read("/sys/kernel/debug/kmemleak", buf, n) ?: "";
 }
 
 /* The only pointer dropped: reported with its size, bytes and allocation stack; kfree forgets it. */

@@ -95,18 +95,6 @@ static void free_blocks(void *ctx)
 			__free_pages(p[i], 3);
 }
 
-static const char *show(const char *path, char *buf, size_t n)
-{
-	const struct debugfs_file *f = debugfs_lookup(path);
-	struct seq_buf s;
-
-	if (!f)
-		return "";
-	seq_buf_init(&s, buf, n);
-	f->show(&s);
-	return seq_buf_str(&s);
-}
-
 /* Three blocks from one call site: one group "N times, 8N pages:", and Linux's lines per block. */
 static void files_show_blocks_and_groups(struct kunit *test)
 {
@@ -124,7 +112,7 @@ static void files_show_blocks_and_groups(struct kunit *test)
 		n += page_owner_lookup(page_to_pfn(p[i])) != NULL;
 	KUNIT_ASSERT_GE(test, n, 1);
 	snprintf(want, sizeof(want), "%d times, %d pages:\n", n, 8 * n);
-	KUNIT_EXPECT_SUBSTR(test, show("/sys/kernel/debug/page_owner_sort", buf, sizeof(buf)), want);
+	KUNIT_EXPECT_SUBSTR(test, debugfs_read("/sys/kernel/debug/page_owner_sort", buf, sizeof(buf)) ?: "", want);
 	big = (char *)__get_free_pages(GFP_KERNEL, 8);	/* 1 MiB */
 	KUNIT_ASSERT_NOT_NULL(test, big);
 	{
