@@ -29,12 +29,12 @@
  * own array with interrupts masked and no lock or atomic. The array is refilled
  * / flushed `batch` objects at a time, under the cache's lock (taken once per
  * batch), from / to the cache's shared array first (SLAB's shared array_cache:
- * about slab_keep_bytes() of objects, moved as a copy of pointers), and only
+ * about slab_keep_bytes(c) of objects, moved as a copy of pointers), and only
  * past it from / to the slabs, whose freelists cost a decode and a check per
  * object. The shared array is what keeps a burst larger than a CPU's array
  * (256 objects allocated, then freed) and a producer/consumer pair of CPUs off
  * the slab freelists and off the buddy. Slabs move between the partial, full
- * and empty lists; at most min_empty empty slabs (slab_keep_bytes() at most)
+ * and empty lists; at most min_empty empty slabs (slab_keep_bytes(c) at most)
  * are kept per cache, the rest go back to the buddy at once.
  *
  * Objects freed on another CPU (CPU B frees what CPU A allocated). The choices:
@@ -54,7 +54,7 @@
  *    to do. (Were slabs ever given owners, mimalloc's delayed list is the one
  *    to take.)
  *  - Stranding: what a CPU holds in its array is bounded (limit objects, about
- *    slab_cpu_bytes(), per CPU and cache), and it comes back when the CPU next
+ *    slab_cpu_bytes(c), per CPU and cache), and it comes back when the CPU next
  *    allocates from the cache, when the array overflows (a batch goes to the
  *    shared array, where every CPU refills from), and for a CPU that never
  *    touches the cache again, on every kmem_cache_shrink/_shrink_all/_destroy,
@@ -70,24 +70,22 @@
  * Without debugging the stride is just the object rounded to its alignment and
  * the free pointer sits in the middle of the free object.
  *
- * Locks (order: slab_caches_lock -> a cache's lock; slab_page_lock is
- * innermost: the drains take it under slab_caches_lock, nothing under a cache's
- * lock):
+ * Locks (order: slab_caches_lock -> a cache's lock; nothing is taken under a
+ * cache's lock):
  *  - slab_caches_lock: the list of caches.
  *  - c->lock: the cache's slab lists and every one of its slabs' freelists
  *    (see struct kmem_cache). Never held across the buddy: a slab is made with
  *    it dropped and added after; slabs to give back are unlinked under it and
  *    freed after.
- *  - slab_page_lock: slab's calls into the buddy and the node's slab page
- *    counts, until page_alloc has its own zone->lock (issue 12, the buddy's
- *    part); then it only costs a free lock per slab.
+ *  - none of its own around the buddy: alloc_pages/__free_pages take the
+ *    zone's lock (or use this CPU's pcp list), and the node's slab page
+ *    count is a per-CPU vmstat diff.
  * Debug caches have no arrays: every CPU's array is slab_no_array (limit 0),
  * which sends every operation to the slabs.
  */
 
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
-static DEFINE_SPINLOCK(slab_page_lock);
 static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes from */
 static struct kmem_cache *kmem_cache_cache;
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
@@ -126,17 +124,25 @@ static bool calculate_sizes(struct kmem_cache *c)
 	return c->stride <= (PAGE_SIZE << SLAB_MAX_ORDER) && c->object_size;
 }
 
-/* Smallest order that wastes at most 1/8 of the slab and holds a few objects. */
+/*
+ * Slab size: the smallest order that loses at most 1/16 of the slab to the tail
+ * and holds 8 objects, or any number from 1 KiB up. A slab goes back to the
+ * buddy only when every object in it is free, so a big slab of big objects
+ * strands memory: on make bench's mixed workload, 8-page slabs of 4-6 objects
+ * held 4 % of the bytes requested in free objects nobody could give back.
+ * From 1 KiB up a slab is as small as the tail allows (kmalloc-4k: one page,
+ * kmalloc-2688: 3 in two pages); the classes in mm/kmalloc.c are chosen to fit.
+ */
 static void calculate_order(struct kmem_cache *c)
 {
-	unsigned int order, min_objs = c->stride >= 1024 ? 4 : 8;
+	unsigned int order, min_objs = c->stride >= 1024 ? 1 : 8;
 
 	BUILD_BUG_ON((PAGE_SIZE << SLAB_MAX_ORDER) > 65536);	/* obj_starts is exact below 2^16 */
 	for (order = 0; order < SLAB_MAX_ORDER; order++) {
 		unsigned long bytes = PAGE_SIZE << order;
 		unsigned long n = bytes / c->stride, waste = bytes - n * c->stride;
 
-		if (n >= min_objs && waste * 8 <= bytes)
+		if (n >= min_objs && waste * 16 <= bytes)
 			break;
 	}
 	c->order = order;
@@ -147,29 +153,46 @@ static void calculate_order(struct kmem_cache *c)
 }
 
 /*
- * What a cache may keep free beyond its per-CPU arrays, in its shared array and
- * again in empty slabs: SLAB_KEEP_BYTES, but at most 1/256 of RAM each (16 KiB
- * on a 4 MiB machine), so a small machine's memory is not held by its caches.
+ * Budgets: what a cache may keep free, in bytes of objects, per CPU array and
+ * again in its shared array and in empty slabs. Free objects held there are
+ * memory nobody else can use, and on make bench's mixed workload (a live set
+ * of 10000 objects of mixed sizes under random replacement) they were the
+ * largest part of the overhead: 64 KiB arrays and 256 KiB shared arrays for
+ * every size held 8 % of the bytes requested. So only small objects (up to
+ * SLAB_SMALL_OBJECT, where 256 of them are 64 KiB at most) keep Linux SLAB-like
+ * batches: SLAB_CPU_BYTES per CPU, SLAB_KEEP_BYTES shared and in empty slabs;
+ * larger objects keep SLAB_LARGE_BYTES in each (kmalloc-4k: 2 per CPU, 2
+ * shared, 2 empty slabs), as Linux SLAB bounded them too (8 objects above a
+ * page). The price: a burst of 256 large objects allocated then freed goes
+ * through the slabs and the buddy's per-CPU lists (README, "Decisions worth knowing").
+ * Each budget is also at most 1/128 (per CPU) or 1/256 of RAM, so a 4 MiB
+ * machine's memory is not held by its caches.
  */
-static unsigned long slab_keep_bytes(void)
+static bool small_object(const struct kmem_cache *c)
 {
-	return min((unsigned long)SLAB_KEEP_BYTES, (totalram_pages() << PAGE_SHIFT) / 256);
+	return c->object_size <= SLAB_SMALL_OBJECT;
 }
 
-/* A per-CPU array's bytes of objects: SLAB_CPU_BYTES, at most 1/128 of RAM (32 KiB on 4 MiB). */
-static unsigned long slab_cpu_bytes(void)
+static unsigned long slab_keep_bytes(const struct kmem_cache *c)
 {
-	return min((unsigned long)SLAB_CPU_BYTES, (totalram_pages() << PAGE_SHIFT) / 128);
+	return min(small_object(c) ? (unsigned long)SLAB_KEEP_BYTES : (unsigned long)SLAB_LARGE_BYTES,
+		   (totalram_pages() << PAGE_SHIFT) / 256);
+}
+
+static unsigned long slab_cpu_bytes(const struct kmem_cache *c)
+{
+	return min(small_object(c) ? (unsigned long)SLAB_CPU_BYTES : (unsigned long)SLAB_LARGE_BYTES,
+		   (totalram_pages() << PAGE_SHIFT) / 128);
 }
 
 /*
- * Per-CPU arrays: about slab_cpu_bytes() of objects each (16..SLAB_CPU_MAX), so
+ * Per-CPU arrays: about slab_cpu_bytes() of objects each (2..SLAB_CPU_MAX), so
  * bursts of frees and allocations stay off the slab lists. Debug caches have
  * none: every operation is checked.
  */
 static void set_cpu_limits(struct kmem_cache *c)
 {
-	unsigned int limit = clamp((unsigned int)(slab_cpu_bytes() / c->object_size), 16U,
+	unsigned int limit = clamp((unsigned int)(slab_cpu_bytes(c) / c->object_size), 2U,
 				   (unsigned int)SLAB_CPU_MAX);
 	unsigned int i;
 
@@ -177,7 +200,7 @@ static void set_cpu_limits(struct kmem_cache *c)
 		limit = 0;
 	c->limit = limit;
 	c->batch = (limit + 1) / 2;
-	c->shared_limit = limit ? clamp((unsigned int)(slab_keep_bytes() / c->object_size), c->batch,
+	c->shared_limit = limit ? clamp((unsigned int)(slab_keep_bytes(c) / c->object_size), c->batch,
 					(unsigned int)SLAB_CPU_MAX) : 0;
 	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
@@ -203,13 +226,10 @@ static unsigned int cpu_arrays_order(const struct kmem_cache *c)
 
 static void free_cpu_arrays(struct kmem_cache *c)
 {
-	unsigned long flags;
 	unsigned int i;
 
 	if (c->shared != &slab_no_array) {
-		slab_lock_irqsave(&slab_page_lock, flags);
 		__free_pages(virt_to_page(c->shared), cpu_arrays_order(c));
-		slab_unlock_irqrestore(&slab_page_lock, flags);
 	}
 	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
@@ -224,16 +244,13 @@ static void free_cpu_arrays(struct kmem_cache *c)
  */
 static int alloc_cpu_arrays(struct kmem_cache *c)
 {
-	unsigned long flags;
 	struct page *pg;
 	unsigned int i;
 	char *base;
 
 	if (!c->limit)
 		return 0;
-	slab_lock_irqsave(&slab_page_lock, flags);
 	pg = alloc_pages(GFP_KERNEL, cpu_arrays_order(c));	/* lowmem: in the linear map */
-	slab_unlock_irqrestore(&slab_page_lock, flags);
 	if (!pg)
 		return -1;
 	base = page_address(pg);
@@ -274,7 +291,7 @@ int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size
 		return -1;
 	/* enough empty slabs to refill a per-CPU array twice and the shared array, within slab_keep_bytes */
 	c->min_empty = clamp(DIV_ROUND_UP(2 * c->limit + c->shared_limit, c->objects), 1U,
-			     max(1U, (unsigned int)(slab_keep_bytes() >> PAGE_SHIFT >> c->order)));
+			     max(1U, (unsigned int)(slab_keep_bytes(c) >> PAGE_SHIFT >> c->order)));
 	spin_lock_init(&c->lock);
 	INIT_LIST_HEAD(&c->partial);
 	INIT_LIST_HEAD(&c->full);
@@ -344,7 +361,7 @@ static void slab_relist(struct kmem_cache *c, struct page *pg, unsigned int old_
 	(*nr_new)++;
 }
 
-/* slab_page_lock held. */
+/* Any context: the node's slab page count (per-CPU diffs, interrupts masked inside). */
 static void account_slab(struct kmem_cache *c, long pages)
 {
 	mod_node_page_state(c->flags & SLAB_RECLAIM_ACCOUNT ? NR_SLAB_RECLAIMABLE
@@ -357,18 +374,14 @@ static void account_slab(struct kmem_cache *c, long pages)
  */
 static struct page *new_slab(struct kmem_cache *c, gfp_t gfp)
 {
-	unsigned long flags;
 	struct page *pg;
 	unsigned int i;
 
-	slab_lock_irqsave(&slab_page_lock, flags);
 	/* slabs live in the linear map: never highmem */
 	pg = alloc_pages((gfp & ~(__GFP_ZERO | __GFP_HIGHMEM)) | (c->order ? __GFP_COMP : 0), c->order);
-	if (pg)
-		account_slab(c, 1L << c->order);
-	slab_unlock_irqrestore(&slab_page_lock, flags);
 	if (!pg)
 		return NULL;
+	account_slab(c, 1L << c->order);
 	pg->slab_cache = c;
 	kasan_poison_slab(pg);
 	pg->inuse = 0;
@@ -397,7 +410,7 @@ static void unlink_empty_slab(struct kmem_cache *c, struct page *pg, struct list
 /* free_slabs: gives the slabs on discard back to the buddy (c->lock not held); returns pages freed. */
 static unsigned long free_slabs(struct kmem_cache *c, struct list_head *discard)
 {
-	unsigned long flags, pages = 0;
+	unsigned long pages = 0;
 	struct page *pg, *n;
 
 	list_for_each_entry_safe(pg, n, discard, lru) {
@@ -405,10 +418,8 @@ static unsigned long free_slabs(struct kmem_cache *c, struct list_head *discard)
 		ClearPageFlag(pg, PG_slab);
 		pg->slab_cache = NULL;
 		pg->order = c->order;		/* inuse/freeidx shared the compound order */
-		slab_lock_irqsave(&slab_page_lock, flags);
 		account_slab(c, -(1L << c->order));
 		__free_pages(pg, c->order);
-		slab_unlock_irqrestore(&slab_page_lock, flags);
 		pages += 1UL << c->order;
 	}
 	return pages;

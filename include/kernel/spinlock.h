@@ -24,7 +24,6 @@
  * - The lock order, outermost first (the header that owns each lock repeats
  *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c, kfence.c):
  *       slab_caches_lock -> a cache's c->lock
- *       slab_page_lock -> zone->lock
  *       vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock

@@ -30,9 +30,12 @@ struct seq_buf;
 #define SLUB_RED_INACTIVE	0xbb	/* red zone of a free object */
 #define SLUB_RED_ACTIVE		0xcc	/* red zone of an allocated object */
 
-#define SLAB_CPU_BYTES		65536	/* a per-CPU array holds about this many bytes of objects */
+/* What a cache keeps free, in bytes of objects (mm/slab.c, "Budgets"). */
+#define SLAB_SMALL_OBJECT	256	/* objects up to this size are small */
+#define SLAB_CPU_BYTES		65536	/* a per-CPU array of small objects holds about this much */
 #define SLAB_CPU_ARRAY_BYTES	4096	/* ... in an array of at most this size, header included */
-#define SLAB_KEEP_BYTES		262144	/* shared array and empty slabs: each about this much, at most */
+#define SLAB_KEEP_BYTES		262144	/* small: shared array and empty slabs, each about this much */
+#define SLAB_LARGE_BYTES	8192	/* larger objects: per-CPU array, shared array, empty slabs */
 #define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
 #define L1_CACHE_BYTES		64
 
@@ -44,7 +47,7 @@ struct seq_buf;
  */
 struct kmem_cache_cpu {
 	unsigned int avail;	/* objects in entry[] */
-	unsigned int limit;	/* capacity: SLAB_CPU_BYTES of objects, 16..SLAB_CPU_MAX; 0: no array */
+	unsigned int limit;	/* capacity: slab_cpu_bytes() of objects, 2..SLAB_CPU_MAX; 0: no array */
 	unsigned int batch;	/* objects moved at once to/from the slabs */
 	unsigned int pad;
 	void *entry[];		/* limit slots, right after the header */
