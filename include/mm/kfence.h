@@ -23,13 +23,19 @@ struct seq_buf;
 #define KFENCE_NUM_OBJECTS		63
 #define KFENCE_POOL_PAGES		(2 * KFENCE_NUM_OBJECTS + 2)	/* guards, objects, two leading guards */
 #define KFENCE_POOL_SIZE		(KFENCE_POOL_PAGES * PAGE_SIZE)
-#define KFENCE_DEFAULT_INTERVAL		1000
+#define KFENCE_DEFAULT_INTERVAL		10000
 
 /* The pool's first byte (0 while KFENCE is off): written once by kfence_init. */
 extern char *__kfence_pool;
 /* Nonzero when allocations are sampled (the pool exists and the interval is not 0). */
 extern bool kfence_enabled;
-/* Per CPU: allocations left before the next sampled one (atomically decremented). */
+/*
+ * Per CPU: allocations left before the next sampled one; 0 while KFENCE is
+ * off (a decrement from 0 wraps, and the slow path, finding KFENCE off,
+ * puts 0 back). Only its own CPU writes its counter, without a lock or an
+ * atomic: an interrupt's allocation between the hook's load and store can
+ * cost one count, which only moves the next sample by one allocation.
+ */
 extern unsigned int kfence_countdown[];
 
 /* kfence_init: the pool (VA range, pages), after vmalloc_init. Off, with one line, if it cannot be made. */
@@ -40,14 +46,16 @@ void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp);
 /*
  * kfence_alloc: the slab hook. NULL unless this allocation is the sampled one
  * (then a KFENCE object of size bytes for cache c, or NULL if the pool is
- * full and the allocation goes to the slab as usual). When off: one load and
- * a branch; when on: an atomic decrement of this CPU's countdown as well.
+ * full and the allocation goes to the slab as usual). A load, a store and a
+ * branch, on or off: no atomic (an LDXR/STXR loop on the A53), no second flag.
  */
 static __always_inline void *kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
-	if (likely(!READ_ONCE(kfence_enabled)))
-		return NULL;
-	if (likely(__atomic_sub_fetch(&kfence_countdown[smp_processor_id()], 1, __ATOMIC_RELAXED)))
+	unsigned int *cd = &kfence_countdown[smp_processor_id()];
+	unsigned int n = READ_ONCE(*cd);
+
+	WRITE_ONCE(*cd, n - 1);
+	if (likely(n != 1))
 		return NULL;
 	return __kfence_alloc(c, size, gfp);
 }

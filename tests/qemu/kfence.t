@@ -74,10 +74,10 @@ for my $arch (qw(arm64 x86)) {
         my ($out, $ok) = $boot->("kfence.sample_interval=1k run=\"cat $D/stats\"", 60);
         ok($ok, "$arch: kfence.sample_interval=1k: the boot is clean");
         is(count(qr/kfence\.sample_interval=1k/, $out), 2, "$arch: ... one line about it (and the command line)");
-        like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 1000$/m,
+        like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 10000$/m,
              "$arch: ... which says why and what is used");
         unlike($out, qr/Malformed early option/, "$arch: ... and no second one");
-        like($out, qr/\] kfence: initialized - .*, sample interval 1000$/m, "$arch: ... the default interval");
+        like($out, qr/\] kfence: initialized - .*, sample interval 10000$/m, "$arch: ... the default interval");
         is(stat_of(section($out, "cat $D/stats"), 'enabled'), 1, "$arch: ... KFENCE on");
     }
 
@@ -85,7 +85,7 @@ for my $arch (qw(arm64 x86)) {
     {
         my ($out, $ok) = $boot->("run=\"selftest slab kmalloc; cat $D/stats\"", 300);
         ok($ok, "$arch: default boot, selftest slab kmalloc: status 0");
-        like($out, qr/\] kfence: initialized - .*, sample interval 1000$/m, "$arch: KFENCE is on by default, interval 1000");
+        like($out, qr/\] kfence: initialized - .*, sample interval 10000$/m, "$arch: KFENCE is on by default, interval 10000");
         like($out, qr/^ok \d slab$/m, "$arch: the slab suite passes");
         like($out, qr/^ok \d kmalloc$/m, "$arch: the kmalloc suite passes");
         my $stats = section($out, "cat $D/stats");
