@@ -112,6 +112,11 @@ static void ioremap_misuse_reported(struct kunit *test)
 	char log[1024];
 	void *v = vmalloc(PAGE_SIZE);
 
+	if (!pg || !v) {	/* free what was had before asserting */
+		vfree(v);
+		if (pg)
+			__free_page(pg);
+	}
 	KUNIT_ASSERT_NOT_NULL(test, pg);
 	KUNIT_ASSERT_NOT_NULL(test, v);
 	printk_capture_start(log, sizeof(log));

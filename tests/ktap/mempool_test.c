@@ -105,6 +105,11 @@ static void slab_and_kmalloc_pools(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	sp = mempool_create_slab_pool(8, c);
 	kp = mempool_create_kmalloc_pool(3, 500);
+	if (!sp || !kp) {	/* undo what was made before asserting */
+		mempool_destroy(sp);
+		mempool_destroy(kp);
+		kmem_cache_destroy(c);
+	}
 	KUNIT_ASSERT_NOT_NULL(test, sp);
 	KUNIT_ASSERT_NOT_NULL(test, kp);
 	kmem_cache_get_info(c, &si);

@@ -95,6 +95,11 @@ static void free_blocks(void *ctx)
 			__free_pages(p[i], 3);
 }
 
+static void free_big(void *big)
+{
+	free_pages((unsigned long)big, 8);
+}
+
 /* Three blocks from one call site: one group "N times, 8N pages:", and Linux's lines per block. */
 static void files_show_blocks_and_groups(struct kunit *test)
 {
@@ -115,6 +120,7 @@ static void files_show_blocks_and_groups(struct kunit *test)
 	KUNIT_EXPECT_SUBSTR(test, debugfs_read("/sys/kernel/debug/page_owner_sort", buf, sizeof(buf)) ?: "", want);
 	big = (char *)__get_free_pages(GFP_KERNEL, 8);	/* 1 MiB */
 	KUNIT_ASSERT_NOT_NULL(test, big);
+	kunit_add_action(test, free_big, big);	/* freed on every path, the asserts' too */
 	{
 		const struct debugfs_file *f = debugfs_lookup("/sys/kernel/debug/page_owner");
 		struct seq_buf s;
@@ -131,7 +137,6 @@ static void files_show_blocks_and_groups(struct kunit *test)
 		if (!s.overflow)
 			KUNIT_EXPECT_SUBSTR(test, seq_buf_str(&s), want);
 	}
-	free_pages((unsigned long)big, 8);
 }
 
 kunit_test_suite_init(page_owner, page_owner_suite_init, page_owner_suite_exit,

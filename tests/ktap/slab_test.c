@@ -184,6 +184,8 @@ static void cache_ctor(struct kunit *test)
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < 100; i++) {
 			o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+			if (!o[i])
+				cache_undo(c, (void **)o, i);
 			KUNIT_ASSERT_NOT_NULL(test, o[i]);
 			KUNIT_EXPECT_EQ(test, o[i][0], 0xc0ffee);
 			KUNIT_EXPECT_EQ(test, ((u8 *)o[i])[47], 0xc7);
@@ -250,6 +252,10 @@ static void slab_page_accounting(struct kunit *test)
 		kmem_cache_destroy(u);
 		kmem_cache_destroy(r);
 		kunit_skip(test, "KASAN's quarantine frees other caches' objects at its own pace: the global counts move");
+	}
+	if (!u || !r) {	/* destroy the one made before asserting */
+		kmem_cache_destroy(u);
+		kmem_cache_destroy(r);
 	}
 	KUNIT_ASSERT_NOT_NULL(test, u);
 	KUNIT_ASSERT_NOT_NULL(test, r);
@@ -446,18 +452,22 @@ static void t_free(struct t_obj *o)
 static void slab_torture(struct kunit *test)
 {
 	static const unsigned int csize[3] = { 24, 200, 1000 };
-	unsigned int bad_overlap = 0, bad_content = 0, fails = 0, i;
+	unsigned int bad_overlap = 0, bad_content = 0, fails = 0, made, i;
 	long large0 = global_node_page_state(NR_KMALLOC_LARGE);
 	u64 rnd = 0x51ab;
 	u32 op;
 
 	t_nsorted = 0;
 	memset(mem->slot, 0, sizeof(mem->slot));
-	for (i = 0; i < 3; i++) {
-		t_cache[i] = kmem_cache_create(i == 0 ? "torture-24" : i == 1 ? "torture-200"
-					       : "torture-1000", csize[i], 0, 0, NULL);
-		KUNIT_ASSERT_NOT_NULL(test, t_cache[i]);
+	for (made = 0; made < 3; made++) {
+		t_cache[made] = kmem_cache_create(made == 0 ? "torture-24" : made == 1 ? "torture-200"
+						  : "torture-1000", csize[made], 0, 0, NULL);
+		if (!t_cache[made])
+			break;
 	}
+	for (i = made; made < 3 && i--; )	/* one was not made: destroy the others, then fail */
+		kmem_cache_destroy(t_cache[i]);
+	KUNIT_ASSERT_EQ(test, made, 3);
 	for (op = 0; op < T_OPS; op++) {
 		u64 r = kunit_rand(&rnd);
 		struct t_obj *o = &mem->slot[r % T_SLOTS];
