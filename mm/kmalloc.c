@@ -187,9 +187,26 @@ static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long cal
 	return p;
 }
 
+/*
+ * kmalloc's full path, out of line so that kmalloc's quick one saves no
+ * registers; a stack trace taken inside (KASAN, kmemleak, page_owner, the
+ * fault injector) shows it where it would show kmalloc, as Linux's show
+ * __kmalloc.
+ */
+static __noinline void *__do_kmalloc(size_t size, gfp_t gfp, unsigned long caller)
+{
+	return __kmalloc(size, gfp, caller);
+}
+
+/* The quick path (mm/slab_internal.h) when it can, the full one otherwise. */
 __noinline void *kmalloc(size_t size, gfp_t gfp)
 {
-	return __kmalloc(size, gfp, _RET_IP_);
+	void *p;
+
+	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
+	    likely(p = slab_alloc_quick(&kmalloc_caches[kmalloc_index(size)], gfp)))
+		return p;
+	return __do_kmalloc(size, gfp, _RET_IP_);
 }
 
 __noinline void *kzalloc(size_t size, gfp_t gfp)
@@ -250,6 +267,10 @@ static void __kfree(const void *p, unsigned long caller)
 
 __noinline void kfree(const void *p)
 {
+	struct page *pg = slab_page_quick(p);
+
+	if (likely(pg) && likely(slab_free_quick(pg->slab_cache, p)))
+		return;
 	__kfree(p, _RET_IP_);
 }
 

@@ -698,13 +698,22 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 		slab_free_direct(c, pg, obj, caller);
 }
 
-__noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+/* kmem_cache_alloc's full path, out of line (see __do_kmalloc in mm/kmalloc.c). */
+static __noinline void *__kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
 	void *obj = kfence_alloc(c, c->object_size, gfp) ?:
-		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp, _RET_IP_), gfp);
+		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp, caller), gfp);
 
 	kmemleak_alloc(obj, c->object_size, 1, gfp);
 	return obj;
+}
+
+/* The quick path (mm/slab_internal.h) when it can, the full one otherwise. */
+__noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	void *obj = slab_alloc_quick(c, gfp);
+
+	return likely(obj) ? obj : __kmem_cache_alloc(c, gfp, _RET_IP_);
 }
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
@@ -736,7 +745,19 @@ struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned l
 	return pg;
 }
 
+static __noinline void __kmem_cache_free(struct kmem_cache *c, void *obj, unsigned long caller);
+
 __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
+{
+	struct page *pg = slab_page_quick(obj);
+
+	if (likely(pg) && likely(pg->slab_cache == c) && likely(slab_free_quick(c, obj)))
+		return;
+	__kmem_cache_free(c, obj, _RET_IP_);
+}
+
+/* kmem_cache_free's full path: every check, every hook. */
+static __noinline void __kmem_cache_free(struct kmem_cache *c, void *obj, unsigned long caller)
 {
 	struct page *pg;
 
@@ -744,22 +765,22 @@ __noinline void kmem_cache_free(struct kmem_cache *c, void *obj)
 		return;
 	if (unlikely(is_kfence_address(obj))) {
 		kmemleak_free(obj);	/* a bad pointer is no tracked object: kfence reports it */
-		return kfence_free(obj, _RET_IP_);
+		return kfence_free(obj, caller);
 	}
 	/* the checks of slab_page_checked, inline; it reports what they refuse */
 	pg = likely(virt_addr_valid(obj)) ? virt_to_slab_page(obj) : NULL;
 	if (unlikely(!pg || !PageSlab(pg)))
-		pg = slab_page_checked(c, obj, _RET_IP_);
+		pg = slab_page_checked(c, obj, caller);
 	if (!pg)
 		return;
 	if (unlikely(pg->slab_cache != c)) {
 		pr_err("kmem_cache_free: Wrong slab cache. %s but object is from %s\n",
 		       c->name, pg->slab_cache->name);
-		report_not_freed(pg->slab_cache, pg, obj, "Free into the wrong cache", _RET_IP_);
+		report_not_freed(pg->slab_cache, pg, obj, "Free into the wrong cache", caller);
 		return;
 	}
 	kmemleak_free(obj);
-	slab_free_fast(c, pg, obj, _RET_IP_);
+	slab_free_fast(c, pg, obj, caller);
 }
 
 /* Runs on each CPU (on_each_cpu, interrupts masked): gives its own array of c back to the slabs. */

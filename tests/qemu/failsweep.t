@@ -98,7 +98,7 @@ sub section {
     is($st, 1, 'selfcheck: the sweep fails');
     my @bad = $out =~ /^failsweep: leaky_error_path: run \d+: BAD: leaked \d+ pages, 1 slab objects, 0 vmalloc areas$/mg;
     is(scalar @bad, 1, 'selfcheck: exactly one run leaked, one slab object');
-    like($out, qr/^failsweep: leaky_error_path: run \d+: the failed call: kmalloc\+0x[0-9a-f]+\/0x[0-9a-f]+ <- leaky_error_path\+/m,
+    like($out, qr/^failsweep: leaky_error_path: run \d+: the failed call: __do_kmalloc\+0x[0-9a-f]+\/0x[0-9a-f]+ <- leaky_error_path\+/m,
          'selfcheck: the failed call is named: kmalloc from leaky_error_path');
     like($out, qr/^failsweep: \d+ run\(s\), 1 bad,/m, 'selfcheck: the total says 1 bad');
 }
