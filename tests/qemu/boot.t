@@ -10,8 +10,8 @@ use Test::More;
 
 my $tmp = tempdir(CLEANUP => 1);
 my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
-# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
-system('cp', 'build/arm64/kernel8.img', "$tmp/kernel8.img") == 0 or BAIL_OUT('cannot copy kernel8.img');
+# A snapshot: others may rebuild arm64_image() (Pagoda.pm) while this test runs.
+system('cp', arm64_image(), "$tmp/kernel8.img") == 0 or BAIL_OUT('cannot copy kernel8.img');
 my $kernel = "$tmp/kernel8.img";
 
 # sh(CMD): runs a shell command; dies with its output if it fails.
@@ -59,7 +59,7 @@ like($out, qr/^survived$/m, 'the shell survives the fault');
 
 # Without -semihosting (as on a real Pi) the HLT traps as undefined: recovered, and the CPU parks.
 ($out, $st, my $to) = run_timeout(4, undef, 'qemu-system-aarch64', '-M', 'raspi3b', '-kernel',
-    'build/arm64/kernel8.img', '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-display', 'none',
+    $kernel, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-display', 'none',
     '-monitor', 'none', '-serial', 'stdio', '-append', 'run="echo parked-next"');
 like($out, qr/System halted \(status 0\): no semihosting to end QEMU; the CPU parks/, 'no semihosting: power-off parks the CPU');
 unlike($out, qr/Unable to handle|Oops/, 'no semihosting: the trapped HLT is not reported as a fault');

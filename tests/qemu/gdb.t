@@ -24,9 +24,9 @@ my $qemu_pid;
 END { kill_qemu() }
 
 my %ARCH = (
-    arm64 => { elf => 'build/arm64/kernel.elf', bits => 64, va_base => 0xffff000000000000, shifts => [39, 30, 21, 12],
+    arm64 => { elf => arm64_elf(), bits => 64, va_base => 0xffff000000000000, shifts => [39, 30, 21, 12],
                entries => [512, 512, 512, 512], levels => [qw(PGD PUD PMD PTE)], level_last => 0,
-               qemu => ['qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
+               qemu => ['qemu-system-aarch64', '-M', 'raspi3b', '-kernel', arm64_image(),
                         '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-semihosting'],
                fixed_vas => [qw(ffff800008080000 ffff000000000000 ffff00003bffffff ffff00003c000000 0 ffffffffffffffff
                                 fffffe0000000000 fffffe0001000000 ffff800010000000 ffff800010001000)] },
