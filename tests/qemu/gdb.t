@@ -61,11 +61,14 @@ sub free_port {
     return $p;
 }
 
+# kill_qemu: ends the QEMU boot() started; what its UART printed must hold no KASAN report (Pagoda.pm).
+my ($qemu_cmd, $qemu_log);
 sub kill_qemu {
     return unless $qemu_pid;
     kill('KILL', $qemu_pid);
     waitpid($qemu_pid, 0);
     undef $qemu_pid;
+    Pagoda::check_kasan_reports($qemu_cmd, slurp($qemu_log)) if ${^GLOBAL_PHASE} ne 'END';
 }
 
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return ''; local $/; my $s = <$h>; return clean_output($s // '') }
@@ -83,6 +86,7 @@ sub boot {
     for my $try (1 .. 3) {
         my $port = free_port();
         pipe(my $in_r, my $in_w) or die "pipe: $!";
+        ($qemu_cmd, $qemu_log) = ($a->{qemu}[0], $log);
         $qemu_pid = fork() // die "fork: $!";
         if (!$qemu_pid) {
             close $in_w;
