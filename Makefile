@@ -2,6 +2,7 @@
 #   make            build build/$(ARCH)/kernel.elf (+ kernel8.img on arm64)
 #   make run        boot it in QEMU with the shell on this terminal (Ctrl-A X quits)
 #   make test       every test, through prove (host KTAP under ASan/UBSan, QEMU boots)
+#   make test-kasan every QEMU test again, booting the arm64 KASAN kernel
 #   make bench      host benchmarks;  make gdb: QEMU halted + gdb-multiarch attached
 #   make KASAN=1    the arm64 kernel under KASAN (GCC's -fsanitize=kernel-address) in build/arm64-kasan/
 ARCH		?= arm64
@@ -233,6 +234,14 @@ test: $(DEPS)/.bootstrapped
 	prove -v -j2 tests/host/*.t tests/qemu/*.t
 
 check: test
+
+# test-kasan: every QEMU test with the arm64 KASAN kernel (PAGODA_KASAN=1: tests/qemu/lib/Pagoda.pm's
+# arm64_image() boots build/arm64-kasan/, kasan() picks the KASAN figures). Not part of make test (time).
+.PHONY: test-kasan
+test-kasan: $(DEPS)/.bootstrapped
+	$(MAKE) ARCH=arm64 KASAN=1 all
+	$(if $(wildcard arch/x86/config.mk),$(MAKE) ARCH=x86 all)
+	PAGODA_KASAN=1 prove -v -j2 tests/qemu/*.t
 
 # newcomer-check RELEASE=bookworm|trixie [REPO=path]: make test on a freshly debootstrapped
 # Debian of that release, in a chroot (root; many minutes). See tools/newcomer-check.

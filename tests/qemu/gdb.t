@@ -24,9 +24,9 @@ my $qemu_pid;
 END { kill_qemu() }
 
 my %ARCH = (
-    arm64 => { elf => 'build/arm64/kernel.elf', bits => 64, va_base => 0xffff000000000000, shifts => [39, 30, 21, 12],
+    arm64 => { elf => arm64_elf(), bits => 64, va_base => 0xffff000000000000, shifts => [39, 30, 21, 12],
                entries => [512, 512, 512, 512], levels => [qw(PGD PUD PMD PTE)], level_last => 0,
-               qemu => ['qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
+               qemu => ['qemu-system-aarch64', '-M', 'raspi3b', '-kernel', arm64_image(),
                         '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb', '-semihosting'],
                fixed_vas => [qw(ffff800008080000 ffff000000000000 ffff00003bffffff ffff00003c000000 0 ffffffffffffffff
                                 fffffe0000000000 fffffe0001000000 ffff800010000000 ffff800010001000)] },
@@ -61,11 +61,14 @@ sub free_port {
     return $p;
 }
 
+# kill_qemu: ends the QEMU boot() started; what its UART printed must hold no KASAN report (Pagoda.pm).
+my ($qemu_cmd, $qemu_log);
 sub kill_qemu {
     return unless $qemu_pid;
     kill('KILL', $qemu_pid);
     waitpid($qemu_pid, 0);
     undef $qemu_pid;
+    Pagoda::check_kasan_reports($qemu_cmd, slurp($qemu_log)) if ${^GLOBAL_PHASE} ne 'END';
 }
 
 sub slurp { my ($f) = @_; open(my $h, '<', $f) or return ''; local $/; my $s = <$h>; return clean_output($s // '') }
@@ -83,6 +86,7 @@ sub boot {
     for my $try (1 .. 3) {
         my $port = free_port();
         pipe(my $in_r, my $in_w) or die "pipe: $!";
+        ($qemu_cmd, $qemu_log) = ($a->{qemu}[0], $log);
         $qemu_pid = fork() // die "fork: $!";
         if (!$qemu_pid) {
             close $in_w;

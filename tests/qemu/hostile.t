@@ -10,7 +10,7 @@ use IO::Socket::INET;
 use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
-my $img = 'build/arm64/kernel8.img';
+my $img = arm64_image();
 my $elf = 'build/x86/kernel.elf';
 my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
 -s $img or BAIL_OUT("no $img (run make)");

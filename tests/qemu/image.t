@@ -2,12 +2,15 @@
 # image.t: kernel8.img carries a correct arm64 Image header, and the build is path-independent.
 use strict;
 use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
 use Test::More;
 use Cwd qw(getcwd);
 no warnings "portable";	# 64-bit hex addresses
 
-my $img = 'build/arm64/kernel8.img';
-my $elf = 'build/arm64/kernel.elf';
+my $img = arm64_image();
+my $elf = arm64_elf();
 ok(-s $img && -s $elf, 'kernel8.img and kernel.elf exist') or BAIL_OUT('build first');
 
 open(my $fh, '<:raw', $img) or die;

@@ -40,6 +40,10 @@ my $stats_re = qr/\Aenabled: [01]\ncurrently allocated: \d+\ntotal allocations: 
 
 for my $arch (qw(arm64 x86)) {
     my $boot = $boot{$arch};
+    if ($arch eq 'arm64' && kasan()) {
+        kasan_kernel($boot);
+        next;
+    }
 
     # 1. Every allocation sampled: the suite passes, one report per bug, and the files add up.
     {
@@ -94,6 +98,38 @@ for my $arch (qw(arm64 x86)) {
         is(stat_of($stats, 'total bugs'), 0, "$arch: total bugs: 0");
         is(count(qr/BUG: KFENCE/, $out), 0, "$arch: no KFENCE report");
     }
+}
+
+# The KASAN kernel (PAGODA_KASAN=1): KFENCE is off whatever the interval (KASAN checks every access
+# already, and its shadow does not cover the pool), and says so; the files and the suite agree, the
+# bad-value line is the same, and the slab and kmalloc suites run with nothing sampled.
+sub kasan_kernel {
+    my ($boot) = @_;
+    my ($out, $ok) = $boot->("kfence.sample_interval=1 run=\"selftest kfence; cat $D/stats; cat $D/objects; cat /proc/vmallocinfo\"", 120);
+    ok($ok, 'arm64 KASAN: kfence.sample_interval=1, selftest kfence: status 0');
+    like($out, qr/\] kfence: off \(KASAN kernel\)$/m, 'arm64 KASAN: one boot line says KFENCE is off in a KASAN kernel');
+    unlike($out, qr/kfence: initialized/, 'arm64 KASAN: ... and no pool is set up');
+    my $stats = section($out, "cat $D/stats");
+    like($stats, $stats_re, 'arm64 KASAN: stats has Linux\'s fields') or diag($stats);
+    is(stat_of($stats, 'enabled'), 0, 'arm64 KASAN: enabled: 0');
+    is(stat_of($stats, 'total allocations'), 0, 'arm64 KASAN: total allocations: 0');
+    is(section($out, "cat $D/objects"), "kfence is off (no pool)\n", 'arm64 KASAN: objects says there is no pool');
+    unlike(section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, 'arm64 KASAN: no pool area reserved');
+    like($out, qr/^ok 1 kfence$/m, 'arm64 KASAN: the kfence suite passes');
+    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 8, 'arm64 KASAN: its 8 pool cases skipped, with the reason');
+    is(count(qr/BUG: KFENCE/, $out), 0, 'arm64 KASAN: no KFENCE report');
+
+    ($out, $ok) = $boot->("kfence.sample_interval=1k run=\"cat $D/stats\"", 60);
+    ok($ok, 'arm64 KASAN: kfence.sample_interval=1k: the boot is clean');
+    like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 1000$/m,
+         'arm64 KASAN: ... the same bad-value line');
+    like($out, qr/\] kfence: off \(KASAN kernel\)$/m, 'arm64 KASAN: ... and KFENCE off');
+
+    ($out, $ok) = $boot->("run=\"selftest slab kmalloc; cat $D/stats\"", 300);
+    ok($ok, 'arm64 KASAN: default boot, selftest slab kmalloc: status 0');
+    like($out, qr/^ok \d slab$/m, 'arm64 KASAN: the slab suite passes');
+    like($out, qr/^ok \d kmalloc$/m, 'arm64 KASAN: the kmalloc suite passes');
+    is(stat_of(section($out, "cat $D/stats"), 'total allocations'), 0, 'arm64 KASAN: nothing sampled');
 }
 
 # 4. kfence.sample_interval=0: off, no pool, the files say so, the suite skips its bug cases.

@@ -10,7 +10,8 @@ use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
 my %sym;
-for (`nm build/arm64/kernel.elf`) {
+my $elf = arm64_elf();
+for (`nm $elf`) {
     $sym{$3} = hex($1) if /^([0-9a-f]+) (\S) (\S+)$/;
 }
 ok(exists $sym{_text} && exists $sym{_etext}, 'nm finds _text and _etext in kernel.elf');
@@ -23,14 +24,18 @@ my ($out, $st) = qemu_arm64(append => "run=\"cat /sys/kernel/debug/kernel_page_t
                             . "cat /proc/meminfo; bench ptdump\"");
 like($out, qr/^\[\s*\d+\.\d+\] Checked W\+X mappings: passed, no W\+X pages found$/m, 'boot-time W^X check passed');
 my ($tables) = $out =~ /paging_init: kernel map in (\d+) table pages/;
-ok(defined $tables && $tables <= 10, 'kernel map uses at most 10 table pages (' . ($tables // '?') . ')');
+# The KASAN kernel (PAGODA_KASAN=1) also maps two shadows, each in a PGD slot of its own (the
+# linear map's at KASAN_SHADOW_START, the image's): a PUD and a PMD page each, 4 more.
+my $max_tables = kasan() ? 14 : 10;
+ok(defined $tables && $tables <= $max_tables, "kernel map uses at most $max_tables table pages (" . ($tables // '?') . ')');
 
 # The dump: everything between the cat and the next prompt.
 my ($dump) = $out =~ /^pagoda# cat \/sys\/kernel\/debug\/kernel_page_tables\n(.*?)^pagoda# /ms;
 ok(defined $dump, 'the dump was printed');
 $dump //= '';
 my @markers = $dump =~ /^---\[ (.*) \]---$/mg;
-is_deeply(\@markers, ['Linear Mapping start', 'Linear Mapping end', 'Kernel image start', 'Kernel image end',
+is_deeply(\@markers, ['Linear Mapping start', 'Linear Mapping end', kasan() ? ('Kasan shadow start', 'Kasan shadow end') : (),
+                      'Kernel image start', 'Kernel image end',
                       'vmalloc() area', 'vmalloc() end', 'Peripherals start', 'Peripherals end',
                       'Fixmap start', 'Fixmap end'], 'every region marker, in order')
     or diag(join("\n", @markers));
@@ -61,13 +66,34 @@ my @ux = grep { $_->{a} && $_->{a} !~ / UXN / } @runs;
 is(scalar @ux, 0, 'every kernel mapping is UXN');
 
 # RAM: the linear map is MEM/NORMAL, maps PA = VA - PAGE_OFFSET, covers 960 MiB, in blocks.
-my @lin = grep { $_->{a} && $_->{s} < 0xffff800000000000 } @runs;
+# Under KASAN the shadow follows it, from KASAN_SHADOW_START (the shadow of PAGE_OFFSET:
+# (0xffff000000000000 >> 3) + the 0xdfff800000000000 offset the Makefile gives GCC).
+my $shadow_start = 0xffff600000000000;
+my @lin = grep { $_->{a} && $_->{s} < (kasan() ? $shadow_start : 0xffff800000000000) } @runs;
 my $lin_bytes = 0;
 $lin_bytes += $_->{e} - $_->{s} for @lin;
 is($lin_bytes, 0x3c000000, 'the linear map covers the 960 MiB of RAM');
 is(scalar(grep { $_->{a} !~ /MEM\/NORMAL$|MEM\/NORMAL -> / || $_->{a} !~ / RW NX / } @lin), 0, 'RAM is RW NX MEM/NORMAL');
 is(scalar(grep { $_->{pa} != $_->{s} - 0xffff000000000000 } @lin), 0, 'linear map: PA = VA - PAGE_OFFSET');
 is(scalar(grep { $_->{lvl} ne 'PMD' && $_->{lvl} ne 'PUD' } @lin), 0, 'linear map in blocks only');
+
+# KASAN: 1 shadow byte per 8 at Linux's offset. Two mapped runs between the markers: the linear
+# map's shadow (RAM/8, the top of RAM that memblock reserved) and the image's (head.S's 2 MiB block).
+if (kasan()) {
+    my $shadow_of = sub { ($_[0] >> 3) + 0xdfff800000000000 };
+    my ($sh) = $dump =~ /^---\[ Kasan shadow start \]---\n(.*?)^---\[ Kasan shadow end \]---$/ms;
+    my @sh = grep { $_->{a} && $_->{s} >= $shadow_start && $_->{s} < 0xffff800000000000 } @runs;
+    is(scalar(@sh), 2, 'KASAN: two shadow runs, the linear map\'s and the image\'s') or diag($sh // $dump);
+    my ($ls, $is) = @sh;
+    ok($ls && $ls->{s} == $shadow_start && $ls->{e} - $ls->{s} == $lin_bytes / 8,
+       sprintf("KASAN: the linear map's shadow: %d MiB (RAM/8) at KASAN_SHADOW_START", $lin_bytes / 8 >> 20))
+        or diag($ls ? $ls->{line} : 'none');
+    ok($ls && $ls->{pa} == $lin_bytes - $lin_bytes / 8, "KASAN: ... in the last eighth of RAM (memblock's kasan-shadow)");
+    ok($is && $is->{s} <= $shadow_of->($sym{_text}) && $shadow_of->($sym{_end}) <= $is->{e} && $is->{e} - $is->{s} == 0x200000,
+       "KASAN: the image's shadow: one 2 MiB block covering the shadow of _text.._end") or diag($is ? $is->{line} : 'none');
+    is(scalar(grep { $_->{a} !~ / RW NX / || $_->{a} !~ /MEM\/NORMAL -> / || $_->{lvl} ne 'PMD' } grep { defined } $ls, $is), 0,
+       'KASAN: both shadows RW NX MEM/NORMAL 2 MiB blocks');
+}
 
 # Devices.
 my @dev = grep { $_->{a} && $_->{s} >= 0xfffffe0000000000 && $_->{s} < 0xfffffe0002000000 } @runs;

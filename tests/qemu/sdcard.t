@@ -7,6 +7,8 @@ use File::Temp qw(tempdir);
 use File::Compare qw(compare);
 use Compress::Zlib qw(crc32);
 use JSON::PP qw(decode_json);
+use lib "$FindBin::Bin/lib";
+use Pagoda;
 use Test::More;
 
 my $top = "$FindBin::Bin/../..";
@@ -14,7 +16,7 @@ chdir $top or die "chdir $top: $!";
 $ENV{MTOOLS_SKIP_CHECK} = 1;
 
 my $deps = 'build/deps';
-my $kernel = 'build/arm64/kernel8.img';
+my $kernel = arm64_image();
 my $fw = "$deps/raspi-firmware/usr/lib/raspi-firmware";
 my %src = (
 	'bootcode.bin' => "$fw/bootcode.bin",
@@ -31,7 +33,7 @@ delete $src{'bcm2837-rpi-3-b-plus.dtb'} unless -s $src{'bcm2837-rpi-3-b-plus.dtb
 -s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for values %src;
 
 my $tmp = tempdir(CLEANUP => 1);
-# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
+# A snapshot: others may rebuild arm64_image() (Pagoda.pm) while this test runs.
 system('cp', $kernel, "$tmp/kernel8.img") == 0 or BAIL_OUT("cannot copy $kernel");
 $kernel = $src{'kernel8.img'} = "$tmp/kernel8.img";
 my $img = "$tmp/sdcard.img";

@@ -8,7 +8,7 @@ use Pagoda;
 use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
-plan skip_all => 'build/arm64/kernel8.img not built' unless -e 'build/arm64/kernel8.img';
+plan skip_all => arm64_image() . ' not built' unless -e arm64_image();
 plan skip_all => 'Term::VT102 missing (tools/bootstrap installs libterm-vt102-perl)'
     unless eval { require Term::VT102 };
 

@@ -3,7 +3,7 @@
 #
 # U-Boot's console is the mini UART (QEMU's second -serial): stdio here. The PL011 (first
 # -serial) goes to a file. Every boot has a hard time limit; QEMU is killed when it runs out.
-# KERNEL8=path boots another kernel8.img (default build/arm64/kernel8.img).
+# KERNEL8=path boots another kernel8.img (default arm64_image(): PAGODA_KASAN=1 picks the KASAN kernel).
 use strict;
 use warnings;
 use FindBin;
@@ -12,6 +12,8 @@ use IPC::Open3 qw(open3);
 use IO::Select;
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(time);
+use lib "$FindBin::Bin/lib";
+use Pagoda;
 use Test::More;
 
 my $top = "$FindBin::Bin/../..";
@@ -19,12 +21,12 @@ chdir $top or die "chdir $top: $!";
 
 my $uboot = 'build/deps/u-boot-rpi/usr/lib/u-boot/rpi_arm64/u-boot.bin';
 my $dtb = 'build/deps/bcm2837-rpi-3-b.dtb';
-my $kernel = $ENV{KERNEL8} // 'build/arm64/kernel8.img';
+my $kernel = $ENV{KERNEL8} // arm64_image();
 my $TIMEOUT = 60;	# seconds per boot; U-Boot alone spends ~4.4 s in its USB scan and bootdelay
 -s $_ or BAIL_OUT("missing $_ (run make; tools/bootstrap)") for ($uboot, $dtb, $kernel);
 
 my $tmp = tempdir(CLEANUP => 1);
-# A snapshot: others may rebuild build/arm64/kernel8.img while this test runs.
+# A snapshot: others may rebuild the kernel while this test runs.
 system('cp', $kernel, "$tmp/kernel8.img") == 0 or BAIL_OUT("cannot copy $kernel");
 $kernel = "$tmp/kernel8.img";
 
@@ -73,9 +75,11 @@ sub boot {
 		kill 'KILL', $pid if waitpid($pid, WNOHANG) == 0;
 		waitpid($pid, 0);
 		diag sprintf('QEMU killed after %.0f s', time - $t0);
+		Pagoda::check_kasan_reports($cmd[0], $buf);
 		return { out => $buf, pl011 => '', status => undef, at => \%at, total => time - $t0 };
 	}
 	$status = $? & 127 ? undef : $? >> 8;	# a signal is no exit status
+	Pagoda::check_kasan_reports($cmd[0], $buf);
 	my $pl = '';
 	if (open my $fh, '<', $pl011) { local $/; $pl = <$fh>; }
 	return { out => $buf, pl011 => $pl, status => $status, at => \%at, total => time - $t0 };

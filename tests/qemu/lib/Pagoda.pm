@@ -6,7 +6,55 @@ use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
 our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines
-                 @TCG_SINGLE @TCG_MULTI);
+                 @TCG_SINGLE @TCG_MULTI kasan arm64_image arm64_elf kasan_reports_outside);
+
+# ---- which arm64 kernel the tests boot ----------------------------------------------------------
+# PAGODA_KASAN=1 (make test-kasan) runs every test against the KASAN kernel (make KASAN=1,
+# build/arm64-kasan/); tests name the image and the ELF only through these, and ask kasan() where
+# a figure is different under KASAN (the shadow's RAM, its page-table rows, KFENCE off, speed).
+
+# kasan(): true when the tests run against the KASAN kernel.
+sub kasan { return ($ENV{PAGODA_KASAN} // '') eq '1' }
+
+# arm64_image(): the kernel8.img the arm64 tests boot (and build SD cards and U-Boot images from).
+sub arm64_image { return kasan() ? 'build/arm64-kasan/kernel8.img' : 'build/arm64/kernel8.img' }
+
+# arm64_elf(): the kernel.elf that goes with arm64_image() (symbols for nm and gdb).
+sub arm64_elf { return kasan() ? 'build/arm64-kasan/kernel.elf' : 'build/arm64/kernel.elf' }
+
+# A KASAN report in any arm64 boot fails the test that booted it: every run of qemu-system-aarch64
+# through this module is checked, and a report adds a failing test naming its first line. The
+# reports the kasan suite provokes (in a full selftest) are its own: its KTAP subtest is left out.
+# A boot that provokes reports on purpose under KASAN (a write past a vmalloc area) names them:
+# qemu_arm64(kasan_reports => [FIRST_LINE_RE, ...]) passes only if exactly those appeared, in order.
+# kasan.t, which provokes and counts its own, sets $Pagoda::KASAN_REPORTS_EXPECTED.
+our $KASAN_REPORTS_EXPECTED = 0;
+our @KASAN_EXPECT;	# the first lines expected, for the boot under way (qemu_arm64's kasan_reports)
+
+# kasan_reports_outside(OUTPUT): the first lines ("BUG: KASAN: ...") of the reports in a boot's
+# output, but for those inside the kasan suite's KTAP subtest (it provokes them).
+sub kasan_reports_outside {
+    (my $outside = clean_output($_[0])) =~ s/^\s+# Subtest: kasan\n.*?^(?:not )?ok \d+ kasan\n//smg;
+    my @first = $outside =~ /^.*?(BUG: KASAN: .*)$/mg;
+    return @first;
+}
+
+# check_kasan_reports(CMD, OUTPUT): the failing test, if OUTPUT (of CMD) holds an unexpected report;
+# under KASAN with @KASAN_EXPECT, one test that exactly the reports named appeared.
+sub check_kasan_reports {
+    my ($cmd, $out) = @_;
+    return if $KASAN_REPORTS_EXPECTED || $cmd !~ /qemu-system-aarch64$/;
+    my @bugs = kasan_reports_outside($out);
+    my @want = kasan() ? @KASAN_EXPECT : ();
+    return unless @bugs || @want;
+    require Test::More;
+    my $ok = @bugs == @want && !grep { $bugs[$_] !~ $want[$_] } 0 .. $#want;
+    my $what = @want ? 'KASAN: the expected report(s) and no other: ' . join('; ', map { re_text($_) } @want)
+                     : scalar(@bugs) . ' KASAN report(s) in a boot that expects none: ' . $bugs[0];
+    Test::More::ok($ok, $what) and return;
+    Test::More::diag('reports: ' . join('; ', @bugs));
+    Test::More::diag($1) if clean_output($out) =~ /^(.*\Q$bugs[0]\E\n(?:.*\n){0,40})/m;
+}
 
 # How QEMU runs the vCPUs. Multi-threaded TCG (QEMU's default for both guests on an x86 host)
 # gives each vCPU a host thread: real parallelism, which the SMP tests (smp.t, slab_smp.t,
@@ -20,6 +68,13 @@ our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output 
 # spinlock_debug, nosmp) use it, and the parallel runs say @TCG_MULTI.
 our @TCG_SINGLE = ('-accel', 'tcg,thread=single');
 our @TCG_MULTI = ('-accel', 'tcg,thread=multi');
+
+# re_text(RE): a regex as the text it matches, for a test's name ("BUG: KASAN: ... in f+").
+sub re_text {
+    (my $t = "$_[0]") =~ s/^\(\?\^\w*:\^?(.*)\)$/$1/s;
+    $t =~ s/\\(.)/$1/g;
+    return $t;
+}
 
 # run_timeout(SECONDS, INPUT, CMD...): runs CMD with INPUT on stdin (undef: /dev/null),
 # stdout and stderr together. Returns (output, exit status, timed_out).
@@ -58,6 +113,7 @@ sub run_timeout_raw {
     local $/;
     open(my $in, '<', $ofile) or die;
     my $out = <$in> // '';
+    check_kasan_reports($cmd[0], $out);
     return ($out, $status, $timed_out);
 }
 
@@ -105,6 +161,7 @@ sub run_dialog {
     }
     close $in_w;
     waitpid($pid, 0);
+    check_kasan_reports($cmd[0], $out);
     return (clean_output($out), $timed_out ? -1 : ($? >> 8), $timed_out);
 }
 
@@ -132,13 +189,15 @@ sub screen_lines {
 
 # qemu_arm64(append => STR, dtb => 0|1, input => STR, timeout => S, extra => [ARGS], raw => 0|1,
 #            steps => [[WAIT_RE, SEND], ...]):
-# boots build/arm64/kernel8.img on raspi3b with semihosting (so poweroff carries a status), on
+# boots arm64_image() on raspi3b with semihosting (so poweroff carries a status), on
 # single-threaded TCG unless EXTRA names an -accel (@TCG_MULTI);
+# kasan_reports => [RE, ...]: under KASAN, the reports this boot must print (see check_kasan_reports);
 # raw => 1 returns the output as run_timeout_raw does; steps types as run_dialog does (each SEND
 # once its WAIT_RE has appeared), for input that must not arrive before the kernel reads it.
 sub qemu_arm64 {
     my (%o) = @_;
-    my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', 'build/arm64/kernel8.img',
+    local @KASAN_EXPECT = @{ $o{kasan_reports} // [] };
+    my @cmd = ('qemu-system-aarch64', '-M', 'raspi3b', '-kernel', arm64_image(),
                '-semihosting', '-no-reboot', '-display', 'none', '-monitor', 'none',
                '-serial', 'stdio');
     push @cmd, '-dtb', 'build/deps/bcm2837-rpi-3-b.dtb' if $o{dtb} // 1;
