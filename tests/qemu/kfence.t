@@ -121,7 +121,7 @@ sub kasan_kernel {
 
     ($out, $ok) = $boot->("kfence.sample_interval=1k run=\"cat $D/stats\"", 60);
     ok($ok, 'arm64 KASAN: kfence.sample_interval=1k: the boot is clean');
-    like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 1000$/m,
+    like($out, qr/\] kfence: kfence.sample_interval=1k is not a number of allocations \(0-999999999\); using the default 10000$/m,
          'arm64 KASAN: ... the same bad-value line');
     like($out, qr/\] kfence: off \(KASAN kernel\)$/m, 'arm64 KASAN: ... and KFENCE off');
 
