@@ -7,6 +7,9 @@
 #define EINTR		4	/* interrupted (Ctrl-C at a safe point) */
 #define EIO		5	/* I/O error */
 #define ENXIO		6	/* no such device or address (e.g. a CPU that is not online) */
+#define E2BIG		7	/* argument list too long (exec) */
+#define ENOEXEC		8	/* not an executable this kernel runs (exec) */
+#define EBADF		9	/* bad file descriptor */
 #define ENOMEM		12	/* out of memory */
 #define EACCES		13	/* permission denied (e.g. writing a read-only file) */
 #define EFAULT		14	/* bad address */
