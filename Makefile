@@ -65,7 +65,7 @@ OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # An arch without user mode yet (USER_ARCH empty: x86) links an empty archive.
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
-USER_PROGS	:= hello demandzero badaccess efault
+USER_PROGS	:= hello demandzero badaccess efault spin
 USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -Iuser/include -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
 		   -ffile-prefix-map=$(CURDIR)=.
@@ -233,7 +233,7 @@ VM_SEAM_SRCS	:= tests/seam/host/vm_machine.c tests/seam/host/kmap_window.c
 
 # mm/paging.c is boot glue (linker symbols, the board, the arch's root switch): kernel only.
 KTAP_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
-		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c $(wildcard drivers/of/*.c) \
+		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c kernel/initramfs.c kernel/elf.c $(wildcard drivers/of/*.c) \
 		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
 SLAB_SRCS	:= $(addprefix mm/,slab.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
 		   memblock.c vmstat.c fault_inject.c page_owner.c kfence.c kmemleak.c) lib/seq_buf.c lib/stackdepot.c lib/spinlock_debug.c

@@ -244,6 +244,18 @@ __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, u
 	force_sig(sig);
 }
 
+int initramfs_find(const char *name, struct cpio_file *f)
+{
+	struct cpio_iter it;
+	int r;
+
+	cpio_iter_init(&it, __initramfs_start, (size_t)(__initramfs_end - __initramfs_start));
+	r = cpio_find(&it, name, f);
+	if (r == -EINVAL)
+		printk("initramfs: malformed archive at offset %zu: %s\n", it.at, it.why);
+	return r;
+}
+
 /* list_programs: the archive's members, on one line after prefix and name. */
 static void list_programs(const char *prefix, const char *name)
 {
