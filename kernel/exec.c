@@ -261,12 +261,13 @@ static void list_programs(const char *prefix, const char *name)
 {
 	struct cpio_iter it;
 	struct cpio_file f;
+	unsigned int n = 0;
 
 	kprintf(prefix, name);
 	cpio_iter_init(&it, __initramfs_start, (size_t)(__initramfs_end - __initramfs_start));
 	while (cpio_next(&it, &f) > 0)
-		kprintf(" %s", f.name);
-	kprintf("\n");
+		kprintf(" %s", f.name), n++;
+	kprintf("%s\n", n ? "" : " none (this arch has no user mode yet)");
 }
 
 static const char *const sig_names[] = { [SIGILL] = "SIGILL", [SIGKILL] = "SIGKILL", [SIGSEGV] = "SIGSEGV" };
