@@ -16,8 +16,10 @@
 #define EBUSY		16	/* resource busy */
 #define EEXIST		17	/* already exists (e.g. a mapping over a mapping) */
 #define EINVAL		22	/* invalid argument */
+#define EMFILE		24	/* too many open files */
 #define ENOSPC		28	/* no space left */
 #define ERANGE		34	/* result out of range */
+#define ENAMETOOLONG	36	/* a path longer than the kernel takes */
 #define ENOSYS		38	/* not implemented */
 
 #endif

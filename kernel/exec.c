@@ -313,6 +313,7 @@ static int cmd_exec(int argc, char **argv)
 	else if (!err)
 		kprintf("exec: %s (pid %d) exited with status %d; faults %lu, peak rss %lu pages\n",
 			p->comm, p->pid, status, p->mm->nr_faults, p->mm->hiwater_rss);
+	exit_files(p);
 	if (p->mm)
 		mmput(p->mm);
 	kfree(info);

@@ -11,6 +11,13 @@
 #define SIGKILL		9
 #define SIGSEGV		11
 
+/* An open file of the debugfs tree: its text, rendered once at open (a snapshot, as a seq_file's first read). */
+struct open_file {
+	char *text;
+	size_t len, pos;
+};
+#define PROC_MAX_FILES	16	/* fds 0-2 are the console */
+
 struct process {
 	int pid;
 	const char *comm;		/* the program's name in the archive */
@@ -18,6 +25,7 @@ struct process {
 	jmp_buf exit_jmp;		/* exec's frame: exit_group and kills come back here */
 	int exit_code;			/* exit_group's status */
 	int killed_by;			/* the signal that killed it, 0 if it exited */
+	struct open_file *files[PROC_MAX_FILES];	/* by fd; only the process's syscalls touch them */
 };
 
 /*
@@ -54,6 +62,11 @@ __noreturn void force_sig(int sig);
 
 /* syscall_dispatch: runs syscall nr (Linux's generic numbers) with its six arguments. */
 long syscall_dispatch(unsigned long nr, const unsigned long args[6]);
+/* The file syscalls (kernel/sys_file.c), on the debugfs tree: openat, read, close; and exit's cleanup. */
+long sys_openat(long dirfd, unsigned long upath, unsigned long flags);
+long sys_read(unsigned long fd, unsigned long ubuf, unsigned long n);
+long sys_close(unsigned long fd);
+void exit_files(struct process *p);
 
 /*
  * The arch's side (arch/<arch>/: arm64 mmu_context.c and entry.S):

@@ -12,11 +12,11 @@
  *   TASK_SIZE        end of the user range (arm64: 2^48, TCR_EL1.T0SZ = 16)
  *   mmap_min_addr    nothing is mapped below it (64 KiB, Linux's default), so
  *                    NULL and small offsets from it always fault
- *   STACK_TOP        the stack's top; the stack VMA grows no further than
+ *   STACK_TOP        the stack's top, a page under TASK_SIZE; the stack VMA grows no further than
  *                    STACK_MAX below it, and mmap() stays STACK_GUARD_GAP below that
  */
 #define MMAP_MIN_ADDR	0x10000UL
-#define STACK_TOP	TASK_SIZE
+#define STACK_TOP	(TASK_SIZE - PAGE_SIZE)	/* the top page stays unmapped: ends print in 48 bits */
 #define STACK_MAX	(128UL * 1024)		/* the stack VMA: 128 KiB, demand-zero */
 #define STACK_GUARD_GAP	(256UL * PAGE_SIZE)	/* Linux's stack_guard_gap: 1 MiB */
 #define MM_MAX_VMAS	32

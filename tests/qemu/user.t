@@ -29,10 +29,10 @@ my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc
             'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
             'cat /proc/vmstat', 'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel',
             'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'cat /proc/meminfo', 'exec hello again',
-            'selftest user_mm');
+            'exec cat /proc/self/maps /proc/self/status', 'exec cat /proc/1/maps', 'selftest user_mm');
 my ($out, $st, $to) = qemu_arm64(timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
-like($out, qr/run: 6 command\(s\) failed/, 'exactly the six failing commands failed (3 segfaults, badelf, nosuch, usage)');
+like($out, qr/run: 7 command\(s\) failed/, 'exactly the seven failing commands failed (3 segfaults, badelf, nosuch, usage, cat of a gone pid)');
 unlike($out, qr/Oops|Kernel panic|Unable to handle kernel/, 'no kernel fault, no panic');
 
 # 1. hello: its pid, its argv as passed, status 0.
@@ -64,7 +64,7 @@ is(meminfo($m1, 'PageTables'), meminfo($m0, 'PageTables'), "PageTables too: the 
 
 # 4. Bad accesses: Linux's segfault line, status 139, and the shell carries on.
 my $re = sub { my ($addr, $err) = @_;
-    qr/badaccess\[\d+\]: segfault at $addr ip [0-9a-f]{16} sp 0000ffffffff[0-9a-f]{4} error $err in badaccess\[400000\+1000\]\n/ };
+    qr/badaccess\[\d+\]: segfault at $addr ip [0-9a-f]{16} sp 0000ffffffff[0-9a-f]{4} error $err in badaccess\[400000\+[0-9a-f]+\]\n/ };
 like(section($out, 'exec badaccess null'), $re->('0', 6), 'write through NULL: segfault at 0, error 6 (user write, not present)');
 like(section($out, 'exec badaccess text'), $re->('40[0-9a-f]{4}', 7), 'write to its text: error 7 (user write, protection)');
 like(section($out, 'exec badaccess kernel'), $re->('ffff000000000000', 5), 'read of a kernel address: error 5');
@@ -82,7 +82,7 @@ like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0'
 # 6. Refusals: one clear line each.
 is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
    'a truncated ELF is refused with one line');
-like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin badelf\n\z/,
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat badelf\n\z/,
      'a missing program: one line listing what there is');
 like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\]; programs: hello/, 'exec alone: usage');
 
@@ -91,7 +91,21 @@ is(meminfo(section($out, 'cat /proc/meminfo', 3), 'MemFree'), meminfo($m0, 'MemF
    'MemFree after the segfaults and refusals is its value before');
 like(section($out, 'exec hello again'), qr/^hello from pid \d+\nargv\[0\] = hello\nargv\[1\] = again\n/, 'the shell lives on');
 
-# 8. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults) in the kernel too.
+# 8. /proc/self/maps and /proc/self/status, read by the process itself (openat/read/close): Linux's
+#    layout, the name in column 73; a pid that is gone has no files.
+my $cat = section($out, 'exec cat /proc/self/maps /proc/self/status');
+my @maps = grep { /^[0-9a-f]{8,}-/ } split /\n/, $cat;
+is(scalar(@maps), 3, 'maps: text, data and stack') or diag($cat);
+like($maps[0] // '', qr{^00400000-00402000 r-xp 00000000 00:00 0 {34}/cat$}, 'maps: the text, r-xp, named from column 73');
+like($maps[1] // '', qr{^00402000-00403000 rw-p 00000000 00:00 0 {34}/cat$}, 'maps: the data and bss, rw-p');
+like($maps[2] // '', qr{^fffffffdf000-fffffffff000 rw-p 00000000 00:00 0 {26}\[stack\]$}, 'maps: the 128 KiB stack under the top page');
+my ($pid) = $cat =~ /^exec: cat \(pid (\d+)\) exited with status 0;/m;
+like($cat, qr/^Pid:\t\Q${\($pid \/\/ '?')}\E\n/m, "status: the process's pid");
+like($cat, qr/^VmStk:\t     128 kB\n/m, 'status: VmStk 128 kB');
+like($cat, qr/^VmRSS:\t +\d+ kB\n(?:.*\n)*VmPTE:\t      28 kB$/m, 'status: VmRSS, and VmPTE: 7 tables (a root, a path to the text and one to the stack)');
+like(section($out, 'exec cat /proc/1/maps'), qr/^cat: \/proc\/1\/maps: error 2\n/, '/proc/1/maps after pid 1 exited: ENOENT');
+
+# 9. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults) in the kernel too.
 like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
 ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
 

@@ -11,6 +11,9 @@ typedef int pid_t;
 typedef long off_t;
 
 /* Linux's numbers for what pagoda implements (asm-generic/unistd.h, used by arm64). */
+#define __NR_openat		56
+#define __NR_close		57
+#define __NR_read		63
 #define __NR_write		64
 #define __NR_exit_group		94
 #define __NR_getpid		172
@@ -37,6 +40,11 @@ typedef long off_t;
 long syscall6(long nr, long a, long b, long c, long d, long e, long f);
 static inline long syscall3(long nr, long a, long b, long c) { return syscall6(nr, a, b, c, 0, 0, 0); }
 
+#define AT_FDCWD	(-100)
+#define O_RDONLY	0
+long open(const char *path, int flags);		/* openat(AT_FDCWD, ...): an fd or -errno */
+ssize_t read(int fd, void *buf, size_t n);
+int close(int fd);
 ssize_t write(int fd, const void *buf, size_t n);
 __attribute__((noreturn)) void exit(int status);
 pid_t getpid(void);
