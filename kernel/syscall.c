@@ -41,8 +41,7 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long n)
 		unsigned long len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
 		unsigned long left = copy_from_user(chunk, (const void *)(buf + done), len);
 
-		if (len > left)
-			kprintf("%.*s", (int)(len - left), chunk);
+		kputs_n(chunk, len - left);
 		done += len - left;
 		if (left)
 			return done ? (long)done : -EFAULT;
