@@ -66,13 +66,8 @@ static int load_segment(struct mm_struct *mm, const u8 *img, const Elf64_Phdr *p
 			memcpy(k + (lo - va), img + p->p_offset + (lo - p->p_vaddr), hi - lo);
 		if (prot & PROT_EXEC)
 			arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
-		err = pt_map(&mm->ctx, va, page_to_phys(page), PAGE_SIZE, prot | PROT_USER | MT_NORMAL);
-		if (err)
-			__free_page(page);
-		else
-			mm->rss++;
+		err = install_user_page(mm, va, page, prot);
 	}
-	mm->hiwater_rss = mm->rss;
 	return err;
 }
 
@@ -146,14 +141,11 @@ static int setup_stack(struct mm_struct *mm, int argc, char **argv, const struct
 	if (!page)
 		return -ENOMEM;
 	mm->start_stack = build_stack(page_address(page), STACK_TOP, argc, argv, 2, envp, info);
-	err = mm->start_stack ? pt_map(&mm->ctx, STACK_TOP - PAGE_SIZE, page_to_phys(page), PAGE_SIZE,
-				       PROT_READ | PROT_WRITE | PROT_USER | MT_NORMAL) : -E2BIG;
-	if (err)
+	if (!mm->start_stack) {
 		__free_page(page);
-	else
-		mm->rss++;
-	mm->hiwater_rss = mm->rss;
-	return err;
+		return -E2BIG;
+	}
+	return install_user_page(mm, STACK_TOP - PAGE_SIZE, page, PROT_READ | PROT_WRITE);
 }
 
 /* exec_load: a new mm holding the program f, its break and its stack; -errno (and *why for -ENOEXEC). */

@@ -30,10 +30,17 @@ static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area
 
 	if (!page)
 		return VM_FAULT_OOM;
-	err = pt_map(&mm->ctx, addr, page_to_phys(page), PAGE_SIZE, vma->vm_prot | PROT_USER | MT_NORMAL);
+	err = install_user_page(mm, addr, page, vma->vm_prot);
+	return !err || err == -EEXIST ? 0 : VM_FAULT_OOM;
+}
+
+int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot)
+{
+	int err = pt_map(&mm->ctx, va, page_to_phys(page), PAGE_SIZE, prot | PROT_USER | MT_NORMAL);
+
 	if (err) {
 		__free_page(page);
-		return err == -EEXIST ? 0 : VM_FAULT_OOM;
+		return err;
 	}
 	mm->rss++;
 	if (mm->rss > mm->hiwater_rss)

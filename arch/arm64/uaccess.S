@@ -24,9 +24,13 @@ __arch_copy_from_user:
 	add	x1, x1, #1
 	subs	x2, x2, #1
 	b.ne	1b
-2:	mov	x0, #0
+2:
+uaccess_done:			/* both loops end here: everything copied */
+	mov	x0, #0
 	ret
-9:	mov	x0, x2
+9:
+uaccess_fault:			/* or here, from a fixup: x2 bytes were not copied */
+	mov	x0, x2
 	ret
 	.size __arch_copy_from_user, . - __arch_copy_from_user
 
@@ -41,8 +45,6 @@ __arch_copy_to_user:
 	add	x0, x0, #1
 	subs	x2, x2, #1
 	b.ne	1b
-2:	mov	x0, #0
-	ret
-9:	mov	x0, x2
-	ret
+2:	b	uaccess_done
+9:	b	uaccess_fault
 	.size __arch_copy_to_user, . - __arch_copy_to_user

@@ -101,6 +101,15 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
  */
 unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
 
+/*
+ * install_user_page: maps page at va (page aligned) with prot (PROT_READ |
+ * PROT_WRITE | PROT_EXEC) for user mode and counts it in the RSS; the mm's
+ * page from then on (zap_range frees it). On failure (pt_map's -errno: -EEXIST,
+ * -ENOMEM) the page is freed. With mm->lock held, or by exec on an mm no CPU runs.
+ */
+struct page;
+int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
+
 /* show_map: /proc/PID/maps' line for vma, Linux's layout. */
 struct seq_buf;
 void show_map_vma(struct seq_buf *s, struct mm_struct *mm, const struct vm_area_struct *vma);
