@@ -35,11 +35,17 @@ ok(!$to, 'the boot ran every command and powered off');
 like($out, qr/run: 7 command\(s\) failed/, 'exactly the seven failing commands failed (3 segfaults, badelf, nosuch, usage, cat of a gone pid)');
 unlike($out, qr/Oops|Kernel panic|Unable to handle kernel/, 'no kernel fault, no panic');
 
-# 1. hello: its pid, its argv as passed, status 0.
-is(section($out, 'exec hello a b'),
-   "hello from pid 1\nargv[0] = hello\nargv[1] = a\nargv[2] = b\n" .
-   "exec: hello (pid 1) exited with status 0; faults 0, peak rss 3 pages\n",
-   'exec hello a b: pid, argv and status 0 (text, bss and the stack top: 3 pages, no fault)');
+# 1. hello: its pid, argv as passed, Linux's envp for init, the auxiliary vector, status 0.
+#    AT_ENTRY is the ELF's e_entry (8 bytes at offset 24), AT_PHDR the headers at offset 64 of the text.
+my $entry = do { open(my $f, '<:raw', 'build/arm64/user/bin/hello') or die; local $/; unpack('x24 Q<', <$f>) };
+my $hello = section($out, 'exec hello a b');
+my $tail = $hello =~ s/^(exec: .*\n)\z//m ? $1 : '';
+is($hello,
+   "hello from pid 1\nargv[0] = hello\nargv[1] = a\nargv[2] = b\nenvp[0] = HOME=/\nenvp[1] = TERM=linux\n" .
+   sprintf("auxv: AT_PAGESZ 4096 AT_ENTRY 0x%x AT_PHDR 0x400040 AT_RANDOM present\n", $entry),
+   'exec hello a b: pid, argv, envp and the auxiliary vector as Linux lays them out');
+like($tail, qr/^exec: hello \(pid 1\) exited with status 0; faults 0, peak rss [34] pages$/,
+     'hello exits 0 without a fault (text, data and the stack top were mapped at exec)');
 
 # 2. IRQs keep coming while the process computes at EL0 (the lower-EL IRQ vector).
 my $t0 = timer_cpu0(section($out, 'cat /proc/interrupts', 1));
