@@ -91,7 +91,7 @@ static unsigned long build_stack(u8 *k, unsigned long top, int argc, char **argv
 	unsigned long pos = PAGE_SIZE, strs[SHELL_ARGV_MAX + 4], execfn, rnd, sp, *w;
 	unsigned long words = 1 + argc + 1 + envc + 1 + 2 * NR_AUXV;
 	u64 seed[2] = { arch_counter_read() * 0x9e3779b97f4a7c15ULL, arch_counter_read() ^ 0x5851f42d4c957f2dULL };
-	size_t need = 16 + words * 8 + 16;
+	size_t need = 16 + words * 8 + 16 + strlen(argv[0]) + 1;	/* + AT_EXECFN's copy */
 	int i;
 
 	for (i = 0; i < argc; i++)
@@ -174,7 +174,8 @@ static int exec_load(struct process *p, const struct cpio_file *f, int argc, cha
 /*
  * run_process: runs p until it exits or is killed, on this CPU and kernel
  * stack. exit_jmp is also this CPU's fault recovery while it runs, so an Oops
- * in a system call ends the process, not the shell. Returns the shell status.
+ * in a system call ends the process, not the shell. Returns the shell status,
+ * or -1 if it could not start (said why).
  */
 static int run_process(struct process *p, unsigned long entry)
 {
@@ -188,7 +189,7 @@ static int run_process(struct process *p, unsigned long entry)
 		local_irq_restore(flags);
 		kprintf("exec: %s: %s\n", p->comm, err == -ENOSYS ? "no user mode on this arch yet" :
 			"no address-space id free");
-		return 126;
+		return -1;
 	}
 	current_proc = p;
 	back = setjmp(p->exit_jmp);
@@ -236,6 +237,22 @@ __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, u
 	force_sig(sig);
 }
 
+/*
+ * pagefault_out_of_memory: no page for the current process's fault. The
+ * process is the only one, so the largest: Linux's OOM killer report for it,
+ * then SIGKILL (all its memory comes back at exit).
+ */
+__noreturn void pagefault_out_of_memory(void)
+{
+	struct process *p = current_proc;
+	unsigned long kb = PAGE_SIZE >> 10;
+
+	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, "
+	       "shmem-rss:0kB, UID:0 pgtables:%lukB oom_score_adj:0\n", p->pid, p->comm,
+	       mm_total_vm(p->mm) * kb, p->mm->rss * kb, p->mm->ctx.nr_tables * kb);
+	force_sig(SIGKILL);
+}
+
 int initramfs_find(const char *name, struct cpio_file *f)
 {
 	struct cpio_iter it;
@@ -263,6 +280,17 @@ static void list_programs(const char *prefix, const char *name)
 }
 
 static const char *const sig_names[] = { [SIGILL] = "SIGILL", [SIGKILL] = "SIGKILL", [SIGSEGV] = "SIGSEGV" };
+
+/* report_end: how the process ended, with what it cost. */
+static void report_end(const struct process *p, int status)
+{
+	if (p->killed_by)
+		kprintf("exec: %s (pid %d) killed by %s, status %d\n", p->comm, p->pid,
+			sig_names[p->killed_by], status);
+	else
+		kprintf("exec: %s (pid %d) exited with status %d; faults %lu, peak rss %lu pages\n",
+			p->comm, p->pid, status, p->mm->nr_faults, p->mm->hiwater_rss);
+}
 
 /* exec PROG [ARGS]: runs PROG from the initramfs and prints how it ended; the status is the shell's $?. */
 static int cmd_exec(int argc, char **argv)
@@ -298,13 +326,9 @@ static int cmd_exec(int argc, char **argv)
 		kprintf("exec: %s: not an executable: %s\n", argv[1], why);
 	else if (err)
 		kprintf("exec: %s: cannot load: error %d\n", argv[1], err);
-	status = err ? 126 : run_process(p, info->eh.e_entry);
-	if (!err && p->killed_by)
-		kprintf("exec: %s (pid %d) killed by %s, status %d\n", p->comm, p->pid,
-			sig_names[p->killed_by], status);
-	else if (!err)
-		kprintf("exec: %s (pid %d) exited with status %d; faults %lu, peak rss %lu pages\n",
-			p->comm, p->pid, status, p->mm->nr_faults, p->mm->hiwater_rss);
+	status = err ? -1 : run_process(p, info->eh.e_entry);
+	if (status >= 0)
+		report_end(p, status);
 	exit_files(p);
 	if (p->mm)
 		mmput(p->mm);
@@ -313,6 +337,6 @@ static int cmd_exec(int argc, char **argv)
 	/* What the process left cached goes back (as selftest does): meminfo before and after shows leaks only. */
 	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
-	return status;
+	return status < 0 ? 126 : status;
 }
 SHELL_CMD(exec, "exec", "exec PROG [ARGS]", "run a user program of the initramfs; prints its exit status", cmd_exec);

@@ -43,7 +43,7 @@ static void show_self_status(struct seq_buf *s)
 		return;
 	spin_lock(&mm->lock);
 	seq_buf_printf(s, "Name:\t%s\nState:\tR (running)\nPid:\t%d\n", p->comm, p->pid);
-	seq_buf_printf(s, "VmSize:\t%8lu kB\n", vm_kb(mm, 0, false));
+	seq_buf_printf(s, "VmSize:\t%8lu kB\n", vm_kb(mm, 0, false));	/* mm_total_vm's, under the lock held */
 	seq_buf_printf(s, "VmHWM:\t%8lu kB\n", mm->hiwater_rss * kb);
 	seq_buf_printf(s, "VmRSS:\t%8lu kB\n", mm->rss * kb);
 	seq_buf_printf(s, "VmData:\t%8lu kB\n", vm_kb(mm, VM_ANON, false) - vm_kb(mm, VM_STACK, false));

@@ -252,6 +252,18 @@ out:
 	return ret;
 }
 
+unsigned long mm_total_vm(struct mm_struct *mm)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	spin_lock(&mm->lock);
+	for (i = 0; i < mm->nr_vmas; i++)
+		pages += (mm->vmas[i].vm_end - mm->vmas[i].vm_start) >> PAGE_SHIFT;
+	spin_unlock(&mm->lock);
+	return pages;
+}
+
 void mmput(struct mm_struct *mm)
 {
 	unsigned int i;

@@ -56,11 +56,8 @@ static void el0_mem_abort(struct pt_regs *regs)
 		ret = handle_mm_fault(p->mm, regs->far, flags);
 	if (!ret)
 		return;
-	if (ret & VM_FAULT_OOM) {
-		printk("Out of memory: Killed process %d (%s) total-vm:?kB, anon-rss:%lukB\n", p->pid,
-		       p->comm, p->mm->rss * (PAGE_SIZE / 1024));
-		force_sig(SIGKILL);
-	}
+	if (ret & VM_FAULT_OOM)
+		pagefault_out_of_memory();
 	if (ESR_FSC_TYPE(regs->esr) == ESR_FSC_PERMISSION)
 		error |= SEGV_ERR_PROT;
 	if (flags & FAULT_FLAG_WRITE)

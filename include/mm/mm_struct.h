@@ -68,6 +68,9 @@ struct mm_struct *mm_alloc(void);
 /* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */
 void mmput(struct mm_struct *mm);
 
+/* mm_total_vm: pages the VMAs span (Linux's total_vm, /proc/PID/status VmSize). Takes mm->lock. */
+unsigned long mm_total_vm(struct mm_struct *mm);
+
 /* find_vma: the VMA that contains addr, or NULL. Called with mm->lock held. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 /*

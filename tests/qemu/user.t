@@ -2,7 +2,8 @@
 # user.t: user processes on raspi3b (issue 16, first slice) — exec runs the initramfs's programs at EL0
 # with Linux's stack and syscalls; demand-zero faults cost one fault and one page each and all come back
 # at exit; bad accesses get Linux's segfault line and the shell lives; bad pointers in write() give
-# -EFAULT; a malformed ELF and a missing program get one clear line; the user_mm KTAP suite passes.
+# -EFAULT; running out of memory kills the process with Linux's OOM line and gives everything back;
+# a malformed ELF and a missing program get one clear line; the user_mm KTAP suite passes.
 use strict;
 use warnings;
 use FindBin;
@@ -28,11 +29,12 @@ sub timer_cpu0 { my ($s) = @_; return $s =~ /^\s*3:\s+(\d+)\s/m ? $1 : -1; }
 my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc/interrupts',
             'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
             'cat /proc/vmstat', 'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel',
-            'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'cat /proc/meminfo', 'exec hello again',
+            'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'exec memhog 2000', 'cat /proc/meminfo',
+            'exec hello again',
             'exec cat /proc/self/maps /proc/self/status', 'exec cat /proc/1/maps', 'selftest user_mm');
 my ($out, $st, $to) = qemu_arm64(timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
-like($out, qr/run: 7 command\(s\) failed/, 'exactly the seven failing commands failed (3 segfaults, badelf, nosuch, usage, cat of a gone pid)');
+like($out, qr/run: 8 command\(s\) failed/, 'exactly the eight failing commands failed (3 segfaults, badelf, nosuch, usage, OOM, cat of a gone pid)');
 unlike($out, qr/Oops|Kernel panic|Unable to handle kernel/, 'no kernel fault, no panic');
 
 # 1. hello: its pid, argv as passed, Linux's envp for init, the auxiliary vector, status 0.
@@ -88,16 +90,26 @@ like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0'
 # 6. Refusals: one clear line each.
 is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
    'a truncated ELF is refused with one line');
-like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat badelf\n\z/,
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog badelf\n\z/,
      'a missing program: one line listing what there is');
 like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\]; programs: hello/, 'exec alone: usage');
 
-# 7. After everything (killed processes too), memory is where it was; the shell still runs programs.
+# 7. Out of memory: 2000 MiB on a 1 GiB machine — Linux's OOM report, SIGKILL, and all of it comes back.
+my $oom = section($out, 'exec memhog 2000');
+like($oom, qr/Out of memory: Killed process \d+ \(memhog\) total-vm:\d+kB, anon-rss:(\d+)kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0\n/,
+     "memhog 2000: Linux's OOM killer line");
+my ($anon) = $oom =~ /anon-rss:(\d+)kB/;
+cmp_ok($anon // 0, '>', 900 * 1024, 'the victim held nearly all of RAM (' . ($anon // '?') . ' kB)');
+like($oom, qr/^exec: memhog \(pid \d+\) killed by SIGKILL, status 137$/m, 'memhog: killed by SIGKILL, status 137');
+
+# 8. After everything (killed processes too), memory is where it was; the shell still runs programs.
 is(meminfo(section($out, 'cat /proc/meminfo', 3), 'MemFree'), meminfo($m0, 'MemFree'),
-   'MemFree after the segfaults and refusals is its value before');
+   'MemFree after the segfaults, refusals and the OOM kill is its value before, to the page');
+is(meminfo(section($out, 'cat /proc/meminfo', 3), 'PageTables'), meminfo($m0, 'PageTables'),
+   'PageTables too');
 like(section($out, 'exec hello again'), qr/^hello from pid \d+\nargv\[0\] = hello\nargv\[1\] = again\n/, 'the shell lives on');
 
-# 8. /proc/self/maps and /proc/self/status, read by the process itself (openat/read/close): Linux's
+# 9. /proc/self/maps and /proc/self/status, read by the process itself (openat/read/close): Linux's
 #    layout, the name in column 73; a pid that is gone has no files.
 my $cat = section($out, 'exec cat /proc/self/maps /proc/self/status');
 my @maps = grep { /^[0-9a-f]{8,}-/ } split /\n/, $cat;
@@ -111,7 +123,7 @@ like($cat, qr/^VmStk:\t     128 kB\n/m, 'status: VmStk 128 kB');
 like($cat, qr/^VmRSS:\t +\d+ kB\n(?:.*\n)*VmPTE:\t      28 kB$/m, 'status: VmRSS, and VmPTE: 7 tables (a root, a path to the text and one to the stack)');
 like(section($out, 'exec cat /proc/1/maps'), qr/^cat: \/proc\/1\/maps: error 2\n/, '/proc/1/maps after pid 1 exited: ENOENT');
 
-# 9. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults) in the kernel too.
+# 10. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults) in the kernel too.
 like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
 ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
 
