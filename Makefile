@@ -88,13 +88,15 @@ $(USER_BUILD)/bin/%: $(USER_BUILD)/user/%.o $(USER_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	@echo "  ULD     $@"
 	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $^ $(LIBGCC)
-# The archive: the programs, and badelf (a program cut short: its program headers lie past
-# its end) so the loader's refusal is tested. Owner root, fixed times: the same bytes each build.
-$(INITRAMFS): $(USER_BINS)
-	@mkdir -p $(USER_BUILD)/bin
+# The archive: the programs without their debug info (build/ARCH/user/bin keeps it, for gdb),
+# and badelf (a program cut short: its program headers lie past its end) so the loader's
+# refusal is tested. Owner root, fixed times: the same bytes each build.
+$(INITRAMFS): $(USER_BINS) $(BUILD_FILES)
+	@mkdir -p $(USER_BUILD)/root
 	@echo "  CPIO    $@"
-	$(Q)$(if $(USER_ARCH),head -c 160 $(USER_BUILD)/bin/hello > $(USER_BUILD)/bin/badelf)
-	$(Q)cd $(USER_BUILD)/bin && $(if $(USER_ARCH),printf '%s\n' $(USER_PROGS) badelf,true) | \
+	$(Q)$(foreach p,$(if $(USER_ARCH),$(USER_PROGS)),$(OBJCOPY) --strip-debug $(USER_BUILD)/bin/$(p) $(USER_BUILD)/root/$(p) &&) true
+	$(Q)$(if $(USER_ARCH),head -c 160 $(USER_BUILD)/bin/hello > $(USER_BUILD)/root/badelf)
+	$(Q)cd $(USER_BUILD)/root && $(if $(USER_ARCH),printf '%s\n' $(USER_PROGS) badelf,true) | \
 		cpio -o -H newc -R 0:0 --reproducible --quiet > $(CURDIR)/$@.tmp
 	$(Q)mv $@.tmp $@
 $(BUILD)/kernel/initramfs_data.o: $(INITRAMFS)
