@@ -35,8 +35,8 @@ static inline unsigned long copy_to_user(void *to, const void *from, unsigned lo
 }
 
 /*
- * fixup_exception: if the instruction at pc has an __ex_table entry, the
- * address to resume at instead; 0 otherwise (arch code, for its fault handler).
+ * search_exception_tables: if the instruction at pc has an __ex_table entry,
+ * the address to resume at instead; 0 otherwise (the arch's, for its fault handler).
  */
 unsigned long search_exception_tables(unsigned long pc);
 
