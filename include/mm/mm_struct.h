@@ -113,7 +113,7 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 struct page;
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
 
-/* show_map: /proc/PID/maps' line for vma, Linux's layout. */
+/* show_map_vma: vma's line of /proc/PID/maps, Linux's layout (fs/proc/task_mmu.c). */
 struct seq_buf;
 void show_map_vma(struct seq_buf *s, struct mm_struct *mm, const struct vm_area_struct *vma);
 
