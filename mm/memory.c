@@ -25,7 +25,8 @@ static u32 fault_needs(unsigned int flags)
 static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area_struct *vma,
 				      unsigned long addr)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	/* no allocation-failure warning: running out here is the OOM report's to tell */
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	int err;
 
 	if (!page)
