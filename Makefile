@@ -32,7 +32,7 @@ LDFLAGS		:= -nostdlib -static --no-dynamic-linker --build-id=none -z noexecstack
 # benches, with the kernel's side of their seam (tests/seam/kernel.c).
 SRCS		:= $(wildcard lib/*.c kernel/*.c mm/*.c tests/ktap/*.c bench/*.c) tests/seam/kernel.c \
 		   $(wildcard arch/$(ARCH)/*.c arch/$(ARCH)/*.S arch/$(ARCH)/*/*.c arch/$(ARCH)/*/*.S) \
-		   $(ARCH_SRCS)
+		   $(ARCH_SRCS) kernel/initramfs_data.S
 SRCS		:= $(sort $(filter-out %.lds.S,$(SRCS)))
 
 # ---- KASAN=1 (arm64): compiler-instrumented checks, mm/kasan/ and the arch's shadow map -------
@@ -58,6 +58,54 @@ else
 SRCS		:= $(filter-out arch/arm64/kasan_init.c,$(SRCS))
 endif
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
+
+# ---- user programs (user/): a tiny libc of our own and the built-in programs ----------------
+# Static ELF files linked at 0x400000 with the kernel's cross compiler, packed into a cpio (newc)
+# archive that kernel/initramfs_data.S links into the image (Linux's initramfs idea). They use
+# only Linux's syscalls: the same binaries run on Linux (qemu-aarch64 or a Pi running Linux).
+# An arch without user mode yet (USER_ARCH empty: x86) links an empty archive.
+.DEFAULT_GOAL	:= all
+USER_BUILD	:= $(BUILD)/user
+USER_PROGS	:= hello demandzero badaccess efault spin cat memhog
+USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
+		   -Iuser/include -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
+		   -ffile-prefix-map=$(CURDIR)=.
+USER_LDFLAGS	:= -static -nostdlib -no-pie -Wl,-Ttext-segment=0x400000 -Wl,--build-id=none \
+		   -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack
+USER_LIB_SRCS	:= $(wildcard user/lib/*.c user/arch/$(USER_ARCH)/*.S)
+USER_LIB_OBJS	:= $(patsubst %,$(USER_BUILD)/%.o,$(basename $(USER_LIB_SRCS)))
+USER_BINS	:= $(if $(USER_ARCH),$(addprefix $(USER_BUILD)/bin/,$(USER_PROGS)))
+INITRAMFS	:= $(USER_BUILD)/initramfs.cpio
+
+$(USER_BUILD)/%.o: %.c $(DEPS)/.bootstrapped $(BUILD_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  UCC     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
+$(USER_BUILD)/%.o: %.S $(DEPS)/.bootstrapped $(BUILD_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  UAS     $<"
+	$(Q)$(CC) $(USER_CFLAGS) -D__ASSEMBLER__ -MMD -MP -c $< -o $@
+$(USER_BUILD)/bin/%: $(USER_BUILD)/user/%.o $(USER_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	@echo "  ULD     $@"
+	$(Q)$(CC) $(USER_LDFLAGS) -o $@ $^ $(LIBGCC)
+# The archive: the programs without their debug info (build/ARCH/user/bin keeps it, for gdb),
+# and badelf (a program cut short: its program headers lie past its end) so the loader's
+# refusal is tested. Owner root, fixed times: the same bytes each build.
+$(INITRAMFS): $(USER_BINS) $(BUILD_FILES)
+	@mkdir -p $(USER_BUILD)/root
+	@echo "  CPIO    $@"
+	$(Q)$(foreach p,$(if $(USER_ARCH),$(USER_PROGS)),$(OBJCOPY) --strip-debug $(USER_BUILD)/bin/$(p) $(USER_BUILD)/root/$(p) &&) true
+	$(Q)$(if $(USER_ARCH),head -c 160 $(USER_BUILD)/bin/hello > $(USER_BUILD)/root/badelf)
+	$(Q)cd $(USER_BUILD)/root && $(if $(USER_ARCH),printf '%s\n' $(USER_PROGS) badelf,true) | \
+		cpio -o -H newc -R 0:0 --reproducible --quiet > $(CURDIR)/$@.tmp
+	$(Q)mv $@.tmp $@
+$(BUILD)/kernel/initramfs_data.o: $(INITRAMFS)
+$(BUILD)/kernel/initramfs_data.o: ASFLAGS += -DINITRAMFS_PATH='"$(INITRAMFS)"'
+.PHONY: user
+user: $(INITRAMFS)
+.PRECIOUS: $(USER_BUILD)/%.o
+-include $(USER_LIB_OBJS:.o=.d) $(patsubst %,$(USER_BUILD)/user/%.d,$(USER_PROGS))
 # A change of flags rebuilds everything: objects depend on the files that set them.
 BUILD_FILES	:= Makefile arch/$(ARCH)/config.mk
 LIBGCC		:= $(shell $(CC) -print-libgcc-file-name 2>/dev/null)
@@ -188,7 +236,7 @@ VM_SEAM_SRCS	:= tests/seam/host/vm_machine.c tests/seam/host/kmap_window.c
 
 # mm/paging.c is boot glue (linker symbols, the board, the arch's root switch): kernel only.
 KTAP_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
-		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c $(wildcard drivers/of/*.c) \
+		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c kernel/initramfs.c kernel/elf.c $(wildcard drivers/of/*.c) \
 		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
 SLAB_SRCS	:= $(addprefix mm/,slab.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
 		   memblock.c vmstat.c fault_inject.c page_owner.c kfence.c kmemleak.c) lib/seq_buf.c lib/stackdepot.c lib/spinlock_debug.c

@@ -7,14 +7,19 @@
 #define EINTR		4	/* interrupted (Ctrl-C at a safe point) */
 #define EIO		5	/* I/O error */
 #define ENXIO		6	/* no such device or address (e.g. a CPU that is not online) */
+#define E2BIG		7	/* argument list too long (exec) */
+#define ENOEXEC		8	/* not an executable this kernel runs (exec) */
+#define EBADF		9	/* bad file descriptor */
 #define ENOMEM		12	/* out of memory */
 #define EACCES		13	/* permission denied (e.g. writing a read-only file) */
 #define EFAULT		14	/* bad address */
 #define EBUSY		16	/* resource busy */
 #define EEXIST		17	/* already exists (e.g. a mapping over a mapping) */
 #define EINVAL		22	/* invalid argument */
+#define EMFILE		24	/* too many open files */
 #define ENOSPC		28	/* no space left */
 #define ERANGE		34	/* result out of range */
+#define ENAMETOOLONG	36	/* a path longer than the kernel takes */
 #define ENOSYS		38	/* not implemented */
 
 #endif

@@ -139,7 +139,7 @@ int vprintk(const char *fmt, va_list ap)
 }
 
 /* Raw output under the console lock. */
-static void kputs_n(const char *s, size_t n)
+void kputs_n(const char *s, size_t n)
 {
 	unsigned long flags;
 	bool taken = console_lock_irqsave(&flags);

@@ -14,3 +14,5 @@ IMAGE		:= $(BUILD)/kernel8.img
 DTB		:= $(DEPS)/bcm2837-rpi-3-b.dtb
 QEMU		:= qemu-system-aarch64
 QEMU_ARGS	:= -M raspi3b -kernel $(IMAGE) -dtb $(DTB) -semihosting -no-reboot
+# user/arch/aarch64: the user programs' crt0 and syscall stub (Makefile: user programs)
+USER_ARCH	:= aarch64

@@ -1,8 +1,11 @@
-/* entry.S (arm64): the EL1 exception vector table; saves a pt_regs frame and calls C. */
+/* entry.S (arm64): the exception vector table (EL1 and EL0); saves a pt_regs frame and calls C; the way to EL0. */
 #include <asm/ptrace.h>
 
-/* kernel_entry: push x0-x30, the interrupted sp, elr, spsr, esr and far. */
-.macro kernel_entry
+/*
+ * kernel_entry el: push x0-x30, the interrupted sp (el 0: the user's SP_EL0;
+ * el 1: the kernel sp before the frame), elr, spsr, esr and far.
+ */
+.macro kernel_entry el
 	sub	sp, sp, #PT_REGS_SIZE
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
@@ -19,7 +22,11 @@
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
+	.if \el == 0
+	mrs	x0, sp_el0
+	.else
 	add	x0, sp, #PT_REGS_SIZE
+	.endif
 	stp	x30, x0, [sp, #16 * 15]
 	mrs	x0, elr_el1
 	mrs	x1, spsr_el1
@@ -29,11 +36,18 @@
 	stp	x0, x1, [sp, #PT_ESR]
 .endm
 
-/* kernel_exit: restore what the handler may have changed (elr, spsr, x0-x30) and eret. */
-.macro kernel_exit
+/*
+ * kernel_exit el: restore what the handler may have changed (elr, spsr,
+ * x0-x30; el 0: the user's sp too) and eret.
+ */
+.macro kernel_exit el
 	ldp	x0, x1, [sp, #PT_ELR]
 	msr	elr_el1, x0
 	msr	spsr_el1, x1
+	.if \el == 0
+	ldr	x0, [sp, #PT_SP]
+	msr	sp_el0, x0
+	.endif
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
@@ -54,13 +68,21 @@
 	eret
 .endm
 
-/* One 128-byte vector slot: save the frame, call handler(regs, kind). */
+/* One 128-byte vector slot: save the frame, call do_exception(regs, kind). Kinds 8-15 come from EL0. */
 .macro vector kind
 	.balign 128
-	kernel_entry
+	.if \kind >= 8
+	kernel_entry 0
+	.else
+	kernel_entry 1
+	.endif
 	mov	x0, sp
 	mov	x1, #\kind
+	.if \kind >= 8
+	b	el0_common
+	.else
 	b	exception_common
+	.endif
 .endm
 
 	.text
@@ -86,4 +108,21 @@ vectors:
 
 exception_common:
 	bl	do_exception
-	kernel_exit
+	kernel_exit 1
+
+/* From EL0: the handler returns here to resume the process (exit and kills never return). */
+el0_common:
+	bl	do_exception
+ret_to_user_frame:
+	kernel_exit 0
+
+/*
+ * ret_to_user(regs): enters EL0 with the frame regs (on this kernel stack,
+ * which the process's exceptions then reuse from regs down). Never returns.
+ */
+	.global ret_to_user
+	.type ret_to_user, %function
+ret_to_user:
+	mov	sp, x0
+	b	ret_to_user_frame
+	.size ret_to_user, . - ret_to_user

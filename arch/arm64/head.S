@@ -636,9 +636,13 @@ enable_mmu:
 	msr	mair_el1, x1
 	ldr	x1, =TCR_EL1_VALUE
 	mrs	x2, id_aa64mmfr0_el1
-	and	x2, x2, #7			/* PARange -> TCR.IPS */
-	orr	x1, x1, x2, lsl #TCR_IPS_SHIFT
-	msr	tcr_el1, x1
+	and	x3, x2, #7			/* PARange -> TCR.IPS */
+	orr	x1, x1, x3, lsl #TCR_IPS_SHIFT
+	ubfx	x3, x2, #4, #4			/* ASIDBits: 2 = 16-bit ASIDs -> TCR.AS (mmu_context.c) */
+	cmp	x3, #2
+	b.ne	2f
+	orr	x1, x1, #TCR_AS
+2:	msr	tcr_el1, x1
 	adr_l	x1, idmap_pg_dir
 	msr	ttbr0_el1, x1
 	adr_l	x1, init_pg_dir

@@ -38,6 +38,11 @@ SECTIONS
 		__start_irq_rows = .;
 		KEEP(*(irq_rows))
 		__stop_irq_rows = .;
+		/* uaccess fixups: {faulting instruction, where to resume} (arch/arm64/uaccess.S) */
+		. = ALIGN(8);
+		__start___ex_table = .;
+		KEEP(*(__ex_table))
+		__stop___ex_table = .;
 		/* KASAN=1: GCC's constructors that register each file's globals (mm/kasan/init.c) */
 		. = ALIGN(8);
 		__init_array_start = .;

@@ -1,5 +1,6 @@
 /* mmu.c (arm64): paging_init's arch part — the TTBR1 switch with break-before-make through the idmap. */
 #include <asm/memory.h>
+#include <asm/mmu_context.h>
 #include <asm/sysreg.h>
 #include <asm/tlbflush.h>
 #include <mm/kasan.h>
@@ -20,7 +21,7 @@
 
 extern char idmap_pg_dir[];
 
-static pte_t empty_pg_dir[512] __aligned(4096);	/* TTBR0 from now on; and TTBR1 during the switch */
+pte_t empty_pg_dir[512] __aligned(4096);	/* TTBR0 when no process runs; and TTBR1 during the switch */
 
 /*
  * The kernel's half: TTBR1's whole 48-bit range; all RAM is linear (no HighMem).

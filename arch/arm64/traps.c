@@ -1,5 +1,6 @@
 /* traps.c (arm64): synchronous exceptions decoded like Linux, then recovery or panic. */
 #include <asm/esr.h>
+#include <asm/exception.h>
 #include <asm/irq.h>
 #include <asm/ptrace.h>
 #include <asm/memory.h>
@@ -15,9 +16,6 @@
 #include <stdio.h>
 
 void do_exception(struct pt_regs *regs, unsigned long kind);
-
-/* The vector entry.S passes for an IRQ taken at EL1 on SP_EL1 (the only IRQ the kernel expects). */
-#define VECTOR_EL1h_IRQ	5
 
 static const char *const ec_names[64] = {
 	[0x00] = "Unknown/Uncategorized",	[0x01] = "WFI/WFE",
@@ -168,10 +166,16 @@ void do_exception(struct pt_regs *regs, unsigned long kind)
 {
 	unsigned int ec = ESR_EC(regs->esr);
 
-	if (kind == VECTOR_EL1h_IRQ) {
+	if (kind == VECTOR_EL1h_IRQ || kind == VECTOR_EL0_IRQ) {
 		handle_arch_irq(regs);
 		return;
 	}
+	if (kind >= VECTOR_EL0_SYNC) {
+		do_el0_exception(regs, kind);	/* returns only to resume the process */
+		return;
+	}
+	if (kind == VECTOR_EL1h_SYNC && ec == ESR_EC_DABT_CUR && fixup_user_access(regs))
+		return;
 
 	if ((kind == 4 || kind == 0) && ec == ESR_EC_UNKNOWN &&
 	    *(const u32 *)regs->elr == INSN_HLT_SEMIHOST) {

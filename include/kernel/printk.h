@@ -16,6 +16,8 @@ __printf(1, 2) int kprintf(const char *fmt, ...);
 int vprintk(const char *fmt, va_list ap);
 /* kputs: raw output of a string of any length (no formatting, no timestamp). */
 void kputs(const char *s);
+/* kputs_n: raw output of n bytes, NULs included (a process's write(2) to the console). */
+void kputs_n(const char *s, size_t n);
 /*
  * SMP: each printk/kprintf/kputs call is written whole under the console lock
  * (kernel/printk.c), with interrupts masked, so two CPUs' lines never mix

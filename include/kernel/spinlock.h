@@ -27,11 +27,12 @@
  *       vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock
+ *       mm->lock -> mm->ctx.page_table_lock -> zone->lock   (a process's, mm_struct.h)
  *       stop_lock -> the console lock
  *       (any lock an allocation is made under) -> kfence_lock -> the leaves
  *   zone->lock takes nothing but the leaves. Leaves, taken inside anything and
  *   taking nothing: the console lock, printk's capture lock, the stack depot's,
- *   kmemleak_lock (mm/kmemleak.c),
+ *   kmemleak_lock (mm/kmemleak.c), arm64's asid_lock (arch/arm64/mmu_context.c),
  *   each CPU's call-queue lock, x86's tlb_shootdown_lock.
  * - Every CPU may call the allocators at any time (zone->lock, the slab and
  *   vmap locks); the secondaries run cross calls and taskset commands from

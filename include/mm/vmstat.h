@@ -97,6 +97,7 @@ enum vm_event_item {
 	PGALLOC_NORMAL,			/* ... ZONE_NORMAL (PGALLOC_DMA + zone index) */
 	PGALLOC_HIGH,			/* ... ZONE_HIGHMEM */
 	PGFREE,				/* pages freed */
+	PGFAULT,			/* user page faults handled (mm/memory.c) */
 	NR_TLB_REMOTE_FLUSH,		/* this CPU asked other CPUs to flush (x86 IPI) */
 	NR_TLB_REMOTE_FLUSH_RECEIVED,	/* this CPU flushed for another */
 	NR_TLB_LOCAL_FLUSH_ALL,		/* whole-TLB flushes here */

@@ -26,6 +26,8 @@
 #define PAGE_SIZE		(_UL(1) << PAGE_SHIFT)
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 #define VA_BITS			48
+/* The user half (TTBR0): [0, TASK_SIZE), 48 bits as TCR_EL1.T0SZ = 16 gives (asm/sysreg.h). */
+#define TASK_SIZE		(_UL(1) << VA_BITS)
 
 #define PAGE_OFFSET		_UL(0xffff000000000000)
 #ifdef CONFIG_KASAN

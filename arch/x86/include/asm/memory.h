@@ -40,6 +40,8 @@
 #define PAGE_MASK		(~(PAGE_SIZE - 1))
 
 #define PAGE_OFFSET		_AC(0xc0000000, UL)
+/* The user half: below the kernel (no user mode on x86 yet: issue 16's next slice). */
+#define TASK_SIZE		PAGE_OFFSET
 #define MAXMEM			_AC(0x38000000, UL)	/* 896 MiB of lowmem at most */
 #define LOAD_PHYSICAL_ADDR	_AC(0x100000, UL)	/* Multiboot loads us at 1 MiB */
 #define VMALLOC_OFFSET		_AC(0x800000, UL)

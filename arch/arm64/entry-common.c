@@ -1,0 +1,104 @@
+/* entry-common.c (arm64): exceptions from EL0 (system calls, user faults, the rest kills) and uaccess fixups. */
+#include <kernel/printk.h>
+#include <kernel/process.h>
+#include <kernel/uaccess.h>
+#include <asm/esr.h>
+#include <asm/exception.h>
+#include <asm/ptrace.h>
+
+struct exception_table_entry {
+	unsigned long insn, fixup;
+};
+extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+
+unsigned long search_exception_tables(unsigned long pc)
+{
+	const struct exception_table_entry *e;
+
+	for (e = __start___ex_table; e < __stop___ex_table; e++)
+		if (e->insn == pc)
+			return e->fixup;
+	return 0;
+}
+
+/* el0_svc: Linux's convention — number in x8, arguments x0-x5, result in x0. */
+static void el0_svc(struct pt_regs *regs)
+{
+	const unsigned long a[6] = { regs->regs[0], regs->regs[1], regs->regs[2],
+				     regs->regs[3], regs->regs[4], regs->regs[5] };
+
+	regs->regs[0] = (u64)syscall_dispatch(regs->regs[8], a);
+}
+
+/* abort_flags: handle_mm_fault's flags for a data or instruction abort with syndrome esr. */
+static unsigned int abort_flags(u64 esr)
+{
+	if (ESR_EC(esr) == ESR_EC_IABT_LOW)
+		return FAULT_FLAG_INSTRUCTION;
+	/* a cache maintenance op (CM) reports WnR = 1 but only needs to read */
+	return ESR_ISS_WnR(esr) && !ESR_ISS_CM(esr) ? FAULT_FLAG_WRITE : 0;
+}
+
+static bool fault_fixable(u64 esr, unsigned long far)
+{
+	u64 type = ESR_FSC_TYPE(esr);
+
+	return far < TASK_SIZE && (type == ESR_FSC_TRANSLATION || type == ESR_FSC_PERMISSION);
+}
+
+/* el0_mem_abort: the page is supplied, or the process dies with Linux's segfault line. */
+static void el0_mem_abort(struct pt_regs *regs)
+{
+	unsigned int flags = abort_flags(regs->esr), ret = VM_FAULT_SIGSEGV, error = SEGV_ERR_USER;
+	struct process *p = current_process();
+
+	if (fault_fixable(regs->esr, regs->far))
+		ret = handle_mm_fault(p->mm, regs->far, flags);
+	if (!ret)
+		return;
+	if (ret & VM_FAULT_OOM)
+		pagefault_out_of_memory();
+	if (ESR_FSC_TYPE(regs->esr) == ESR_FSC_PERMISSION)
+		error |= SEGV_ERR_PROT;
+	if (flags & FAULT_FLAG_WRITE)
+		error |= SEGV_ERR_WRITE;
+	if (flags & FAULT_FLAG_INSTRUCTION)
+		error |= SEGV_ERR_INSTR;
+	force_sig_fault(SIGSEGV, regs->far, regs->elr, regs->sp, error);
+}
+
+/* el0_inv: anything else from EL0 (undefined instruction, BRK, misaligned pc, SError...): SIGILL. */
+static void el0_inv(struct pt_regs *regs, unsigned long kind)
+{
+	struct process *p = current_process();
+
+	printk("%s[%d]: unhandled exception (vector %lu): ESR 0x%08llx, EC 0x%02x at ip %016llx sp %016llx\n",
+	       p->comm, p->pid, kind, (unsigned long long)regs->esr, (unsigned int)ESR_EC(regs->esr),
+	       (unsigned long long)regs->elr, (unsigned long long)regs->sp);
+	force_sig(SIGILL);
+}
+
+void do_el0_exception(struct pt_regs *regs, unsigned long kind)
+{
+	unsigned int ec = ESR_EC(regs->esr);
+
+	if (kind == VECTOR_EL0_SYNC && ec == ESR_EC_SVC64)
+		el0_svc(regs);
+	else if (kind == VECTOR_EL0_SYNC && (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW))
+		el0_mem_abort(regs);
+	else
+		el0_inv(regs, kind);
+}
+
+bool fixup_user_access(struct pt_regs *regs)
+{
+	unsigned long fixup = search_exception_tables(regs->elr);
+	struct mm_struct *mm = current_mm();
+
+	if (!fixup)
+		return false;
+	if (mm && fault_fixable(regs->esr, regs->far) && !handle_mm_fault(mm, regs->far, abort_flags(regs->esr)))
+		return true;
+	regs->elr = fixup;
+	return true;
+}

@@ -1,0 +1,120 @@
+/* mm_struct.h: a user address space — its tables (one more mm_ctx), its VMAs, its lock and counters. */
+#ifndef PAGODA_MM_MM_STRUCT_H
+#define PAGODA_MM_MM_STRUCT_H
+
+#include <kernel/spinlock.h>
+#include <mm/pgtable.h>
+#include <asm/memory.h>
+#include <types.h>
+
+/*
+ * The user half of the address space (the arch sets it in asm/memory.h):
+ *   TASK_SIZE        end of the user range (arm64: 2^48, TCR_EL1.T0SZ = 16)
+ *   mmap_min_addr    nothing is mapped below it (64 KiB, Linux's default), so
+ *                    NULL and small offsets from it always fault
+ *   STACK_TOP        the stack's top, a page under TASK_SIZE; the stack VMA grows no further than
+ *                    STACK_MAX below it, and mmap() stays STACK_GUARD_GAP below that
+ */
+#define MMAP_MIN_ADDR	0x10000UL
+#define STACK_TOP	(TASK_SIZE - PAGE_SIZE)	/* the top page stays unmapped: ends print in 48 bits */
+#define STACK_MAX	(128UL * 1024)		/* the stack VMA: 128 KiB, demand-zero */
+#define STACK_GUARD_GAP	(256UL * PAGE_SIZE)	/* Linux's stack_guard_gap: 1 MiB */
+#define MM_MAX_VMAS	32
+
+/* vm_flags: what kind of mapping a VMA is (the access is in vm_prot). */
+#define VM_ANON		0x1u	/* pages appear zeroed at first touch (handle_mm_fault) */
+#define VM_STACK	0x2u	/* the process stack ("[stack]") */
+#define VM_HEAP		0x4u	/* brk's heap ("[heap]") */
+#define VM_IMAGE	0x8u	/* a PT_LOAD of the program, filled at exec */
+
+/* One mapped range [vm_start, vm_end) of a process, page aligned. */
+struct vm_area_struct {
+	unsigned long vm_start, vm_end;
+	u32 vm_prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC (neutral, include/mm/prot.h) */
+	u32 vm_flags;		/* VM_* above */
+	unsigned long vm_pgoff;	/* VM_IMAGE: file offset of vm_start, in pages (for maps) */
+};
+
+/*
+ * A process's address space. The VMAs are a sorted array (by vm_start, never
+ * overlapping), searched by binary search: this slice's processes have a
+ * handful of VMAs (text, data, heap, stack, a few mmaps), for which an array
+ * is the smallest correct structure; the issue's balanced tree replaces it
+ * when mmap-heavy programs arrive, behind the same find_vma/insert/remove.
+ *
+ * Locking: mm->lock protects vmas[], nr_vmas, brk and the counters; it is
+ * taken by mmap, munmap, brk and the fault handler, never from an interrupt
+ * (user faults and syscalls run in the process's exception context).
+ * Lock order: mm->lock -> mm->ctx.page_table_lock -> zone->lock.
+ * ctx is the TTBR0-half context the generic walker changes (mm/pgtable.c).
+ */
+struct mm_struct {
+	struct mm_ctx ctx;		/* the user tables, [0, TASK_SIZE) */
+	spinlock_t lock;
+	struct vm_area_struct vmas[MM_MAX_VMAS];	/* protected by lock */
+	unsigned int nr_vmas;				/* protected by lock */
+	unsigned long start_brk, brk;			/* protected by lock */
+	unsigned long mmap_base;	/* top of the mmap area (set once by exec) */
+	unsigned long start_stack;	/* the initial user sp (set once by exec) */
+	unsigned long rss;		/* user pages mapped now; protected by lock */
+	unsigned long hiwater_rss;	/* the most there ever were; protected by lock */
+	unsigned long nr_faults;	/* faults handled (pages supplied or refused); protected by lock */
+	unsigned int asid;		/* the arch's address-space id (0: none yet) */
+	const char *comm;		/* the program's name (for maps and the segfault line) */
+};
+
+/* mm_alloc: an empty address space (tables: just the root). NULL if out of memory. */
+struct mm_struct *mm_alloc(void);
+/* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */
+void mmput(struct mm_struct *mm);
+
+/* mm_total_vm: pages the VMAs span (Linux's total_vm, /proc/PID/status VmSize). Takes mm->lock. */
+unsigned long mm_total_vm(struct mm_struct *mm);
+
+/* find_vma: the VMA that contains addr, or NULL. Called with mm->lock held. */
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/*
+ * mmap_region: adds the VMA [start, start+len) (page aligned, inside
+ * [MMAP_MIN_ADDR, TASK_SIZE), overlapping nothing). 0, -EINVAL, -EEXIST or
+ * -ENOMEM (no VMA slot left).
+ */
+int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
+		u32 flags, unsigned long pgoff);
+/*
+ * do_mmap: an anonymous private mapping of len bytes (rounded up to pages);
+ * addr is a hint unless MAP_FIXED-like fixed is set (then whatever was there is
+ * unmapped first). Returns the address, or a -errno (-EINVAL, -ENOMEM).
+ */
+long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed);
+/* do_munmap: removes [addr, addr+len) from the VMAs and frees its pages. 0 or -EINVAL (or -ENOMEM: no slot to split). */
+int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
+/* do_brk: moves the break to newbrk if it can; returns the break (Linux's brk(2) semantics). */
+unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
+
+/* Fault flags (handle_mm_fault) and its result. */
+#define FAULT_FLAG_WRITE	0x1u
+#define FAULT_FLAG_INSTRUCTION	0x2u
+#define VM_FAULT_SIGSEGV	0x1u	/* no VMA, wrong access: the process is killed */
+#define VM_FAULT_OOM		0x2u	/* no page for it */
+/*
+ * handle_mm_fault: supplies the page for a fault at addr in mm: a zeroed page
+ * from the buddy, mapped with the VMA's protection, for an anonymous VMA that
+ * allows the access. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
+ * VM_FAULT_OOM. Takes mm->lock.
+ */
+unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
+
+/*
+ * install_user_page: maps page at va (page aligned) with prot (PROT_READ |
+ * PROT_WRITE | PROT_EXEC) for user mode and counts it in the RSS; the mm's
+ * page from then on (zap_range frees it). On failure (pt_map's -errno: -EEXIST,
+ * -ENOMEM) the page is freed. With mm->lock held, or by exec on an mm no CPU runs.
+ */
+struct page;
+int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
+
+/* show_map_vma: vma's line of /proc/PID/maps, Linux's layout (fs/proc/task_mmu.c). */
+struct seq_buf;
+void show_map_vma(struct seq_buf *s, struct mm_struct *mm, const struct vm_area_struct *vma);
+
+#endif

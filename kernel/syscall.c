@@ -1,0 +1,82 @@
+/* syscall.c: the system calls of this slice, with Linux's generic numbers (arm64's table) and semantics. */
+#include <errno.h>
+#include <kernel/printk.h>
+#include <kernel/process.h>
+#include <kernel/uaccess.h>
+
+/* Linux's numbers (include/uapi/asm-generic/unistd.h, the table arm64 uses). */
+#define __NR_openat		56
+#define __NR_close		57
+#define __NR_read		63
+#define __NR_write		64
+#define __NR_exit		93
+#define __NR_exit_group		94
+#define __NR_getpid		172
+#define __NR_brk		214
+#define __NR_munmap		215
+#define __NR_mmap		222
+
+/* mmap(2)'s flags and protections, Linux's values (uapi/asm-generic/mman-common.h). */
+#define LINUX_PROT_READ		0x1
+#define LINUX_PROT_WRITE	0x2
+#define LINUX_PROT_EXEC		0x4
+#define LINUX_MAP_SHARED	0x01
+#define LINUX_MAP_PRIVATE	0x02
+#define LINUX_MAP_FIXED		0x10
+#define LINUX_MAP_ANONYMOUS	0x20
+
+/*
+ * write(fd, buf, n): fds 1 and 2 are the console. The bytes come in through
+ * copy_from_user, 256 at a time: -EFAULT if none could be read, else the
+ * count written before a bad byte (Linux's short write).
+ */
+static long sys_write(unsigned long fd, unsigned long buf, unsigned long n)
+{
+	char chunk[256];
+	unsigned long done = 0;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	while (done < n) {
+		unsigned long len = n - done < sizeof(chunk) ? n - done : sizeof(chunk);
+		unsigned long left = copy_from_user(chunk, (const void *)(buf + done), len);
+
+		kputs_n(chunk, len - left);
+		done += len - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return (long)done;
+}
+
+/* mmap: anonymous mappings only (no files yet); shared is private until fork exists. */
+static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
+{
+	u32 p = (prot & LINUX_PROT_READ ? PROT_READ : 0) | (prot & LINUX_PROT_WRITE ? PROT_WRITE : 0) |
+		(prot & LINUX_PROT_EXEC ? PROT_EXEC : 0);
+
+	if (prot & ~(unsigned long)(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
+		return -EINVAL;
+	if (!(flags & LINUX_MAP_ANONYMOUS) || !(flags & (LINUX_MAP_SHARED | LINUX_MAP_PRIVATE)))
+		return -EINVAL;
+	if (p & (PROT_WRITE | PROT_EXEC))
+		p |= PROT_READ;		/* neither MMU maps write- or exec-only */
+	return do_mmap(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
+}
+
+long syscall_dispatch(unsigned long nr, const unsigned long a[6])
+{
+	switch (nr) {
+	case __NR_openat:	return sys_openat((long)a[0], a[1], a[2]);
+	case __NR_close:	return sys_close(a[0]);
+	case __NR_read:		return sys_read(a[0], a[1], a[2]);
+	case __NR_write:	return sys_write(a[0], a[1], a[2]);
+	case __NR_exit:
+	case __NR_exit_group:	process_exit((int)a[0]);
+	case __NR_getpid:	return current_process()->pid;
+	case __NR_brk:		return (long)do_brk(current_mm(), a[0]);
+	case __NR_mmap:		return sys_mmap(a[0], a[1], a[2], a[3]);
+	case __NR_munmap:	return do_munmap(current_mm(), a[0], a[1]);
+	}
+	return -ENOSYS;
+}

@@ -1,0 +1,302 @@
+/* mmap.c: a process's VMAs — a sorted array, placement for mmap, munmap's splits, brk, and mm teardown. */
+#include <errno.h>
+#include <string.h>
+#include <kernel/bug.h>
+#include <kernel/seq_buf.h>
+#include <mm/gfp.h>
+#include <mm/mm.h>
+#include <mm/mm_struct.h>
+#include <mm/slab.h>
+#include <stdio.h>
+
+struct mm_struct *mm_alloc(void)
+{
+	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+
+	if (!mm)
+		return NULL;
+	if (mm_ctx_init(&mm->ctx, 0, TASK_SIZE, NULL)) {
+		kfree(mm);
+		return NULL;
+	}
+	spin_lock_init(&mm->lock);
+	return mm;
+}
+
+/* The index of the first VMA that ends above addr (nr_vmas if none): binary search. */
+static unsigned int vma_index(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned int lo = 0, hi = mm->nr_vmas;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+
+		if (mm->vmas[mid].vm_end <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
+{
+	unsigned int i = vma_index(mm, addr);
+
+	if (i < mm->nr_vmas && mm->vmas[i].vm_start <= addr)
+		return &mm->vmas[i];
+	return NULL;
+}
+
+/* Whether any VMA meets [start, end). */
+static bool vma_intersects(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	unsigned int i = vma_index(mm, start);
+
+	return i < mm->nr_vmas && mm->vmas[i].vm_start < end;
+}
+
+/* A page-aligned user range [start, start+len) that mmap may use. */
+static bool user_range_ok(unsigned long start, unsigned long len)
+{
+	return len && IS_ALIGNED(start, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) &&
+	       start >= MMAP_MIN_ADDR && start < TASK_SIZE && len <= TASK_SIZE - start;
+}
+
+/* __mmap_region: mmap_region with mm->lock held. */
+static int __mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
+			 u32 flags, unsigned long pgoff)
+{
+	unsigned int i;
+
+	if (!user_range_ok(start, len) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (vma_intersects(mm, start, start + len))
+		return -EEXIST;
+	if (mm->nr_vmas == MM_MAX_VMAS)
+		return -ENOMEM;
+	i = vma_index(mm, start);
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr_vmas - i) * sizeof(mm->vmas[0]));
+	mm->vmas[i] = (struct vm_area_struct){ .vm_start = start, .vm_end = start + len,
+					       .vm_prot = prot, .vm_flags = flags, .vm_pgoff = pgoff };
+	mm->nr_vmas++;
+	return 0;
+}
+
+int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
+		u32 flags, unsigned long pgoff)
+{
+	int err;
+
+	spin_lock(&mm->lock);
+	err = __mmap_region(mm, start, len, prot, flags, pgoff);
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * zap_range: unmaps every page of [start, end) and frees it, 64 pages per
+ * pt_unmap (one TLB flush per batch). The pages' PAs are read before the
+ * unmap, the pages freed only after it (no CPU can still reach them).
+ */
+#define ZAP_BATCH	64
+static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	paddr_t pa[ZAP_BATCH];
+
+	while (start < end) {
+		unsigned long next = end - start > ZAP_BATCH * PAGE_SIZE ? start + ZAP_BATCH * PAGE_SIZE : end;
+		unsigned int n = 0, i;
+		unsigned long va;
+		struct pt_query q;
+
+		for (va = start; va < next; va += PAGE_SIZE)
+			if (!pt_query(&mm->ctx, va, &q))
+				pa[n++] = q.pa;
+		if (n && pt_unmap(&mm->ctx, start, next - start))
+			panic("zap_range: pt_unmap of %lx-%lx failed", start, next);
+		for (i = 0; i < n; i++)
+			__free_page(phys_to_page(pa[i]));
+		mm->rss -= n;
+		start = next;
+	}
+}
+
+/*
+ * __do_munmap: with mm->lock held. The VMAs are rebuilt without
+ * [start, end) into a copy first, so a split that would need one slot too many
+ * fails with -ENOMEM before anything changed.
+ */
+static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct out[MM_MAX_VMAS], *v;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < mm->nr_vmas; i++) {
+		v = &mm->vmas[i];
+		if (v->vm_end <= start || v->vm_start >= end) {
+			if (n == MM_MAX_VMAS)
+				return -ENOMEM;
+			out[n++] = *v;
+			continue;
+		}
+		if (v->vm_start < start) {
+			if (n == MM_MAX_VMAS)
+				return -ENOMEM;
+			out[n] = *v;
+			out[n++].vm_end = start;
+		}
+		if (v->vm_end > end) {
+			if (n == MM_MAX_VMAS)
+				return -ENOMEM;
+			out[n] = *v;
+			out[n].vm_start = end;
+			out[n++].vm_pgoff += (end - v->vm_start) >> PAGE_SHIFT;
+		}
+	}
+	memcpy(mm->vmas, out, n * sizeof(out[0]));
+	mm->nr_vmas = n;
+	zap_range(mm, start, end);
+	return 0;
+}
+
+int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
+{
+	int err;
+
+	len = PFN_ALIGN(len);
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || !len || addr >= TASK_SIZE || len > TASK_SIZE - addr)
+		return -EINVAL;
+	spin_lock(&mm->lock);
+	err = __do_munmap(mm, addr, addr + len);
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+/*
+ * get_unmapped_area: the highest free range of len bytes below mm->mmap_base
+ * (top-down, as Linux's default layout), or 0 if there is none.
+ */
+static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
+{
+	unsigned long top = mm->mmap_base;
+	unsigned int i;
+
+	for (i = mm->nr_vmas; i-- > 0;) {
+		const struct vm_area_struct *v = &mm->vmas[i];
+
+		if (v->vm_start >= top)
+			continue;
+		if (top - MMAP_MIN_ADDR >= len && v->vm_end <= top - len)
+			return top - len;
+		top = v->vm_start;
+	}
+	return top >= MMAP_MIN_ADDR && top - MMAP_MIN_ADDR >= len ? top - len : 0;
+}
+
+long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed)
+{
+	long ret;
+
+	len = PFN_ALIGN(len);
+	if (!len || len > TASK_SIZE || (fixed && !user_range_ok(addr, len)))
+		return -EINVAL;
+	spin_lock(&mm->lock);
+	if (fixed) {
+		ret = __do_munmap(mm, addr, addr + len);
+	} else {
+		if (!user_range_ok(addr, len) || vma_intersects(mm, addr, addr + len))
+			addr = get_unmapped_area(mm, len);
+		ret = addr ? 0 : -ENOMEM;
+	}
+	if (!ret)
+		ret = __mmap_region(mm, addr, len, prot, VM_ANON, 0);
+	spin_unlock(&mm->lock);
+	return ret ? ret : (long)addr;
+}
+
+/* __brk_grow: the heap reaches newend (page aligned) from oldend. 0 or -ENOMEM. */
+static int __brk_grow(struct mm_struct *mm, unsigned long oldend, unsigned long newend)
+{
+	struct vm_area_struct *v;
+
+	if (newend > mm->mmap_base || vma_intersects(mm, oldend, newend))
+		return -ENOMEM;
+	v = oldend > mm->start_brk ? find_vma(mm, oldend - 1) : NULL;
+	if (v && (v->vm_flags & VM_HEAP)) {
+		v->vm_end = newend;
+		return 0;
+	}
+	return __mmap_region(mm, oldend, newend - oldend, PROT_READ | PROT_WRITE, VM_ANON | VM_HEAP, 0);
+}
+
+unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk)
+{
+	unsigned long oldend, newend, ret;
+	int err = 0;
+
+	spin_lock(&mm->lock);
+	if (newbrk < mm->start_brk || newbrk > mm->mmap_base)
+		goto out;
+	oldend = PFN_ALIGN(mm->brk);
+	newend = PFN_ALIGN(newbrk);
+	if (newend > oldend)
+		err = __brk_grow(mm, oldend, newend);
+	else if (newend < oldend)
+		err = __do_munmap(mm, newend, oldend);
+	if (!err)
+		mm->brk = newbrk;
+out:
+	ret = mm->brk;
+	spin_unlock(&mm->lock);
+	return ret;
+}
+
+unsigned long mm_total_vm(struct mm_struct *mm)
+{
+	unsigned long pages = 0;
+	unsigned int i;
+
+	spin_lock(&mm->lock);
+	for (i = 0; i < mm->nr_vmas; i++)
+		pages += (mm->vmas[i].vm_end - mm->vmas[i].vm_start) >> PAGE_SHIFT;
+	spin_unlock(&mm->lock);
+	return pages;
+}
+
+void mmput(struct mm_struct *mm)
+{
+	unsigned int i;
+
+	spin_lock(&mm->lock);
+	for (i = 0; i < mm->nr_vmas; i++)
+		zap_range(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end);
+	mm->nr_vmas = 0;
+	if (mm->rss)
+		panic("mmput: %lu pages mapped outside every VMA", mm->rss);
+	spin_unlock(&mm->lock);
+	mm_ctx_destroy(&mm->ctx);
+	kfree(mm);
+}
+
+/*
+ * show_map_vma: Linux's /proc/PID/maps line (fs/proc/task_mmu.c): start-end,
+ * rwxp, the file offset, dev and inode (the archive has neither: 00:00 0),
+ * then the name from column 73 (0-based): the program's path, [heap], [stack].
+ */
+void show_map_vma(struct seq_buf *s, struct mm_struct *mm, const struct vm_area_struct *v)
+{
+	char line[128];
+	const char *name = v->vm_flags & VM_STACK ? "[stack]" : v->vm_flags & VM_HEAP ? "[heap]" : NULL;
+
+	snprintf(line, sizeof(line), "%08lx-%08lx %c%c%cp %08lx 00:00 0 ", v->vm_start, v->vm_end,
+		     v->vm_prot & PROT_READ ? 'r' : '-', v->vm_prot & PROT_WRITE ? 'w' : '-',
+		     v->vm_prot & PROT_EXEC ? 'x' : '-',
+		     (v->vm_flags & VM_IMAGE ? v->vm_pgoff : 0) << PAGE_SHIFT);
+	if (v->vm_flags & VM_IMAGE)
+		seq_buf_printf(s, "%-73s/%s\n", line, mm->comm);
+	else if (name)
+		seq_buf_printf(s, "%-73s%s\n", line, name);
+	else
+		seq_buf_printf(s, "%s\n", line);	/* Linux keeps the space after the inode */
+}

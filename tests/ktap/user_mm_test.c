@@ -1,0 +1,335 @@
+/* user_mm_test.c: KTAP suite for user address spaces — the cpio reader, ELF checks, VMAs, brk and demand-zero faults. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <kernel/elf.h>
+#include <kernel/initramfs.h>
+#include <kernel/kunit.h>
+#include <mm/mm.h>
+#include <mm/mm_struct.h>
+#include <mm/mmzone.h>
+#include <mm/slab.h>
+#include <test_machine.h>
+
+static int user_mm_suite_init(void)
+{
+	if (mm_test_machine())
+		return 1;
+	kmem_cache_init();
+	return 0;
+}
+
+/* put_member: appends a newc member (header, name, data, each padded to 4) at buf+at; the new end. */
+static size_t put_member(u8 *buf, size_t at, const char *name, const void *data, size_t size)
+{
+	size_t namesize = strlen(name) + 1;
+	char hdr[111];
+
+	snprintf(hdr, sizeof(hdr), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+		 1u, 0100755u, 0u, 0u, 1u, 0u, (unsigned int)size, 0u, 0u, 0u, 0u, (unsigned int)namesize, 0u);
+	memcpy(buf + at, hdr, 110);
+	at += 110;
+	memcpy(buf + at, name, namesize);
+	for (at += namesize; at & 3; at++)
+		buf[at] = 0;
+	memcpy(buf + at, data, size);
+	for (at += size; at & 3; at++)
+		buf[at] = 0;
+	return at;
+}
+
+/* A three-member archive: "hello" (5 bytes), "a/b" (0 bytes), the trailer. */
+static size_t make_archive(u8 *buf)
+{
+	size_t at = put_member(buf, 0, "hello", "HELLO", 5);
+
+	at = put_member(buf, at, "a/b", "", 0);
+	return put_member(buf, at, "TRAILER!!!", "", 0);
+}
+
+static void cpio_finds_members(struct kunit *test)
+{
+	static u8 arc[512];
+	size_t len = make_archive(arc);
+	struct cpio_iter it;
+	struct cpio_file f;
+
+	cpio_iter_init(&it, arc, len);
+	KUNIT_ASSERT_EQ(test, cpio_find(&it, "hello", &f), 0);
+	KUNIT_EXPECT_EQ(test, f.size, (size_t)5);
+	KUNIT_EXPECT_EQ(test, memcmp(f.data, "HELLO", 5), 0);
+	KUNIT_EXPECT_EQ(test, f.mode, 0100755u);
+	cpio_iter_init(&it, arc, len);
+	KUNIT_ASSERT_EQ(test, cpio_find(&it, "a/b", &f), 0);
+	KUNIT_EXPECT_EQ(test, f.size, (size_t)0);
+	cpio_iter_init(&it, arc, len);
+	KUNIT_EXPECT_EQ(test, cpio_find(&it, "nosuch", &f), -ENOENT);
+}
+
+/* expect_bad: the archive arc[0..len) is refused with a reason containing what. */
+static void expect_bad(struct kunit *test, const u8 *arc, size_t len, const char *what)
+{
+	struct cpio_iter it;
+	struct cpio_file f;
+
+	cpio_iter_init(&it, arc, len);
+	KUNIT_EXPECT_EQ(test, cpio_find(&it, "nosuch", &f), -EINVAL);
+	KUNIT_EXPECT_TRUE(test, it.why && strstr(it.why, what));
+}
+
+static void cpio_rejects_malformed(struct kunit *test)
+{
+	static u8 arc[512], bad[512];
+	size_t len = make_archive(arc), cut;
+
+	memcpy(bad, arc, len);
+	bad[0] = 'X';
+	expect_bad(test, bad, len, "magic");
+	memcpy(bad, arc, len);
+	bad[6 + 8 * 6] = 'g';			/* filesize gets a non-hex digit */
+	expect_bad(test, bad, len, "not hex");
+	memcpy(bad, arc, len);
+	memcpy(bad + 6 + 8 * 6, "7FFFFFFF", 8);	/* filesize past the end */
+	expect_bad(test, bad, len, "data runs past");
+	memcpy(bad, arc, len);
+	memcpy(bad + 6 + 8 * 11, "00000005", 8);	/* namesize without the NUL */
+	expect_bad(test, bad, len, "NUL");
+	memcpy(bad, arc, len);
+	memcpy(bad + 6 + 8 * 11, "FFFFFFF0", 8);	/* namesize past the end */
+	expect_bad(test, bad, len, "name runs past");
+	/* every strict prefix: the trailer is missing or a member is cut; never a read past len */
+	for (cut = 0; cut < len; cut++) {
+		struct cpio_iter it;
+		struct cpio_file f;
+		int r;
+
+		cpio_iter_init(&it, arc, cut);
+		while ((r = cpio_next(&it, &f)) > 0)
+			KUNIT_EXPECT_LE(test, (size_t)((const u8 *)f.data - arc) + f.size, cut);
+		KUNIT_EXPECT_EQ(test, r, -EINVAL);
+	}
+}
+
+/* A minimal static executable: ELF header, one PT_LOAD r-x of 256 bytes at 0x400000. */
+#define TEST_ELF_SIZE	256
+static void make_elf(u8 *buf)
+{
+	Elf64_Ehdr eh = {
+		.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS64, ELFDATA2LSB, EV_CURRENT },
+		.e_type = ET_EXEC, .e_machine = ELF_MACHINE, .e_version = EV_CURRENT,
+		.e_entry = 0x400078, .e_phoff = sizeof(Elf64_Ehdr), .e_ehsize = sizeof(Elf64_Ehdr),
+		.e_phentsize = sizeof(Elf64_Phdr), .e_phnum = 1,
+	};
+	Elf64_Phdr ph = {
+		.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0, .p_vaddr = 0x400000,
+		.p_paddr = 0x400000, .p_filesz = TEST_ELF_SIZE, .p_memsz = TEST_ELF_SIZE + 4096, .p_align = 4096,
+	};
+
+	memset(buf, 0, TEST_ELF_SIZE);
+	memcpy(buf, &eh, sizeof(eh));
+	memcpy(buf + sizeof(eh), &ph, sizeof(ph));
+}
+
+#define ELF_LO	MMAP_MIN_ADDR
+#define ELF_HI	(STACK_TOP - STACK_MAX - STACK_GUARD_GAP)
+#define EH(b)	((Elf64_Ehdr *)(b))
+#define PH(b)	((Elf64_Phdr *)((b) + sizeof(Elf64_Ehdr)))
+
+static void elf_accepts_static_executable(struct kunit *test)
+{
+	static u8 img[TEST_ELF_SIZE] __aligned(8);
+	static struct elf_info info;
+	const char *why = NULL;
+
+	make_elf(img);
+	KUNIT_ASSERT_EQ(test, elf_check(img, sizeof(img), ELF_LO, ELF_HI, &info, &why), 0);
+	KUNIT_EXPECT_EQ(test, info.load_end, 0x402000UL);
+	KUNIT_EXPECT_EQ(test, info.phdr_va, 0x400040UL);
+	KUNIT_EXPECT_EQ(test, info.eh.e_entry, 0x400078ULL);
+}
+
+/* expect_noexec: img with one change is refused, with a reason containing what. */
+static void expect_noexec(struct kunit *test, const u8 *img, size_t size, const char *what)
+{
+	static struct elf_info info;
+	const char *why = NULL;
+
+	KUNIT_EXPECT_EQ(test, elf_check(img, size, ELF_LO, ELF_HI, &info, &why), -ENOEXEC);
+	KUNIT_EXPECT_TRUE(test, why && strstr(why, what));
+}
+
+static void elf_rejects_bad_headers(struct kunit *test)
+{
+	static u8 img[TEST_ELF_SIZE] __aligned(8);
+
+	make_elf(img);
+	expect_noexec(test, img, 40, "too short");
+	expect_noexec(test, img, 100, "program headers outside");
+	make_elf(img), img[1] = 'X';
+	expect_noexec(test, img, sizeof(img), "magic");
+	make_elf(img), img[4] = 1;
+	expect_noexec(test, img, sizeof(img), "ELF64");
+	make_elf(img), EH(img)->e_type = 3;
+	expect_noexec(test, img, sizeof(img), "ET_EXEC");
+	make_elf(img), EH(img)->e_machine = ELF_MACHINE + 1;
+	expect_noexec(test, img, sizeof(img), "machine");
+	make_elf(img), EH(img)->e_phnum = ELF_MAX_PHDRS + 1;
+	expect_noexec(test, img, sizeof(img), "count");
+	make_elf(img), PH(img)->p_filesz = TEST_ELF_SIZE + 1;
+	expect_noexec(test, img, sizeof(img), "outside the file");
+	make_elf(img), PH(img)->p_memsz = 16;
+	expect_noexec(test, img, sizeof(img), "file size exceeds");
+	make_elf(img), PH(img)->p_vaddr = 0x400010;
+	expect_noexec(test, img, sizeof(img), "within a page");
+	make_elf(img), PH(img)->p_vaddr = 0, EH(img)->e_entry = 0x78;
+	expect_noexec(test, img, sizeof(img), "user range");
+	make_elf(img), PH(img)->p_type = 6;
+	expect_noexec(test, img, sizeof(img), "no PT_LOAD");
+	make_elf(img), EH(img)->e_entry = 0x500000;
+	expect_noexec(test, img, sizeof(img), "entry point");
+	make_elf(img), PH(img)->p_flags = PF_R | PF_W;
+	expect_noexec(test, img, sizeof(img), "entry point");
+}
+
+static void put_mm(void *mm)
+{
+	mmput(mm);
+}
+
+/* new_mm: an empty address space laid out as exec lays one out, freed when the case ends. */
+static struct mm_struct *new_mm(struct kunit *test)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (!mm)
+		return NULL;
+	if (kunit_add_action(test, put_mm, mm)) {
+		mmput(mm);
+		return NULL;
+	}
+	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
+	mm->start_brk = mm->brk = 0x500000;
+	return mm;
+}
+
+#define BASE	0x1000000UL
+
+/* munmap of a middle page splits the VMA; the ends stay; unmapping all leaves none. */
+static void munmap_splits_and_removes(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, mm->nr_vmas, 2u);
+	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_end, BASE + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_start, BASE + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_NULL(test, find_vma(mm, BASE + PAGE_SIZE));
+	KUNIT_EXPECT_NOT_NULL(test, find_vma(mm, BASE + 3 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE, 4 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 0u);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE + 1, PAGE_SIZE), -EINVAL);
+	KUNIT_EXPECT_EQ(test, do_mmap(mm, 0x1000, PAGE_SIZE, PROT_READ, true), (long)-EINVAL);
+}
+
+/* Without a fixed address, mmap goes top-down under mmap_base, never over a VMA. */
+static void mmap_places_top_down(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+	long a, b;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	a = do_mmap(mm, 0, 3 * PAGE_SIZE, PROT_READ, false);
+	b = do_mmap(mm, 0, PAGE_SIZE, PROT_READ, false);
+	KUNIT_EXPECT_EQ(test, a, (long)(mm->mmap_base - 3 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, b, a - (long)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, (unsigned long)a + PAGE_SIZE, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, do_mmap(mm, 0, PAGE_SIZE, PROT_READ, false), a + (long)PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_mmap(mm, 0, 2 * PAGE_SIZE, PROT_READ, false), b - 2 * (long)PAGE_SIZE);
+}
+
+/* brk grows and shrinks the heap VMA; below start_brk it answers the current break. */
+static void brk_grows_and_shrinks(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_EXPECT_EQ(test, do_brk(mm, 0), 0x500000UL);
+	KUNIT_EXPECT_EQ(test, do_brk(mm, 0x500000 + 3 * PAGE_SIZE + 8), 0x500000 + 3 * PAGE_SIZE + 8);
+	KUNIT_ASSERT_NOT_NULL(test, find_vma(mm, 0x500000 + 3 * PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, find_vma(mm, 0x500000)->vm_flags & VM_HEAP);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, 0x500000 + 3 * PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_EXPECT_EQ(test, mm->rss, 1UL);
+	KUNIT_EXPECT_EQ(test, do_brk(mm, 0x500000 + PAGE_SIZE), 0x500000 + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm->rss, 0UL);
+	KUNIT_EXPECT_NULL(test, find_vma(mm, 0x500000 + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, do_brk(mm, 0x400000), 0x500000 + PAGE_SIZE);
+}
+
+/* A demand-zero fault maps a zeroed user page with the VMA's protection; bad ones are refused. */
+static void fault_demand_zero(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+	struct pt_query q;
+	const u8 *p;
+	unsigned int i, nonzero = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE + 4 * PAGE_SIZE, PAGE_SIZE, PROT_READ, true),
+			(long)(BASE + 4 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + 123, 0), 0u);
+	KUNIT_ASSERT_EQ(test, pt_query(&mm->ctx, BASE, &q), 0);
+	KUNIT_EXPECT_EQ(test, q.prot & (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_USER | PROT_GLOBAL),
+			PROT_READ | PROT_WRITE | PROT_USER);
+	p = __va(q.pa);
+	for (i = 0; i < PAGE_SIZE; i++)
+		nonzero += p[i] != 0;
+	KUNIT_EXPECT_EQ(test, nonzero, 0u);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE, FAULT_FLAG_WRITE), 0u);	/* spurious: mapped */
+	KUNIT_EXPECT_EQ(test, mm->rss, 1UL);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + 2 * PAGE_SIZE, 0), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + 4 * PAGE_SIZE, FAULT_FLAG_WRITE), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE, FAULT_FLAG_INSTRUCTION), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, mm->nr_faults, 5UL);
+	KUNIT_EXPECT_EQ(test, mm->hiwater_rss, 1UL);
+}
+
+/* Faulting pages in and tearing the mm down gives every page and table back. */
+static void mmput_returns_everything(struct kunit *test)
+{
+	unsigned long before, i;
+	struct mm_struct *mm;
+
+	kmem_cache_shrink_all();
+	drain_all_pages(NULL);
+	before = nr_free_pages();
+	mm = mm_alloc();
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
+	if (do_mmap(mm, BASE, 64 * PAGE_SIZE, PROT_READ | PROT_WRITE, true) != (long)BASE) {
+		mmput(mm);
+		KUNIT_FAIL_IF(test, true, return, "mmap of 64 pages failed");
+	}
+	for (i = 0; i < 64; i++)
+		KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + i * PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_EXPECT_EQ(test, mm->rss, 64UL);
+	KUNIT_EXPECT_GE(test, mm->ctx.nr_tables, (unsigned long)PT_LEVELS);	/* a root and a path down */
+	mmput(mm);
+	kmem_cache_shrink_all();
+	drain_all_pages(NULL);
+	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+}
+
+kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
+	KUNIT_CASE(cpio_finds_members),
+	KUNIT_CASE(cpio_rejects_malformed),
+	KUNIT_CASE(elf_accepts_static_executable),
+	KUNIT_CASE(elf_rejects_bad_headers),
+	KUNIT_CASE(munmap_splits_and_removes),
+	KUNIT_CASE(mmap_places_top_down),
+	KUNIT_CASE(brk_grows_and_shrinks),
+	KUNIT_CASE(fault_demand_zero),
+	KUNIT_CASE(mmput_returns_everything));

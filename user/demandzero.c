@@ -1,0 +1,52 @@
+/*
+ * demandzero.c: maps N anonymous pages (default 64, or argv[1]), touches each,
+ * checks it reads zero first, writes a pattern and reads it back, unmaps.
+ * Exits 0 when every page was right, 1 otherwise.
+ */
+#include <ulib.h>
+
+#define PAGE	4096UL
+
+static unsigned long parse(const char *s)
+{
+	unsigned long v = 0;
+
+	while (*s >= '0' && *s <= '9')
+		v = v * 10 + (unsigned long)(*s++ - '0');
+	return v;
+}
+
+/* check_page: 0 if every word of page i reads zero, then holds the pattern after writing it. */
+static int check_page(unsigned long *p, unsigned long i)
+{
+	unsigned long w, n = PAGE / sizeof(*p);
+
+	for (w = 0; w < n; w++)
+		if (p[w])
+			return printf("demandzero: page %lu word %lu reads %lx, not 0\n", i, w, p[w]), 1;
+	for (w = 0; w < n; w++)
+		p[w] = (i << 32) ^ w ^ 0x5a5a5a5aUL;
+	for (w = 0; w < n; w++)
+		if (p[w] != ((i << 32) ^ w ^ 0x5a5a5a5aUL))
+			return printf("demandzero: page %lu word %lu lost its pattern\n", i, w), 1;
+	return 0;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	unsigned long n = argc > 1 ? parse(argv[1]) : 64, i;
+	unsigned char *p;
+	int bad = 0;
+
+	if (!n)
+		return printf("usage: demandzero [PAGES]\n"), 2;
+	p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return printf("demandzero: mmap of %lu pages failed\n", n), 1;
+	for (i = 0; i < n && !bad; i++)
+		bad = check_page((unsigned long *)(p + i * PAGE), i);
+	if (munmap(p, n * PAGE))
+		return printf("demandzero: munmap failed\n"), 1;
+	printf("demandzero: %lu pages at %p %s\n", n, p, bad ? "FAILED" : "ok");
+	return bad;
+}

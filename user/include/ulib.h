@@ -1,0 +1,75 @@
+/* ulib.h: pagoda's tiny user libc — Linux syscalls, strings and a small printf (static, no glibc). */
+#ifndef PAGODA_ULIB_H
+#define PAGODA_ULIB_H
+
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+typedef long ssize_t;
+typedef int pid_t;
+typedef long off_t;
+
+/* Linux's numbers for what pagoda implements (asm-generic/unistd.h, used by arm64). */
+#define __NR_openat		56
+#define __NR_close		57
+#define __NR_read		63
+#define __NR_write		64
+#define __NR_exit_group		94
+#define __NR_getpid		172
+#define __NR_brk		214
+#define __NR_munmap		215
+#define __NR_mmap		222
+
+#define PROT_NONE	0x0
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MAP_FAILED	((void *)-1)
+
+#define EFAULT		14
+#define ENOMEM		12
+#define EINVAL		22
+#define ENOSYS		38
+
+/* The raw calls: Linux's convention, a negative errno on failure (no errno variable). */
+long syscall6(long nr, long a, long b, long c, long d, long e, long f);
+static inline long syscall3(long nr, long a, long b, long c) { return syscall6(nr, a, b, c, 0, 0, 0); }
+
+#define AT_FDCWD	(-100)
+#define O_RDONLY	0
+long open(const char *path, int flags);		/* openat(AT_FDCWD, ...): an fd or -errno */
+ssize_t read(int fd, void *buf, size_t n);
+int close(int fd);
+ssize_t write(int fd, const void *buf, size_t n);
+__attribute__((noreturn)) void exit(int status);
+pid_t getpid(void);
+long brk(void *addr);
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int munmap(void *addr, size_t len);
+
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int main(int argc, char **argv, char **envp);
+
+/* What crt0 found on the stack (Linux's initial process stack). */
+extern char **environ;
+unsigned long getauxval(unsigned long type);
+#define AT_PHDR		3
+#define AT_PAGESZ	6
+#define AT_ENTRY	9
+#define AT_RANDOM	25
+
+#endif

@@ -1,0 +1,24 @@
+/* syscall.c: the system calls pagoda implements, with Linux's numbers, over the arch's syscall6 (user/arch/). */
+#include <ulib.h>
+
+long open(const char *path, int flags) { return syscall3(__NR_openat, AT_FDCWD, (long)path, flags); }
+ssize_t read(int fd, void *buf, size_t n) { return syscall3(__NR_read, fd, (long)buf, (long)n); }
+int close(int fd) { return (int)syscall3(__NR_close, fd, 0, 0); }
+ssize_t write(int fd, const void *buf, size_t n) { return syscall3(__NR_write, fd, (long)buf, (long)n); }
+pid_t getpid(void) { return (pid_t)syscall3(__NR_getpid, 0, 0, 0); }
+long brk(void *addr) { return syscall3(__NR_brk, (long)addr, 0, 0); }
+int munmap(void *addr, size_t len) { return (int)syscall3(__NR_munmap, (long)addr, (long)len, 0); }
+
+void exit(int status)
+{
+	for (;;)
+		syscall3(__NR_exit_group, status, 0, 0);
+}
+
+/* mmap: the address, or MAP_FAILED (the kernel's -errno is lost, as libc's errno would hold it). */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	long r = syscall6(__NR_mmap, (long)addr, (long)len, prot, flags, fd, off);
+
+	return (unsigned long)r >= (unsigned long)-4095 ? MAP_FAILED : (void *)r;
+}
