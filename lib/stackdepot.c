@@ -17,9 +17,12 @@ struct stack_record {
 };
 
 /*
- * All protected by depot_lock. A record, once published (nr_records covers
- * it), never changes, so fetch reads it without the lock: handles are only
- * handed out after the record is complete.
+ * Written under depot_lock; read without it. A record, once published, never
+ * changes (its next included), and it is published only complete: by a
+ * release store of its bucket's head (for stack_depot_save's lookup) and of
+ * nr_records (for stack_depot_fetch). So finding a stack the depot already
+ * has, which is nearly every call, takes no lock; only adding one does (as in
+ * Linux). The memory debuggers save a stack per allocation, on every CPU.
  */
 static DEFINE_SPINLOCK(depot_lock);
 static struct stack_record records[DEPOT_RECORDS];
@@ -63,8 +66,11 @@ depot_stack_handle_t stack_depot_save(const unsigned long *entries, unsigned int
 		return 0;
 	hash = hash_stack(entries, nr);
 	b = hash & (DEPOT_BUCKETS - 1);
+	found = find_stack(smp_load_acquire(&buckets[b]), hash, entries, nr);
+	if (found)
+		return found;
 	spin_lock_irqsave(&depot_lock, flags);
-	found = find_stack(buckets[b], hash, entries, nr);
+	found = find_stack(buckets[b], hash, entries, nr);	/* again: another CPU may have added it */
 	if (!found && nr_records < DEPOT_RECORDS) {
 		struct stack_record *r = &records[nr_records];
 
@@ -74,7 +80,7 @@ depot_stack_handle_t stack_depot_save(const unsigned long *entries, unsigned int
 		r->next = buckets[b];
 		found = nr_records + 1;
 		smp_store_release(&nr_records, found);	/* the record is complete before its handle is */
-		buckets[b] = found;
+		smp_store_release(&buckets[b], found);	/* ... and before lock-free lookups reach it */
 	} else if (!found && !depot_full_said) {
 		depot_full_said = true;
 		printk("stackdepot: all %u records in use; new stacks are not recorded\n", DEPOT_RECORDS);
