@@ -13,34 +13,62 @@
 /*
  * A kernel booted without page_owner=on (and the host) gets a table for the
  * suite's time only: one buddy block of the largest order (the host's vmalloc
- * addresses are simulated, so not vmalloc), covering the PFNs around where an
- * order-3 block comes from now — the cases' blocks come from the same place.
+ * addresses are simulated, so not vmalloc), about 680 MiB of PFNs on the Pi 3.
+ * Each case first moves it around where a block of its order comes from now
+ * (table_around): blocks of different orders can come from far apart (the
+ * KASAN kernel with nosmp, after the whole selftest: order 2 at PFN 0x3403c,
+ * order 3 below 0x9000, more than the table's reach).
  */
 #define TABLE_ORDER	(MAX_ORDER - 1)
 static bool own_table;
 
+/* Attaches table t over cap PFNs centred on pfn (within RAM). */
+static void attach_around(struct page_owner *t, unsigned long pfn)
+{
+	unsigned long cap = (PAGE_SIZE << TABLE_ORDER) / sizeof(struct page_owner);
+	unsigned long start = pfn > min_low_pfn + cap / 2 ? pfn - cap / 2 : min_low_pfn;
+
+	page_owner_attach(t, start, min(cap, max_pfn - start));
+}
+
+/* The PFN an order-n block would come from now (the block is given back at once), or 0. */
+static unsigned long probe_pfn(unsigned int order)
+{
+	struct page *p = alloc_pages(GFP_KERNEL, order);
+	unsigned long pfn;
+
+	if (!p)
+		return 0;
+	pfn = page_to_pfn(p);
+	__free_pages(p, order);
+	return pfn;
+}
+
+/* With the suite's own table: empties it and centres it where an order-n block comes from now. */
+static void table_around(unsigned int order)
+{
+	unsigned long pfn = own_table ? probe_pfn(order) : 0;
+	struct page_owner *t;
+
+	if (!pfn)
+		return;
+	t = page_owner_detach();
+	memset(t, 0, PAGE_SIZE << TABLE_ORDER);
+	attach_around(t, pfn);
+}
+
 static int page_owner_suite_init(void)
 {
-	unsigned long cap = (PAGE_SIZE << TABLE_ORDER) / sizeof(struct page_owner), start, probe;
 	struct page_owner *t;
-	struct page *p;
 
 	if (vm_test_init())
 		return 1;
 	if (page_owner_table)
 		return 0;
 	t = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, TABLE_ORDER);
-	p = alloc_pages(GFP_KERNEL, 3);
-	if (!t || !p) {
-		if (p)
-			__free_pages(p, 3);
-		free_pages((unsigned long)t, TABLE_ORDER);
+	if (!t)
 		return 1;
-	}
-	probe = page_to_pfn(p);
-	__free_pages(p, 3);
-	start = probe > min_low_pfn + cap / 2 ? probe - cap / 2 : min_low_pfn;
-	page_owner_attach(t, start, min(cap, max_pfn - start));
+	attach_around(t, min_low_pfn);
 	own_table = true;
 	return 0;
 }
@@ -66,9 +94,11 @@ static bool stack_has(depot_stack_handle_t h, void *fn)
 
 static void records_alloc_and_free(struct kunit *test)
 {
-	struct page *p = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	const struct page_owner *po;
+	struct page *p;
 
+	table_around(2);
+	p = alloc_pages(GFP_KERNEL | __GFP_ZERO, 2);
 	KUNIT_ASSERT_NOT_NULL(test, p);
 	po = page_owner_lookup(page_to_pfn(p));
 	KUNIT_EXPECT_NOT_NULL(test, po);
@@ -108,6 +138,7 @@ static void files_show_blocks_and_groups(struct kunit *test)
 	char *big;
 	int i, n;
 
+	table_around(3);
 	memset(p, 0, sizeof(p));
 	kunit_add_action(test, free_blocks, p);
 	for (i = 0; i < 3; i++)
