@@ -36,7 +36,10 @@ extern bool kfence_enabled;
  * atomic: an interrupt's allocation between the hook's load and store can
  * cost one count, which only moves the next sample by one allocation.
  */
-extern unsigned int kfence_countdown[];
+struct kfence_countdown {
+	unsigned int left;
+} __aligned(64);	/* a cache line each (L1_CACHE_BYTES): every allocation writes its CPU's */
+extern struct kfence_countdown kfence_countdown[];
 
 /* kfence_init: the pool (VA range, pages), after vmalloc_init. Off, with one line, if it cannot be made. */
 void kfence_init(void);
@@ -51,7 +54,7 @@ void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp);
  */
 static __always_inline void *kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
-	unsigned int *cd = &kfence_countdown[smp_processor_id()];
+	unsigned int *cd = &kfence_countdown[smp_processor_id()].left;
 	unsigned int n = READ_ONCE(*cd);
 
 	WRITE_ONCE(*cd, n - 1);
