@@ -182,15 +182,19 @@ static __always_inline void *slab_alloc_quick(struct kmem_cache *c, gfp_t gfp)
 	return obj;
 }
 
-/* p is an object of a slab of c (the caller checked PG_slab and slab_cache). */
-static __always_inline bool slab_free_quick(struct kmem_cache *c, const void *p)
+/*
+ * cpu_array_push: p onto this CPU's array of c if p starts an object, the
+ * array has room and p is not the object freed just before on this CPU
+ * (interrupts masked around it). false, with nothing changed, otherwise.
+ */
+static __always_inline bool cpu_array_push(struct kmem_cache *c, const void *p)
 {
 	struct kmem_cache_cpu *ac;
 	unsigned long flags;
 	bool done = false;
 	unsigned int n;
 
-	if (kasan_enabled() || unlikely(READ_ONCE(kmemleak_enabled)) || unlikely(!obj_starts(c, p)))
+	if (unlikely(!obj_starts(c, p)))
 		return false;
 	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
@@ -202,6 +206,14 @@ static __always_inline bool slab_free_quick(struct kmem_cache *c, const void *p)
 	}
 	slab_irq_restore(flags);
 	return done;
+}
+
+/* p is an object of a slab of c (the caller checked PG_slab and slab_cache). */
+static __always_inline bool slab_free_quick(struct kmem_cache *c, const void *p)
+{
+	if (kasan_enabled() || unlikely(READ_ONCE(kmemleak_enabled)))
+		return false;
+	return cpu_array_push(c, p);
 }
 
 /* The slab page of p if p can be a slab object here (linear map, PG_slab, not KFENCE's), else NULL. */
@@ -243,24 +255,8 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 static __always_inline void slab_free_fast(struct kmem_cache *c, struct page *pg, void *obj,
 					   unsigned long caller)
 {
-	struct kmem_cache_cpu *ac;
-	unsigned long flags;
-	unsigned int n;
-
-	if (kasan_slab_free(c, pg, obj, caller))
+	if (kasan_slab_free(c, pg, obj, caller) || likely(cpu_array_push(c, obj)))
 		return;
-	if (likely(obj_starts(c, obj))) {
-		flags = slab_irq_save();
-		ac = c->cpu_cache[smp_processor_id()];
-		n = ac->avail;
-		if (likely(n < ac->limit && (!n || ac->entry[n - 1] != obj))) {
-			ac->entry[n] = obj;
-			ac->avail = n + 1;
-			slab_irq_restore(flags);
-			return;
-		}
-		slab_irq_restore(flags);
-	}
 	slab_free(c, pg, obj, caller);
 }
 

@@ -54,6 +54,16 @@ static void cache_undo(struct kmem_cache *c, void **obj, int n)
 	kmem_cache_destroy(c);
 }
 
+/* One object of c (zeroed with __GFP_ZERO), or NULL with c destroyed: for a case's first allocation. */
+static void *cache_alloc_or_undo(struct kmem_cache *c, gfp_t gfp)
+{
+	void *o = gfp & __GFP_ZERO ? kmem_cache_zalloc(c, gfp & ~__GFP_ZERO) : kmem_cache_alloc(c, gfp);
+
+	if (!o)
+		cache_undo(c, NULL, 0);
+	return o;
+}
+
 static void cache_alloc_free(struct kunit *test)
 {
 	struct kmem_cache *c = kmem_cache_create("test-basic", 100, 0, 0, NULL);
@@ -98,15 +108,11 @@ static void cache_zalloc_zeroes(struct kunit *test)
 	u8 *o;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
-	o = kmem_cache_alloc(c, GFP_KERNEL);
-	if (!o)
-		cache_undo(c, NULL, 0);
+	o = cache_alloc_or_undo(c, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	memset(o, 0xa5, 200);
 	kmem_cache_free(c, o);
-	o = kmem_cache_zalloc(c, GFP_KERNEL);
-	if (!o)
-		cache_undo(c, NULL, 0);
+	o = cache_alloc_or_undo(c, GFP_KERNEL | __GFP_ZERO);
 	KUNIT_ASSERT_NOT_NULL(test, o);
 	for (i = 0; i < 200; i++)
 		nonzero += o[i] != 0;
@@ -147,9 +153,7 @@ static void cache_alignment(struct kunit *test)
 		void *o;
 
 		KUNIT_ASSERT_NOT_NULL(test, c);
-		o = kmem_cache_alloc(c, GFP_KERNEL);
-		if (!o)
-			cache_undo(c, NULL, 0);
+		o = cache_alloc_or_undo(c, GFP_KERNEL);
 		KUNIT_ASSERT_NOT_NULL(test, o);
 		KUNIT_EXPECT_EQ(test, (unsigned long)o % L1_CACHE_BYTES, 0);
 		kmem_cache_free(c, o);
