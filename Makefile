@@ -238,7 +238,7 @@ VM_SEAM_SRCS	:= tests/seam/host/vm_machine.c tests/seam/host/kmap_window.c
 KTAP_SRCS	:= $(filter-out $(HOST_LIB_SRCS) mm/paging.c,$(wildcard lib/*.c mm/*.c tests/ktap/*.c tests/host/*.c)) \
 		   kernel/kunit.c kernel/debugfs.c kernel/walk_cmd.c kernel/initramfs.c kernel/elf.c $(wildcard drivers/of/*.c) \
 		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/ktap_main.c $(HOST_LIB_SRCS)
-SLAB_SRCS	:= $(addprefix mm/,slab.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
+SLAB_SRCS	:= $(addprefix mm/,slab.c slab_array.c kmalloc.c slab_debug.c page_alloc.c page_alloc_debug.c mm_init.c \
 		   memblock.c vmstat.c fault_inject.c page_owner.c kfence.c kmemleak.c) lib/seq_buf.c lib/stackdepot.c lib/spinlock_debug.c
 FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c $(SLAB_SRCS) $(SEAM_SRCS)
 FUZZ_FLAGS	:= -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined

@@ -5,6 +5,7 @@
 #include <kernel/seq_buf.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
+#include <mm/slab.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -103,6 +104,7 @@ void timer_tick(void)
 {
 	account_tick();
 	console_tick();	/* CPU 0 only, while taskset waits: ^C */
+	slab_reap_tick();	/* every 2 s: grown slab arrays give back what they do not use */
 }
 
 void account_tick(void)

@@ -54,7 +54,8 @@
  *    to do. (Were slabs ever given owners, mimalloc's delayed list is the one
  *    to take.)
  *  - Stranding: what a CPU holds in its array is bounded (limit objects, about
- *    slab_cpu_bytes(c), per CPU and cache), and it comes back when the CPU next
+ *    slab_cpu_bytes(c), per CPU and cache; more while the CPU frees bursts,
+ *    until the tick's reap: mm/slab_array.c), and it comes back when the CPU next
  *    allocates from the cache, when the array overflows (a batch goes to the
  *    shared array, where every CPU refills from), and for a CPU that never
  *    touches the cache again, on every kmem_cache_shrink/_shrink_all/_destroy,
@@ -90,7 +91,7 @@ static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes f
 static struct kmem_cache *kmem_cache_cache;
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
 /* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
-static struct kmem_cache_cpu slab_no_array;
+struct kmem_cache_cpu slab_no_array;
 
 /* splitmix64: spreads the bits of a cache's address into its free-pointer secret. */
 static unsigned long mix_secret(unsigned long v)
@@ -163,8 +164,8 @@ static void calculate_order(struct kmem_cache *c)
  * batches: SLAB_CPU_BYTES per CPU, SLAB_KEEP_BYTES shared and in empty slabs;
  * larger objects keep SLAB_LARGE_BYTES in each (kmalloc-4k: 2 per CPU, 2
  * shared, 2 empty slabs), as Linux SLAB bounded them too (8 objects above a
- * page). The price: a burst of 256 large objects allocated then freed goes
- * through the slabs and the buddy's per-CPU lists (README, "Decisions worth knowing").
+ * page). A CPU that frees a burst of them grows its own array for as long as
+ * the bursts last, and the tick's reap gives it back (mm/slab_array.c).
  * Each budget is also at most 1/128 (per CPU) or 1/256 of RAM, so a 4 MiB
  * machine's memory is not held by its caches.
  */
@@ -207,64 +208,6 @@ static void set_cpu_limits(struct kmem_cache *c)
 		c->cpu_cache[i] = &slab_no_array;
 }
 
-/* Bytes an array of limit objects takes (a whole number of cache lines: no false sharing). */
-static size_t array_bytes(unsigned int limit)
-{
-	return ALIGN(sizeof(struct kmem_cache_cpu) + limit * sizeof(void *), L1_CACHE_BYTES);
-}
-
-/* The buddy order of the block holding c's shared array, then each CPU's. */
-static unsigned int cpu_arrays_order(const struct kmem_cache *c)
-{
-	size_t bytes = array_bytes(c->shared_limit) + array_bytes(c->limit) * CONFIG_NR_CPUS;
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < bytes)
-		order++;
-	return order;
-}
-
-static void free_cpu_arrays(struct kmem_cache *c)
-{
-	unsigned int i;
-
-	if (c->shared != &slab_no_array) {
-		__free_pages(virt_to_page(c->shared), cpu_arrays_order(c));
-	}
-	c->shared = &slab_no_array;
-	for (i = 0; i < CONFIG_NR_CPUS; i++)
-		c->cpu_cache[i] = &slab_no_array;
-}
-
-/*
- * alloc_cpu_arrays: the shared array and one array per possible CPU,
- * cache-line apart in one block from the buddy (not from kmalloc: creating and destroying a cache leaves the
- * kmalloc caches as they were, and MemFree too). Installed before any other
- * CPU can see the cache. Returns 0, or -1 with no array installed.
- */
-static int alloc_cpu_arrays(struct kmem_cache *c)
-{
-	struct page *pg;
-	unsigned int i;
-	char *base;
-
-	if (!c->limit)
-		return 0;
-	pg = alloc_pages(GFP_KERNEL, cpu_arrays_order(c));	/* lowmem: in the linear map */
-	if (!pg)
-		return -1;
-	base = page_address(pg);
-	c->shared = (void *)base;
-	*c->shared = (struct kmem_cache_cpu){ .limit = c->shared_limit, .batch = c->batch };
-	base += array_bytes(c->shared_limit);
-	for (i = 0; i < CONFIG_NR_CPUS; i++) {
-		struct kmem_cache_cpu *ac = (void *)(base + i * array_bytes(c->limit));
-
-		*ac = (struct kmem_cache_cpu){ .limit = c->limit, .batch = c->batch };
-		c->cpu_cache[i] = ac;
-	}
-	return 0;
-}
 
 /* __kmem_cache_setup: fills in c for kmem_cache_create and the static kmalloc caches. */
 int __kmem_cache_setup(struct kmem_cache *c, const char *name, unsigned int size,
@@ -529,9 +472,10 @@ static void refill_from_shared(struct kmem_cache *c, struct kmem_cache_cpu *ac, 
 }
 
 /*
- * cache_refill: fills this CPU's array with up to batch objects, from the
- * shared array first (a copy of pointers), then from the slabs, under the lock
- * once (twice if a slab had to be made), and pops one.
+ * cache_refill: fills this CPU's array (empty) with up to batch objects, from
+ * the shared array first (a copy of pointers), then from the slabs, under the
+ * lock once (twice if a slab had to be made), and pops one. It ends a streak
+ * of overflows (mm/slab_array.c).
  */
 static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 {
@@ -551,8 +495,10 @@ static void *cache_refill(struct kmem_cache *c, gfp_t gfp)
 			break;
 		refill_from(c, ac, pg, ac->batch);
 	}
-	if (ac->avail)
+	if (ac->avail) {
+		cpu_array_note(c, ac, (int)ac->avail);
 		obj = ac->entry[--ac->avail];
+	}
 	slab_unlock_irqrestore(&c->lock, flags);
 	return obj;
 }
@@ -571,7 +517,7 @@ static void push_objects(struct kmem_cache *c, void **entry, unsigned int n, str
  * array while it has room, the rest to their slabs, under the lock once.
  * Interrupts are masked by the caller.
  */
-static void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int n)
+void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int n)
 {
 	struct kmem_cache_cpu *sh = c->shared;
 	LIST_HEAD(discard);
@@ -665,13 +611,15 @@ static void report_not_freed(struct kmem_cache *c, struct page *pg, void *obj, c
  * slab_free: obj must be in slab pg of cache c (the caller checked PG_slab and
  * the cache). Pointers that do not start an object, and a free of the object
  * freed just before on this CPU, are reported and ignored; debug caches check
- * everything. A full array gives its oldest batch back to the slabs first.
+ * everything. A full array gives its oldest batch back to the slabs first (a
+ * burst of those grows the array: mm/slab_array.c).
  */
 void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller)
 {
 	struct kmem_cache_cpu *ac;
 	unsigned long flags;
 	const char *bad = NULL;
+	bool burst = false;
 
 	if (unlikely(cache_debug(c))) {
 		slab_free_direct(c, pg, obj, caller);
@@ -687,11 +635,15 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 	if (unlikely(ac->avail && ac->entry[ac->avail - 1] == obj))
 		bad = "Object already free";
 	else if (likely(ac->limit)) {
-		if (unlikely(ac->avail >= ac->limit))
+		if (unlikely(ac->avail >= ac->limit)) {
+			burst = cpu_array_note(c, ac, -(int)ac->batch);
 			cache_flush(c, ac, ac->batch);
+		}
 		ac->entry[ac->avail++] = obj;
 	}
 	slab_irq_restore(flags);
+	if (unlikely(burst))
+		cpu_array_grow(c);
 	if (unlikely(bad))
 		report_not_freed(c, pg, obj, bad, caller);
 	else if (unlikely(!ac->limit))
@@ -783,15 +735,6 @@ static __noinline void __kmem_cache_free(struct kmem_cache *c, void *obj, unsign
 	slab_free_fast(c, pg, obj, caller);
 }
 
-/* Runs on each CPU (on_each_cpu, interrupts masked): gives its own array of c back to the slabs. */
-void slab_drain_cpu(struct kmem_cache *c)
-{
-	struct kmem_cache_cpu *ac = c->cpu_cache[smp_processor_id()];
-
-	if (ac->avail)
-		cache_flush(c, ac, ac->avail);
-}
-
 static void drain_cpu_fn(void *info)
 {
 	slab_drain_cpu(info);
@@ -812,23 +755,6 @@ unsigned long slab_shrink_empty(struct kmem_cache *c)
 		unlink_empty_slab(c, list_first_entry(&c->empty, struct page, lru), &discard);
 	slab_unlock_irqrestore(&c->lock, flags);
 	return free_slabs(c, &discard);
-}
-
-/*
- * The online CPUs whose array of c holds objects, read without their help: a
- * hint, enough for a drain (an object freed after the look could as well have
- * been freed after the drain), so that a cache no other CPU used costs no
- * cross call.
- */
-cpumask_t slab_cpus_holding(struct kmem_cache *c)
-{
-	cpumask_t mask = 0;
-	unsigned int cpu;
-
-	for_each_online_cpu(cpu)
-		if (READ_ONCE(c->cpu_cache[cpu]->avail))
-			mask |= cpumask_of(cpu);
-	return mask;
 }
 
 unsigned long kmem_cache_shrink(struct kmem_cache *c)
@@ -923,10 +849,10 @@ void kmem_cache_get_info(struct kmem_cache *c, struct slabinfo *si)
 	si->active_slabs = c->nr_partial + c->nr_full;
 	si->num_slabs = si->active_slabs + c->nr_empty;
 	si->shared_avail = c->shared->avail;
+	for (i = 0; i < CONFIG_NR_CPUS; i++)	/* the pointers only under the lock (mm/slab_array.c) */
+		si->cpu_objs += READ_ONCE(c->cpu_cache[i]->avail);
 	slab_unlock_irqrestore(&c->lock, flags);
 	si->num_objs = si->num_slabs * c->objects;
-	for (i = 0; i < CONFIG_NR_CPUS; i++)
-		si->cpu_objs += READ_ONCE(c->cpu_cache[i]->avail);
 	/* free objects in the arrays (a racing reading can exceed the slabs' count) */
 	si->active_objs -= min(si->cpu_objs + si->shared_avail, si->active_objs);
 }

@@ -29,10 +29,21 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 void slab_free_direct(struct kmem_cache *c, struct page *pg, void *obj, unsigned long caller);
 struct page *slab_page_checked(struct kmem_cache *c, const void *obj, unsigned long caller);
 void kmalloc_init(void);
-/* mm/slab.c, for mm/slab_debug.c: this CPU's array of c back to the slabs; c's empty slabs to the buddy. */
+/* mm/slab.c, for mm/slab_debug.c: c's empty slabs to the buddy. */
+unsigned long slab_shrink_empty(struct kmem_cache *c);
+/* mm/slab.c, for mm/slab_array.c: the n oldest objects of this CPU's array ac to the shared array or the slabs. */
+void cache_flush(struct kmem_cache *c, struct kmem_cache_cpu *ac, unsigned int n);
+/* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
+extern struct kmem_cache_cpu slab_no_array;
+
+/* mm/slab_array.c: the per-CPU arrays' block, their growth by bursts and the reap (see there). */
+int alloc_cpu_arrays(struct kmem_cache *c);
+void free_cpu_arrays(struct kmem_cache *c);
+bool cpu_array_note(const struct kmem_cache *c, struct kmem_cache_cpu *ac, int moved);
+void cpu_array_grow(struct kmem_cache *c);
+/* this CPU's array of c back to the slabs (on_each_cpu), a grown one's page to the buddy */
 void slab_drain_cpu(struct kmem_cache *c);
 cpumask_t slab_cpus_holding(struct kmem_cache *c);
-unsigned long slab_shrink_empty(struct kmem_cache *c);
 
 static inline unsigned long slab_bytes(const struct kmem_cache *c)
 {

@@ -37,6 +37,8 @@ struct seq_buf;
 #define SLAB_KEEP_BYTES		262144	/* small: shared array and empty slabs, each about this much */
 #define SLAB_LARGE_BYTES	8192	/* larger objects: per-CPU array, shared array, empty slabs */
 #define SLAB_CPU_MAX		((SLAB_CPU_ARRAY_BYTES - sizeof(struct kmem_cache_cpu)) / sizeof(void *))
+#define SLAB_BURST_BYTES	(2u << 20)	/* a per-CPU array grown by bursts holds at most this much */
+#define SLAB_BURST_OBJECTS	128	/* objects overflowed in a row that make a burst of frees */
 #define L1_CACHE_BYTES		64
 
 /*
@@ -47,10 +49,12 @@ struct seq_buf;
  */
 struct kmem_cache_cpu {
 	unsigned int avail;	/* objects in entry[] */
-	unsigned int limit;	/* capacity: slab_cpu_bytes() of objects, 2..SLAB_CPU_MAX; 0: no array */
-	unsigned int batch;	/* objects moved at once to/from the slabs */
-	unsigned int pad;
-	void *entry[];		/* limit slots, right after the header */
+	unsigned int limit;	/* objects it may hold: the cache's limit, more after a burst; 0: no array */
+	u16 batch;		/* objects moved at once to/from the slabs: (limit + 1) / 2 */
+	u16 touched;		/* a refill or an overflow since the last cache_reap (mm/slab_array.c) */
+	u16 streak;		/* objects that left by the last overflows, with no refill since */
+	u16 pad;
+	void *entry[];		/* the slots, right after the header: limit, or SLAB_CPU_MAX once grown */
 };
 
 /* Last allocation or free of an object (SLAB_STORE_USER). */
@@ -65,8 +69,14 @@ struct slab_track {
  * Object i lives at page_address(page) + i * stride + red_left; see mm/slab.c.
  */
 struct kmem_cache {
-	/* Read-only once the cache is set up (arrays installed before any other CPU can use it). */
-	struct kmem_cache_cpu *cpu_cache[CONFIG_NR_CPUS];	/* per-CPU: see struct kmem_cache_cpu */
+	/*
+	 * Per-CPU: CPU n's array (see struct kmem_cache_cpu). Installed before any
+	 * other CPU can use the cache; changed after that only by CPU n itself, with
+	 * interrupts and lock held, when a burst grows the array or a reap or drain
+	 * shrinks it back (mm/slab_array.c). Another CPU reads it only under lock.
+	 */
+	struct kmem_cache_cpu *cpu_cache[CONFIG_NR_CPUS];
+	/* Read-only once the cache is set up. */
 	struct kmem_cache_cpu *shared;	/* the shared array; its contents under lock */
 	u32 reciprocal;			/* ceil(2^32 / stride): offset -> index without a divide */
 	u32 slab_mask;			/* slab bytes - 1 */
@@ -83,6 +93,7 @@ struct kmem_cache {
 	unsigned int flags;
 	unsigned int limit, batch;	/* every per-CPU array's capacity and batch (0, 0: none) */
 	unsigned int shared_limit;	/* the shared array's capacity (0: none) */
+	unsigned int burst_limit;	/* the most a CPU's array may grow to in a burst of frees (mm/slab_array.c) */
 	unsigned long secret;		/* free-pointer mangling key */
 	void (*ctor)(void *);
 	const char *name;
@@ -138,6 +149,15 @@ int kmem_cache_destroy(struct kmem_cache *c);
 unsigned long kmem_cache_shrink(struct kmem_cache *c);
 /* kmem_cache_shrink on every cache (mm/slab_debug.c); returns the pages freed. */
 unsigned long kmem_cache_shrink_all(void);
+/*
+ * cache_reap: this CPU's per-CPU arrays that grew in a burst and were not
+ * used since the last reap give back half (mm/slab_array.c). Interrupts
+ * masked. slab_reap_tick: from each CPU's timer tick, a reap every 2 s.
+ */
+void cache_reap(void);
+void slab_reap_tick(void);
+/* Whether CPU cpu's array of c grew past its place in the cache's block (for tests and the views). */
+bool kmem_cache_cpu_grown(const struct kmem_cache *c, unsigned int cpu);
 /*
  * Tests only (mm/slab_debug.c): after isolating a slab on purpose and freeing
  * all they held in it, frees the objects the isolation lost (see there).

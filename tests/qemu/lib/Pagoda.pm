@@ -5,7 +5,7 @@ use warnings;
 use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
-our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 clean_output ktap_passthrough screen_lines
+our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 qemu_x86 clean_output ktap_passthrough screen_lines
                  @TCG_SINGLE @TCG_MULTI kasan arm64_image arm64_elf kasan_reports_outside);
 
 # ---- which arm64 kernel the tests boot ----------------------------------------------------------
@@ -206,6 +206,19 @@ sub qemu_arm64 {
     push @cmd, @TCG_SINGLE unless grep { $_ eq '-accel' } @{ $o{extra} // [] };
     return run_dialog($o{timeout} // 60, $o{steps}, @cmd) if $o{steps};
     return ($o{raw} ? \&run_timeout_raw : \&run_timeout)->($o{timeout} // 60, $o{input}, @cmd);
+}
+
+# qemu_x86(append => ..., timeout => ..., smp => N, mem => MiB, cpu => MODEL): boots the Multiboot ELF
+# on qemu-system-i386 (single-threaded TCG) with isa-debug-exit; returns (output, QEMU's exit
+# status, timed out). poweroff's status S comes back as (S << 1) | 1.
+sub qemu_x86 {
+    my (%o) = @_;
+    my @cmd = ('qemu-system-i386', '-m', $o{mem} // 512, '-cpu', $o{cpu} // 'Nehalem,-lm,-syscall',
+               '-smp', $o{smp} // 1, '-kernel', 'build/x86/kernel.elf',
+               '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
+               '-display', 'none', '-monitor', 'none', '-serial', 'stdio', @TCG_SINGLE);
+    push @cmd, '-append', $o{append} if defined $o{append};
+    return run_timeout($o{timeout} // 60, $o{input}, @cmd);
 }
 
 # ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
