@@ -11,10 +11,17 @@
 #define SIGKILL		9
 #define SIGSEGV		11
 
-/* An open file of the debugfs tree: its text, rendered once at open (a snapshot, as a seq_file's first read). */
+/*
+ * An open file of the debugfs tree: its text, rendered once at open (a
+ * snapshot, as a seq_file's first read); or a binary file (bin: pagemap,
+ * kpageflags, kpagecount), rendered on every read for the range asked.
+ */
+struct proc_bin_file;
 struct open_file {
 	char *text;
-	size_t len, pos;
+	size_t len;
+	u64 pos;
+	const struct proc_bin_file *bin;	/* NULL: a text snapshot */
 };
 #define PROC_MAX_FILES	16	/* fds 0-2 are the console */
 
@@ -64,9 +71,11 @@ __noreturn void pagefault_out_of_memory(void);
 
 /* syscall_dispatch: runs syscall nr (Linux's generic numbers) with its six arguments. */
 long syscall_dispatch(unsigned long nr, const unsigned long args[6]);
-/* The file syscalls (kernel/sys_file.c), on the debugfs tree: openat, read, close; and exit's cleanup. */
+/* The file syscalls (kernel/sys_file.c), on the debugfs tree: openat, read, lseek, pread64, close; and exit's cleanup. */
 long sys_openat(long dirfd, unsigned long upath, unsigned long flags);
 long sys_read(unsigned long fd, unsigned long ubuf, unsigned long n);
+long sys_lseek(unsigned long fd, long offset, unsigned long whence);
+long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long n, long pos);
 long sys_close(unsigned long fd);
 void exit_files(struct process *p);
 
