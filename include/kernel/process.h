@@ -82,10 +82,11 @@ void exit_files(struct process *p);
 /*
  * The arch's side (arch/<arch>/: arm64 mmu_context.c and entry.S):
  *   arch_mm_activate    gives mm an address-space id and makes its tables this
- *                       CPU's user half (TTBR0). 0, or -EBUSY (no id free),
- *                       -ENOSYS (no user mode on this arch yet).
- *   arch_mm_deactivate  the user half is empty again; no TLB keeps anything of
- *                       mm's id; the id is free.
+ *                       CPU's user half (TTBR0). 0 (arm64 never runs out of
+ *                       ids: generations), or -ENOSYS (no user mode on this arch yet).
+ *   arch_mm_deactivate  the user half is empty again (TTBR0: no tables); mm's
+ *                       id is never used for another mm before every TLB that
+ *                       may hold its entries was flushed (arm64: a rollover).
  *   arch_enter_user     starts the program at entry with its stack at sp, in
  *                       user mode, on this kernel stack (never returns: the
  *                       process comes back through exit_jmp).
