@@ -23,7 +23,7 @@ sub section {
 }
 
 my @cmds = ('exec mprotecttest', 'exec mprotecttest ro', 'exec mprotecttest none', 'exec virt2phys -t',
-            'exec page-types --buddyinfo', 'exec page-types -r -a 0,+1', 'exec page-types -a 1,0',
+            'exec cat /proc/self/page_tables', 'exec page-types --buddyinfo', 'exec page-types -r -a 0,+1', 'exec page-types -a 1,0',
             'selftest user_mm');
 my ($out, $st, $to) = qemu_arm64(timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
@@ -88,6 +88,19 @@ ok(scalar(grep { defined $_->{pa} && $_->{attr} =~ /USR RW NX SHD AF NG .* UXN /
    'data, heap, mmap and stack: user RW, UXN, nG');
 like($v2p, qr/^---\[ User Space \]---$/m, 'the dump starts with its marker');
 like($v2p, qr/^exec: virt2phys \(pid \d+\) exited with status 0;/m, 'virt2phys exits 0');
+
+# 2b. The dump read with cat: text r-x (ro, executable at EL0), data rw- (UXN), the stack's top page; all nG, USR.
+my $ptab = section($out, 'exec cat /proc/self/page_tables');
+like($ptab, qr/^0x0000000000400000-0x0000000000401000 +4K PTE +USR ro NX SHD AF NG {4} +MEM\/NORMAL -> 0x[0-9a-f]{16}$/m,
+     "cat's text: user, read-only, no UXN (r-x), nG")
+    or diag($ptab);
+like($ptab, qr/^0x0000000000402000-0x0000000000403000 +4K PTE +USR RW NX SHD AF NG +UXN +MEM\/NORMAL -> /m,
+     "cat's data: user RW, UXN (rw-), nG");
+like($ptab, qr/^0x0000ffffffffe000-0x0000fffffffff000 +4K PTE +USR RW NX SHD AF NG +UXN +MEM\/NORMAL -> /m,
+     'the top page of the stack: user RW, UXN, nG');
+my @mapped = grep { / -> 0x/ } split /\n/, $ptab;
+cmp_ok(scalar(@mapped), '>=', 3, 'the dump has mapped runs with the PA column');
+is(scalar(grep { !/ PTE +USR .* NG / } @mapped), 0, 'every mapped run is a user page, nG');
 
 # 3. page-types: Linux's header and layout; the buddy row counts the free blocks' heads, which is
 #    /proc/buddyinfo's sum, read by page-types right before its scan. Exact: the program faults
