@@ -36,7 +36,9 @@
  *
  * SMP: asid_lock (a leaf) protects everything below, the per-CPU slots
  * included: a CPU writes its own active_asids slot under the lock, and the
- * CPU that rolls over reads and clears every slot under it. Every activation
+ * CPU that rolls over reads and clears every slot under it. It is always
+ * taken with interrupts masked (activation and deactivation are called so;
+ * the debugfs reader masks them), so a switch from an interrupt can take it. Every activation
  * takes the lock (Linux's lock-free fast path is left out: activations are
  * per exec and per context switch, not per system call).
  */
@@ -225,11 +227,13 @@ void arch_mm_deactivate(struct mm_struct *mm)
 /* /sys/kernel/debug/asid: the allocator's width, generation and rollovers ("name value" lines, as vmstat). */
 static void asid_show(struct seq_buf *s)
 {
-	spin_lock(&asid_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&asid_lock, flags);
 	seq_buf_printf(s, "asid_bits %u\ngeneration %llu\nrollovers %lu\n",
 		       asid_bits ? asid_bits : asid_bits_param ? asid_bits_param : read_asid_bits(),
 		       (unsigned long long)(asid_generation >> ASID_GEN_SHIFT), asid_rollovers);
-	spin_unlock(&asid_lock);
+	spin_unlock_irqrestore(&asid_lock, flags);
 }
 DEBUGFS_FILE(asid, "/sys/kernel/debug/asid", asid_show);
 
