@@ -1,6 +1,7 @@
-/* proc_pid.c: /proc/self/maps and /proc/self/status (also as /proc/PID/...) for the running process, Linux's layout. */
+/* proc_pid.c: /proc/self/maps, status and page_tables (also as /proc/PID/...) for the running process, Linux's layout. */
 #include <kernel/debugfs.h>
 #include <kernel/process.h>
+#include <mm/ptdump.h>
 
 /* /proc/self/maps: one line per VMA (show_map_vma, mm/mmap.c); empty when no process runs. */
 static void show_self_maps(struct seq_buf *s)
@@ -53,3 +54,24 @@ static void show_self_status(struct seq_buf *s)
 	spin_unlock(&mm->lock);
 }
 DEBUGFS_FILE(self_status, "/proc/self/status", show_self_status);
+
+/*
+ * /proc/self/page_tables: the process's own tables in the kernel dump's
+ * format (mm/ptdump.c on the mm's context: runs, holes, attributes, the PA
+ * column), from VA 0 to TASK_SIZE. A /proc/PID file rather than a debugfs
+ * directory per PID: it lives and dies with the process like maps, the PID
+ * lookup is openat's, and debugfs files are registered at link time.
+ */
+static const struct ptdump_marker user_markers[] = {
+	{ 0,	"User Space" },
+	{ ~0UL,	NULL },
+};
+
+static void show_self_page_tables(struct seq_buf *s)
+{
+	struct mm_struct *mm = current_mm();
+
+	if (mm)
+		ptdump_show(&mm->ctx, user_markers, s);
+}
+DEBUGFS_FILE(self_page_tables, "/proc/self/page_tables", show_self_page_tables);

@@ -1,4 +1,4 @@
-/* sys_file.c: openat/read/close on the debugfs tree (/proc, /sys/kernel/debug), so programs read what cat shows. */
+/* sys_file.c: openat/read/lseek/pread64/close on the debugfs tree and the binary /proc files (pagemap, kpage*). */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,12 +6,14 @@
 #include <kernel/process.h>
 #include <kernel/uaccess.h>
 #include <mm/gfp.h>
+#include <mm/pagemap.h>
 #include <mm/slab.h>
 
 #define AT_FDCWD	(-100)
 #define O_ACCMODE	3
 #define PATH_MAX_USER	256
 #define FILE_TEXT_MAX	(64 * 1024)	/* the largest snapshot a file gives (as the shell's cat) */
+#define LONG_MAX	((long)(~0UL >> 1))
 
 /* strncpy_from_user: the NUL-terminated user string at u into buf[n]; its length or -EFAULT/-ENAMETOOLONG. */
 static long strncpy_from_user(char *buf, unsigned long u, size_t n)
@@ -63,11 +65,81 @@ static struct open_file *render(const struct debugfs_file *f)
 	return NULL;
 }
 
+/*
+ * The binary files: u64 entries, rendered on every read for the entries asked
+ * (no snapshot: pagemap spans 2^36 entries, kpageflags one per PFN), at most
+ * PAGEMAP_BATCH at a time into a kernel-stack buffer, then copied out. As on
+ * Linux, offsets and counts are multiples of 8 (-EINVAL otherwise).
+ *   read     fills out[0..n) from entry index on; how many (0: end of file).
+ *   entries  the file's size in entries (lseek's SEEK_END).
+ * The address spaces whose mappings kpage* count: the running process's (the
+ * only one this slice has).
+ */
+struct proc_bin_file {
+	const char *path;
+	unsigned long (*read)(struct process *p, u64 index, u64 *out, unsigned long n);
+	u64 (*entries)(void);
+};
+
+static unsigned long self_pagemap(struct process *p, u64 index, u64 *out, unsigned long n)
+{
+	return pagemap_read(p->mm, index, out, n);
+}
+
+static unsigned long kpageflags(struct process *p, u64 index, u64 *out, unsigned long n)
+{
+	return kpageflags_read(&p->mm, 1, index, out, n);
+}
+
+static unsigned long kpagecount(struct process *p, u64 index, u64 *out, unsigned long n)
+{
+	return kpagecount_read(&p->mm, 1, index, out, n);
+}
+
+static const struct proc_bin_file bin_files[] = {
+	{ "/proc/self/pagemap", self_pagemap, pagemap_entries },
+	{ "/proc/kpageflags", kpageflags, kpage_entries },
+	{ "/proc/kpagecount", kpagecount, kpage_entries },
+};
+
+static const struct proc_bin_file *bin_lookup(const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bin_files); i++)
+		if (!strcmp(path, bin_files[i].path))
+			return &bin_files[i];
+	return NULL;
+}
+
+/* bin_read: n bytes of a binary file from byte pos into ubuf; the count, or -EINVAL/-EFAULT. */
+static long bin_read(struct process *p, const struct proc_bin_file *b, unsigned long ubuf, unsigned long n,
+		     u64 pos)
+{
+	u64 buf[PAGEMAP_BATCH];
+	unsigned long done = 0, got, bytes, left;
+
+	if ((pos | n) & 7)
+		return -EINVAL;
+	while (done < n) {
+		got = b->read(p, pos / 8 + done / 8, buf, min((n - done) / 8, (unsigned long)PAGEMAP_BATCH));
+		if (!got)
+			break;
+		bytes = got * 8;
+		left = copy_to_user((void *)(ubuf + done), buf, bytes);
+		done += bytes - left;
+		if (left)
+			return done ? (long)done : -EFAULT;
+	}
+	return (long)done;
+}
+
 /* openat: read-only opens of the tree's files; -ENOENT, -EACCES (not O_RDONLY), -EMFILE, -EFAULT. */
 long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 {
 	struct process *p = current_process();
-	const struct debugfs_file *f;
+	const struct debugfs_file *f = NULL;
+	const struct proc_bin_file *bin;
 	char path[PATH_MAX_USER];
 	long r = strncpy_from_user(path, upath, sizeof(path));
 	int fd;
@@ -79,34 +151,88 @@ long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 	if ((flags & O_ACCMODE) != 0)
 		return -EACCES;
 	resolve(path, sizeof(path));
-	f = debugfs_lookup(path);
-	if (!f)
+	bin = bin_lookup(path);
+	if (!bin && !(f = debugfs_lookup(path)))
 		return -ENOENT;
 	for (fd = 3; fd < PROC_MAX_FILES && p->files[fd]; fd++)
 		;
 	if (fd == PROC_MAX_FILES)
 		return -EMFILE;
-	p->files[fd] = render(f);
-	return p->files[fd] ? fd : -ENOMEM;
+	p->files[fd] = bin ? kzalloc(sizeof(struct open_file), GFP_KERNEL) : render(f);
+	if (!p->files[fd])
+		return -ENOMEM;
+	p->files[fd]->bin = bin;
+	return fd;
 }
 
-/* read: from an open file's snapshot (0 at its end); fd 0, the console's input, reads as empty. */
+/* file_of: the open file behind fd (3 and up), or NULL. */
+static struct open_file *file_of(struct process *p, unsigned long fd)
+{
+	return fd >= 3 && fd < PROC_MAX_FILES ? p->files[fd] : NULL;
+}
+
+/* read_at: n bytes of of from byte pos into ubuf: the count (0 at the end), -EFAULT, -EINVAL. */
+static long read_at(struct process *p, struct open_file *of, unsigned long ubuf, unsigned long n, u64 pos)
+{
+	unsigned long len, left;
+
+	if (of->bin)
+		return bin_read(p, of->bin, ubuf, n, pos);
+	if (pos >= of->len)
+		return 0;
+	len = of->len - pos < n ? of->len - pos : n;
+	left = copy_to_user((void *)ubuf, of->text + pos, len);
+	if (left == len && len)
+		return -EFAULT;
+	return (long)(len - left);
+}
+
+/* read: from the file's position, which moves on; fd 0, the console's input, reads as empty. */
 long sys_read(unsigned long fd, unsigned long ubuf, unsigned long n)
 {
 	struct process *p = current_process();
-	struct open_file *of;
-	unsigned long len, left;
+	struct open_file *of = file_of(p, fd);
+	long r;
 
 	if (fd == 0)
 		return 0;
-	if (fd >= PROC_MAX_FILES || !(of = p->files[fd]))
+	if (!of)
 		return -EBADF;
-	len = of->len - of->pos < n ? of->len - of->pos : n;
-	left = copy_to_user((void *)ubuf, of->text + of->pos, len);
-	if (left == len && len)
-		return -EFAULT;
-	of->pos += len - left;
-	return (long)(len - left);
+	r = read_at(p, of, ubuf, n, of->pos);
+	if (r > 0)
+		of->pos += (u64)r;
+	return r;
+}
+
+/* pread64: at pos, the file's position unchanged; -EINVAL for a negative pos. */
+long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long n, long pos)
+{
+	struct process *p = current_process();
+	struct open_file *of = file_of(p, fd);
+
+	if (!of)
+		return -EBADF;
+	return pos < 0 ? -EINVAL : read_at(p, of, ubuf, n, (u64)pos);
+}
+
+/* lseek: SEEK_SET, SEEK_CUR, SEEK_END (Linux's 0, 1, 2); past the end is allowed, below 0 is -EINVAL. */
+long sys_lseek(unsigned long fd, long offset, unsigned long whence)
+{
+	struct open_file *of = file_of(current_process(), fd);
+	long base;
+
+	if (!of)
+		return -EBADF;
+	switch (whence) {
+	case 0:	base = 0; break;
+	case 1:	base = (long)of->pos; break;
+	case 2:	base = of->bin ? (long)(of->bin->entries() * 8) : (long)of->len; break;
+	default: return -EINVAL;
+	}
+	if ((offset > 0 && base > LONG_MAX - offset) || base + offset < 0)
+		return -EINVAL;
+	of->pos = (u64)(base + offset);
+	return base + offset;
 }
 
 long sys_close(unsigned long fd)

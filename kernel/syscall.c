@@ -3,6 +3,7 @@
 #include <kernel/printk.h>
 #include <kernel/process.h>
 #include <kernel/uaccess.h>
+#include <mm/mm.h>
 
 /* Linux's numbers (include/uapi/asm-generic/unistd.h, the table arm64 uses). */
 #define __NR_openat		56
@@ -15,6 +16,9 @@
 #define __NR_brk		214
 #define __NR_munmap		215
 #define __NR_mmap		222
+#define __NR_lseek		62	/* views (brief V): lseek, pread64, mprotect */
+#define __NR_pread64		67
+#define __NR_mprotect		226
 
 /* mmap(2)'s flags and protections, Linux's values (uapi/asm-generic/mman-common.h). */
 #define LINUX_PROT_READ		0x1
@@ -49,19 +53,60 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long n)
 	return (long)done;
 }
 
-/* mmap: anonymous mappings only (no files yet); shared is private until fork exists. */
-static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
+/*
+ * neutral_prot: mmap(2)/mprotect(2)'s PROT_* as pagoda's protection, or
+ * PROT_INVALID for unknown bits. Write or exec imply read: neither MMU maps
+ * write- or exec-only.
+ */
+#define PROT_INVALID	(~0u)
+static u32 neutral_prot(unsigned long prot)
 {
 	u32 p = (prot & LINUX_PROT_READ ? PROT_READ : 0) | (prot & LINUX_PROT_WRITE ? PROT_WRITE : 0) |
 		(prot & LINUX_PROT_EXEC ? PROT_EXEC : 0);
 
 	if (prot & ~(unsigned long)(LINUX_PROT_READ | LINUX_PROT_WRITE | LINUX_PROT_EXEC))
+		return PROT_INVALID;
+	return p & (PROT_WRITE | PROT_EXEC) ? p | PROT_READ : p;
+}
+
+/* mmap: anonymous mappings only (no files yet); shared is private until fork exists. */
+static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
+{
+	u32 p = neutral_prot(prot);
+
+	if (p == PROT_INVALID)
 		return -EINVAL;
 	if (!(flags & LINUX_MAP_ANONYMOUS) || !(flags & (LINUX_MAP_SHARED | LINUX_MAP_PRIVATE)))
 		return -EINVAL;
-	if (p & (PROT_WRITE | PROT_EXEC))
-		p |= PROT_READ;		/* neither MMU maps write- or exec-only */
 	return do_mmap(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
+}
+
+/*
+ * sync_exec_pages: the present pages of [start, start+len) made executable may
+ * hold code the program wrote as data: the I-cache must see it (arm64's
+ * I-cache does not snoop; Linux syncs in set_pte_at for the same reason).
+ */
+static void sync_exec_pages(struct mm_struct *mm, unsigned long start, unsigned long len)
+{
+	unsigned long va, lin;
+	struct pt_query q;
+
+	for (va = start; va - start < len; va += PAGE_SIZE)
+		if (!pt_query(&mm->ctx, va, &q)) {
+			lin = (unsigned long)__va(q.pa & PAGE_MASK);
+			arch_sync_icache(lin, lin + PAGE_SIZE);
+		}
+}
+
+/* mprotect: Linux's semantics (mm/mprotect.c's do_mprotect). */
+static long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
+{
+	u32 p = neutral_prot(prot);
+	long err = p == PROT_INVALID ? -EINVAL : do_mprotect(current_mm(), addr, len, p);
+
+	if (!err && (p & PROT_EXEC))
+		sync_exec_pages(current_mm(), addr, len);
+	return err;
 }
 
 long syscall_dispatch(unsigned long nr, const unsigned long a[6])
@@ -77,6 +122,10 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 	case __NR_brk:		return (long)do_brk(current_mm(), a[0]);
 	case __NR_mmap:		return sys_mmap(a[0], a[1], a[2], a[3]);
 	case __NR_munmap:	return do_munmap(current_mm(), a[0], a[1]);
+	/* views (brief V) */
+	case __NR_mprotect:	return sys_mprotect(a[0], a[1], a[2]);
+	case __NR_lseek:	return sys_lseek(a[0], (long)a[1], a[2]);
+	case __NR_pread64:	return sys_pread64(a[0], a[1], a[2], (long)a[3]);
 	}
 	return -ENOSYS;
 }

@@ -1,4 +1,4 @@
-/* mmap.c: a process's VMAs — a sorted array, placement for mmap, munmap's splits, brk, and mm teardown. */
+/* mmap.c: a process's VMAs — a sorted array, placement for mmap, splits and merges, munmap, brk, and mm teardown. */
 #include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
@@ -56,6 +56,52 @@ static bool vma_intersects(struct mm_struct *mm, unsigned long start, unsigned l
 	return i < mm->nr_vmas && mm->vmas[i].vm_start < end;
 }
 
+/*
+ * vma_compatible: a and b (a just below b) may be one VMA: they touch, have
+ * the same protection and kind, and an image's file offsets continue. The
+ * stack never merges (its VMA is the one exec made).
+ */
+static bool vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
+{
+	return a->vm_end == b->vm_start && a->vm_prot == b->vm_prot && a->vm_flags == b->vm_flags &&
+	       !(a->vm_flags & VM_STACK) &&
+	       (!(a->vm_flags & VM_IMAGE) || a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff);
+}
+
+void vma_merge_all(struct mm_struct *mm)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < mm->nr_vmas; i++) {
+		if (n && vma_compatible(&mm->vmas[n - 1], &mm->vmas[i]))
+			mm->vmas[n - 1].vm_end = mm->vmas[i].vm_end;
+		else
+			mm->vmas[n++] = mm->vmas[i];
+	}
+	mm->nr_vmas = n;
+}
+
+int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr)
+{
+	struct vm_area_struct *v = &mm->vmas[i];
+
+	if (i >= mm->nr_vmas || addr <= v->vm_start || addr >= v->vm_end || !IS_ALIGNED(addr, PAGE_SIZE))
+		return -EINVAL;
+	if (mm->nr_vmas == MM_MAX_VMAS)
+		return -ENOMEM;
+	memmove(v + 1, v, (mm->nr_vmas - i) * sizeof(*v));
+	mm->nr_vmas++;
+	v[0].vm_end = addr;
+	v[1].vm_start = addr;
+	v[1].vm_pgoff += (addr - v[0].vm_start) >> PAGE_SHIFT;
+	return 0;
+}
+
+unsigned int vma_index_of(struct mm_struct *mm, unsigned long addr)
+{
+	return vma_index(mm, addr);
+}
+
 /* A page-aligned user range [start, start+len) that mmap may use. */
 static bool user_range_ok(unsigned long start, unsigned long len)
 {
@@ -80,6 +126,7 @@ static int __mmap_region(struct mm_struct *mm, unsigned long start, unsigned lon
 	mm->vmas[i] = (struct vm_area_struct){ .vm_start = start, .vm_end = start + len,
 					       .vm_prot = prot, .vm_flags = flags, .vm_pgoff = pgoff };
 	mm->nr_vmas++;
+	vma_merge_all(mm);
 	return 0;
 }
 
@@ -156,6 +203,7 @@ static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long 
 	}
 	memcpy(mm->vmas, out, n * sizeof(out[0]));
 	mm->nr_vmas = n;
+	vma_merge_all(mm);	/* nothing new touches, but keep the rule: compatible neighbours are one */
 	zap_range(mm, start, end);
 	return 0;
 }

@@ -11,10 +11,17 @@
 #define SIGKILL		9
 #define SIGSEGV		11
 
-/* An open file of the debugfs tree: its text, rendered once at open (a snapshot, as a seq_file's first read). */
+/*
+ * An open file of the debugfs tree: its text, rendered once at open (a
+ * snapshot, as a seq_file's first read); or a binary file (bin: pagemap,
+ * kpageflags, kpagecount), rendered on every read for the range asked.
+ */
+struct proc_bin_file;
 struct open_file {
 	char *text;
-	size_t len, pos;
+	size_t len;
+	u64 pos;
+	const struct proc_bin_file *bin;	/* NULL: a text snapshot */
 };
 #define PROC_MAX_FILES	16	/* fds 0-2 are the console */
 
@@ -64,19 +71,22 @@ __noreturn void pagefault_out_of_memory(void);
 
 /* syscall_dispatch: runs syscall nr (Linux's generic numbers) with its six arguments. */
 long syscall_dispatch(unsigned long nr, const unsigned long args[6]);
-/* The file syscalls (kernel/sys_file.c), on the debugfs tree: openat, read, close; and exit's cleanup. */
+/* The file syscalls (kernel/sys_file.c), on the debugfs tree: openat, read, lseek, pread64, close; and exit's cleanup. */
 long sys_openat(long dirfd, unsigned long upath, unsigned long flags);
 long sys_read(unsigned long fd, unsigned long ubuf, unsigned long n);
+long sys_lseek(unsigned long fd, long offset, unsigned long whence);
+long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long n, long pos);
 long sys_close(unsigned long fd);
 void exit_files(struct process *p);
 
 /*
  * The arch's side (arch/<arch>/: arm64 mmu_context.c and entry.S):
  *   arch_mm_activate    gives mm an address-space id and makes its tables this
- *                       CPU's user half (TTBR0). 0, or -EBUSY (no id free),
- *                       -ENOSYS (no user mode on this arch yet).
- *   arch_mm_deactivate  the user half is empty again; no TLB keeps anything of
- *                       mm's id; the id is free.
+ *                       CPU's user half (TTBR0). 0 (arm64 never runs out of
+ *                       ids: generations), or -ENOSYS (no user mode on this arch yet).
+ *   arch_mm_deactivate  the user half is empty again (TTBR0: no tables); mm's
+ *                       id is never used for another mm before every TLB that
+ *                       may hold its entries was flushed (arm64: a rollover).
  *   arch_enter_user     starts the program at entry with its stack at sp, in
  *                       user mode, on this kernel stack (never returns: the
  *                       process comes back through exit_jmp).

@@ -59,7 +59,7 @@ struct mm_struct {
 	unsigned long rss;		/* user pages mapped now; protected by lock */
 	unsigned long hiwater_rss;	/* the most there ever were; protected by lock */
 	unsigned long nr_faults;	/* faults handled (pages supplied or refused); protected by lock */
-	unsigned int asid;		/* the arch's address-space id (0: none yet) */
+	u64 asid;			/* the arch's address-space id (0: none yet); arm64: generation << 16 | ASID */
 	const char *comm;		/* the program's name (for maps and the segfault line) */
 };
 
@@ -112,6 +112,27 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
  */
 struct page;
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
+
+/*
+ * The VMA array's edits (mm/mmap.c), with mm->lock held:
+ *   vma_index_of   the index of the first VMA that ends above addr (nr_vmas if none).
+ *   vma_split      vmas[i] becomes [start, addr) and [addr, end) (addr page aligned,
+ *                  strictly inside): 0, -EINVAL, or -ENOMEM (no slot left; nothing changed).
+ *   vma_merge_all  joins every pair of neighbours that touch and agree (protection,
+ *                  kind, an image's offsets; never the stack): Linux's vma_merge, done
+ *                  after every mmap, munmap, brk and mprotect.
+ */
+unsigned int vma_index_of(struct mm_struct *mm, unsigned long addr);
+int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr);
+void vma_merge_all(struct mm_struct *mm);
+/*
+ * do_mprotect: gives [start, start+len) (start page aligned, len rounded up)
+ * protection prot (PROT_READ/WRITE/EXEC, 0 for none): the VMAs are split at
+ * the ends and merged after, present pages change through pt_protect, and the
+ * range is flushed by the mm's ASID. 0, -EINVAL, or -ENOMEM (part of the range
+ * is not mapped, or no VMA slot for a split; nothing changed). Takes mm->lock.
+ */
+int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot);
 
 /* show_map_vma: vma's line of /proc/PID/maps, Linux's layout (fs/proc/task_mmu.c). */
 struct seq_buf;

@@ -1,4 +1,4 @@
-/* user_mm_test.c: KTAP suite for user address spaces — the cpio reader, ELF checks, VMAs, brk and demand-zero faults. */
+/* user_mm_test.c: KTAP suite for user address spaces — the cpio reader, ELF checks, VMAs, brk, faults, mprotect, pagemap. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,7 +7,9 @@
 #include <kernel/kunit.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
+#include <mm/mm_types.h>
 #include <mm/mmzone.h>
+#include <mm/pagemap.h>
 #include <mm/slab.h>
 #include <test_machine.h>
 
@@ -323,6 +325,143 @@ static void mmput_returns_everything(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
 }
 
+/* user_prot: the protection a present page's entry has, 0 if it is not present. */
+static u32 user_prot(struct mm_struct *mm, unsigned long va)
+{
+	struct pt_query q;
+
+	return pt_query(&mm->ctx, va, &q) ? 0 : q.prot & (PROT_READ | PROT_WRITE | PROT_EXEC | PROT_USER);
+}
+
+/* mprotect splits a VMA around the range, changes the present page, and merges back. */
+static void mprotect_splits_and_merges(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+	struct pt_query q;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
+	KUNIT_ASSERT_EQ(test, handle_mm_fault(mm, BASE + PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_ASSERT_EQ(test, pt_query(&mm->ctx, BASE + PAGE_SIZE, &q), 0);
+	*(u32 *)__va(q.pa) = 0xfeedu;
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
+	KUNIT_ASSERT_EQ(test, mm->nr_vmas, 3u);
+	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_start, BASE + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_end, BASE + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_prot, PROT_READ);
+	KUNIT_EXPECT_EQ(test, user_prot(mm, BASE + PAGE_SIZE), PROT_READ | PROT_USER);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + PAGE_SIZE, FAULT_FLAG_WRITE), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, user_prot(mm, BASE + PAGE_SIZE), PROT_READ | PROT_WRITE | PROT_USER);
+	/* PROT_NONE: the page stays, kernel-only, with its contents; every access is refused */
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 4 * PAGE_SIZE, 0), 0);
+	KUNIT_EXPECT_EQ(test, user_prot(mm, BASE + PAGE_SIZE), PROT_READ);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + PAGE_SIZE, 0), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE, 0), VM_FAULT_SIGSEGV);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KUNIT_ASSERT_EQ(test, pt_query(&mm->ctx, BASE + PAGE_SIZE, &q), 0);
+	KUNIT_EXPECT_EQ(test, *(u32 *)__va(q.pa), 0xfeedu);
+	KUNIT_EXPECT_EQ(test, mm->rss, 1UL);
+	/* Linux's errors; nothing changes */
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + 1, PAGE_SIZE, PROT_READ), -EINVAL);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 5 * PAGE_SIZE, PROT_READ), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 0, PROT_READ), 0);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_prot, PROT_READ | PROT_WRITE);
+}
+
+/* mmap merges with a compatible neighbour, not with an incompatible one; munmap keeps the rule. */
+static void mmap_merges_neighbours(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, true),
+			(long)(BASE + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, true),
+			(long)(BASE + 2 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 2u);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_end, BASE + 3 * PAGE_SIZE);
+}
+
+/* A split that needs a slot the full VMA array does not have fails with -ENOMEM and changes nothing. */
+static void mprotect_full_array_refuses(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+	unsigned long va = BASE;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	for (i = 0; i < MM_MAX_VMAS; i++, va += PAGE_SIZE)	/* alternating: nothing merges */
+		KUNIT_ASSERT_EQ(test, do_mmap(mm, va, i + 1 == MM_MAX_VMAS ? 2 * PAGE_SIZE : PAGE_SIZE,
+					      i & 1 ? PROT_READ : PROT_READ | PROT_WRITE, true), (long)va);
+	KUNIT_ASSERT_EQ(test, mm->nr_vmas, MM_MAX_VMAS);
+	KUNIT_EXPECT_EQ(test, do_mprotect(mm, va - PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_EXEC), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, mm->nr_vmas, MM_MAX_VMAS);
+	KUNIT_EXPECT_EQ(test, mm->vmas[MM_MAX_VMAS - 1].vm_prot, PROT_READ);
+	KUNIT_EXPECT_EQ(test, mm->vmas[MM_MAX_VMAS - 1].vm_end, va + PAGE_SIZE);
+}
+
+/* The encoders: Linux's pagemap bits and KPF_* numbers for pagoda's page flags. */
+static void pagemap_encodes_entries(struct kunit *test)
+{
+	struct page pg = { .flags = 0 };
+
+	KUNIT_EXPECT_EQ(test, pagemap_entry(true, 0x1234, 1), BIT_ULL(63) | BIT_ULL(56) | 0x1234);
+	KUNIT_EXPECT_EQ(test, pagemap_entry(true, 0x1234, 2), BIT_ULL(63) | 0x1234);
+	KUNIT_EXPECT_EQ(test, pagemap_entry(true, ~0ULL, 1), BIT_ULL(63) | BIT_ULL(56) | GENMASK_ULL(54, 0));
+	KUNIT_EXPECT_EQ(test, pagemap_entry(false, 0x1234, 1), 0ULL);
+	KUNIT_EXPECT_EQ(test, stable_page_flags(NULL, 0), BIT_ULL(20));
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), 0ULL);
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 1), BIT_ULL(11) | BIT_ULL(12));
+	pg.flags = 1u << PG_buddy;
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(10));
+	pg.flags = 1u << PG_slab;
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(7));
+	pg.flags = 1u << PG_reserved;
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(32));
+	pg.flags = 1u << PG_pgtable;
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(26));
+	pg.flags = (1u << PG_head) | (1u << PG_large_kmalloc);
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(15));
+	pg.flags = (1u << PG_tail) | (1u << PG_pcp) | (1u << PG_highmem);
+	KUNIT_EXPECT_EQ(test, stable_page_flags(&pg, 0), BIT_ULL(16));
+}
+
+/* pagemap of an mm: the faulted page's PFN, holes 0; kpagecount 1 and MMAP|ANON at that PFN. */
+static void pagemap_reads_an_mm(struct kunit *test)
+{
+	struct mm_struct *mm = new_mm(test);
+	struct pt_query q;
+	u64 e[4], pfn;
+
+	KUNIT_ASSERT_NOT_NULL(test, mm);
+	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
+	KUNIT_ASSERT_EQ(test, handle_mm_fault(mm, BASE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_ASSERT_EQ(test, pt_query(&mm->ctx, BASE, &q), 0);
+	pfn = PHYS_PFN(q.pa);
+	KUNIT_EXPECT_EQ(test, pagemap_read(mm, (BASE >> PAGE_SHIFT) - 1, e, 4), 4UL);
+	KUNIT_EXPECT_EQ(test, e[0], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[1], BIT_ULL(63) | BIT_ULL(56) | pfn);
+	KUNIT_EXPECT_EQ(test, e[2], 0ULL);
+	KUNIT_EXPECT_EQ(test, e[3], 0ULL);
+	KUNIT_EXPECT_EQ(test, pagemap_read(mm, pagemap_entries() - 1, e, 4), 1UL);
+	KUNIT_EXPECT_EQ(test, pagemap_read(mm, pagemap_entries(), e, 4), 0UL);
+	KUNIT_EXPECT_EQ(test, kpagecount_read(&mm, 1, pfn, e, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, e[0], 1ULL);
+	KUNIT_EXPECT_EQ(test, kpageflags_read(&mm, 1, pfn, e, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, e[0] & (BIT_ULL(11) | BIT_ULL(12) | BIT_ULL(10)), BIT_ULL(11) | BIT_ULL(12));
+	KUNIT_EXPECT_EQ(test, kpageflags_read(&mm, 1, kpage_entries(), e, 1), 0UL);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE, 2 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, kpagecount_read(&mm, 1, pfn, e, 1), 1UL);
+	KUNIT_EXPECT_EQ(test, e[0], 0ULL);
+}
+
 kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
 	KUNIT_CASE(cpio_finds_members),
 	KUNIT_CASE(cpio_rejects_malformed),
@@ -332,4 +471,9 @@ kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
 	KUNIT_CASE(mmap_places_top_down),
 	KUNIT_CASE(brk_grows_and_shrinks),
 	KUNIT_CASE(fault_demand_zero),
-	KUNIT_CASE(mmput_returns_everything));
+	KUNIT_CASE(mmput_returns_everything),
+	KUNIT_CASE(mprotect_splits_and_merges),
+	KUNIT_CASE(mmap_merges_neighbours),
+	KUNIT_CASE(mprotect_full_array_refuses),
+	KUNIT_CASE(pagemap_encodes_entries),
+	KUNIT_CASE(pagemap_reads_an_mm));

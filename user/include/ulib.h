@@ -20,6 +20,9 @@ typedef long off_t;
 #define __NR_brk		214
 #define __NR_munmap		215
 #define __NR_mmap		222
+#define __NR_lseek		62	/* the views: lseek, pread64, mprotect */
+#define __NR_pread64		67
+#define __NR_mprotect		226
 
 #define PROT_NONE	0x0
 #define PROT_READ	0x1
@@ -51,6 +54,12 @@ pid_t getpid(void);
 long brk(void *addr);
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);	/* 0 or -errno */
+off_t lseek(int fd, off_t off, int whence);	/* the new offset or -errno */
+ssize_t pread(int fd, void *buf, size_t n, off_t pos);
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -8,6 +8,9 @@ ssize_t write(int fd, const void *buf, size_t n) { return syscall3(__NR_write, f
 pid_t getpid(void) { return (pid_t)syscall3(__NR_getpid, 0, 0, 0); }
 long brk(void *addr) { return syscall3(__NR_brk, (long)addr, 0, 0); }
 int munmap(void *addr, size_t len) { return (int)syscall3(__NR_munmap, (long)addr, (long)len, 0); }
+int mprotect(void *addr, size_t len, int prot) { return (int)syscall3(__NR_mprotect, (long)addr, (long)len, prot); }
+off_t lseek(int fd, off_t off, int whence) { return syscall3(__NR_lseek, fd, off, whence); }
+ssize_t pread(int fd, void *buf, size_t n, off_t pos) { return syscall6(__NR_pread64, fd, (long)buf, (long)n, pos, 0, 0); }
 
 void exit(int status)
 {

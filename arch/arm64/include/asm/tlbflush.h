@@ -114,6 +114,49 @@ static inline void flush_tlb_kernel_leaf_range(vaddr_t start, vaddr_t end, u64 s
 }
 
 /*
+ * USER MAPPINGS are tagged with their mm's ASID (nG), so their flushes name it:
+ *   TLBI VAE1IS    one VA of one ASID, every level (the walk caches too);
+ *   TLBI ASIDE1IS  everything of one ASID: above MAX_TLBI_OPS pages.
+ * Both broadcast (any CPU may have run the mm or walked its tables
+ * speculatively), bracketed as above. asid is the mm's context id: the
+ * hardware ASID is its low 16 bits (the generation above is software's).
+ */
+#define TLBI_ASID_SHIFT	48
+static inline u64 __tlbi_asid(u64 asid)
+{
+	return (asid & 0xffff) << TLBI_ASID_SHIFT;
+}
+
+/* flush_tlb_asid: every translation of one ASID, on every CPU. */
+static inline void flush_tlb_asid(u64 asid)
+{
+	dsb(ishst);
+	__asm__ volatile("tlbi aside1is, %0" : : "r"(__tlbi_asid(asid)) : "memory");
+	dsb(ish);
+	isb();
+	count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
+}
+
+/* flush_tlb_user_range: the pages of [start, end) in the address space of asid, on every CPU. */
+#define flush_tlb_user_range flush_tlb_user_range
+static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
+{
+	u64 n = (end - start) >> 12, i;
+
+	if (n > MAX_TLBI_OPS) {
+		flush_tlb_asid(asid);
+		return;
+	}
+	dsb(ishst);
+	for (i = 0; i < n; i++)
+		__asm__ volatile("tlbi vae1is, %0" : : "r"(__tlbi_asid(asid) | __tlbi_va(start + (i << 12)))
+				 : "memory");
+	dsb(ish);
+	isb();
+	count_vm_events(NR_TLB_LOCAL_FLUSH_ONE, n);
+}
+
+/*
  * local_flush_tlb_all: this CPU only (TLBI VMALLE1, DSB NSH): boot, before the
  * other CPUs run or for this CPU's own registers (see the rule above).
  */
