@@ -5,11 +5,6 @@
 #include <mm/mm_struct.h>
 #include <asm/tlbflush.h>
 
-#ifndef flush_tlb_user_range
-/* An arch without a flush by address-space id: the range goes from every address space. */
-#define flush_tlb_user_range(asid, start, end) flush_tlb_kernel_range(start, end)
-#endif
-
 /*
  * pte_prot_for: the entry protection of a present page in a VMA with vm_prot.
  * PROT_NONE pages stay mapped (their contents survive a later mprotect back)

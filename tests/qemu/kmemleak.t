@@ -16,18 +16,15 @@ sub section {
     return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
 }
 
-sub qemu_x86 {
+sub boot_x86 {
     my ($append, $timeout) = @_;
-    my ($out, $st, $to) = run_timeout($timeout // 120, undef, 'qemu-system-i386', '-m', 512, @Pagoda::TCG_SINGLE,
-        '-smp', 2, '-cpu', 'Nehalem,-lm,-syscall', '-kernel', 'build/x86/kernel.elf', '-append', $append,
-        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
-        '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+    my ($out, $st, $to) = qemu_x86(smp => 2, append => $append, timeout => $timeout // 120);
     return ($out, $to ? -1 : $st >> 1, $to);
 }
 
 my %boot = (
     arm64 => sub { my ($a, $t, $k) = @_; return qemu_arm64(timeout => $t // 120, append => $a, kasan_reports => $k) },
-    x86   => \&qemu_x86,
+    x86   => \&boot_x86,
 );
 
 for my $arch (qw(arm64 x86)) {

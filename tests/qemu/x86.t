@@ -11,14 +11,11 @@ chdir "$FindBin::Bin/../.." or die;
 my $elf = 'build/x86/kernel.elf';
 plan skip_all => "$elf not built (make ARCH=x86)" unless -e $elf;
 
-# qemu_x86(MEM, RUN, CPU, TIMEOUT): boots the Multiboot ELF with run="RUN". isa-debug-exit makes
+# boot_x86(MEM, RUN, CPU, TIMEOUT): boots the Multiboot ELF with run="RUN". isa-debug-exit makes
 # QEMU exit with (status << 1) | 1, so the kernel's status is exit >> 1 and bit 0 says it got there.
-sub qemu_x86 {
+sub boot_x86 {
     my ($mem, $run, $cpu, $timeout) = @_;
-    my ($out, $st, $to) = run_timeout($timeout // 60, undef, 'qemu-system-i386', '-m', $mem,
-        '-cpu', $cpu // 'Nehalem,-lm,-syscall', '-kernel', $elf, '-append', "run=\"$run\"",
-        '-device', 'isa-debug-exit,iobase=0xf4,iosize=0x04', '-no-reboot',
-        '-display', 'none', '-monitor', 'none', '-serial', 'stdio');
+    my ($out, $st, $to) = qemu_x86(mem => $mem, cpu => $cpu, append => "run=\"$run\"", timeout => $timeout // 60);
     diag("QEMU -m $mem timed out") if $to;
     return ($out, $st);
 }
@@ -74,7 +71,7 @@ sub parse_dump {
 
 # ---- -m 512: no HighMem; the dump, faults, the exit status --------------------------------
 my $rodata = sprintf('%x', $sym{_etext});
-my ($out, $st) = qemu_x86(512, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /sys/kernel/debug/kernel_page_tables; '
+my ($out, $st) = boot_x86(512, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /sys/kernel/debug/kernel_page_tables; '
                           . "fault write-null; fault write-rodata; fault exec-data; echo shell survived; poweroff 5");
 is($st, (5 << 1) | 1, 'poweroff 5 ends QEMU with (5 << 1) | 1 through isa-debug-exit');
 like($out, qr/^\[\s*\d+\.\d{6}\] NX \(Execute Disable\) protection: active$/m, 'timestamped log; NX on (Nehalem)');
@@ -119,7 +116,7 @@ like($out, qr/^pagoda# echo shell survived\nshell survived$/m, 'the shell surviv
 
 # ---- walk: a text address level by level; arguments that are not a VA fail, nothing wraps ----
 my $wva = sprintf('%x', $sym{_text} + 0x1234);
-($out, $st) = qemu_x86(512, "walk $wva; walk -1; walk 0x1ffffffffffffffff; walk 1ffffffff; walk nonsense");
+($out, $st) = boot_x86(512, "walk $wva; walk -1; walk 0x1ffffffffffffffff; walk 1ffffffff; walk nonsense");
 my ($w) = $out =~ /^pagoda# walk $wva\n(.*?)^pagoda# /ms;
 is(scalar(() = ($w // '') =~ /^(pgd|pmd|pte)\[\s*\d+\] table 0x[0-9a-f]{16} entry 0x[0-9a-f]{16}: /mg), 3,
    'walk shows index, table and entry at each of the 3 PAE levels');
@@ -135,7 +132,7 @@ like($out, qr/^\[\s*\d+\.\d+\] run: 4 command\(s\) failed; powering off$/m, 'the
 isnt($st, 1, 'the run ends with a failing status');
 
 # ---- -m 2048: lowmem + HighMem below 4 GiB; kmap -------------------------------------------
-($out, $st) = qemu_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /proc/zoneinfo; '
+($out, $st) = boot_x86(2048, 'cat /proc/meminfo; cat /proc/buddyinfo; cat /proc/zoneinfo; '
                        . 'cat /sys/kernel/debug/kernel_page_tables; '
                        . 'selftest highmem,pgtable,pgalloc,pae_format');
 is($st, 1, '-m 2048: all commands succeed (status 0)');
@@ -161,7 +158,7 @@ like($out, qr/^ok \d+ pgtable$/m, 'page-table conformance suite passes in the PA
 like($out, qr/^    ok \d+ buddy_tables_are_lowmem$/m, 'with HighMem present, table pages still come from lowmem');
 
 # ---- -m 6G: RAM above 4 GiB, reached only through PAE and kmap; every suite ------------------
-($out, $st) = qemu_x86('6G', 'cat /sys/kernel/debug/memblock/memory; cat /proc/meminfo; selftest', undef, 360);
+($out, $st) = boot_x86('6G', 'cat /sys/kernel/debug/memblock/memory; cat /proc/meminfo; selftest', undef, 360);
 is($st, 1, '-m 6G: selftest passes (status 0)');
 like(cat_file($out, '/sys/kernel/debug/memblock/memory'), qr/^\s+\d+: 0x00000001[0-9a-f]{8}\.\.0x00000001[0-9a-f]{8}$/m,
      'memblock has RAM above 4 GiB');
@@ -177,7 +174,7 @@ is(scalar @fails, 0, 'no KTAP case failed') or diag(join("\n", @fails));
 # (i386 once walked the link-time table with the wrong stride: "(null)" names and an Oops)
 my @benches = sort map { /^__bench_(\w+)$/ ? $1 : () } keys %sym;
 ok(@benches >= 4, "nm finds the registered benches (@benches)");
-($out, $st) = qemu_x86(512, 'bench list; bench page_alloc', undef, 120);
+($out, $st) = boot_x86(512, 'bench list; bench page_alloc', undef, 120);
 is($st, 1, 'bench list; bench page_alloc: status 0');
 my ($list) = $out =~ /^pagoda# bench list\n(.*?)^pagoda# /ms;
 my @listed = sort map { /^  (\S+)\s/ ? $1 : () } split /\n/, $list // '';
@@ -188,7 +185,7 @@ like($out, qr/^order-9 alloc_pages\+__free_pages\s+\d+\.\d\s+\d+\.\d$/m, 'bench 
 unlike($out, qr/^order-\d.*\s0\.0(?:\s|$)/m, 'no row claims 0 ns');
 
 # ---- a CPU without NX: no NX bit is ever set (it would be a reserved bit) --------------------
-($out, $st) = qemu_x86(512, 'fault write-null; echo no-nx ok', 'pentium3');
+($out, $st) = boot_x86(512, 'fault write-null; echo no-nx ok', 'pentium3');
 like($out, qr/NX \(Execute Disable\) protection: not available/, 'pentium3: NX not available');
 like($out, qr/Checked W\+X mappings: skipped, the CPU has no NX/, 'pentium3: W+X check skipped, as Linux does');
 like($out, qr/^no-nx ok$/m, 'pentium3: boots to the shell and survives a fault');
@@ -196,7 +193,7 @@ is($st, (1 << 1) | 1, 'pentium3: status 1 (the faulting command counts as failed
 
 # QEMU puts the image's path first on the Multiboot command line: it is not a parameter.
 {
-    my ($out, $st) = qemu_x86(256, 'cat /proc/cmdline');
+    my ($out, $st) = boot_x86(256, 'cat /proc/cmdline');
     like($out, qr/^run="?cat \/proc\/cmdline"?$/m, '/proc/cmdline holds the parameters, not the image path');
     unlike($out, qr/Unknown kernel command line parameters/, 'no unknown-parameter line for a plain boot');
 }

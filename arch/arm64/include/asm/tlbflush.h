@@ -138,7 +138,6 @@ static inline void flush_tlb_asid(u64 asid)
 }
 
 /* flush_tlb_user_range: the pages of [start, end) in the address space of asid, on every CPU. */
-#define flush_tlb_user_range flush_tlb_user_range
 static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 {
 	u64 n = (end - start) >> 12, i;

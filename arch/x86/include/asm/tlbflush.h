@@ -57,4 +57,14 @@ static inline void flush_tlb_one_kernel(vaddr_t va)
 void flush_tlb_kernel_range(vaddr_t start, vaddr_t end);
 void flush_tlb_all(void);
 
+/*
+ * flush_tlb_user_range: a process's pages [start, end). x86 has no user mode
+ * yet (issue 16), and no PCIDs here: the kernel range's flush does it.
+ */
+static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
+{
+	(void)asid;
+	flush_tlb_kernel_range(start, end);
+}
+
 #endif

@@ -36,4 +36,11 @@ static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
 		host_tlb_flush_hook(start, end);
 }
 
+/* The host's model has no address-space ids: a user range goes as a kernel one does. */
+static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
+{
+	(void)asid;
+	flush_tlb_kernel_range(start, end);
+}
+
 #endif
