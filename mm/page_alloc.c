@@ -4,6 +4,7 @@
 #include <mm/fault-inject.h>
 #include <mm/kasan.h>
 #include <mm/page_owner.h>
+#include <mm/slab.h>
 #include <mm/vmstat.h>
 #include <kernel/bug.h>
 #include <kernel/kallsyms.h>
@@ -437,8 +438,9 @@ static struct page *get_page_from_zonelist(gfp_t gfp, unsigned int order)
 /*
  * Before giving up, the pages parked on per-CPU lists go back to the buddy (they
  * may complete a block, or lift a zone over its watermark) and the zones are
- * tried once more: every CPU's lists (a cross call), or only this CPU's for a
- * caller that must not wait for the others (__GFP_ATOMIC, __GFP_NORETRY).
+ * tried once more: every CPU's lists (a cross call), after every CPU's grown
+ * slab arrays (mm/slab_array.c), or only this CPU's lists for a caller that
+ * must not wait for the others (__GFP_ATOMIC, __GFP_NORETRY).
  */
 static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long caller)
 {
@@ -447,10 +449,12 @@ static struct page *__alloc_pages(gfp_t gfp, unsigned int order, unsigned long c
 	if (likely(order < MAX_ORDER) && !should_fail_alloc_page(gfp, order)) {
 		page = get_page_from_zonelist(gfp, order);
 		if (unlikely(!page)) {
-			if (gfp & (__GFP_ATOMIC | __GFP_NORETRY))
+			if (gfp & (__GFP_ATOMIC | __GFP_NORETRY)) {
 				drain_local_pages(NULL);
-			else
+			} else {
+				slab_drain_grown();	/* what slab bursts keep, first: it frees pages */
 				drain_all_pages(NULL);
+			}
 			page = get_page_from_zonelist(gfp, order);
 		}
 	}

@@ -280,6 +280,33 @@ void cache_reap(void)
 	spin_unlock(&slab_caches_lock);
 }
 
+/* Runs on each CPU (on_each_cpu): its grown arrays back to their caches' limits. Best effort: skipped if the list is busy. */
+static void drain_grown_cpu(void *unused)
+{
+	unsigned int cpu = smp_processor_id();
+	struct kmem_cache *c;
+
+	(void)unused;
+	if (!spin_trylock(&slab_caches_lock))	/* the allocating CPU may hold it */
+		return;
+	list_for_each_entry(c, &slab_caches, list)
+		if (kmem_cache_cpu_grown(c, cpu))
+			cpu_array_shrink(c, c->limit);
+	spin_unlock(&slab_caches_lock);
+}
+
+/*
+ * slab_drain_grown: what bursts left in every CPU's grown arrays goes back to
+ * the slabs, and the pages that frees to the buddy, with the arrays' own.
+ * The page allocator's last try before it fails (mm/page_alloc.c): the
+ * shrinker of this memory, which the reap would otherwise give back only
+ * within 2-16 s.
+ */
+void slab_drain_grown(void)
+{
+	on_each_cpu(drain_grown_cpu, NULL, 1);
+}
+
 static DEFINE_PER_CPU(unsigned int, reap_ticks);	/* per-CPU: only its own tick touches it */
 
 /* slab_reap_tick: from each CPU's timer tick; every REAPTIMEOUT_AC ticks, cache_reap. */

@@ -156,6 +156,8 @@ unsigned long kmem_cache_shrink_all(void);
  */
 void cache_reap(void);
 void slab_reap_tick(void);
+/* slab_drain_grown: every CPU's grown arrays back to their caches' limits (the page allocator's last resort; cross call). */
+void slab_drain_grown(void);
 /* Whether CPU cpu's array of c grew past its place in the cache's block (for tests and the views). */
 bool kmem_cache_cpu_grown(const struct kmem_cache *c, unsigned int cpu);
 /*

@@ -183,6 +183,42 @@ out:
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 }
 
+/*
+ * When the buddy cannot meet an allocation, its last try drains every CPU's
+ * grown arrays first (slab_drain_grown): take the largest blocks until one
+ * fails, and the array that a burst grew is back home, its objects in the
+ * buddy. Every block goes back after.
+ */
+static void buddy_failure_drains_grown(struct kunit *test)
+{
+	struct kmem_cache *c = burst_cache(test, "test-oom", 4096);
+	static void *o[BURST];
+	struct page *pg;
+	void *held = NULL;
+	unsigned long n = 0;
+
+	if (!c)
+		return;
+	KUNIT_FAIL_IF(test, !bursts(c, o, 8) || !kmem_cache_cpu_grown(c, smp_processor_id()), goto out,
+		      "the array did not grow (limit %u)", this_array(c)->limit);
+	while ((pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, MAX_ORDER - 1))) {
+		*(void **)page_address(pg) = held;	/* a chain through the blocks themselves */
+		held = page_address(pg);
+		n++;
+	}
+	KUNIT_EXPECT_GT(test, n, 0);
+	KUNIT_EXPECT_FALSE(test, kmem_cache_cpu_grown(c, smp_processor_id()));
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, c->limit);
+	while (held) {
+		void *next = *(void **)held;
+
+		__free_pages(virt_to_page(held), MAX_ORDER - 1);
+		held = next;
+	}
+out:
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+}
+
 static int slab_array_suite_init(void)
 {
 	if (mm_test_machine())
@@ -194,4 +230,5 @@ static int slab_array_suite_init(void)
 kunit_test_suite_init(slab_array, slab_array_suite_init, NULL,
 	KUNIT_CASE(free_burst_grows_array),
 	KUNIT_CASE(random_mix_does_not_grow),
-	KUNIT_CASE(reap_gives_back));
+	KUNIT_CASE(reap_gives_back),
+	KUNIT_CASE(buddy_failure_drains_grown));
