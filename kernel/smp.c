@@ -119,7 +119,7 @@ void smp_init(void)
 		}
 	}
 	if (parked)
-		printk("smp: %u CPU(s) left parked in WFI (%s)\n", parked, max_cpus_reason);
+		printk("smp: %u CPU(s) left parked in " ARCH_CPU_PARKED_IN " (%s)\n", parked, max_cpus_reason);
 	printk("smp: Brought up 1 node, %u CPU%s\n", num_online_cpus(), num_online_cpus() > 1 ? "s" : "");
 }
 

@@ -105,7 +105,7 @@ cmp_ok($typed->{LOC}[0] // 0, '>', 0, 'CPU0 takes its tick while it waits for in
 # ---- nosmp, maxcpus= -------------------------------------------------------------------------------
 ($out, $st) = boot(4, 'nosmp run="cat /proc/cpuinfo; selftest smp_call x86_tlb"');
 is($st, 0, 'nosmp: boots; smp_call and x86_tlb pass on one CPU');
-like($out, qr/\] smp: 3 CPU\(s\) left parked in WFI \(nosmp\)\r?$/m, 'nosmp: three APs left out, and why');
+like($out, qr/\] smp: 3 CPU\(s\) left parked in wait-for-SIPI \(nosmp\)\r?$/m, 'nosmp: three APs left out, and why');
 like($out, qr/\] smp: Brought up 1 node, 1 CPU\r?$/m, 'nosmp: one CPU');
 unlike($out, qr/Booted secondary processor/, 'nosmp: no AP entered the kernel');
 is(processors($out), '0', 'nosmp: /proc/cpuinfo lists processor 0 only');

@@ -7,6 +7,8 @@
 /* CPUs the kernel can bring up: the Pi 3 has 4; a DTB may list more (they get a slot and a report). */
 #define CONFIG_NR_CPUS		8
 #define SECONDARY_STACK_SIZE	16384
+/* How a CPU left out by nosmp or maxcpus= waits (smp_init's line): a wfi loop with the MMU off (secondary_park). */
+#define ARCH_CPU_PARKED_IN	"WFI"
 
 /*
  * secondary_data[cpu]: what the boot CPU leaves for a secondary before it

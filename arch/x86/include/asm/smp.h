@@ -7,6 +7,8 @@
 /* CPUs the kernel can bring up (qemu-system-i386 -smp up to 8); more in the firmware's tables get a line. */
 #define CONFIG_NR_CPUS		8
 #define SECONDARY_STACK_SIZE	16384
+/* How a CPU left out by nosmp or maxcpus= waits (smp_init's line): an INIT IPI, never a SIPI. */
+#define ARCH_CPU_PARKED_IN	"wait-for-SIPI"
 
 /*
  * The AP trampoline (arch/x86/trampoline.S) is copied to this page below
