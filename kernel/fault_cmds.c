@@ -31,6 +31,30 @@ static void fault_panic(void)
 	panic("fault: panic requested on CPU%u", smp_processor_id());
 }
 
+static void panic_here(void *waiting)
+{
+	panic("fault: panic requested on CPU%u while CPU%u waits with interrupts masked",
+	      smp_processor_id(), *(unsigned int *)waiting);
+}
+
+/*
+ * Not a fault: another CPU panics while this one waits for it in a cross call
+ * with interrupts masked (a command's context), so the stop IPI cannot reach
+ * this CPU: panic names it ("SMP: failed to stop secondary CPUs N") and goes
+ * on. The path a CPU stuck with interrupts masked takes.
+ */
+static void fault_panic_other(void)
+{
+	unsigned int me = smp_processor_id(), cpu;
+
+	for_each_online_cpu(cpu)
+		if (cpu != me) {
+			smp_call_function_single(cpu, panic_here, &me, 1);
+			return;
+		}
+	kprintf("fault: panic-other: no other CPU is online\n");
+}
+
 static unsigned int exec_data_insn[4] __aligned(16);	/* in .bss: NX after paging_init */
 
 static void fault_exec_data(void)
@@ -69,6 +93,8 @@ static const struct {
 	{ "exec-data", fault_exec_data, "execute from kernel data (execute-never)" },
 	{ "vmalloc-guard", fault_vmalloc_guard, "write to the guard page after a vmalloc area" },
 	{ "panic", fault_panic, "panic (stops every CPU and the machine)" },
+	{ "panic-other", fault_panic_other,
+	  "another CPU panics while this one waits with interrupts masked (it cannot be stopped)" },
 };
 
 static int cmd_fault(int argc, char **argv)

@@ -216,6 +216,18 @@ unlike($out, qr/CPU2: stopping|failed to stop/, 'the panicking CPU is not sent t
 like($out, qr/\] ---\[ end Kernel panic - not syncing: fault: panic requested on CPU2 \]---$/m, 'then the end line');
 unlike($out, qr/\[\s*\d+\.\d{6}\] [^\n]*\[\s*\d+\.\d{6}\] /, 'no line holds two timestamps: lines of different CPUs never mix');
 
+# A CPU that cannot be stopped: CPU1 panics while CPU0 waits for it in a cross call with interrupts
+# masked. The others stop; CPU0 is named after the stop's two-second deadline, and the panic ends.
+($out, $st) = qemu_arm64(append => 'run="fault panic-other"', extra => \@mttcg);
+is($st, 255, 'panic-other: the panic still ends QEMU with status 255');
+like($out, qr/\] Kernel panic - not syncing: fault: panic requested on CPU1 while CPU0 waits with interrupts masked$/m,
+     'panic-other: CPU1 panics, naming the CPU that waits');
+like($out, qr/\] CPU$_: stopping$/m, "panic-other: CPU$_ answers the stop") for 2, 3;
+unlike($out, qr/CPU[01]: stopping/, 'panic-other: CPU0 (interrupts masked) never answers, CPU1 is the panicking one');
+like($out, qr/\] SMP: failed to stop secondary CPUs 0$/m, "panic-other: Linux's line names CPU0");
+like($out, qr/failed to stop secondary CPUs 0\n.*\] ---\[ end Kernel panic - not syncing: fault: panic requested on CPU1/m,
+     'panic-other: the end line follows');
+
 # nosmp: one column, taskset to another CPU refused, the cross calls still pass on one CPU.
 ($out, $st) = qemu_arm64(append => 'nosmp run="cat /proc/interrupts; selftest smp_call; taskset 0 echo zero; taskset 1 echo no"',
                          extra => \@mttcg);

@@ -155,4 +155,10 @@ is($st, 0, '-cpu pentium3 -smp 2 (no NX): boots, x86_tlb and pgtable pass');
 like($out, qr/\] smp: Brought up 1 node, 2 CPUs\r?$/m, '-cpu pentium3: both CPUs online');
 like($out, qr/^\s+ok \d+ device_is_xn # SKIP this CPU has no execute-disable bit/m, '-cpu pentium3: the no-execute case skips, saying why');
 
+# A CPU that cannot be stopped: CPU1 panics while CPU0 waits for it with interrupts masked.
+($out, $st) = boot(4, 'run="fault panic-other"');
+is($st, 127, 'panic-other: the panic ends QEMU (isa-debug-exit 255 >> 1)');
+like($out, qr/\] CPU$_: stopping\r?$/m, "panic-other: CPU$_ answers the stop") for 2, 3;
+like($out, qr/\] SMP: failed to stop secondary CPUs 0\r?$/m, 'panic-other: CPU0, interrupts masked, is named');
+
 done_testing();
