@@ -15,20 +15,31 @@
  * KASAN keeps its own: a set-associative table keyed by the object's address
  * (META_SETS x META_WAYS entries, 384 KiB). A busy set forgets its oldest
  * entry; a report about a forgotten object says its stacks were not kept.
- * Protected by meta_lock.
+ * A set and its victim counter are protected by one of META_LOCKS locks (set
+ * modulo META_LOCKS): every slab allocation and free records here, and one
+ * lock for the table made four CPUs queue on it.
  */
 #define META_SETS	4096
 #define META_WAYS	4
+#define META_LOCKS	64
 static struct kasan_obj_meta meta_table[META_SETS][META_WAYS];
 static u8 meta_next[META_SETS];		/* round-robin victim per set */
-static DEFINE_SPINLOCK(meta_lock);
+static spinlock_t meta_locks[META_LOCKS] = {
+	[0 ... META_LOCKS - 1] = __SPIN_LOCK_UNLOCKED(kasan_meta_lock)
+};
 
 static unsigned int meta_set(unsigned long obj)
 {
 	return (unsigned int)((obj >> 3) * 0x9e3779b97f4a7c15ULL >> 52) & (META_SETS - 1);
 }
 
-/* The entry for obj, made if create (evicting its set's oldest); NULL if absent. meta_lock held. */
+/* The lock of obj's set. */
+static spinlock_t *meta_lock(unsigned long obj)
+{
+	return &meta_locks[meta_set(obj) % META_LOCKS];
+}
+
+/* The entry for obj, made if create (evicting its set's oldest); NULL if absent. meta_lock(obj) held. */
 static struct kasan_obj_meta *meta_find(unsigned long obj, bool create)
 {
 	unsigned int set = meta_set(obj), w;
@@ -50,11 +61,11 @@ bool kasan_obj_meta_get(unsigned long obj, struct kasan_obj_meta *out)
 	struct kasan_obj_meta *e;
 	unsigned long flags;
 
-	spin_lock_irqsave(&meta_lock, flags);
+	spin_lock_irqsave(meta_lock(obj), flags);
 	e = meta_find(obj, false);
 	if (e)
 		*out = *e;
-	spin_unlock_irqrestore(&meta_lock, flags);
+	spin_unlock_irqrestore(meta_lock(obj), flags);
 	return e != NULL;
 }
 
@@ -65,7 +76,7 @@ static void meta_track(unsigned long obj, size_t size, bool alloc)
 	struct kasan_obj_meta *e;
 	unsigned long flags;
 
-	spin_lock_irqsave(&meta_lock, flags);
+	spin_lock_irqsave(meta_lock(obj), flags);
 	e = meta_find(obj, alloc);
 	if (e && alloc) {
 		e->size = (u32)size;
@@ -76,7 +87,7 @@ static void meta_track(unsigned long obj, size_t size, bool alloc)
 		e->free_stack = h;
 		e->free_cpu = (u16)smp_processor_id();
 	}
-	spin_unlock_irqrestore(&meta_lock, flags);
+	spin_unlock_irqrestore(meta_lock(obj), flags);
 }
 
 /* ---- the quarantine -------------------------------------------------------------------- */
@@ -265,11 +276,11 @@ void kasan_krealloc(const void *p, size_t new_size)
 		struct kasan_obj_meta *e;
 
 		unpoison_object(pg->slab_cache, (void *)p, new_size);
-		spin_lock_irqsave(&meta_lock, flags);
+		spin_lock_irqsave(meta_lock((unsigned long)p), flags);
 		e = meta_find((unsigned long)p, false);
 		if (e)
 			e->size = (u32)new_size;
-		spin_unlock_irqrestore(&meta_lock, flags);
+		spin_unlock_irqrestore(meta_lock((unsigned long)p), flags);
 	}
 }
 
