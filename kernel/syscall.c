@@ -15,6 +15,14 @@
 #define __NR_brk		214
 #define __NR_munmap		215
 #define __NR_mmap		222
+/* processes (kernel/fork.c, exit.c, sched.c, exec.c) */
+#define __NR_nanosleep		101
+#define __NR_sched_yield	124
+#define __NR_kill		129
+#define __NR_getppid		173
+#define __NR_clone		220
+#define __NR_execve		221
+#define __NR_wait4		260
 
 /* mmap(2)'s flags and protections, Linux's values (uapi/asm-generic/mman-common.h). */
 #define LINUX_PROT_READ		0x1
@@ -49,7 +57,7 @@ static long sys_write(unsigned long fd, unsigned long buf, unsigned long n)
 	return (long)done;
 }
 
-/* mmap: anonymous mappings only (no files yet); shared is private until fork exists. */
+/* mmap: anonymous mappings only (no files yet); MAP_SHARED is private still (no shared anonymous memory yet). */
 static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
 {
 	u32 p = (prot & LINUX_PROT_READ ? PROT_READ : 0) | (prot & LINUX_PROT_WRITE ? PROT_WRITE : 0) |
@@ -77,6 +85,14 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 	case __NR_brk:		return (long)do_brk(current_mm(), a[0]);
 	case __NR_mmap:		return sys_mmap(a[0], a[1], a[2], a[3]);
 	case __NR_munmap:	return do_munmap(current_mm(), a[0], a[1]);
+	/* processes */
+	case __NR_clone:	return sys_clone(a[0], a[1]);
+	case __NR_execve:	return sys_execve(a[0], a[1], a[2]);
+	case __NR_wait4:	return sys_wait4((long)a[0], a[1], a[2], a[3]);
+	case __NR_kill:		return sys_kill((long)a[0], (long)a[1]);
+	case __NR_nanosleep:	return sys_nanosleep(a[0], a[1]);
+	case __NR_sched_yield:	return sys_sched_yield();
+	case __NR_getppid:	return sys_getppid();
 	}
 	return -ENOSYS;
 }

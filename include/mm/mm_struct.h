@@ -99,7 +99,9 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
 /*
  * handle_mm_fault: supplies the page for a fault at addr in mm: a zeroed page
  * from the buddy, mapped with the VMA's protection, for an anonymous VMA that
- * allows the access. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
+ * allows the access; for a write to a present read-only page of a writable
+ * VMA (copy-on-write after fork), the page itself made writable if this mm
+ * maps it alone, else a copy. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
  * VM_FAULT_OOM. Takes mm->lock.
  */
 unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
@@ -112,6 +114,17 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
  */
 struct page;
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
+
+/*
+ * A user page's counts (include/mm/mm_types.h): page_dup_rmap, one more
+ * mapping (fork: refcount and mapcount + 1); page_remove_rmap, one mapping
+ * fewer (mapcount - 1); put_page, one reference fewer, the page freed at 0.
+ */
+void page_dup_rmap(struct page *page);
+void page_remove_rmap(struct page *page);
+void put_page(struct page *page);
+int page_mapcount(struct page *page);
+int page_refcount(struct page *page);
 
 /* show_map_vma: vma's line of /proc/PID/maps, Linux's layout (fs/proc/task_mmu.c). */
 struct seq_buf;
