@@ -66,7 +66,7 @@ OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 # An arch without user mode yet (USER_ARCH empty: x86) links an empty archive.
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
-USER_PROGS	:= hello demandzero badaccess efault spin cat memhog
+USER_PROGS	:= hello demandzero badaccess efault spin cat memhog forktest cowtest usertests
 USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -Iuser/include -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
 		   -ffile-prefix-map=$(CURDIR)=.

@@ -31,10 +31,10 @@ struct process *alloc_process(int *err)
 	INIT_LIST_HEAD(&p->sibling);
 	INIT_LIST_HEAD(&p->sleep_node);
 	spin_lock_irqsave(&tasklist_lock, flags);
-	if (nr_processes < NPROC_MAX) {
+	*err = nr_processes < NPROC_MAX ? 0 : -EAGAIN;
+	if (!*err) {
 		nr_processes++;
 		p->pid = ++last_pid;
-		*err = 0;
 	}
 	spin_unlock_irqrestore(&tasklist_lock, flags);
 	if (*err) {
@@ -83,11 +83,16 @@ int dup_files(struct process *child, const struct process *parent)
 	return 0;
 }
 
-/* cow_protect: the parent's run [start, end) of writable private pages becomes read-only (one flush). */
-static void cow_protect(struct mm_struct *mm, unsigned long start, unsigned long end, u32 prot)
+/*
+ * cow_protect: the parent's run [*start, end) of writable private pages
+ * becomes read-only (one pt_protect, one flush); no run if *start is 0. The
+ * run is closed (*start = 0).
+ */
+static void cow_protect(struct mm_struct *mm, unsigned long *start, unsigned long end, u32 prot)
 {
-	if (start < end && pt_protect(&mm->ctx, start, end - start, prot & ~PROT_WRITE))
-		panic("dup_mmap: pt_protect of %lx-%lx failed", start, end);
+	if (*start && pt_protect(&mm->ctx, *start, end - *start, prot & ~PROT_WRITE))
+		panic("dup_mmap: pt_protect of %lx-%lx failed", *start, end);
+	*start = 0;
 }
 
 /*
@@ -107,12 +112,12 @@ static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const str
 		bool cow;
 
 		if (pt_query(&old->ctx, va, &q)) {
-			cow_protect(old, run, va, run_prot), run = 0;
+			cow_protect(old, &run, va, run_prot);
 			continue;
 		}
 		cow = q.prot & PROT_WRITE;
-		if (run && (!cow || q.prot != run_prot))
-			cow_protect(old, run, va, run_prot), run = 0;
+		if (!cow || q.prot != run_prot)
+			cow_protect(old, &run, va, run_prot);
 		if (cow && !run)
 			run = va, run_prot = q.prot;
 		err = pt_map(&new->ctx, va, q.pa, PAGE_SIZE, q.prot & ~PROT_WRITE);
@@ -121,8 +126,7 @@ static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const str
 			new->rss++;
 		}
 	}
-	if (run)
-		cow_protect(old, run, va, run_prot);
+	cow_protect(old, &run, va, run_prot);
 	return err;
 }
 
