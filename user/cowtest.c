@@ -71,7 +71,7 @@ static int grandchild(void)
 	long a0, a1;
 
 	check(holds(0, WRITES, 1) && holds(WRITES, NPAGES, 0), "grandchild sees its parent's memory");
-	allocs();	/* its first read copies proc_kb's buffer (in .bss, shared since fork): not counted */
+	allocs();	/* its first calls copy the stack pages proc_kb's buffer uses (shared since fork) */
 	a0 = allocs();
 	fill(WRITES, 2 * WRITES, 2);
 	a1 = allocs();

@@ -43,7 +43,7 @@ pid_t getppid(void) { return (pid_t)syscall3(__NR_getppid, 0, 0, 0); }
 
 long proc_kb(const char *path, const char *key)
 {
-	static char buf[4096];
+	char buf[4096];
 	long fd = open(path, O_RDONLY), n, v = -1;
 	size_t klen = strlen(key);
 	char *line;
