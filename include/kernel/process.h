@@ -115,8 +115,6 @@ long sys_sched_yield(void);
 long kill_process(int pid, int sig);
 /* release_task: frees what a reaped zombie still holds (its kernel stack, the struct); tasklist_lock not held. */
 void release_task(struct process *p);
-/* dup_mm: a copy of mm for a child (fork): same VMAs, private pages shared copy-on-write. NULL: no memory. */
-struct mm_struct *dup_mm(struct mm_struct *mm);
 
 /*
  * The arch's side (arch/<arch>/: arm64 mmu_context.c and entry.S):

@@ -68,6 +68,14 @@ struct mm_struct *mm_alloc(void);
 /* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */
 void mmput(struct mm_struct *mm);
 
+/*
+ * dup_mm (mm/dup_mmap.c): a copy of mm for fork's child: the same VMAs,
+ * break and layout; every mapped page shared, read-only in both where the
+ * VMA is writable (copy-on-write: handle_mm_fault copies at the first
+ * write), its refcount and mapcount raised. Takes mm->lock. NULL: no memory.
+ */
+struct mm_struct *dup_mm(struct mm_struct *mm);
+
 /* mm_total_vm: pages the VMAs span (Linux's total_vm, /proc/PID/status VmSize). Takes mm->lock. */
 unsigned long mm_total_vm(struct mm_struct *mm);
 
