@@ -71,9 +71,18 @@ my ($mf0, $mf1, $drop, $forkpages, $pte) =
     $cow =~ /^cowtest: fork of a 64 MiB process: MemFree (\d+) -> (\d+) kB \(-(\d+) kB\), (\d+) pages allocated, child's page tables (\d+) kB$/m;
 ok(defined $pte && $forkpages * 4 <= $pte + 64 + 32, "the fork allocated $forkpages pages: its $pte kB of page tables, a kernel stack and a few more") or diag($cow);
 ok(defined $drop && $drop < 1024, "MemFree fell by " . ($drop // '?') . " kB at the fork of 64 MiB (under 1 MiB: nothing copied)");
-like($cow, qr/^cowtest: child wrote 256 pages: 256 pages allocated, MemFree -\d+ kB$/m, "the child's 256 written pages cost exactly 256 pages");
-like($cow, qr/^cowtest: grandchild wrote 256 pages: 256 pages allocated$/m, "the grandchild's too (third generation)");
-like($cow, qr/^cowtest: parent wrote 256 pages after its children exited: 0 pages allocated$/m, 'the parent then writes in place');
+# The copies are exact (cow_fault); pgalloc may count a few pages the kernel took for itself (KASAN's
+# stack depot, a slab): cowtest allows 8, and the plain kernel takes none.
+my $noise = Pagoda::kasan() ? 8 : 0;
+my ($ca, $cb) = $cow =~ /^cowtest: child wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated, MemFree -\d+ kB$/m;
+is($ca, 256, "the child's 256 written pages are 256 copies");
+ok(defined $cb && $cb >= 256 && $cb <= 256 + $noise, "... which allocated " . ($cb // '?') . " pages");
+my ($ga, $gb) = $cow =~ /^cowtest: grandchild wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated$/m;
+is($ga, 256, "the grandchild's too (third generation)");
+ok(defined $gb && $gb >= 256 && $gb <= 256 + $noise, "... which allocated " . ($gb // '?') . " pages");
+my ($pa, $pb) = $cow =~ /^cowtest: parent wrote 256 pages after its children exited: (\d+) made writable in place \(cow_reuse\), (\d+) pages allocated$/m;
+is($pa, 256, 'the parent then writes in place: 256 reuses');
+ok(defined $pb && $pb <= $noise, '... allocating no page (' . ($pb // '?') . ')');
 my ($v0, $v1) = (section($out, 'cat /proc/vmstat', 1), section($out, 'cat /proc/vmstat', 2));
 cmp_ok(vmstat($v1, 'cow_fault') - vmstat($v0, 'cow_fault'), '>=', 512, '/proc/vmstat cow_fault counts the copies');
 cmp_ok(vmstat($v1, 'cow_reuse') - vmstat($v0, 'cow_reuse'), '>=', 256, '/proc/vmstat cow_reuse counts the writes in place');
