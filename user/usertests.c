@@ -4,8 +4,8 @@
  * program exits 0 only if every case passed. Cases: fork/exec/wait, exit
  * statuses, wait4's errors and WNOHANG, getppid, demand-zero, copy-on-write,
  * bad pointers (-EFAULT), kill of a running and of a sleeping child,
- * nanosleep, clone's refused flags, and the fork bomb stopped by the process
- * limit (-EAGAIN) with every child reaped after.
+ * nanosleep, clone's refused flags, an orphan going to the shell, and the
+ * fork bomb stopped by the process limit (-EAGAIN) with every child reaped after.
  */
 #include <ulib.h>
 
@@ -194,6 +194,32 @@ static int t_clone(void)
 	       expect(syscall6(__NR_clone, SIGCHLD, 0x1000, 0, 0, 0, 0) == -EINVAL, "clone", "a new stack is EINVAL");
 }
 
+/*
+ * orphan: a child forks a grandchild and exits at once; the grandchild,
+ * orphaned, has the shell (pid 0) as its parent and is reaped by it (no
+ * process is left behind: the prove script's ps says so).
+ */
+static int t_orphan(void)
+{
+	int status = -1, bad;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (fork() == 0) {
+			sleep_ms(30);
+			if (getppid() == 0)
+				printf("usertests: orphan: reparented to the shell (ppid 0)\n");
+			exit(0);
+		}
+		exit(0);
+	}
+	bad = expect(pid > 0 && wait4(pid, &status, 0, NULL) == pid && WEXITSTATUS(status) == 0, "orphan",
+		     "the middle child exits 0") |
+	      expect(wait4(-1, NULL, WNOHANG, NULL) == -ECHILD, "orphan", "the grandchild is not ours to wait for");
+	sleep_ms(100);		/* the grandchild ends and the shell reaps it before the fork bomb counts */
+	return bad;
+}
+
 /* forkbomb: forks until the process limit says EAGAIN; every child is killed and reaped. */
 static int t_forkbomb(void)
 {
@@ -232,7 +258,7 @@ static const struct {
 } cases[] = {
 	{ "exitwait", t_exitwait }, { "forkexec", t_forkexec }, { "waiterrors", t_waiterrors },
 	{ "demandzero", t_demandzero }, { "cow", t_cow }, { "efault", t_efault }, { "kill", t_kill },
-	{ "sleep", t_sleep }, { "clone", t_clone }, { "forkbomb", t_forkbomb },
+	{ "sleep", t_sleep }, { "clone", t_clone }, { "orphan", t_orphan }, { "forkbomb", t_forkbomb },
 };
 
 int main(int argc, char **argv, char **envp)
