@@ -423,6 +423,10 @@ static int cmd_exec(int argc, char **argv)
 	bool bg = argc > 2 && !strcmp(argv[argc - 1], "&");
 	int err, status;
 
+	if (smp_processor_id() != 0) {		/* taskset N exec: the shell's side of init is CPU 0's */
+		kprintf("exec: runs on CPU 0 (the shell's); processes go to the other CPUs' run queues\n");
+		return 1;
+	}
 	reap_shell_children();
 	if (argc < 2) {
 		list_programs("usage: exec PROG [ARGS] [&]%s; programs:", "");

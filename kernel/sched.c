@@ -250,6 +250,7 @@ void sched_yield_idle(void)
 {
 	unsigned long flags;
 
+	BUG_ON(smp_processor_id() != 0);	/* the shell's idle path: CPU 0, never from an IPI */
 	local_irq_save(flags);
 	if (sched_idle_has_work())
 		schedule();

@@ -228,8 +228,9 @@ static int cmd_kill(int argc, char **argv)
 		kprintf("kill: (%d) - No such process\n", pid);
 		return 1;
 	}
-	/* up to a second (the victim's next tick, or CPU 0's own queue) for it to end, then its report */
-	for (i = 0; r == 0 && i < HZ && process_alive(pid); i++)
+	/* up to a second (the victim's next tick, or CPU 0's own queue) for it to end, then its report;
+	   only on CPU 0, whose idle path the shell is (taskset N kill: no wait) */
+	for (i = 0; r == 0 && smp_processor_id() == 0 && i < HZ && process_alive(pid); i++)
 		sched_yield_idle();
 	reap_shell_children();
 	return r ? 1 : 0;
