@@ -199,20 +199,6 @@ __noreturn void pagefault_out_of_memory(void)
 	force_sig(SIGKILL);
 }
 
-/* copy_string: the user string at u into buf[n], NUL-terminated; its length, -EFAULT or -E2BIG. */
-static long copy_string(char *buf, unsigned long u, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (copy_from_user(&buf[i], (const void *)(u + i), 1))
-			return -EFAULT;
-		if (!buf[i])
-			return (long)i;
-	}
-	return -E2BIG;
-}
-
 /* copy_argv: argv's strings into buf (one page), pointers in argv_out[SHELL_ARGV_MAX]; argc or -errno. */
 static int copy_argv(unsigned long uargv, char *buf, char **argv_out)
 {
@@ -229,9 +215,9 @@ static int copy_argv(unsigned long uargv, char *buf, char **argv_out)
 			break;
 		if (argc == SHELL_ARGV_MAX)
 			return -E2BIG;
-		len = copy_string(buf + used, ustr, PAGE_SIZE - used);
+		len = strncpy_from_user(buf + used, ustr, PAGE_SIZE - used);
 		if (len < 0)
-			return (int)len;
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
 		argv_out[argc] = buf + used;
 		used += (size_t)len + 1;
 	}
@@ -270,12 +256,12 @@ long sys_execve(unsigned long upath, unsigned long uargv, unsigned long uenvp)
 	struct mm_struct *mm = NULL;
 	struct cpio_file f;
 	const char *why = NULL;
-	long err = copy_string(path, upath, sizeof(path));
+	long err = strncpy_from_user(path, upath, sizeof(path));
 	int argc;
 
 	(void)uenvp;
 	if (err < 0)
-		return err == -E2BIG ? -ENAMETOOLONG : err;
+		return err;
 	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	err = buf && info ? 0 : -ENOMEM;
