@@ -60,6 +60,30 @@ static void enqueue(struct rq *rq, struct process *p)
 	}
 }
 
+/*
+ * enqueue_woken: a process woken or new joins the queue, and one running
+ * there is asked to yield at its next return to EL0 (the newcomer runs
+ * without waiting for the tick). Not for schedule()'s own requeue of prev.
+ */
+static void enqueue_woken(struct rq *rq, struct process *p)
+{
+	enqueue(rq, p);
+	if (rq->curr != rq->idle)
+		rq->need_resched = true;
+}
+
+/*
+ * kick_cpu: cpu, which may sleep in WFI or run a process at EL0, takes an
+ * interrupt soon (the cross-call doorbell, with nothing queued: its handler
+ * finds no call) and so looks at its queue. No lock held: the doorbell is a
+ * mailbox write and waits for nothing.
+ */
+static void kick_cpu(unsigned int cpu)
+{
+	if (cpu != smp_processor_id())
+		arch_send_call_function_ipi(cpu);
+}
+
 /* pick_next: the queue's head (dequeued), or NULL; rq->lock held. */
 static struct process *pick_next(struct rq *rq)
 {
@@ -142,10 +166,12 @@ bool wake_up_process(struct process *p)
 		if (!list_empty(&p->sleep_node))
 			list_del_init(&p->sleep_node);
 		if (p != rq->curr)
-			enqueue(rq, p);
+			enqueue_woken(rq, p);
 		woke = true;
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
+	if (woke)
+		kick_cpu(p->cpu);
 	return woke;
 }
 
@@ -199,9 +225,10 @@ void wake_up_new_task(struct process *p)
 	rq = per_cpu_ptr(runqueues, p->cpu);
 	spin_lock(&rq->lock);
 	rq->nr_running++;
-	enqueue(rq, p);
+	enqueue_woken(rq, p);
 	spin_unlock(&rq->lock);
 	spin_unlock_irqrestore(&tasklist_lock, flags);
+	kick_cpu(p->cpu);
 }
 
 /* sched_task_dead: p (the current process, now a zombie) leaves its queue's load; rq->lock taken here. */
@@ -229,10 +256,10 @@ void sched_tick(void)
 		if (now >= p->wake_at) {
 			list_del_init(&p->sleep_node);
 			p->state = TASK_RUNNING;
-			enqueue(rq, p);
+			enqueue_woken(rq, p);
 		}
 	if (rq->curr != rq->idle && !list_empty(&rq->queue))
-		rq->need_resched = true;
+		rq->need_resched = true;	/* round-robin: one tick each */
 	spin_unlock(&rq->lock);
 }
 
