@@ -1,4 +1,4 @@
-/* exec.c: runs a program of the initramfs — ELF loading, the initial stack, the process's life and death. */
+/* exec.c: runs a program of the initramfs — ELF loading, the initial stack, execve, the shell's exec and its reports. */
 #include <errno.h>
 #include <string.h>
 #include <kernel/arch.h>
@@ -6,6 +6,8 @@
 #include <kernel/initramfs.h>
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/uaccess.h>
 #include <kernel/shell.h>
 #include <mm/gfp.h>
 #include <mm/mm.h>
@@ -28,18 +30,6 @@
 #define AT_RANDOM	25
 #define AT_EXECFN	31
 #define NR_AUXV		13
-
-/* exit_jmp's values: how the process came back to exec. */
-#define BACK_EXIT	2
-#define BACK_KILLED	3
-
-static struct process *current_proc;	/* see current_process() in process.h */
-static int last_pid;			/* only exec (the shell's CPU) writes it */
-
-struct process *current_process(void)
-{
-	return current_proc;
-}
 
 /*
  * load_segment: the VMA of one PT_LOAD and all its pages, filled now (at
@@ -148,82 +138,38 @@ static int setup_stack(struct mm_struct *mm, int argc, char **argv, const struct
 	return install_user_page(mm, STACK_TOP - PAGE_SIZE, page, PROT_READ | PROT_WRITE);
 }
 
-/* exec_load: a new mm holding the program f, its break and its stack; -errno (and *why for -ENOEXEC). */
-static int exec_load(struct process *p, const struct cpio_file *f, int argc, char **argv,
+/*
+ * exec_load: a new mm (*out) holding the program f, its break and its stack;
+ * 0 or -errno (and *why for -ENOEXEC). On failure *out is what was built
+ * (NULL or a partial mm, for the caller to mmput).
+ */
+static int exec_load(struct mm_struct **out, const struct cpio_file *f, int argc, char **argv,
 		     struct elf_info *info, const char **why)
 {
 	struct mm_struct *mm;
 	unsigned int i;
 	int err = elf_check(f->data, f->size, MMAP_MIN_ADDR, STACK_TOP - STACK_MAX - STACK_GUARD_GAP, info, why);
 
+	*out = NULL;
 	if (err)
 		return err;
 	mm = mm_alloc();
 	if (!mm)
 		return -ENOMEM;
-	mm->comm = p->comm;
+	mm->comm = f->name;
 	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
 	mm->start_brk = mm->brk = info->load_end;
-	p->mm = mm;
+	*out = mm;
 	for (i = 0; !err && i < info->eh.e_phnum; i++)
 		if (info->ph[i].p_type == PT_LOAD)
 			err = load_segment(mm, f->data, &info->ph[i]);
 	return err ? err : setup_stack(mm, argc, argv, info);
 }
 
-/*
- * run_process: runs p until it exits or is killed, on this CPU and kernel
- * stack. exit_jmp is also this CPU's fault recovery while it runs, so an Oops
- * in a system call ends the process, not the shell. Returns the shell status,
- * or -1 if it could not start (said why).
- */
-static int run_process(struct process *p, unsigned long entry)
-{
-	jmp_buf *prev = fault_recovery;
-	unsigned long flags;
-	int back, err;
-
-	local_irq_save(flags);
-	err = arch_mm_activate(p->mm);
-	if (err) {
-		local_irq_restore(flags);
-		kprintf("exec: %s: %s\n", p->comm, err == -ENOSYS ? "no user mode on this arch yet" :
-			"no address-space id free");
-		return -1;
-	}
-	current_proc = p;
-	back = setjmp(p->exit_jmp);
-	if (!back) {
-		fault_recovery = &p->exit_jmp;
-		arch_enter_user(entry, p->mm->start_stack);
-	}
-	fault_recovery = prev;
-	current_proc = NULL;
-	arch_mm_deactivate(p->mm);
-	local_irq_restore(flags);
-	if (back == BACK_EXIT)
-		return p->exit_code & 0xff;
-	if (back != BACK_KILLED)
-		p->killed_by = SIGKILL;	/* a kernel fault in its system call (the Oops above) */
-	return 128 + p->killed_by;
-}
-
-__noreturn void process_exit(int status)
-{
-	current_proc->exit_code = status;
-	longjmp(current_proc->exit_jmp, BACK_EXIT);
-}
-
-__noreturn void force_sig(int sig)
-{
-	current_proc->killed_by = sig;
-	longjmp(current_proc->exit_jmp, BACK_KILLED);
-}
-
 __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, unsigned long sp,
 				unsigned int error)
 {
-	struct process *p = current_proc;
+	struct process *p = current;
 	struct vm_area_struct *vma;
 	char where[64] = "";
 
@@ -238,19 +184,108 @@ __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, u
 }
 
 /*
- * pagefault_out_of_memory: no page for the current process's fault. The
- * process is the only one, so the largest: Linux's OOM killer report for it,
- * then SIGKILL (all its memory comes back at exit).
+ * pagefault_out_of_memory: no page for the current process's fault: Linux's
+ * OOM killer report for it, then SIGKILL (all its memory comes back at
+ * exit). The faulting process is the victim (not yet the largest one).
  */
 __noreturn void pagefault_out_of_memory(void)
 {
-	struct process *p = current_proc;
+	struct process *p = current;
 	unsigned long kb = PAGE_SIZE >> 10;
 
 	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, "
 	       "shmem-rss:0kB, UID:0 pgtables:%lukB oom_score_adj:0\n", p->pid, p->comm,
 	       mm_total_vm(p->mm) * kb, p->mm->rss * kb, p->mm->ctx.nr_tables * kb);
 	force_sig(SIGKILL);
+}
+
+/* copy_argv: argv's strings into buf (one page), pointers in argv_out[SHELL_ARGV_MAX]; argc or -errno. */
+static int copy_argv(unsigned long uargv, char *buf, char **argv_out)
+{
+	size_t used = 0;
+	int argc;
+
+	for (argc = 0; uargv; argc++) {
+		unsigned long ustr;
+		long len;
+
+		if (copy_from_user(&ustr, (const void *)(uargv + argc * sizeof(ustr)), sizeof(ustr)))
+			return -EFAULT;
+		if (!ustr)
+			break;
+		if (argc == SHELL_ARGV_MAX)
+			return -E2BIG;
+		len = strncpy_from_user(buf + used, ustr, PAGE_SIZE - used);
+		if (len < 0)
+			return len == -ENAMETOOLONG ? -E2BIG : (int)len;
+		argv_out[argc] = buf + used;
+		used += (size_t)len + 1;
+	}
+	return argc;
+}
+
+/* exec_switch_mm: the current process p runs mm from now on; its old mm is freed. */
+static void exec_switch_mm(struct process *p, struct mm_struct *mm)
+{
+	struct mm_struct *old = p->mm;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	arch_mm_deactivate(old);
+	if (arch_mm_activate(mm))
+		panic("execve: the new mm lost its address-space id");
+	local_irq_restore(flags);
+	spin_lock_irqsave(&tasklist_lock, flags);
+	p->mm = mm;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	mmput(old);
+}
+
+/*
+ * execve(path, argv, envp): the current process runs the program of the
+ * archive named path (a leading '/' ignored) with argv; the environment is
+ * Linux's for init (envp is not read yet). The open files stay. 0 (into the
+ * new program), or -ENOENT, -ENOEXEC, -EFAULT, -E2BIG, -ENOMEM, -EAGAIN (no
+ * address-space id) with the old program still running.
+ */
+long sys_execve(unsigned long upath, unsigned long uargv, unsigned long uenvp)
+{
+	struct process *p = current;
+	char path[64], *argv[SHELL_ARGV_MAX + 1], *buf;
+	struct elf_info *info;
+	struct mm_struct *mm = NULL;
+	struct cpio_file f;
+	const char *why = NULL;
+	long err = strncpy_from_user(path, upath, sizeof(path));
+	int argc;
+
+	(void)uenvp;
+	if (err < 0)
+		return err;
+	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	err = buf && info ? 0 : -ENOMEM;
+	argc = err ? 0 : copy_argv(uargv, buf, argv);
+	if (!err && argc < 0)
+		err = argc;
+	if (!err && argc == 0)
+		argv[argc++] = path;		/* Linux allows an empty argv; the stack wants argv[0] */
+	if (!err)
+		err = initramfs_find(path[0] == '/' ? path + 1 : path, &f);
+	if (!err)
+		err = exec_load(&mm, &f, argc, argv, info, &why);
+	if (!err)
+		err = mm_take_asid(mm, p->mm);
+	if (!err) {
+		exec_switch_mm(p, mm);
+		p->comm = f.name;
+		arch_exec_regs(p, info->eh.e_entry, mm->start_stack);
+	} else if (mm) {
+		mmput(mm);
+	}
+	kfree(info);
+	kfree(buf);
+	return err;
 }
 
 int initramfs_find(const char *name, struct cpio_file *f)
@@ -279,7 +314,8 @@ static void list_programs(const char *prefix, const char *name)
 	kprintf("%s\n", n ? "" : " none (this arch has no user mode yet)");
 }
 
-static const char *const sig_names[] = { [SIGILL] = "SIGILL", [SIGKILL] = "SIGKILL", [SIGSEGV] = "SIGSEGV" };
+static const char *const sig_names[] = { [SIGILL] = "SIGILL", [SIGKILL] = "SIGKILL", [SIGSEGV] = "SIGSEGV",
+					 [SIGTERM] = "SIGTERM" };
 
 /* report_end: how the process ended, with what it cost. */
 static void report_end(const struct process *p, int status)
@@ -289,54 +325,124 @@ static void report_end(const struct process *p, int status)
 			sig_names[p->killed_by], status);
 	else
 		kprintf("exec: %s (pid %d) exited with status %d; faults %lu, peak rss %lu pages\n",
-			p->comm, p->pid, status, p->mm->nr_faults, p->mm->hiwater_rss);
+			p->comm, p->pid, status, p->nr_faults, p->hiwater_rss);
 }
 
-/* exec PROG [ARGS]: runs PROG from the initramfs and prints how it ended; the status is the shell's $?. */
+/* The shell's foreground process and its status once reaped (-1 until then): CPU 0's shell only. */
+static struct process *fg_proc;
+static int fg_status = -1;
+
+/* shell_report: a zombie of the shell's: how it ended (for those exec started), then freed. */
+static void shell_report(struct process *p)
+{
+	int status = p->killed_by ? 128 + p->killed_by : p->exit_code & 0xff;
+
+	if (p->parent_is_shell)
+		report_end(p, status);
+	if (p == fg_proc)
+		fg_status = status;
+	release_task(p);
+}
+
+/* reap_shell_children: reports and frees what ended since (background jobs, orphans). */
+void reap_shell_children(void)
+{
+	shell_reap(shell_report);
+}
+
+/*
+ * exec_start: a new process running f with argv, child of the shell, on a
+ * run queue. The process, or NULL (said why; *status is the shell's status).
+ */
+static struct process *exec_start(const struct cpio_file *f, int argc, char **argv, int *status)
+{
+	struct elf_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+	struct mm_struct *mm = NULL;
+	struct process *p = NULL;
+	const char *why = NULL;
+	int err = info ? 0 : -ENOMEM;
+
+	if (!err)
+		p = alloc_process(&err);
+	if (!err)
+		err = exec_load(&mm, f, argc, argv, info, &why);
+	if (!err)
+		err = mm_take_asid(mm, NULL);
+	*status = 126;
+	if (err == -ENOEXEC)
+		kprintf("exec: %s: not an executable: %s\n", argv[0], why);
+	else if (err == -EAGAIN && !mm)
+		kprintf("exec: %s: process limit reached (%d processes)\n", argv[0], NPROC_MAX);
+	else if (err == -EAGAIN)
+		kprintf("exec: %s: no address-space id free\n", argv[0]);
+	else if (err == -ENOSYS)
+		kprintf("exec: %s: no user mode on this arch yet\n", argv[0]);
+	else if (err)
+		kprintf("exec: %s: cannot load: error %d\n", argv[0], err);
+	if (err) {
+		if (mm)
+			mmput(mm);
+		if (p)
+			free_process(p);
+		kfree(info);
+		return NULL;
+	}
+	p->comm = f->name;
+	p->mm = mm;
+	p->parent_is_shell = true;
+	arch_thread_start_user(p, info->eh.e_entry, mm->start_stack);
+	kfree(info);
+	wake_up_new_task(p);
+	return p;
+}
+
+/*
+ * exec PROG [ARGS] [&]: runs PROG from the initramfs and prints how it ended;
+ * the status is the shell's $?. With a last argument "&" the shell does not
+ * wait: the process runs on (ps, kill) and its end is reported when the
+ * shell next reaps (at exec, ps, kill).
+ */
 static int cmd_exec(int argc, char **argv)
 {
 	struct process *p;
 	struct cpio_file f;
-	struct elf_info *info;
-	const char *why = NULL;
+	bool bg = argc > 2 && !strcmp(argv[argc - 1], "&");
 	int err, status;
 
+	if (smp_processor_id() != 0) {		/* taskset N exec: the shell's side of init is CPU 0's */
+		kprintf("exec: runs on CPU 0 (the shell's); processes go to the other CPUs' run queues\n");
+		return 1;
+	}
+	reap_shell_children();
 	if (argc < 2) {
-		list_programs("usage: exec PROG [ARGS]%s; programs:", "");
+		list_programs("usage: exec PROG [ARGS] [&]%s; programs:", "");
 		return SHELL_EUSAGE;
 	}
+	if (bg)
+		argc--;
 	err = initramfs_find(argv[1], &f);
 	if (err) {
 		if (err == -ENOENT)
 			list_programs("exec: %s: no such program in the initramfs; programs:", argv[1]);
 		return 127;
 	}
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	info = kzalloc(sizeof(*info), GFP_KERNEL);
-	if (!p || !info) {
-		kfree(p);
-		kfree(info);
-		kprintf("exec: %s: out of memory\n", argv[1]);
-		return 1;
+	p = exec_start(&f, argc - 1, argv + 1, &status);
+	if (!p)
+		return status;
+	if (bg) {
+		kprintf("exec: %s (pid %d) running in the background\n", p->comm, p->pid);
+		return 0;
 	}
-	p->comm = f.name;
-	p->pid = ++last_pid;
-	err = exec_load(p, &f, argc - 1, argv + 1, info, &why);
-	if (err == -ENOEXEC)
-		kprintf("exec: %s: not an executable: %s\n", argv[1], why);
-	else if (err)
-		kprintf("exec: %s: cannot load: error %d\n", argv[1], err);
-	status = err ? -1 : run_process(p, info->eh.e_entry);
-	if (status >= 0)
-		report_end(p, status);
-	exit_files(p);
-	if (p->mm)
-		mmput(p->mm);
-	kfree(info);
-	kfree(p);
+	fg_proc = p;
+	fg_status = -1;
+	while (fg_status < 0) {
+		sched_yield_idle();	/* CPU 0's queue runs, or the CPU sleeps until an interrupt */
+		reap_shell_children();
+	}
+	fg_proc = NULL;
 	/* What the process left cached goes back (as selftest does): meminfo before and after shows leaks only. */
 	kmem_cache_shrink_all();
 	drain_all_pages(NULL);
-	return status < 0 ? 126 : status;
+	return fg_status;
 }
-SHELL_CMD(exec, "exec", "exec PROG [ARGS]", "run a user program of the initramfs; prints its exit status", cmd_exec);
+SHELL_CMD(exec, "exec", "exec PROG [ARGS] [&]", "run a user program of the initramfs; prints its exit status", cmd_exec);

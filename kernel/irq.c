@@ -2,6 +2,7 @@
 #include <kernel/console.h>
 #include <kernel/debugfs.h>
 #include <kernel/irq.h>
+#include <kernel/sched.h>
 #include <kernel/seq_buf.h>
 #include <kernel/smp.h>
 #include <kernel/spinlock.h>
@@ -103,6 +104,7 @@ void cpu_idle_exit(void)
 void timer_tick(void)
 {
 	account_tick();
+	sched_tick();	/* wakes sleepers due, asks a process to yield (kernel/sched.c) */
 	console_tick();	/* CPU 0 only, while taskset waits: ^C */
 	slab_reap_tick();	/* every 2 s: grown slab arrays give back what they do not use */
 }

@@ -1,4 +1,5 @@
 /* main.c: start_kernel — the generic boot sequence, then run= commands or the shell. */
+#include <kernel/sched.h>
 #include <kernel/arch.h>
 #include <kernel/irq.h>
 #include <kernel/kunit.h>
@@ -96,6 +97,7 @@ void start_kernel(void)
 	/* -- end of memory subsystems -- */
 	init_IRQ();
 	time_init();
+	sched_init();
 	smp_init();
 	printk("Boot took %lu us to the shell\n",
 	       (unsigned long)((arch_counter_read() - boot_start) * 1000000 / arch_counter_freq()));

@@ -15,8 +15,7 @@
 #define FILE_TEXT_MAX	(64 * 1024)	/* the largest snapshot a file gives (as the shell's cat) */
 #define LONG_MAX	((long)(~0UL >> 1))
 
-/* strncpy_from_user: the NUL-terminated user string at u into buf[n]; its length or -EFAULT/-ENAMETOOLONG. */
-static long strncpy_from_user(char *buf, unsigned long u, size_t n)
+long strncpy_from_user(char *buf, unsigned long u, size_t n)
 {
 	size_t i;
 

@@ -19,6 +19,14 @@
 #define __NR_lseek		62	/* views (brief V): lseek, pread64, mprotect */
 #define __NR_pread64		67
 #define __NR_mprotect		226
+/* processes (kernel/fork.c, exit.c, sched.c, exec.c) */
+#define __NR_nanosleep		101
+#define __NR_sched_yield	124
+#define __NR_kill		129
+#define __NR_getppid		173
+#define __NR_clone		220
+#define __NR_execve		221
+#define __NR_wait4		260
 
 /* mmap(2)'s flags and protections, Linux's values (uapi/asm-generic/mman-common.h). */
 #define LINUX_PROT_READ		0x1
@@ -69,7 +77,7 @@ static u32 neutral_prot(unsigned long prot)
 	return p & (PROT_WRITE | PROT_EXEC) ? p | PROT_READ : p;
 }
 
-/* mmap: anonymous mappings only (no files yet); shared is private until fork exists. */
+/* mmap: anonymous mappings only (no files yet); MAP_SHARED is private still (no shared anonymous memory yet). */
 static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
 {
 	u32 p = neutral_prot(prot);
@@ -126,6 +134,14 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 	case __NR_mprotect:	return sys_mprotect(a[0], a[1], a[2]);
 	case __NR_lseek:	return sys_lseek(a[0], (long)a[1], a[2]);
 	case __NR_pread64:	return sys_pread64(a[0], a[1], a[2], (long)a[3]);
+	/* processes */
+	case __NR_clone:	return sys_clone(a[0], a[1]);
+	case __NR_execve:	return sys_execve(a[0], a[1], a[2]);
+	case __NR_wait4:	return sys_wait4((long)a[0], a[1], a[2], a[3]);
+	case __NR_kill:		return sys_kill((long)a[0], (long)a[1]);
+	case __NR_nanosleep:	return sys_nanosleep(a[0], a[1]);
+	case __NR_sched_yield:	return sys_sched_yield();
+	case __NR_getppid:	return sys_getppid();
 	}
 	return -ENOSYS;
 }

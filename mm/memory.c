@@ -1,9 +1,12 @@
-/* memory.c: the generic user page-fault handler — demand-zero anonymous pages, refusal of bad accesses. */
+/* memory.c: the generic user page-fault handler — demand-zero anonymous pages, copy-on-write, refusal of bad accesses. */
 #include <errno.h>
+#include <string.h>
 #include <mm/gfp.h>
+#include <mm/highmem.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 #include <mm/vmstat.h>
+#include <kernel/process.h>
 
 /* The protection an access needs from its VMA. */
 static u32 fault_needs(unsigned int flags)
@@ -43,9 +46,81 @@ int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
 		__free_page(page);
 		return err;
 	}
+	atomic_set(&page->_refcount, 1);
+	atomic_set(&page->_mapcount, 1);
 	mm->rss++;
 	if (mm->rss > mm->hiwater_rss)
 		mm->hiwater_rss = mm->rss;
+	return 0;
+}
+
+void page_dup_rmap(struct page *page)
+{
+	atomic_inc(&page->_refcount);
+	atomic_inc(&page->_mapcount);
+}
+
+void page_remove_rmap(struct page *page)
+{
+	atomic_dec(&page->_mapcount);
+}
+
+void put_page(struct page *page)
+{
+	if (atomic_dec_and_test(&page->_refcount))
+		__free_page(page);
+}
+
+int page_mapcount(struct page *page)
+{
+	return atomic_read(&page->_mapcount);
+}
+
+int page_refcount(struct page *page)
+{
+	return atomic_read(&page->_refcount);
+}
+
+/*
+ * do_wp_page: a write to the present, read-only page at addr of a writable
+ * VMA: copy-on-write. Mapped by this mm alone (mapcount 1: the others have
+ * copied or exited), it becomes writable in place (cow_reuse); else a copy
+ * replaces it here (cow_fault) and this mm's reference to the old one goes.
+ * pt_protect and pt_unmap flush the old entry from every TLB. mm->lock held.
+ */
+static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct *vma, unsigned long addr,
+			       paddr_t pa)
+{
+	struct page *old = phys_to_page(pa), *new;
+	u32 prot = vma->vm_prot | PROT_USER | MT_NORMAL;
+	void *src, *dst;
+
+	if (page_mapcount(old) == 1) {
+		if (pt_protect(&mm->ctx, addr, PAGE_SIZE, prot))
+			return VM_FAULT_OOM;
+		count_vm_event(COW_REUSE);
+		return 0;
+	}
+	new = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+	if (!new)
+		return VM_FAULT_OOM;
+	src = kmap_local_page(old);
+	dst = kmap_local_page(new);
+	memcpy(dst, src, PAGE_SIZE);
+	if (prot & PROT_EXEC)
+		arch_sync_icache((unsigned long)dst, (unsigned long)dst + PAGE_SIZE);
+	kunmap_local(dst);
+	kunmap_local(src);
+	if (pt_unmap(&mm->ctx, addr, PAGE_SIZE) ||
+	    pt_map(&mm->ctx, addr, page_to_phys(new), PAGE_SIZE, prot)) {
+		__free_page(new);	/* a page-sized entry in an existing table: neither can fail */
+		return VM_FAULT_OOM;
+	}
+	atomic_set(&new->_refcount, 1);
+	atomic_set(&new->_mapcount, 1);
+	page_remove_rmap(old);
+	put_page(old);
+	count_vm_event(COW_FAULT);
 	return 0;
 }
 
@@ -65,7 +140,10 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 		goto out;
 	if (!pt_query(&mm->ctx, addr, &q)) {
 		/* Mapped already: spurious (another path mapped it) if the entry allows it. */
-		ret = (q.prot & need) == need ? 0 : VM_FAULT_SIGSEGV;
+		if ((q.prot & need) == need)
+			ret = 0;
+		else if ((flags & FAULT_FLAG_WRITE) && (q.prot & (need & ~PROT_WRITE)) == (need & ~PROT_WRITE))
+			ret = do_wp_page(mm, vma, addr, q.pa);
 		goto out;
 	}
 	if (vma->vm_flags & VM_ANON)

@@ -142,9 +142,11 @@ int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u3
 }
 
 /*
- * zap_range: unmaps every page of [start, end) and frees it, 64 pages per
- * pt_unmap (one TLB flush per batch). The pages' PAs are read before the
- * unmap, the pages freed only after it (no CPU can still reach them).
+ * zap_range: unmaps every page of [start, end) and drops the mm's reference
+ * to it (freed if it was the last: a page shared copy-on-write stays with
+ * the other processes), 64 pages per pt_unmap (one TLB flush per batch). The
+ * pages' PAs are read before the unmap, the references dropped only after it
+ * (no CPU can still reach them through this mm).
  */
 #define ZAP_BATCH	64
 static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
@@ -162,8 +164,10 @@ static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long e
 				pa[n++] = q.pa;
 		if (n && pt_unmap(&mm->ctx, start, next - start))
 			panic("zap_range: pt_unmap of %lx-%lx failed", start, next);
-		for (i = 0; i < n; i++)
-			__free_page(phys_to_page(pa[i]));
+		for (i = 0; i < n; i++) {
+			page_remove_rmap(phys_to_page(pa[i]));
+			put_page(phys_to_page(pa[i]));
+		}
 		mm->rss -= n;
 		start = next;
 	}

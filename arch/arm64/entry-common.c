@@ -1,6 +1,7 @@
 /* entry-common.c (arm64): exceptions from EL0 (system calls, user faults, the rest kills) and uaccess fixups. */
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <kernel/uaccess.h>
 #include <asm/esr.h>
 #include <asm/exception.h>
@@ -78,16 +79,54 @@ static void el0_inv(struct pt_regs *regs, unsigned long kind)
 	force_sig(SIGILL);
 }
 
-void do_el0_exception(struct pt_regs *regs, unsigned long kind)
+/* do_el0_sync: what came from EL0: a syscall, a memory abort, or anything else (SIGILL). */
+static void do_el0_sync(struct pt_regs *regs, unsigned long kind, unsigned int ec)
 {
-	unsigned int ec = ESR_EC(regs->esr);
-
 	if (kind == VECTOR_EL0_SYNC && ec == ESR_EC_SVC64)
 		el0_svc(regs);
 	else if (kind == VECTOR_EL0_SYNC && (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW))
 		el0_mem_abort(regs);
 	else
 		el0_inv(regs, kind);
+}
+
+/*
+ * do_el0_exception: while the kernel works for the process (a syscall, a
+ * fault), this CPU's fault recovery is the process's oops_jmp: an Oops on its
+ * behalf (reported) kills it with SIGKILL, not the shell. The scheduler keeps
+ * fault_recovery per task across a sleep.
+ */
+void do_el0_exception(struct pt_regs *regs, unsigned long kind)
+{
+	unsigned int ec = ESR_EC(regs->esr);
+	struct process *p = current_process();
+
+	if (setjmp(p->oops_jmp))
+		do_exit(0, SIGKILL);
+	fault_recovery = &p->oops_jmp;
+	do_el0_sync(regs, kind, ec);
+	fault_recovery = NULL;
+}
+
+
+/*
+ * exit_to_user_mode: the last C before every return to EL0 (entry.S): a
+ * pending kill ends the process here; a tick's request to yield (or a queue
+ * that grew meanwhile) gives the CPU to the next process first.
+ */
+void exit_to_user_mode(void)
+{
+	struct process *p = current_process();
+	int sig;
+
+	for (;;) {
+		sig = READ_ONCE(p->pending_sig);
+		if (sig)
+			do_exit(0, sig);
+		if (!sched_need_resched())
+			return;
+		schedule();
+	}
 }
 
 bool fixup_user_access(struct pt_regs *regs)

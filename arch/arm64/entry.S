@@ -113,6 +113,10 @@ exception_common:
 /* From EL0: the handler returns here to resume the process (exit and kills never return). */
 el0_common:
 	bl	do_exception
+/* Pending work before the return (a kill, a reschedule: exit_to_user_mode), then eret. */
+	.global ret_to_user_work
+ret_to_user_work:
+	bl	exit_to_user_mode
 ret_to_user_frame:
 	kernel_exit 0
 

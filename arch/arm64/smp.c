@@ -8,6 +8,7 @@
 #include <asm/sysreg.h>
 #include <kernel/irq.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <mm/fixmap.h>
 #include <mm/memblock.h>
@@ -175,8 +176,9 @@ void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi)
 }
 
 /*
- * Idle: this CPU's mailbox and timer raise IRQs, then it sleeps in WFI with
- * interrupts enabled; the IPI handler runs the call queue. No polling of the
+ * Idle: this CPU's mailbox and timer raise IRQs, then it runs the processes
+ * of its run queue (kernel/sched.c) or sleeps in WFI until an interrupt is
+ * pending, and takes it; the IPI handler runs the call queue. No polling of the
  * queue is needed: a call is queued before its mailbox bit is set, the bit is
  * level-triggered and is cleared only by this CPU's handler before it reads
  * the queue, so no call can be left behind while the CPU sleeps.
@@ -187,8 +189,16 @@ void arch_secondary_idle(void)
 	arch_timer_starting_cpu();
 	cpu_idle_enter();
 	for (;;) {
-		__asm__ volatile("msr daifclr, #2" ::: "memory");	/* IRQs on */
-		__asm__ volatile("wfi" ::: "memory");
+		/* masked: a process queued between the check and WFI still wakes it (the tick is pending) */
+		__asm__ volatile("msr daifset, #2" ::: "memory");
+		if (sched_idle_has_work()) {
+			cpu_idle_exit();
+			schedule();	/* runs this CPU's processes until its queue is empty */
+			cpu_idle_enter();
+		} else {
+			__asm__ volatile("wfi" ::: "memory");
+		}
+		__asm__ volatile("msr daifclr, #2" ::: "memory");	/* IRQs on: the pending one is taken */
 	}
 }
 

@@ -28,6 +28,8 @@
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock
  *       mm->lock -> mm->ctx.page_table_lock -> zone->lock   (a process's, mm_struct.h)
+ *       tasklist_lock -> a CPU's rq->lock (kernel/sched.h; rq->lock is held across a
+ *           context switch, so arm64's asid_lock, a leaf, is taken inside it)
  *       stop_lock -> the console lock
  *       (any lock an allocation is made under) -> kfence_lock -> the leaves
  *   zone->lock takes nothing but the leaves. Leaves, taken inside anything and

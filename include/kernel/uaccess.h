@@ -39,5 +39,7 @@ static inline unsigned long copy_to_user(void *to, const void *from, unsigned lo
  * the address to resume at instead; 0 otherwise (the arch's, for its fault handler).
  */
 unsigned long search_exception_tables(unsigned long pc);
+/* strncpy_from_user (kernel/sys_file.c): the NUL-terminated user string at u into buf[n]; its length or -EFAULT/-ENAMETOOLONG. */
+long strncpy_from_user(char *buf, unsigned long u, size_t n);
 
 #endif

@@ -68,6 +68,14 @@ struct mm_struct *mm_alloc(void);
 /* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */
 void mmput(struct mm_struct *mm);
 
+/*
+ * dup_mm (mm/dup_mmap.c): a copy of mm for fork's child: the same VMAs,
+ * break and layout; every mapped page shared, read-only in both where the
+ * VMA is writable (copy-on-write: handle_mm_fault copies at the first
+ * write), its refcount and mapcount raised. Takes mm->lock. NULL: no memory.
+ */
+struct mm_struct *dup_mm(struct mm_struct *mm);
+
 /* mm_total_vm: pages the VMAs span (Linux's total_vm, /proc/PID/status VmSize). Takes mm->lock. */
 unsigned long mm_total_vm(struct mm_struct *mm);
 
@@ -99,7 +107,9 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
 /*
  * handle_mm_fault: supplies the page for a fault at addr in mm: a zeroed page
  * from the buddy, mapped with the VMA's protection, for an anonymous VMA that
- * allows the access. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
+ * allows the access; for a write to a present read-only page of a writable
+ * VMA (copy-on-write after fork), the page itself made writable if this mm
+ * maps it alone, else a copy. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
  * VM_FAULT_OOM. Takes mm->lock.
  */
 unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
@@ -133,6 +143,17 @@ void vma_merge_all(struct mm_struct *mm);
  * is not mapped, or no VMA slot for a split; nothing changed). Takes mm->lock.
  */
 int do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot);
+
+/*
+ * A user page's counts (include/mm/mm_types.h): page_dup_rmap, one more
+ * mapping (fork: refcount and mapcount + 1); page_remove_rmap, one mapping
+ * fewer (mapcount - 1); put_page, one reference fewer, the page freed at 0.
+ */
+void page_dup_rmap(struct page *page);
+void page_remove_rmap(struct page *page);
+void put_page(struct page *page);
+int page_mapcount(struct page *page);
+int page_refcount(struct page *page);
 
 /* show_map_vma: vma's line of /proc/PID/maps, Linux's layout (fs/proc/task_mmu.c). */
 struct seq_buf;

@@ -4,6 +4,7 @@
 
 #include <types.h>
 #include <lib/list.h>
+#include <kernel/atomic.h>
 
 struct kmem_cache;
 
@@ -14,12 +15,21 @@ struct kmem_cache;
  *            order (mm.h PAGE_ALLOC_ORDER_*): change flags with Set/ClearPageFlag only.
  *   order    buddy: order of a free block (PG_buddy) or of a compound head (PG_head);
  *            slab: objects in use (inuse) and the first free object's index (freeidx).
- *   lru      buddy free list, per-CPU list, or the slab's partial list.
+ *   lru      buddy free list, per-CPU list, or the slab's partial list — OR, for a
+ *            page mapped into user space (an anonymous or program page of a process,
+ *            order 0, on no list while it is mapped), its two counts:
+ *              _refcount  references: one per mapping (fork's sharing adds one per
+ *                         child); the last put_page frees it
+ *              _mapcount  user page-table entries that map it; 1 means a COW write
+ *                         fault may make it writable in place (mm/memory.c do_wp_page)
+ *            Set by install_user_page (both 1); while a page is free, in the per-CPU
+ *            lists or in a slab, the words are list pointers and the counts mean nothing.
+ *            Atomic: processes on different CPUs fault on and exit from shared pages.
  *   union    slab_cache for PG_slab pages; compound_head for PG_tail pages;
  *            private for whoever owns the page (a large kmalloc: its page count).
- * No reference count: pagoda's pages have exactly one owner (the allocator or the
- * caller of alloc_pages), so __free_pages hands ownership back and misuse is caught
- * by the PG_buddy / PG_reserved checks instead.
+ * Every other page has exactly one owner (the allocator or the caller of
+ * alloc_pages), so __free_pages hands ownership back and misuse is caught by the
+ * PG_buddy / PG_reserved checks instead.
  */
 struct page {
 	u32 flags;
@@ -30,7 +40,13 @@ struct page {
 			u16 freeidx;
 		};
 	};
-	struct list_head lru;
+	union {
+		struct list_head lru;
+		struct {			/* a user-mapped page: see above */
+			atomic_t _refcount;
+			atomic_t _mapcount;
+		};
+	};
 	union {
 		struct kmem_cache *slab_cache;
 		struct page *compound_head;

@@ -98,6 +98,8 @@ enum vm_event_item {
 	PGALLOC_HIGH,			/* ... ZONE_HIGHMEM */
 	PGFREE,				/* pages freed */
 	PGFAULT,			/* user page faults handled (mm/memory.c) */
+	COW_FAULT,			/* COW write faults that copied the page (Linux has no name: ours) */
+	COW_REUSE,			/* COW write faults that found the page mapped once: made writable */
 	NR_TLB_REMOTE_FLUSH,		/* this CPU asked other CPUs to flush (x86 IPI) */
 	NR_TLB_REMOTE_FLUSH_RECEIVED,	/* this CPU flushed for another */
 	NR_TLB_LOCAL_FLUSH_ALL,		/* whole-TLB flushes here */

@@ -462,6 +462,98 @@ static void pagemap_reads_an_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, e[0], 0ULL);
 }
 
+/* mm_with_pages: a new mm with n written pages at BASE, page i's first byte i + 1; NULL on failure. */
+static struct mm_struct *mm_with_pages(struct kunit *test, unsigned long n)
+{
+	struct mm_struct *mm = new_mm(test);
+	struct pt_query q;
+	unsigned long i;
+
+	if (!mm || do_mmap(mm, BASE, n * PAGE_SIZE, PROT_READ | PROT_WRITE, true) != (long)BASE)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (handle_mm_fault(mm, BASE + i * PAGE_SIZE, FAULT_FLAG_WRITE) ||
+		    pt_query(&mm->ctx, BASE + i * PAGE_SIZE, &q))
+			return NULL;
+		*(u8 *)__va(q.pa) = (u8)(i + 1);
+	}
+	return mm;
+}
+
+/* dup_mm shares each page read-only in both (refcount and mapcount 2); a write copies or reuses it. */
+static void cow_refcounts(struct kunit *test)
+{
+	struct mm_struct *a = mm_with_pages(test, 4), *b;
+	struct pt_query qa, qb;
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = dup_mm(a);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	if (kunit_add_action(test, put_mm, b)) {
+		mmput(b);
+		KUNIT_FAIL_IF(test, true, return, "no cleanup action for the copy");
+	}
+	KUNIT_EXPECT_EQ(test, b->nr_vmas, a->nr_vmas);
+	KUNIT_EXPECT_EQ(test, b->rss, 4UL);
+	for (i = 0; i < 4; i++) {
+		KUNIT_ASSERT_EQ(test, pt_query(&a->ctx, BASE + i * PAGE_SIZE, &qa), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&b->ctx, BASE + i * PAGE_SIZE, &qb), 0);
+		KUNIT_EXPECT_EQ(test, qa.pa, qb.pa);
+		KUNIT_EXPECT_FALSE(test, (qa.prot | qb.prot) & PROT_WRITE);
+		KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qa.pa)), 2);
+		KUNIT_EXPECT_EQ(test, page_refcount(phys_to_page(qa.pa)), 2);
+	}
+	/* The child writes page 0: a copy with the same bytes, writable; the original is the parent's alone. */
+	pt_query(&a->ctx, BASE, &qa);
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(b, BASE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_ASSERT_EQ(test, pt_query(&b->ctx, BASE, &qb), 0);
+	KUNIT_EXPECT_NE(test, qb.pa, qa.pa);
+	KUNIT_EXPECT_TRUE(test, qb.prot & PROT_WRITE);
+	KUNIT_EXPECT_EQ(test, *(u8 *)__va(qb.pa), 1);
+	KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qa.pa)), 1);
+	KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qb.pa)), 1);
+	/* The parent writes page 0: mapped once now, so made writable in place (no copy). */
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(a, BASE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_ASSERT_EQ(test, pt_query(&a->ctx, BASE, &qb), 0);
+	KUNIT_EXPECT_EQ(test, qb.pa, qa.pa);
+	KUNIT_EXPECT_TRUE(test, qb.prot & PROT_WRITE);
+	/* A read fault on a page still shared is spurious: nothing changes. */
+	KUNIT_EXPECT_EQ(test, handle_mm_fault(b, BASE + PAGE_SIZE, 0), 0u);
+	KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qa.pa)), 1);
+}
+
+/* Parent and copy torn down in either order give back every page and table, to the page. */
+static void dup_mmap_returns_everything(struct kunit *test)
+{
+	unsigned long before;
+	int order;
+
+	for (order = 0; order < 2; order++) {
+		struct mm_struct *a, *b = NULL;
+
+		kmem_cache_shrink_all();
+		drain_all_pages(NULL);
+		before = nr_free_pages();
+		a = mm_alloc();
+		KUNIT_ASSERT_NOT_NULL(test, a);
+		a->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
+		if (do_mmap(a, BASE, 32 * PAGE_SIZE, PROT_READ | PROT_WRITE, true) != (long)BASE ||
+		    handle_mm_fault(a, BASE, FAULT_FLAG_WRITE) || handle_mm_fault(a, BASE + 31 * PAGE_SIZE, 0) ||
+		    !(b = dup_mm(a))) {
+			mmput(a);
+			KUNIT_FAIL_IF(test, true, return, "setting up the two mms failed");
+		}
+		KUNIT_EXPECT_EQ(test, handle_mm_fault(b, BASE + 31 * PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
+		KUNIT_EXPECT_EQ(test, handle_mm_fault(b, BASE + 7 * PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
+		mmput(order ? b : a);
+		mmput(order ? a : b);
+		kmem_cache_shrink_all();
+		drain_all_pages(NULL);
+		KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+	}
+}
+
 kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
 	KUNIT_CASE(cpio_finds_members),
 	KUNIT_CASE(cpio_rejects_malformed),
@@ -476,4 +568,6 @@ kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
 	KUNIT_CASE(mmap_merges_neighbours),
 	KUNIT_CASE(mprotect_full_array_refuses),
 	KUNIT_CASE(pagemap_encodes_entries),
-	KUNIT_CASE(pagemap_reads_an_mm));
+	KUNIT_CASE(pagemap_reads_an_mm),
+	KUNIT_CASE(cow_refcounts),
+	KUNIT_CASE(dup_mmap_returns_everything));

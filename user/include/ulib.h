@@ -23,6 +23,13 @@ typedef long off_t;
 #define __NR_lseek		62	/* the views: lseek, pread64, mprotect */
 #define __NR_pread64		67
 #define __NR_mprotect		226
+#define __NR_nanosleep		101
+#define __NR_sched_yield	124
+#define __NR_kill		129
+#define __NR_getppid		173
+#define __NR_clone		220
+#define __NR_execve		221
+#define __NR_wait4		260
 
 #define PROT_NONE	0x0
 #define PROT_READ	0x1
@@ -38,6 +45,24 @@ typedef long off_t;
 #define ENOMEM		12
 #define EINVAL		22
 #define ENOSYS		38
+#define ESRCH		3
+#define EINTR		4
+#define ECHILD		10
+#define EAGAIN		11
+
+/* Signals and wait4's status (Linux's encoding: <sys/wait.h>). */
+#define SIGKILL		9
+#define SIGTERM		15
+#define SIGCHLD		17
+#define WNOHANG		1
+#define WIFEXITED(s)	(((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)	(((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)	(((s) & 0x7f) != 0 && ((s) & 0x7f) != 0x7f)
+#define WTERMSIG(s)	((s) & 0x7f)
+struct timespec {
+	long tv_sec;
+	long tv_nsec;
+};
 
 /* The raw calls: Linux's convention, a negative errno on failure (no errno variable). */
 long syscall6(long nr, long a, long b, long c, long d, long e, long f);
@@ -60,6 +85,17 @@ ssize_t pread(int fd, void *buf, size_t n, off_t pos);
 #define SEEK_SET	0
 #define SEEK_CUR	1
 #define SEEK_END	2
+/* Processes: the raw calls' results (-errno on failure), as syscall3 returns them. */
+pid_t fork(void);				/* clone(SIGCHLD, 0, ...) */
+pid_t wait4(pid_t pid, int *status, int options, void *rusage);
+pid_t waitpid(pid_t pid, int *status, int options);
+int execve(const char *path, char *const argv[], char *const envp[]);
+int sched_yield(void);
+int kill(pid_t pid, int sig);
+int nanosleep(const struct timespec *req, struct timespec *rem);
+pid_t getppid(void);
+/* proc_kb: the number on the line "key ... N kB" (or "key N") of the file path; -1 if none. */
+long proc_kb(const char *path, const char *key);
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

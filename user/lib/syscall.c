@@ -25,3 +25,53 @@ void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 
 	return (unsigned long)r >= (unsigned long)-4095 ? MAP_FAILED : (void *)r;
 }
+
+pid_t fork(void) { return (pid_t)syscall6(__NR_clone, SIGCHLD, 0, 0, 0, 0, 0); }
+pid_t wait4(pid_t pid, int *status, int options, void *rusage)
+{
+	return (pid_t)syscall6(__NR_wait4, pid, (long)status, options, (long)rusage, 0, 0);
+}
+pid_t waitpid(pid_t pid, int *status, int options) { return wait4(pid, status, options, NULL); }
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)syscall3(__NR_execve, (long)path, (long)argv, (long)envp);
+}
+int sched_yield(void) { return (int)syscall3(__NR_sched_yield, 0, 0, 0); }
+int kill(pid_t pid, int sig) { return (int)syscall3(__NR_kill, pid, sig, 0); }
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+	return (int)syscall3(__NR_nanosleep, (long)req, (long)rem, 0);
+}
+pid_t getppid(void) { return (pid_t)syscall3(__NR_getppid, 0, 0, 0); }
+
+long proc_kb(const char *path, const char *key)
+{
+	char buf[4096];
+	long fd = open(path, O_RDONLY), n, v = -1;
+	size_t klen = strlen(key);
+	char *line;
+
+	if (fd < 0)
+		return -1;
+	n = read((int)fd, buf, sizeof(buf) - 1);
+	close((int)fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (line = buf; *line; ) {
+		if (!memcmp(line, key, klen) && (line[klen] == ':' || line[klen] == ' ' || line[klen] == '\t')) {
+			char *q = line + klen + 1;
+
+			while (*q == ' ' || *q == '\t')
+				q++;
+			for (v = 0; *q >= '0' && *q <= '9'; q++)
+				v = v * 10 + (*q - '0');
+			return v;
+		}
+		while (*line && *line != '\n')
+			line++;
+		if (*line)
+			line++;
+	}
+	return v;
+}

@@ -13,6 +13,8 @@
 struct pt_regs;
 /* do_el0_exception: a synchronous exception, FIQ or SError from EL0 (entry-common.c). */
 void do_el0_exception(struct pt_regs *regs, unsigned long kind);
+/* exit_to_user_mode: the last C before every return to EL0: a pending kill, a reschedule (entry-common.c). */
+void exit_to_user_mode(void);
 /*
  * fixup_user_access: an abort at EL1 in a uaccess instruction: the page is
  * supplied (true: retry) or the copy resumes at its fixup (true); false if

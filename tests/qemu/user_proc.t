@@ -1,0 +1,99 @@
+#!/usr/bin/perl
+# user_proc.t: processes that live together on raspi3b (issue 16, arm64) — with SMP on (multi-threaded
+# TCG): background processes on the other CPUs seen by ps and ended by kill; usertests (fork/exec/wait,
+# demand-zero, COW, -EFAULT, kill, nanosleep, the fork bomb stopped by the process limit) exits 0;
+# forktest's statuses; cowtest's figures (a 64 MiB fork costs page tables, each written page one page,
+# three generations); MemFree identical before and after; the shell lives on.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+use Test::More;
+
+chdir "$FindBin::Bin/../.." or die;
+
+# section(OUT, CMD, N): what the N-th (from 1) run of CMD printed, up to the next prompt.
+sub section {
+    my ($out, $cmd, $n) = @_;
+    my @s = $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/msg;
+    my $s = $s[($n // 1) - 1] // '';
+    $s =~ s/^run: '[^']*' failed\n//mg;
+    return $s;
+}
+sub meminfo { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
+sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
+
+# MemFree is read first after an exec (which drains the per-CPU lists and shrinks the caches, as
+# at the end), so both figures count the same things.
+my @cmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 5000 &', 'exec spin 5000 &', 'exec spin 5000 &', 'ps',
+            'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'kill 4', 'cat /proc/vmstat',
+            'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/vmstat', 'ps',
+            'cat /proc/meminfo', 'exec hello');
+my ($out, $st, $to) = qemu_arm64(timeout => 300, append => 'run="' . join('; ', @cmds) . '"',
+                                 extra => [@Pagoda::TCG_MULTI]);
+ok(!$to, 'the boot ran every command and powered off');
+like($out, qr/run: 2 command\(s\) failed/, 'exactly the two bad kills failed');
+unlike($out, qr/Oops|Kernel panic|Unable to handle kernel|segfault/, 'no kernel fault, no panic, no segfault');
+
+# 1. Three background spins, one per CPU other than the shell's; ps shows them running there.
+like(section($out, "exec spin 5000 &", $_), qr/^exec: spin \(pid ${\($_ + 1)}\) running in the background$/m,
+     "exec spin 5000 & (pid ${\($_ + 1)}) returns at once") for 1 .. 3;
+my $ps = section($out, 'ps', 1);
+like($ps, qr/^  PID  PPID S PSR   RSS COMMAND$/m, "ps: Linux's columns");
+my %cpu = map { $_->[0] => $_->[1] } map { [ /^\s+(\d+)\s+0 R\s+(\d+)\s+\d+ spin$/ ] } grep { /spin$/ } split /\n/, $ps;
+is(scalar(keys %cpu), 3, 'ps: the three spins, running (R), parent 0 (the shell)') or diag($ps);
+is(join(',', sort values %cpu), '1,2,3', 'ps: one on each of CPUs 1-3 (least-loaded placement; CPU 0 runs the shell)');
+
+# 2. kill: SIGTERM by default, -9 for SIGKILL; bad pids get one clear line.
+like(section($out, 'kill 2'), qr/^exec: spin \(pid 2\) killed by SIGTERM, status 143$/m, 'kill 2: SIGTERM ends it, status 143');
+like(section($out, 'kill -9 3'), qr/^exec: spin \(pid 3\) killed by SIGKILL, status 137$/m, 'kill -9 3: SIGKILL, status 137');
+is(section($out, 'kill 999'), "kill: (999) - No such process\n", 'kill of a pid that does not exist: one line');
+is(section($out, 'kill x1'), "kill: x1: arguments must be process IDs\n", 'kill of a non-number: one line');
+my $ps2 = section($out, 'ps', 2);
+ok($ps2 !~ /^\s+[23]\s/m && $ps2 =~ /^\s+4\s+0 R\s+\d+\s+\d+ spin$/m, 'ps after the kills: only pid 4 is left') or diag($ps2);
+like(section($out, 'kill 4'), qr/^exec: spin \(pid 4\) killed by SIGTERM/m, 'kill 4');
+
+# 3. usertests: every case passes, the fork bomb meets the limit.
+my $ut = section($out, 'exec usertests');
+like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow efault kill sleep clone orphan forkbomb);
+like($out, qr/^usertests: orphan: reparented to the shell \(ppid 0\)$/m, "an orphan's parent is the shell (getppid 0)");
+like($ut, qr/^usertests: forkbomb: 63 children, then fork said -11$/m, 'the fork bomb: 63 children (64 processes with usertests), then -EAGAIN');
+like($ut, qr/^usertests: ALL TESTS PASSED\nexec: usertests \(pid \d+\) exited with status 0;/m, 'usertests exits 0');
+
+# 4. forktest: 50 children, each status right.
+like(section($out, 'exec forktest 50'), qr/^forktest: 50 children, every exit status right\nexec: forktest \(pid \d+\) exited with status 0;/m,
+     'forktest 50: every wait4 status right, exit 0');
+
+# 5. cowtest's figures.
+my $cow = section($out, 'exec cowtest');
+like($cow, qr/^cowtest: ok\nexec: cowtest \(pid \d+\) exited with status 0;/m, 'cowtest exits 0') or diag($cow);
+my ($mf0, $mf1, $drop, $forkpages, $pte) =
+    $cow =~ /^cowtest: fork of a 64 MiB process: MemFree (\d+) -> (\d+) kB \(-(\d+) kB\), (\d+) pages allocated, child's page tables (\d+) kB$/m;
+ok(defined $pte && $forkpages * 4 <= $pte + 64 + 32, "the fork allocated $forkpages pages: its $pte kB of page tables, a kernel stack and a few more") or diag($cow);
+ok(defined $drop && $drop < 1024, "MemFree fell by " . ($drop // '?') . " kB at the fork of 64 MiB (under 1 MiB: nothing copied)");
+# The copies are exact (cow_fault); pgalloc may count a few pages the kernel took for itself (KASAN's
+# stack depot, a slab): cowtest allows 8, and the plain kernel takes none.
+my $noise = Pagoda::kasan() ? 8 : 0;
+my ($ca, $cb) = $cow =~ /^cowtest: child wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated, MemFree -\d+ kB$/m;
+is($ca, 256, "the child's 256 written pages are 256 copies");
+ok(defined $cb && $cb >= 256 && $cb <= 256 + $noise, "... which allocated " . ($cb // '?') . " pages");
+my ($ga, $gb) = $cow =~ /^cowtest: grandchild wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated$/m;
+is($ga, 256, "the grandchild's too (third generation)");
+ok(defined $gb && $gb >= 256 && $gb <= 256 + $noise, "... which allocated " . ($gb // '?') . " pages");
+my ($pa, $pb) = $cow =~ /^cowtest: parent wrote 256 pages after its children exited: (\d+) made writable in place \(cow_reuse\), (\d+) pages allocated$/m;
+is($pa, 256, 'the parent then writes in place: 256 reuses');
+ok(defined $pb && $pb <= $noise, '... allocating no page (' . ($pb // '?') . ')');
+my ($v0, $v1) = (section($out, 'cat /proc/vmstat', 1), section($out, 'cat /proc/vmstat', 2));
+cmp_ok(vmstat($v1, 'cow_fault') - vmstat($v0, 'cow_fault'), '>=', 512, '/proc/vmstat cow_fault counts the copies');
+cmp_ok(vmstat($v1, 'cow_reuse') - vmstat($v0, 'cow_reuse'), '>=', 256, '/proc/vmstat cow_reuse counts the writes in place');
+
+# 6. Everything comes back; the shell lives on.
+is(section($out, 'ps', 3), "  PID  PPID S PSR   RSS COMMAND\n", 'ps at the end: no process left (every zombie reaped)');
+my ($m0, $m1) = (section($out, 'cat /proc/meminfo', 1), section($out, 'cat /proc/meminfo', 2));
+cmp_ok(meminfo($m0, 'MemFree'), '>', 0, 'MemFree read before');
+is(meminfo($m1, 'MemFree'), meminfo($m0, 'MemFree'), 'MemFree after every process is its value before, to the page');
+is(meminfo($m1, 'PageTables'), meminfo($m0, 'PageTables'), 'PageTables too');
+like(section($out, 'exec hello', 2), qr/^exec: hello \(pid \d+\) exited with status 0;/m, 'the shell still runs programs');
+
+done_testing();
