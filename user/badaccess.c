@@ -11,7 +11,7 @@ int main(int argc, char **argv, char **envp)
 	else if (!strcmp(what, "text"))
 		*(volatile unsigned int *)(void *)main = 0;
 	else if (!strcmp(what, "kernel"))
-		(void)*(volatile long *)0xffff000000000000UL;
+		(void)*(volatile long *)KERNEL_ADDR;
 	else
 		return printf("usage: badaccess null|text|kernel\n"), 2;
 	printf("badaccess: still alive after the %s access\n", what);

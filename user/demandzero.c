@@ -25,9 +25,9 @@ static int check_page(unsigned long *p, unsigned long i)
 		if (p[w])
 			return printf("demandzero: page %lu word %lu reads %lx, not 0\n", i, w, p[w]), 1;
 	for (w = 0; w < n; w++)
-		p[w] = (i << 32) ^ w ^ 0x5a5a5a5aUL;
+		p[w] = (i << 16) ^ w ^ 0x5a5a5a5aUL;
 	for (w = 0; w < n; w++)
-		if (p[w] != ((i << 32) ^ w ^ 0x5a5a5a5aUL))
+		if (p[w] != ((i << 16) ^ w ^ 0x5a5a5a5aUL))
 			return printf("demandzero: page %lu word %lu lost its pattern\n", i, w), 1;
 	return 0;
 }

@@ -169,7 +169,7 @@ static void elf_rejects_bad_headers(struct kunit *test)
 	expect_noexec(test, img, 100, "program headers outside");
 	make_elf(img), img[1] = 'X';
 	expect_noexec(test, img, sizeof(img), "magic");
-	make_elf(img), img[4] = 1;
+	make_elf(img), img[4] = 3;	/* no such class */
 	expect_noexec(test, img, sizeof(img), "ELF64");
 	make_elf(img), EH(img)->e_type = 3;
 	expect_noexec(test, img, sizeof(img), "ET_EXEC");

@@ -58,13 +58,29 @@ void flush_tlb_kernel_range(vaddr_t start, vaddr_t end);
 void flush_tlb_all(void);
 
 /*
- * flush_tlb_user_range: a process's pages [start, end). x86 has no user mode
- * yet (issue 16), and no PCIDs here: the kernel range's flush does it.
+ * flush_tlb_user_range: a process's pages [start, end). No PCIDs here: the
+ * kernel range's flush does it (INVLPG; every online CPU, though only the
+ * one running the process can hold its entries).
  */
 static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 {
 	(void)asid;
 	flush_tlb_kernel_range(start, end);
 }
+
+/*
+ * mm/pgtable.c's flush after tables changed (its stride variant): in user
+ * space a PMD may have been freed, and PAE keeps the PDPT entries in
+ * registers until CR3 is reloaded, so the CPU running the process reloads it
+ * (arch/x86/mmu_context.c). A flush of leaves only is the plain range flush.
+ */
+void x86_flush_user_tables(vaddr_t start, vaddr_t end);
+static inline void x86_flush_tlb_tables(vaddr_t start, vaddr_t end)
+{
+	flush_tlb_kernel_range(start, end);
+	x86_flush_user_tables(start, end);
+}
+#define flush_tlb_kernel_range_stride(s, e, stride)	x86_flush_tlb_tables(s, e)
+#define flush_tlb_kernel_leaf_range(s, e, stride)	flush_tlb_kernel_range(s, e)
 
 #endif

@@ -1,0 +1,21 @@
+/* unistd.h (aarch64): Linux's syscall numbers (asm-generic/unistd.h) and the addresses the tests aim at. */
+#ifndef UAPI_AARCH64_UNISTD_H
+#define UAPI_AARCH64_UNISTD_H
+
+#define __NR_openat		56
+#define __NR_close		57
+#define __NR_lseek		62
+#define __NR_read		63
+#define __NR_write		64
+#define __NR_pread64		67
+#define __NR_exit_group		94
+#define __NR_getpid		172
+#define __NR_brk		214
+#define __NR_munmap		215
+#define __NR_mmap		222
+#define __NR_mprotect		226
+#define MMAP_OFF_SHIFT		0	/* mmap takes its offset in bytes */
+
+#define KERNEL_ADDR		0xffff000000000000UL	/* the kernel half (TTBR1) */
+#define UNMAPPED_USER_ADDR	0x7fff00000000UL	/* user range, nothing mapped there */
+#endif

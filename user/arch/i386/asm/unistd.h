@@ -1,0 +1,21 @@
+/* unistd.h (i386): Linux's syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl) and the addresses the tests aim at. */
+#ifndef UAPI_I386_UNISTD_H
+#define UAPI_I386_UNISTD_H
+
+#define __NR_exit_group		252
+#define __NR_read		3
+#define __NR_write		4
+#define __NR_close		6
+#define __NR_lseek		19
+#define __NR_getpid		20
+#define __NR_brk		45
+#define __NR_munmap		91
+#define __NR_mprotect		125
+#define __NR_pread64		180	/* the offset in two registers: low word, high word */
+#define __NR_mmap		192	/* mmap2 */
+#define MMAP_OFF_SHIFT		12	/* mmap2 takes its offset in pages */
+#define __NR_openat		295
+
+#define KERNEL_ADDR		0xc0000000UL	/* the kernel's 1 GiB (PAGE_OFFSET) */
+#define UNMAPPED_USER_ADDR	0x70000000UL	/* user range, nothing mapped there */
+#endif
