@@ -1,19 +1,29 @@
 /*
- * demandzero.c: maps N anonymous pages (default 64, or argv[1]), touches each,
- * checks it reads zero first, writes a pattern and reads it back, unmaps.
+ * demandzero.c: maps N anonymous pages (default 64, or argv[1]; at the hex
+ * address argv[2] if given, MAP_FIXED), touches each, checks it reads zero
+ * first, writes a pattern and reads it back, unmaps.
  * Exits 0 when every page was right, 1 otherwise.
  */
 #include <ulib.h>
 
 #define PAGE	4096UL
 
+/* parse: a decimal number, or a hex one after 0x. */
 static unsigned long parse(const char *s)
 {
-	unsigned long v = 0;
+	unsigned long v = 0, base = 10, d;
 
-	while (*s >= '0' && *s <= '9')
-		v = v * 10 + (unsigned long)(*s++ - '0');
-	return v;
+	if (s[0] == '0' && s[1] == 'x')
+		s += 2, base = 16;
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = (unsigned long)(*s - '0');
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = (unsigned long)(*s - 'a' + 10);
+		else
+			return v;
+		v = v * base + d;
+	}
 }
 
 /* check_page: 0 if every word of page i reads zero, then holds the pattern after writing it. */
@@ -39,8 +49,9 @@ int main(int argc, char **argv, char **envp)
 	int bad = 0;
 
 	if (!n)
-		return printf("usage: demandzero [PAGES]\n"), 2;
-	p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		return printf("usage: demandzero [PAGES [ADDR]]\n"), 2;
+	p = mmap(argc > 2 ? (void *)parse(argv[2]) : NULL, n * PAGE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | (argc > 2 ? MAP_FIXED : 0), -1, 0);
 	if (p == MAP_FAILED)
 		return printf("demandzero: mmap of %lu pages failed\n", n), 1;
 	for (i = 0; i < n && !bad; i++)

@@ -26,8 +26,9 @@
  * PMD freed) is still used until then. So:
  *  - x86_user_fault_done reloads CR3 after a fault that was supplied in a GiB
  *    whose entry was absent at the last load (pdpt_loaded, per CPU);
- *  - a flush of user tables (mm/pgtable.c freed a PMD: asm/tlbflush.h's
- *    flush_tlb_kernel_range_stride) reloads CR3 on the CPU running the mm.
+ *  - a flush after tables changed in user space (mm/pgtable.c may have freed
+ *    a PMD: x86_flush_tlb_range with tables) reloads CR3 on the CPU running
+ *    the mm.
  * No PCIDs: every CR3 load drops all non-global (user) TLB entries, so
  * arch_mm_deactivate's switch back to init_mm's PDPT is the TLB flush that
  * lets the next process reuse the addresses; mm->asid stays 0.
@@ -35,7 +36,8 @@
  * Concurrency: one process at a time, run by exec on one CPU with interrupts
  * masked except in ring 3 (kernel/exec.c). cur_user_mm and pdpt_loaded are
  * this CPU's: written by it alone, in activate/deactivate and its own fault
- * or flush paths (interrupt handlers never touch them).
+ * or flush paths (interrupt handlers never touch them); x86_flush_tlb_range
+ * reads the other CPUs' cur_user_mm (READ_ONCE) as the mm cpumask.
  */
 static DEFINE_PER_CPU(struct mm_struct *, cur_user_mm);	/* the mm CR3 holds, NULL: init_mm's */
 static DEFINE_PER_CPU(unsigned int, pdpt_loaded);	/* bit i: PDPT entry i present at the last CR3 load */
@@ -98,19 +100,44 @@ void x86_user_fault_done(unsigned long addr)
 		load_user_cr3(mm);
 }
 
-/*
- * x86_flush_user_tables: mm/pgtable.c flushed [start, end) after freeing or
- * replacing tables there; if that is user space and this CPU runs a process,
- * reload CR3 so no PDPT register still points at a freed PMD. Called with the
- * mm's page_table_lock held: no pt_query here, so pdpt_loaded becomes 0 (the
- * next supplied fault reloads and recounts). Other CPUs run no process.
- */
-void x86_flush_user_tables(vaddr_t start, vaddr_t end)
+/* local_flush_user: this CPU's entries for [start, end) (INVLPG, or a CR3 reload if many or if tables changed). */
+static void local_flush_user(vaddr_t start, vaddr_t end, bool tables)
 {
-	if (start >= TASK_SIZE || !*this_cpu_ptr(cur_user_mm))
+	vaddr_t va;
+
+	if (tables || (end - start) >> PAGE_SHIFT > MAX_INVLPG_OPS) {
+		*this_cpu_ptr(pdpt_loaded) = 0;	/* unknown until the next supplied fault recounts */
+		write_cr3(read_cr3());
 		return;
-	*this_cpu_ptr(pdpt_loaded) = 0;
-	write_cr3(read_cr3());
+	}
+	for (va = start; va < end; va += PAGE_SIZE)
+		flush_tlb_one_kernel(va);
+}
+
+/*
+ * x86_flush_tlb_range: see asm/tlbflush.h. Called with the mm's
+ * page_table_lock held (so no pt_query here: pdpt_loaded just becomes 0 when
+ * CR3 is reloaded). In this slice a user range is flushed by the CPU running
+ * the process, in its system call or fault, or by exec on an mm no CPU runs:
+ * the local flush (or none) is all. Another CPU running a process (a model
+ * with several) would be flushed with the kernel range's shootdown.
+ */
+void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
+{
+	unsigned int cpu, me = smp_processor_id();
+	bool others = false;
+
+	if (end <= start || start >= TASK_SIZE || end > TASK_SIZE) {
+		flush_tlb_kernel_range(start, end);
+		return;
+	}
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)))
+			others = true;
+	if (others)
+		flush_tlb_kernel_range(start, end);
+	if (*this_cpu_ptr(cur_user_mm))
+		local_flush_user(start, end, tables);
 }
 
 /*
