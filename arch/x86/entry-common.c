@@ -13,8 +13,8 @@
 #define X86_PF_USER	(1u << 2)
 #define X86_PF_RSVD	(1u << 3)
 #define X86_PF_INSTR	(1u << 4)
-#define X86_TRAP_DE	0
 #define X86_TRAP_UD	6
+#define X86_TRAP_GP	13
 #define X86_TRAP_PF	14
 
 struct exception_table_entry {
@@ -68,7 +68,8 @@ static void user_page_fault(struct pt_regs *regs)
 
 /*
  * user_trap_kill: any other exception from ring 3 (#UD, #GP, #DE, int3...):
- * Linux's "traps:" line, then the process dies — SIGILL for an invalid
+ * Linux's line ("traps: comm[pid] trap invalid opcode ip:... sp:... error:0",
+ * "... general protection fault ip:..."), then the process dies — SIGILL for an invalid
  * opcode, SIGSEGV for the rest (a divide error is SIGFPE on Linux; the
  * generic code names only SIGILL, SIGKILL and SIGSEGV so far).
  */
@@ -76,8 +77,8 @@ static void user_trap_kill(struct pt_regs *regs, const char *name)
 {
 	struct process *p = current_process();
 
-	printk("traps: %s[%d] %s ip:%x sp:%x error:%x\n", p->comm, p->pid, name, regs->eip, regs->esp,
-	       regs->error_code);
+	printk("traps: %s[%d] %s%s ip:%x sp:%x error:%x\n", p->comm, p->pid,
+	       regs->vector == X86_TRAP_GP ? "" : "trap ", name, regs->eip, regs->esp, regs->error_code);
 	force_sig(regs->vector == X86_TRAP_UD ? SIGILL : SIGSEGV);
 }
 
@@ -86,7 +87,7 @@ void x86_user_trap(struct pt_regs *regs)
 	static const char *const names[] = {
 		[0] = "divide error", [1] = "debug", [3] = "int3", [4] = "overflow", [5] = "bounds",
 		[6] = "invalid opcode", [7] = "device not available", [10] = "invalid TSS",
-		[11] = "segment not present", [12] = "stack segment", [13] = "general protection",
+		[11] = "segment not present", [12] = "stack segment", [13] = "general protection fault",
 		[16] = "coprocessor error", [17] = "alignment check", [19] = "simd exception",
 	};
 	u32 vec = regs->vector;

@@ -1,4 +1,4 @@
-/* unistd.h (aarch64): Linux's syscall numbers (asm-generic/unistd.h) the addresses the tests aim at, a function's code. */
+/* unistd.h (aarch64): Linux's syscall numbers (asm-generic/unistd.h), the addresses the tests aim at, a function's code, two bad instructions. */
 #ifndef UAPI_AARCH64_UNISTD_H
 #define UAPI_AARCH64_UNISTD_H
 
@@ -19,4 +19,6 @@
 #define KERNEL_ADDR		0xffff000000000000UL	/* the kernel half (TTBR1) */
 #define UNMAPPED_USER_ADDR	0x7fff00000000UL	/* user range, nothing mapped there */
 #define RET42_CODE		{ 0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6 }	/* mov w0, #42; ret */
+#define ILLEGAL_INSN		".inst 0x00000000"	/* udf #0 */
+#define PRIVILEGED_INSN		"mrs x0, ttbr1_el1" ::: "x0"	/* an EL1 register */
 #endif

@@ -1,4 +1,4 @@
-/* unistd.h (i386): Linux's syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl) the addresses the tests aim at, a function's code. */
+/* unistd.h (i386): Linux's syscall numbers (arch/x86/entry/syscalls/syscall_32.tbl), the addresses the tests aim at, a function's code, two bad instructions. */
 #ifndef UAPI_I386_UNISTD_H
 #define UAPI_I386_UNISTD_H
 
@@ -19,4 +19,6 @@
 #define KERNEL_ADDR		0xc0000000UL	/* the kernel's 1 GiB (PAGE_OFFSET) */
 #define UNMAPPED_USER_ADDR	0x70000000UL	/* user range, nothing mapped there */
 #define RET42_CODE		{ 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }	/* mov $42, %eax; ret */
+#define ILLEGAL_INSN		"ud2"
+#define PRIVILEGED_INSN		"hlt"		/* ring 0 only: #GP */
 #endif
