@@ -60,10 +60,11 @@ endif
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 
 # ---- user programs (user/): a tiny libc of our own and the built-in programs ----------------
-# Static ELF files linked at 0x400000 (both arches) with the kernel's cross compiler, packed into a cpio (newc)
-# archive that kernel/initramfs_data.S links into the image (Linux's initramfs idea). They use
-# only Linux's syscalls: the same binaries run on Linux (qemu-aarch64 or a Pi running Linux).
-# USER_ARCH (arch/*/config.mk): aarch64 or i386, the user/arch/ directory with crt0 and asm/unistd.h.
+# Static ELF files (ELF64 aarch64, ELF32 i386) linked at 0x400000 with the kernel's cross compiler,
+# packed into a cpio (newc) archive that kernel/initramfs_data.S links into the image (Linux's
+# initramfs idea). They use only Linux's syscalls: the same binaries run on Linux (qemu-aarch64,
+# qemu-i386, or a Pi running Linux). USER_ARCH (arch/*/config.mk) names user/arch/: crt0 and
+# asm/unistd.h (the syscall numbers, and what differs between the arches' test programs).
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
 USER_PROGS	:= hello demandzero badaccess efault spin cat memhog \
