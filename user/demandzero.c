@@ -1,7 +1,7 @@
 /*
  * demandzero.c: maps N anonymous pages (default 64, or argv[1]; at the hex
  * address argv[2] if given, MAP_FIXED), touches each, checks it reads zero
- * first, writes a pattern and reads it back, unmaps.
+ * first, writes a pattern and reads it back, unmaps; argv[3] times over.
  * Exits 0 when every page was right, 1 otherwise.
  */
 #include <ulib.h>
@@ -42,22 +42,33 @@ static int check_page(unsigned long *p, unsigned long i)
 	return 0;
 }
 
-int main(int argc, char **argv, char **envp)
+/* one_round: maps n pages (at addr, MAP_FIXED, unless NULL), checks each, unmaps; 0, 1 (a bad page) or -1 (a call failed). */
+static int one_round(void *addr, unsigned long n)
 {
-	unsigned long n = argc > 1 ? parse(argv[1]) : 64, i;
-	unsigned char *p;
+	unsigned char *p = mmap(addr, n * PAGE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | (addr ? MAP_FIXED : 0), -1, 0);
+	unsigned long i;
 	int bad = 0;
 
-	if (!n)
-		return printf("usage: demandzero [PAGES [ADDR]]\n"), 2;
-	p = mmap(argc > 2 ? (void *)parse(argv[2]) : NULL, n * PAGE, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | (argc > 2 ? MAP_FIXED : 0), -1, 0);
 	if (p == MAP_FAILED)
-		return printf("demandzero: mmap of %lu pages failed\n", n), 1;
+		return printf("demandzero: mmap of %lu pages failed\n", n), -1;
 	for (i = 0; i < n && !bad; i++)
 		bad = check_page((unsigned long *)(p + i * PAGE), i);
 	if (munmap(p, n * PAGE))
-		return printf("demandzero: munmap failed\n"), 1;
+		return printf("demandzero: munmap failed\n"), -1;
 	printf("demandzero: %lu pages at %p %s\n", n, p, bad ? "FAILED" : "ok");
 	return bad;
+}
+
+int main(int argc, char **argv, char **envp)
+{
+	unsigned long n = argc > 1 ? parse(argv[1]) : 64, rounds = argc > 3 ? parse(argv[3]) : 1, r;
+	void *addr = argc > 2 ? (void *)parse(argv[2]) : NULL;
+	int bad = 0;
+
+	if (!n || !rounds)
+		return printf("usage: demandzero [PAGES [ADDR [ROUNDS]]]\n"), 2;
+	for (r = 0; r < rounds && !bad; r++)
+		bad = one_round(addr, n);
+	return bad ? 1 : 0;
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
+#include <kernel/debugfs.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
 #include <mm/pgtable.h>
@@ -41,6 +42,8 @@
  */
 static DEFINE_PER_CPU(struct mm_struct *, cur_user_mm);	/* the mm CR3 holds, NULL: init_mm's */
 static DEFINE_PER_CPU(unsigned int, pdpt_loaded);	/* bit i: PDPT entry i present at the last CR3 load */
+static DEFINE_PER_CPU(unsigned long, reloads_fault);	/* CR3 reloads for a new PDPT entry */
+static DEFINE_PER_CPU(unsigned long, reloads_tables);	/* CR3 reloads after user tables changed */
 
 #define PDPT_USER_ENTRIES	(TASK_SIZE >> 30)	/* 3: entry 3 is the kernel's */
 
@@ -96,8 +99,10 @@ void x86_user_fault_done(unsigned long addr)
 {
 	struct mm_struct *mm = *this_cpu_ptr(cur_user_mm);
 
-	if (mm && addr < TASK_SIZE && !(*this_cpu_ptr(pdpt_loaded) & (1u << (addr >> 30))))
+	if (mm && addr < TASK_SIZE && !(*this_cpu_ptr(pdpt_loaded) & (1u << (addr >> 30)))) {
 		load_user_cr3(mm);
+		(*this_cpu_ptr(reloads_fault))++;
+	}
 }
 
 /* local_flush_user: this CPU's entries for [start, end) (INVLPG, or a CR3 reload if many or if tables changed). */
@@ -108,6 +113,8 @@ static void local_flush_user(vaddr_t start, vaddr_t end, bool tables)
 	if (tables || (end - start) >> PAGE_SHIFT > MAX_INVLPG_OPS) {
 		*this_cpu_ptr(pdpt_loaded) = 0;	/* unknown until the next supplied fault recounts */
 		write_cr3(read_cr3());
+		if (tables)
+			(*this_cpu_ptr(reloads_tables))++;
 		return;
 	}
 	for (va = start; va < end; va += PAGE_SIZE)
@@ -139,6 +146,25 @@ void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
 	if (*this_cpu_ptr(cur_user_mm))
 		local_flush_user(start, end, tables);
 }
+
+/*
+ * /sys/kernel/debug/pdpt: the CR3 reloads PAE's PDPT registers cost, summed
+ * over the CPUs ("name value" lines, as vmstat): after a fault that made a
+ * new PDPT entry, and after user tables were freed or changed. Each CPU's
+ * counters are its own; the sum is read without a lock (a snapshot).
+ */
+static void pdpt_show(struct seq_buf *s)
+{
+	unsigned long fault = 0, tables = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		fault += READ_ONCE(per_cpu(reloads_fault, cpu));
+		tables += READ_ONCE(per_cpu(reloads_tables, cpu));
+	}
+	seq_buf_printf(s, "cr3_reload_new_pdpte %lu\ncr3_reload_tables %lu\n", fault, tables);
+}
+DEBUGFS_FILE(pdpt, "/sys/kernel/debug/pdpt", pdpt_show);
 
 /*
  * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks;
