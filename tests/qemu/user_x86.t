@@ -31,7 +31,7 @@ my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc
             'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
             'cat /proc/vmstat', 'cat /proc/interrupts', 'exec demandzero 600 0x7ff00000', 'cat /sys/kernel/debug/pdpt', 'exec demandzero 64 0x40000000 3',
             'cat /sys/kernel/debug/pdpt',
-            'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel',
+            'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel', 'exec badaccess nx',
             'exec badaccess ill', 'exec badaccess priv', 'exec badaccess div0',
             'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'exec memhog 2000', 'cat /proc/meminfo',
             'exec mprotecttest', 'exec hello again', 'exec cat /proc/self/maps /proc/self/status',
@@ -39,7 +39,7 @@ my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc
 my ($out, $st, $to) = qemu_x86(smp => 4, timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
 like($out, qr/\] smp: Brought up 1 node, 4 CPUs$/m, 'four CPUs online');
-like($out, qr/run: 10 command\(s\) failed/, 'exactly the ten failing commands failed (6 kills, badelf, nosuch, usage, OOM)');
+like($out, qr/run: 11 command\(s\) failed/, 'exactly the eleven failing commands failed (7 kills, badelf, nosuch, usage, OOM)');
 unlike($out, qr/Oops|Kernel panic|BUG: |general protection fault: /, 'no kernel fault, no panic');
 
 # 1. hello: its pid, argv as passed, envp, the auxiliary vector (i386 words), status 0.
@@ -94,22 +94,24 @@ is(vmstat($p1, 'cr3_reload_new_pdpte') - vmstat($p0, 'cr3_reload_new_pdpte'), 3,
 is(vmstat($p1, 'cr3_reload_tables') - vmstat($p0, 'cr3_reload_tables'), 3,
    'a CR3 reload after each munmap freed the PMD (no PDPT register may keep a freed table)');
 
-# 5. Bad accesses: Linux's segfault line with x86's own error bits, status 139, and the shell carries on.
+# 5. Bad accesses: Linux's segfault line with x86's own error bits (NX too), status 139, and the shell carries on.
 my $re = sub { my ($addr, $err) = @_;
     qr/badaccess\[\d+\]: segfault at $addr ip 00000000004[0-9a-f]{5} sp 00000000bfff[0-9a-f]{4} error $err in badaccess\[401000\+[0-9a-f]+\]\n/ };
 like(section($out, 'exec badaccess null'), $re->('0', 6), 'write through NULL: segfault at 0, error 6 (user write, not present)');
 like(section($out, 'exec badaccess text'), $re->('40[0-9a-f]{4}', 7), 'write to its text: error 7 (user write, protection)');
 like(section($out, 'exec badaccess kernel'), $re->('c0000000', 5), 'read of a kernel address: error 5 (user read, protection)');
+like(section($out, 'exec badaccess nx'), qr/badaccess\[\d+\]: segfault at (4[0-9a-f]{5}) ip 0000000000\1 sp 00000000bfff[0-9a-f]{4} error 15 in badaccess\[4[0-9a-f]{5}\+[0-9a-f]+\]\n/,
+     'a call into rw- data: error 15 (user instruction fetch, protection: NX), at the data address');
 like(section($out, "exec badaccess $_"), qr/^exec: badaccess \(pid \d+\) killed by SIGSEGV, status 139$/m,
-     "badaccess $_: killed by SIGSEGV, status 139") for qw(null text kernel priv div0);
+     "badaccess $_: killed by SIGSEGV, status 139") for qw(null text kernel nx priv div0);
 like(section($out, 'exec badaccess ill'), qr/^\[[^]]*\] traps: badaccess\[\d+\] trap invalid opcode ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n(?:.*\n)*exec: badaccess \(pid \d+\) killed by SIGILL, status 132$/m,
      '#UD (ud2): the traps line, SIGILL, status 132');
 like(section($out, 'exec badaccess priv'), qr/ traps: badaccess\[\d+\] general protection fault ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n/,
      '#GP (hlt in ring 3): the traps line');
 like(section($out, 'exec badaccess div0'), qr/ traps: badaccess\[\d+\] trap divide error ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n/,
      '#DE (7 / 0): the traps line');
-unlike(section($out, "exec badaccess $_"), qr/still alive|7 \/ 0 =/, "badaccess $_: the access did not go on")
-    for qw(null text kernel ill priv div0);
+unlike(section($out, "exec badaccess $_"), qr/still alive|7 \/ 0 =|returned/, "badaccess $_: the access did not go on")
+    for qw(null text kernel nx ill priv div0);
 
 # 6. write() through bad pointers returns -EFAULT (access_ok against TASK_SIZE, or the exception-table fixup).
 my $ef = section($out, 'exec efault');
