@@ -60,16 +60,17 @@ endif
 OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 
 # ---- user programs (user/): a tiny libc of our own and the built-in programs ----------------
-# Static ELF files linked at 0x400000 with the kernel's cross compiler, packed into a cpio (newc)
-# archive that kernel/initramfs_data.S links into the image (Linux's initramfs idea). They use
-# only Linux's syscalls: the same binaries run on Linux (qemu-aarch64 or a Pi running Linux).
-# An arch without user mode yet (USER_ARCH empty: x86) links an empty archive.
+# Static ELF files (ELF64 aarch64, ELF32 i386) linked at 0x400000 with the kernel's cross compiler,
+# packed into a cpio (newc) archive that kernel/initramfs_data.S links into the image (Linux's
+# initramfs idea). They use only Linux's syscalls: the same binaries run on Linux (qemu-aarch64,
+# qemu-i386, or a Pi running Linux). USER_ARCH (arch/*/config.mk) names user/arch/: crt0 and
+# asm/unistd.h (the syscall numbers, and what differs between the arches' test programs).
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
 USER_PROGS	:= hello demandzero badaccess efault spin cat memhog \
 		   mprotecttest page-types virt2phys forktest cowtest usertests
 USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
-		   -Iuser/include -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
+		   -Iuser/include -Iuser/arch/$(USER_ARCH) -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
 		   -ffile-prefix-map=$(CURDIR)=.
 USER_LDFLAGS	:= -static -nostdlib -no-pie -Wl,-Ttext-segment=0x400000 -Wl,--build-id=none \
 		   -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack

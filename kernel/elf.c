@@ -1,4 +1,4 @@
-/* elf.c: checks of an ELF64 executable before the loader trusts any of its numbers. */
+/* elf.c: checks of an ELF64 (or the arch's ELF32) executable before the loader trusts any of its numbers. */
 #include <compiler.h>
 #include <errno.h>
 #include <string.h>
@@ -11,29 +11,65 @@ static int refuse(const char **why, const char *what)
 	return -ENOEXEC;
 }
 
-/* check_ehdr: the ELF header alone (copied into info->eh). */
+/* widen_ehdr32: an ELF32 header (ELF_CLASS32_OK arches: i386) as the ELF64 one the loader reads. */
+static void widen_ehdr32(const void *img, Elf64_Ehdr *eh)
+{
+	Elf32_Ehdr e;
+
+	memcpy(&e, img, sizeof(e));
+	memcpy(eh->e_ident, e.e_ident, sizeof(e.e_ident));
+	eh->e_type = e.e_type, eh->e_machine = e.e_machine, eh->e_version = e.e_version;
+	eh->e_entry = e.e_entry, eh->e_phoff = e.e_phoff, eh->e_shoff = e.e_shoff, eh->e_flags = e.e_flags;
+	eh->e_ehsize = e.e_ehsize, eh->e_phentsize = e.e_phentsize, eh->e_phnum = e.e_phnum;
+	eh->e_shentsize = e.e_shentsize, eh->e_shnum = e.e_shnum, eh->e_shstrndx = e.e_shstrndx;
+}
+
+static void widen_phdr32(const void *src, Elf64_Phdr *p)
+{
+	Elf32_Phdr q;
+
+	memcpy(&q, src, sizeof(q));
+	p->p_type = q.p_type, p->p_flags = q.p_flags, p->p_offset = q.p_offset, p->p_vaddr = q.p_vaddr;
+	p->p_paddr = q.p_paddr, p->p_filesz = q.p_filesz, p->p_memsz = q.p_memsz, p->p_align = q.p_align;
+}
+
+/* check_ehdr: the ELF header alone (copied, an ELF32 one widened, into info->eh), then the program headers. */
 static int check_ehdr(const void *img, size_t size, struct elf_info *info, const char **why)
 {
 	const Elf64_Ehdr *eh = &info->eh;
+	bool elf32 = ELF_CLASS32_OK && size >= sizeof(Elf32_Ehdr) && ((const u8 *)img)[4] == ELFCLASS32;
+	size_t phent = elf32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+	unsigned int i;
 
-	if (size < sizeof(*eh))
+	if (size < (elf32 ? sizeof(Elf32_Ehdr) : sizeof(*eh)))
 		return refuse(why, "too short for an ELF header");
-	memcpy(&info->eh, img, sizeof(info->eh));
+	if (elf32)
+		widen_ehdr32(img, &info->eh);
+	else
+		memcpy(&info->eh, img, sizeof(info->eh));
 	if (memcmp(eh->e_ident, "\177ELF", 4))
 		return refuse(why, "not an ELF file (bad magic)");
-	if (eh->e_ident[4] != ELFCLASS64 || eh->e_ident[5] != ELFDATA2LSB)
-		return refuse(why, "not a little-endian ELF64 file");
+	if (!(eh->e_ident[4] == ELFCLASS64 || elf32) || eh->e_ident[5] != ELFDATA2LSB)
+		return refuse(why, ELF_CLASS32_OK ? "not a little-endian ELF32 or ELF64 file" :
+			      "not a little-endian ELF64 file");
 	if (eh->e_ident[6] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		return refuse(why, "unknown ELF version");
 	if (eh->e_type != ET_EXEC)
 		return refuse(why, "not a static executable (e_type is not ET_EXEC)");
 	if (eh->e_machine != ELF_MACHINE)
 		return refuse(why, "built for another machine (e_machine)");
-	if (eh->e_phentsize != sizeof(Elf64_Phdr) || !eh->e_phnum || eh->e_phnum > ELF_MAX_PHDRS)
+	if (eh->e_phentsize != phent || !eh->e_phnum || eh->e_phnum > ELF_MAX_PHDRS)
 		return refuse(why, "bad program header size or count");
-	if (eh->e_phoff > size || (u64)eh->e_phnum * sizeof(Elf64_Phdr) > size - eh->e_phoff)
+	if (eh->e_phoff > size || (u64)eh->e_phnum * phent > size - eh->e_phoff)
 		return refuse(why, "program headers outside the file");
-	memcpy(info->ph, (const u8 *)img + eh->e_phoff, eh->e_phnum * sizeof(Elf64_Phdr));
+	for (i = 0; i < eh->e_phnum; i++) {
+		const u8 *src = (const u8 *)img + eh->e_phoff + i * phent;
+
+		if (elf32)
+			widen_phdr32(src, &info->ph[i]);
+		else
+			memcpy(&info->ph[i], src, phent);
+	}
 	return 0;
 }
 

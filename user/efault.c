@@ -14,8 +14,8 @@ int main(int argc, char **argv, char **envp)
 	int bad = 0;
 
 	bad |= try((void *)0x10, 5);
-	bad |= try((void *)0xffff000000000000UL, 5);	/* a kernel address */
-	bad |= try((void *)0x7fff00000000UL, 5);	/* user range, nothing mapped */
+	bad |= try((void *)KERNEL_ADDR, 5);	/* a kernel address */
+	bad |= try((void *)UNMAPPED_USER_ADDR, 5);	/* user range, nothing mapped */
 	printf("efault: %s\n", bad ? "FAILED" : "ok");
 	return bad;
 }

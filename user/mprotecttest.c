@@ -75,16 +75,16 @@ static void split_merge(unsigned long *p)
 	      "contents kept through PROT_NONE");
 }
 
-/* Code written as data runs after PROT_EXEC (aarch64: mov w0, #42; ret). */
+/* Code written as data runs after PROT_EXEC (RET42_CODE, asm/unistd.h: "return 42" in this arch's machine code). */
 static void exec_data(void)
 {
-	unsigned int *code = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	static const unsigned char ret42[] = RET42_CODE;
+	unsigned char *code = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	int (*fn)(void) = (int (*)(void))(void *)code;
 
 	if (code == MAP_FAILED)
 		return check(0, "mmap for code");
-	code[0] = 0x52800540;
-	code[1] = 0xd65f03c0;
+	memcpy(code, ret42, sizeof(ret42));
 	check(mprotect(code, PAGE, PROT_READ | PROT_EXEC) == 0, "mprotect(PROT_READ|PROT_EXEC) on data");
 	check(fn() == 42, "the code written as data runs and returns 42");
 	munmap(code, PAGE);

@@ -17,3 +17,5 @@ QEMU_CPU	?= Nehalem,-lm,-syscall
 QEMU_SMP	?= 4
 QEMU_ARGS	:= -kernel $(IMAGE) -m $(QEMU_MEM) -cpu $(QEMU_CPU) -smp $(QEMU_SMP) \
 		   -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot
+# The user programs (user/, Makefile): i386 static ELF32 with crt0 and numbers from user/arch/i386.
+USER_ARCH	:= i386

@@ -1,10 +1,17 @@
-/* entry.S (x86): the 256 entry stubs (32 exceptions, then interrupts); each builds a struct pt_regs and calls do_trap(). */
+/* entry.S (x86): the 256 entry stubs (32 exceptions, then interrupts and int $0x80); each builds a struct pt_regs and calls do_trap(). */
+#include <asm/processor.h>
+#include <asm/ptrace.h>
+#include <asm/smp.h>
 
 /*
  * Stack on entry to do_trap (struct pt_regs in asm/ptrace.h, low to high):
- * pushal's edi esi ebp esp ebx edx ecx eax, then vector, error code (0 when
- * the CPU pushes none), then what the CPU pushed: eip, cs, eflags. The kernel
- * runs at CPL 0 only, so no stack switch happens and no esp/ss are pushed.
+ * pushal's edi esi ebp esp ebx edx ecx eax, the data segments ds es fs gs,
+ * then vector, error code (0 when the CPU pushes none), then what the CPU
+ * pushed: eip, cs, eflags, and from ring 3 also esp and ss (the CPU switched
+ * to this CPU's TSS.esp0 stack). From ring 3 the kernel's segments are loaded
+ * before any C: __KERNEL_DS, and in %fs the per-CPU segment, found from the
+ * task register (each CPU's TSS selector is TSS_TO_PERCPU_SEG above its %fs,
+ * asm/smp.h). The way out restores what was saved and irets.
  */
 #define TRAP_STUB_SIZE	16	/* traps.c: stub n is at trap_stubs + 16 * n */
 #define TRAP_NOERR(n)	\
@@ -37,11 +44,29 @@ trap_stubs:
 	.endr
 
 trap_common:
+	pushl	%gs
+	pushl	%fs
+	pushl	%es
+	pushl	%ds
 	pushal
 	cld
-	pushl	%esp
+	testl	$3, PT_CS(%esp)
+	jz	1f
+	movl	$__KERNEL_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %gs
+	xorl	%eax, %eax
+	str	%ax
+	subl	$TSS_TO_PERCPU_SEG, %eax
+	movl	%eax, %fs
+1:	pushl	%esp
 	call	do_trap
 	addl	$4, %esp
 	popal
+	popl	%ds
+	popl	%es
+	popl	%fs
+	popl	%gs
 	addl	$8, %esp
 	iret

@@ -212,7 +212,8 @@ secondary_startup_32:
 
 /*
  * The GDT: null, flat 4 GiB __KERNEL_CS (0x08) and __KERNEL_DS (0x10), then
- * one per-CPU data segment per CPU for %fs (asm/smp.h), filled by smpboot.c.
+ * one per-CPU data segment per CPU for %fs (asm/smp.h), filled by smpboot.c,
+ * the user code and data segments, and a TSS per CPU.
  * In .data: loading a segment sets its descriptor's accessed bit.
  */
 	.data
@@ -223,6 +224,9 @@ gdt_table:
 	.quad	0x00cf9a000000ffff	/* code: base 0, limit 4 GiB, DPL 0, execute/read */
 	.quad	0x00cf92000000ffff	/* data: base 0, limit 4 GiB, DPL 0, read/write */
 	.fill	CONFIG_NR_CPUS, 8, 0	/* __PERCPU_SEG(cpu) */
+	.quad	0x00cffa000000ffff	/* __USER_CS: base 0, limit 4 GiB, DPL 3, execute/read */
+	.quad	0x00cff2000000ffff	/* __USER_DS: base 0, limit 4 GiB, DPL 3, read/write */
+	.fill	CONFIG_NR_CPUS, 8, 0	/* __TSS_SEG(cpu), filled by mmu_context.c */
 gdt_end:
 	.section .rodata
 	.p2align 2

@@ -37,6 +37,12 @@ SECTIONS
 	REGISTRY(benches)
 	REGISTRY(irq_rows)
 	REGISTRY(kernel_params)
+	. = ALIGN(4);
+	__ex_table : LOAD(__ex_table) {
+		__start___ex_table = .;
+		KEEP(*(__ex_table))
+		__stop___ex_table = .;
+	}
 	. = ALIGN(4096);
 	__end_rodata = .;
 

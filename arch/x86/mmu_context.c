@@ -1,41 +1,234 @@
-/* mmu_context.c (x86): no user mode yet (issue 16's x86 slice: PDPT per process, ring 3, int $0x80). */
+/* mmu_context.c (x86): a process's PDPT (its user PMDs, the kernel's shared), the CR3 switch, the TSS, and the way into ring 3. */
 #include <errno.h>
+#include <string.h>
 #include <kernel/bug.h>
+#include <kernel/debugfs.h>
+#include <kernel/percpu.h>
 #include <kernel/process.h>
-#include <kernel/uaccess.h>
+#include <mm/pgtable.h>
+#include <asm/memory.h>
+#include <asm/processor.h>
+#include <asm/smp.h>
+#include <asm/syscall.h>
+#include <asm/tlbflush.h>
 
-/* exec reports "no user mode on this arch yet" and loads nothing further. */
+/*
+ * The PDPT of a process is its mm's root (mm->ctx: the generic walker's
+ * context for [0, TASK_SIZE), PAE level 0 with 4 entries). Entries 0-2 are
+ * the user's PMDs, made and freed by mm/pgtable.c; entry 3, outside the
+ * context's range, is init_mm's entry 3 (the kernel's PMD: the linear map,
+ * vmalloc, the fixmap), copied at the first activation — the only entry of
+ * a process table written here, and before any CPU can walk it. The kernel
+ * PMD is made at boot and never freed, so the copy stays good.
+ *
+ * PAE loads the four PDPT entries into registers at each CR3 load (Intel SDM
+ * vol. 3, 4.4.1): an entry the walker makes present later (a fault in a GiB
+ * that had nothing) counts only after a CR3 reload, and one it clears (its
+ * PMD freed) is still used until then. So:
+ *  - x86_user_fault_done reloads CR3 after a fault that was supplied in a GiB
+ *    whose entry was absent at the last load (pdpt_loaded, per CPU);
+ *  - a flush after tables changed in user space (mm/pgtable.c may have freed
+ *    a PMD: x86_flush_tlb_range with tables) reloads CR3 on the CPU running
+ *    the mm.
+ * No PCIDs: every CR3 load drops all non-global (user) TLB entries, so
+ * arch_mm_deactivate's switch back to init_mm's PDPT is the TLB flush that
+ * lets the next process reuse the addresses; mm->asid stays 0.
+ *
+ * Concurrency: one process at a time, run by exec on one CPU with interrupts
+ * masked except in ring 3 (kernel/exec.c). cur_user_mm and pdpt_loaded are
+ * this CPU's: written by it alone, in activate/deactivate and its own fault
+ * or flush paths (interrupt handlers never touch them); x86_flush_tlb_range
+ * reads the other CPUs' cur_user_mm (READ_ONCE) as the mm cpumask.
+ */
+static DEFINE_PER_CPU(struct mm_struct *, cur_user_mm);	/* the mm CR3 holds, NULL: init_mm's */
+static DEFINE_PER_CPU(unsigned int, pdpt_loaded);	/* bit i: PDPT entry i present at the last CR3 load */
+static DEFINE_PER_CPU(unsigned long, reloads_fault);	/* CR3 reloads for a new PDPT entry */
+static DEFINE_PER_CPU(unsigned long, reloads_tables);	/* CR3 reloads after user tables changed */
+
+#define PDPT_USER_ENTRIES	(TASK_SIZE >> 30)	/* 3: entry 3 is the kernel's */
+
+/* pdpt_present: which of the mm's user PDPT entries hold a PMD now (pt_query stops at level 0 if not). */
+static unsigned int pdpt_present(struct mm_struct *mm)
+{
+	unsigned int i, mask = 0;
+	struct pt_query q;
+
+	for (i = 0; i < PDPT_USER_ENTRIES; i++)
+		if (!(pt_query(&mm->ctx, (vaddr_t)i << 30, &q) == -ENOENT && q.level == 0))
+			mask |= 1u << i;
+	return mask;
+}
+
+/* load_user_cr3: CR3 := mm's PDPT (which reloads its entries and drops the user TLB entries). */
+static void load_user_cr3(struct mm_struct *mm)
+{
+	*this_cpu_ptr(pdpt_loaded) = pdpt_present(mm);
+	write_cr3((unsigned long)mm->ctx.root_pa);
+}
+
+/*
+ * arch_mm_activate: mm's PDPT gets the kernel's entry 3 (once), then CR3 :=
+ * it. Called with interrupts masked. Always 0 (no ids to run out of).
+ */
 int arch_mm_activate(struct mm_struct *mm)
 {
-	return -ENOSYS;
+	pte_t *kernel_pmd = &init_mm.root[PDPT_USER_ENTRIES];
+
+	BUG_ON(mm->ctx.root_pa >> 32 || (mm->ctx.root_pa & 31));	/* CR3 holds 32 bits, 32-byte aligned */
+	if (!pte_valid(pte_read(&mm->ctx.root[PDPT_USER_ENTRIES])))
+		set_pte(&mm->ctx.root[PDPT_USER_ENTRIES], pte_read(kernel_pmd));
+	*this_cpu_ptr(cur_user_mm) = mm;
+	load_user_cr3(mm);
+	return 0;
 }
 
+/* arch_mm_deactivate: CR3 := init_mm's PDPT; the load drops every user TLB entry (no PCIDs). */
 void arch_mm_deactivate(struct mm_struct *mm)
 {
+	write_cr3((unsigned long)init_mm.root_pa);
+	*this_cpu_ptr(cur_user_mm) = NULL;
+	*this_cpu_ptr(pdpt_loaded) = 0;
 }
 
+/*
+ * x86_user_fault_done: a fault at addr was just supplied for this CPU's
+ * process. If its GiB had no PDPT entry at the last CR3 load, reload CR3 so
+ * the retried access sees the new PMD (else it would fault forever).
+ */
+void x86_user_fault_done(unsigned long addr)
+{
+	struct mm_struct *mm = *this_cpu_ptr(cur_user_mm);
+
+	if (mm && addr < TASK_SIZE && !(*this_cpu_ptr(pdpt_loaded) & (1u << (addr >> 30)))) {
+		load_user_cr3(mm);
+		(*this_cpu_ptr(reloads_fault))++;
+	}
+}
+
+/* local_flush_user: this CPU's entries for [start, end) (INVLPG, or a CR3 reload if many or if tables changed). */
+static void local_flush_user(vaddr_t start, vaddr_t end, bool tables)
+{
+	vaddr_t va;
+
+	if (tables || (end - start) >> PAGE_SHIFT > MAX_INVLPG_OPS) {
+		*this_cpu_ptr(pdpt_loaded) = 0;	/* unknown until the next supplied fault recounts */
+		write_cr3(read_cr3());
+		if (tables)
+			(*this_cpu_ptr(reloads_tables))++;
+		return;
+	}
+	for (va = start; va < end; va += PAGE_SIZE)
+		flush_tlb_one_kernel(va);
+}
+
+/*
+ * x86_flush_tlb_range: see asm/tlbflush.h. Called with the mm's
+ * page_table_lock held (so no pt_query here: pdpt_loaded just becomes 0 when
+ * CR3 is reloaded). In this slice a user range is flushed by the CPU running
+ * the process, in its system call or fault, or by exec on an mm no CPU runs:
+ * the local flush (or none) is all. Another CPU running a process (a model
+ * with several) would be flushed with the kernel range's shootdown.
+ */
+void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
+{
+	unsigned int cpu, me = smp_processor_id();
+	bool others = false;
+
+	if (end <= start || start >= TASK_SIZE || end > TASK_SIZE) {
+		flush_tlb_kernel_range(start, end);
+		return;
+	}
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)))
+			others = true;
+	if (others)
+		flush_tlb_kernel_range(start, end);
+	if (*this_cpu_ptr(cur_user_mm))
+		local_flush_user(start, end, tables);
+}
+
+/*
+ * /sys/kernel/debug/pdpt: the CR3 reloads PAE's PDPT registers cost, summed
+ * over the CPUs ("name value" lines, as vmstat): after a fault that made a
+ * new PDPT entry, and after user tables were freed or changed. Each CPU's
+ * counters are its own; the sum is read without a lock (a snapshot).
+ */
+static void pdpt_show(struct seq_buf *s)
+{
+	unsigned long fault = 0, tables = 0;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
+		fault += READ_ONCE(per_cpu(reloads_fault, cpu));
+		tables += READ_ONCE(per_cpu(reloads_tables, cpu));
+	}
+	seq_buf_printf(s, "cr3_reload_new_pdpte %lu\ncr3_reload_tables %lu\n", fault, tables);
+}
+DEBUGFS_FILE(pdpt, "/sys/kernel/debug/pdpt", pdpt_show);
+
+/*
+ * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks;
+ * no hardware task switching, no I/O bitmap: io_bitmap_base past the limit,
+ * so IN/OUT from ring 3 fault, IOPL being 0). Each CPU's is written by itself.
+ */
+struct x86_tss {
+	u32 link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+	u32 eax, ecx, edx, ebx, esp, ebp, esi, edi, es, cs, ss, ds, fs, gs, ldt;
+	u16 trap, io_bitmap_base;
+} __attribute__((packed, aligned(128)));
+static struct x86_tss cpu_tss[CONFIG_NR_CPUS];
+extern u64 gdt_table[GDT_ENTRIES];
+#define SEG_TSS32_AVAIL	0x89u	/* present, DPL 0, 32-bit TSS, not busy */
+
+void x86_load_tss(unsigned int cpu)
+{
+	u32 base = (u32)(uintptr_t)&cpu_tss[cpu], limit = sizeof(struct x86_tss) - 1;
+
+	_Static_assert(sizeof(struct x86_tss) == 128, "the TSS is 104 bytes, padded to its alignment");
+	cpu_tss[cpu].ss0 = __KERNEL_DS;
+	cpu_tss[cpu].io_bitmap_base = sizeof(struct x86_tss);
+	gdt_table[GDT_ENTRY_TSS + cpu] = (limit & 0xffff) | (u64)(base & 0xffffff) << 16 |
+		(u64)SEG_TSS32_AVAIL << 40 | (u64)((limit >> 16) & 0xf) << 48 | (u64)(base >> 24) << 56;
+	__asm__ volatile("ltr %w0" :: "r"(__TSS_SEG(cpu)) : "memory");
+}
+
+/*
+ * arch_enter_user: traps from ring 3 land on this kernel stack, just below
+ * this frame (TSS.esp0; exec's frames above it stay intact for exit_jmp).
+ * Then an iret frame — ss:esp the user stack, eflags with IF (interrupts on
+ * in ring 3), cs:eip the entry — user data segments, registers cleared (the
+ * i386 ABI: edx 0 means no function for atexit), iret.
+ */
 void arch_enter_user(unsigned long entry, unsigned long sp)
 {
-	panic("arch_enter_user: no user mode on x86 yet");
+	u32 esp;
+
+	__asm__ volatile("movl %%esp, %0" : "=r"(esp));
+	cpu_tss[smp_processor_id()].esp0 = esp & ~15u;
+	__asm__ volatile(
+		"pushl	%[ds]\n\t"
+		"pushl	%[sp]\n\t"
+		"pushl	$0x202\n\t"		/* IF, and the always-one bit 1 */
+		"pushl	%[cs]\n\t"
+		"pushl	%[ip]\n\t"
+		"movl	%[ds], %%eax\n\t"
+		"movl	%%eax, %%ds\n\t"
+		"movl	%%eax, %%es\n\t"
+		"xorl	%%eax, %%eax\n\t"
+		"movl	%%eax, %%fs\n\t"
+		"movl	%%eax, %%gs\n\t"
+		"xorl	%%ebx, %%ebx\n\t"
+		"xorl	%%ecx, %%ecx\n\t"
+		"xorl	%%edx, %%edx\n\t"
+		"xorl	%%esi, %%esi\n\t"
+		"xorl	%%edi, %%edi\n\t"
+		"xorl	%%ebp, %%ebp\n\t"
+		"iret"
+		:: [ds] "i"(__USER_DS), [cs] "i"(__USER_CS), [sp] "r"(sp), [ip] "r"(entry) : "memory");
+	__builtin_unreachable();
 }
 
 /* x86 keeps instruction fetches coherent with stores. */
 void arch_sync_icache(unsigned long start, unsigned long end)
 {
-}
-
-/* No process ever runs, so no user memory is reachable: nothing is copied. */
-unsigned long __arch_copy_from_user(void *to, const void *from, unsigned long n)
-{
-	return n;
-}
-
-unsigned long __arch_copy_to_user(void *to, const void *from, unsigned long n)
-{
-	return n;
-}
-
-unsigned long search_exception_tables(unsigned long pc)
-{
-	return 0;
 }

@@ -49,7 +49,7 @@ void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi)
 
 /*
  * x86_load_percpu_segment: cpu's GDT slot := a data segment over its struct
- * x86_percpu, loaded into %fs. Each CPU calls it for itself before any C
+ * x86_percpu, loaded into %fs; and cpu's TSS into the task register. Each CPU calls it for itself before any C
  * that asks smp_processor_id() (the boot CPU first thing in x86_start_kernel).
  */
 void x86_load_percpu_segment(unsigned int cpu)
@@ -62,6 +62,7 @@ void x86_load_percpu_segment(unsigned int cpu)
 		(u64)SEG_DATA_RW_ACCESSED << 40 | (u64)((limit >> 16) & 0xf) << 48 |
 		(u64)SEG_FLAGS_32 << 52 | (u64)(base >> 24) << 56;
 	__asm__ volatile("movw %0, %%fs" :: "r"(sel) : "memory");
+	x86_load_tss(cpu);
 }
 
 static void udelay(u32 us)

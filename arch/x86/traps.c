@@ -9,12 +9,14 @@
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <asm/setup.h>
+#include <asm/syscall.h>
 #include <stdio.h>
 
 #define NR_EXCEPTIONS	32
 #define NR_VECTORS	256		/* entry.S has a stub for each */
 #define TRAP_STUB_SIZE	16		/* entry.S */
 #define GATE_INTR32	0x8e		/* present, DPL 0, 32-bit interrupt gate */
+#define GATE_INTR32_USER 0xee		/* the same with DPL 3: int $0x80 from ring 3 */
 #define X86_TRAP_PF	14
 
 /* #PF error code bits (Intel SDM vol. 3, 4.7) */
@@ -54,7 +56,11 @@ void x86_load_idt(void)
 	__asm__ __volatile__("lidt %0" :: "m"(desc));
 }
 
-/* trap_init: an interrupt gate (IF cleared on entry) for every vector, each to its entry.S stub. */
+/*
+ * trap_init: an interrupt gate (IF cleared on entry) for every vector, each to
+ * its entry.S stub; only int $0x80's may be called from ring 3 (DPL 3): an
+ * INT n to any other from ring 3 is a #GP.
+ */
 void trap_init(void)
 {
 	int i;
@@ -62,18 +68,10 @@ void trap_init(void)
 	for (i = 0; i < NR_VECTORS; i++) {
 		u32 addr = (u32)(uintptr_t)trap_stubs + i * TRAP_STUB_SIZE;
 
-		idt[i] = (struct idt_entry){ addr & 0xffff, __KERNEL_CS, 0, GATE_INTR32, addr >> 16 };
+		idt[i] = (struct idt_entry){ addr & 0xffff, __KERNEL_CS, 0,
+					     i == IA32_SYSCALL_VECTOR ? GATE_INTR32_USER : GATE_INTR32, addr >> 16 };
 	}
 	x86_load_idt();
-}
-
-/* %fs: the CPU's per-CPU segment (asm/smp.h); the others are always __KERNEL_DS. */
-static u16 read_fs(void)
-{
-	u16 fs;
-
-	__asm__ __volatile__("movw %%fs, %0" : "=r"(fs));
-	return fs;
 }
 
 static void show_regs(const struct pt_regs *r);
@@ -91,7 +89,8 @@ static void show_regs(const struct pt_regs *r)
 	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", r->eax, r->ebx, r->ecx, r->edx);
 	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x\n", r->esi, r->edi, r->ebp, regs_sp(r));
 	printk("DS: %04x ES: %04x FS: %04x GS: %04x SS: %04x\n",
-	       __KERNEL_DS, __KERNEL_DS, read_fs(), __KERNEL_DS, __KERNEL_DS);
+	       r->ds & 0xffff, r->es & 0xffff, r->fs & 0xffff, r->gs & 0xffff,
+	       user_mode(r) ? r->ss & 0xffff : __KERNEL_DS);
 	printk("CR0: %08lx CR2: %08lx CR3: %08lx CR4: %08lx\n",
 	       read_cr0(), read_cr2(), read_cr3(), read_cr4());
 }
@@ -151,8 +150,9 @@ static void show_fault_oops(const struct pt_regs *regs, u32 error_code, u32 addr
 }
 
 /*
- * do_trap: called by entry.S for every vector; interrupts (32 and up) go to
- * x86_handle_irq (apic.c). For an exception it prints the report (Linux's
+ * do_trap: called by entry.S for every vector; exceptions and int $0x80 from
+ * ring 3 go to x86_user_trap (entry-common.c), interrupts (32 and up) to
+ * x86_handle_irq (apic.c), kernel faults in the uaccess helpers to their fixups. For an exception it prints the report (Linux's
  * wording: "BUG: unable to handle page fault ...", "general protection fault:
  * 0000 [#1]", the registers) and hands over to fault_recover(), which ends the
  * shell command that faulted or panics.
@@ -162,10 +162,16 @@ void do_trap(struct pt_regs *regs)
 	u32 vec = regs->vector;
 	const char *name = vec < NR_EXCEPTIONS && trap_names[vec] ? trap_names[vec] : "reserved trap";
 
+	if (user_mode(regs) && (vec < NR_EXCEPTIONS || vec == IA32_SYSCALL_VECTOR)) {
+		x86_user_trap(regs);	/* entry-common.c: never an Oops */
+		return;
+	}
 	if (vec >= NR_EXCEPTIONS) {
 		x86_handle_irq(regs);
 		return;
 	}
+	if (vec == X86_TRAP_PF && x86_fixup_user_access(regs, read_cr2()))
+		return;		/* a uaccess helper: the page supplied, or its fixup */
 	if (vec == X86_TRAP_PF && !(regs->error_code & (X86_PF_PROT | X86_PF_USER | X86_PF_INSTR)) &&
 	    kfence_handle_page_fault(read_cr2(), regs->error_code & X86_PF_WRITE, regs))
 		return;		/* reported; the page is mapped now and the access completes */

@@ -169,7 +169,7 @@ static void elf_rejects_bad_headers(struct kunit *test)
 	expect_noexec(test, img, 100, "program headers outside");
 	make_elf(img), img[1] = 'X';
 	expect_noexec(test, img, sizeof(img), "magic");
-	make_elf(img), img[4] = 1;
+	make_elf(img), img[4] = 3;	/* no such class */
 	expect_noexec(test, img, sizeof(img), "ELF64");
 	make_elf(img), EH(img)->e_type = 3;
 	expect_noexec(test, img, sizeof(img), "ET_EXEC");
@@ -191,6 +191,48 @@ static void elf_rejects_bad_headers(struct kunit *test)
 	expect_noexec(test, img, sizeof(img), "entry point");
 	make_elf(img), PH(img)->p_flags = PF_R | PF_W;
 	expect_noexec(test, img, sizeof(img), "entry point");
+}
+
+/*
+ * The same executable as ELF32 (i386's layout): where the arch runs ELF32
+ * (ELF_CLASS32_OK, x86) it is accepted with every field widened; a cut in
+ * its program headers and an ELF64-sized e_phentsize are refused. An ELF64
+ * arch refuses the class.
+ */
+static void elf32_widened_or_refused(struct kunit *test)
+{
+	static u8 img[TEST_ELF_SIZE] __aligned(8);
+	static struct elf_info info;
+	Elf32_Ehdr eh = {
+		.e_ident = { 0x7f, 'E', 'L', 'F', ELFCLASS32, ELFDATA2LSB, EV_CURRENT },
+		.e_type = ET_EXEC, .e_machine = ELF_MACHINE, .e_version = EV_CURRENT,
+		.e_entry = 0x400058, .e_phoff = sizeof(Elf32_Ehdr), .e_ehsize = sizeof(Elf32_Ehdr),
+		.e_phentsize = sizeof(Elf32_Phdr), .e_phnum = 1,
+	};
+	Elf32_Phdr ph = {
+		.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = 0, .p_vaddr = 0x400000,
+		.p_paddr = 0x400000, .p_filesz = TEST_ELF_SIZE, .p_memsz = TEST_ELF_SIZE + 4096, .p_align = 4096,
+	};
+	const char *why = NULL;
+
+	memset(img, 0, sizeof(img));
+	memcpy(img, &eh, sizeof(eh));
+	memcpy(img + sizeof(eh), &ph, sizeof(ph));
+	if (!ELF_CLASS32_OK) {
+		expect_noexec(test, img, sizeof(img), "ELF64");
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, elf_check(img, sizeof(img), ELF_LO, ELF_HI, &info, &why), 0);
+	KUNIT_EXPECT_EQ(test, info.eh.e_entry, 0x400058ULL);
+	KUNIT_EXPECT_EQ(test, info.eh.e_phnum, 1);
+	KUNIT_EXPECT_EQ(test, info.ph[0].p_vaddr, 0x400000ULL);
+	KUNIT_EXPECT_EQ(test, info.ph[0].p_memsz, (u64)TEST_ELF_SIZE + 4096);
+	KUNIT_EXPECT_EQ(test, info.ph[0].p_flags, PF_R | PF_X);
+	KUNIT_EXPECT_EQ(test, info.phdr_va, 0x400034UL);
+	KUNIT_EXPECT_EQ(test, info.load_end, 0x402000UL);
+	expect_noexec(test, img, sizeof(Elf32_Ehdr) + 16, "program headers outside");
+	((Elf32_Ehdr *)img)->e_phentsize = sizeof(Elf64_Phdr);
+	expect_noexec(test, img, sizeof(img), "program header size");
 }
 
 static void put_mm(void *mm)
@@ -559,6 +601,7 @@ kunit_test_suite_init(user_mm, user_mm_suite_init, NULL,
 	KUNIT_CASE(cpio_rejects_malformed),
 	KUNIT_CASE(elf_accepts_static_executable),
 	KUNIT_CASE(elf_rejects_bad_headers),
+	KUNIT_CASE(elf32_widened_or_refused),
 	KUNIT_CASE(munmap_splits_and_removes),
 	KUNIT_CASE(mmap_places_top_down),
 	KUNIT_CASE(brk_grows_and_shrinks),

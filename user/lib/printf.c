@@ -75,10 +75,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			lng++;
 		c = *fmt;
 		if (c == 'd' || c == 'i') {
-			long long v = lng ? va_arg(ap, long) : va_arg(ap, int);
+			long long v = lng > 1 ? va_arg(ap, long long) : lng ? va_arg(ap, long) : va_arg(ap, int);
 			put_number(&o, v < 0 ? -(unsigned long long)v : (unsigned long long)v, v < 0, 10, width, pad, left);
 		} else if (c == 'u' || c == 'x') {
-			unsigned long long v = lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
+			unsigned long long v = lng > 1 ? va_arg(ap, unsigned long long) :
+					 lng ? va_arg(ap, unsigned long) : va_arg(ap, unsigned int);
 			put_number(&o, v, 0, c == 'x' ? 16 : 10, width, pad, left);
 		} else if (c == 'p') {
 			put(&o, '0');

@@ -21,11 +21,22 @@
 
 /*
  * The GDT (head.S): null, __KERNEL_CS, __KERNEL_DS, then one data segment per
- * CPU whose base is that CPU's struct x86_percpu; %fs holds it.
+ * CPU whose base is that CPU's struct x86_percpu (%fs holds it in the
+ * kernel), the user code and data segments (flat, DPL 3), then one TSS per
+ * CPU (its esp0: the stack a trap from ring 3 lands on; mmu_context.c). A
+ * CPU's TSS selector minus TSS_TO_PERCPU_SEG is its %fs: entry.S finds the
+ * per-CPU segment from the task register when a trap comes from ring 3.
  */
 #define GDT_ENTRY_PERCPU	3
-#define GDT_ENTRIES		(GDT_ENTRY_PERCPU + CONFIG_NR_CPUS)
+#define GDT_ENTRY_USER_CS	(GDT_ENTRY_PERCPU + CONFIG_NR_CPUS)
+#define GDT_ENTRY_USER_DS	(GDT_ENTRY_USER_CS + 1)
+#define GDT_ENTRY_TSS		(GDT_ENTRY_USER_DS + 1)
+#define GDT_ENTRIES		(GDT_ENTRY_TSS + CONFIG_NR_CPUS)
 #define __PERCPU_SEG(cpu)	((GDT_ENTRY_PERCPU + (cpu)) * 8)
+#define __USER_CS		(GDT_ENTRY_USER_CS * 8 + 3)	/* RPL 3 */
+#define __USER_DS		(GDT_ENTRY_USER_DS * 8 + 3)
+#define __TSS_SEG(cpu)		((GDT_ENTRY_TSS + (cpu)) * 8)
+#define TSS_TO_PERCPU_SEG	((GDT_ENTRY_TSS - GDT_ENTRY_PERCPU) * 8)
 
 /*
  * What trampoline.S reads at the end of its page (TR_* offsets from the
@@ -64,6 +75,8 @@ void arch_cpu_stack(unsigned int cpu, u64 *lo, u64 *hi);
 
 /* smpboot.c: fills cpu's GDT segment and loads it into %fs (each CPU for itself). */
 void x86_load_percpu_segment(unsigned int cpu);
+/* mmu_context.c: fills cpu's TSS and its GDT descriptor, loads the task register (each CPU for itself). */
+void x86_load_tss(unsigned int cpu);
 /* smpboot.c (setup_arch, after paging_init): the CPUs from the firmware, their stacks, the trampoline page. */
 void x86_smp_init_cpus(void);
 /* smpboot.c: an AP's first C (trampoline.S), on its stack with its per-CPU segment loaded. */

@@ -58,13 +58,22 @@ void flush_tlb_kernel_range(vaddr_t start, vaddr_t end);
 void flush_tlb_all(void);
 
 /*
- * flush_tlb_user_range: a process's pages [start, end). x86 has no user mode
- * yet (issue 16), and no PCIDs here: the kernel range's flush does it.
+ * x86_flush_tlb_range (arch/x86/mmu_context.c): what mm/pgtable.c's flushes
+ * and flush_tlb_user_range come to. A kernel range is flush_tlb_kernel_range
+ * (every online CPU). A user range (below TASK_SIZE) is flushed only on the
+ * CPUs running a process — their cur_user_mm is the mm cpumask, no IPI
+ * elsewhere (user entries are not global and a CPU drops them all when it
+ * leaves a process). tables: tables may have been freed there, so those CPUs
+ * also reload CR3, as PAE keeps the PDPT entries in registers until then.
+ * No PCIDs: the asid is unused.
  */
+void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables);
 static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 {
 	(void)asid;
-	flush_tlb_kernel_range(start, end);
+	x86_flush_tlb_range(start, end, false);
 }
+#define flush_tlb_kernel_range_stride(s, e, stride)	x86_flush_tlb_range(s, e, true)
+#define flush_tlb_kernel_leaf_range(s, e, stride)	x86_flush_tlb_range(s, e, false)
 
 #endif

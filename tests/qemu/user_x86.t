@@ -1,0 +1,161 @@
+#!/usr/bin/perl
+# user_x86.t: user processes on qemu-system-i386 (PAE, 4 CPUs) — the same programs as user.t, built for
+# i386, run in ring 3 with a PDPT per process: argv/envp/auxv, int $0x80 system calls, demand-zero faults
+# (also in a GiB whose PDPT entry is new), segfault lines with x86's error bits, #UD/#GP/#DE kill the
+# process with a line, -EFAULT from bad pointers, the OOM kill, refusals, /proc/self/maps; the timer ticks
+# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Pagoda;
+use Test::More;
+
+chdir "$FindBin::Bin/../.." or die;
+
+# section(OUT, CMD, N): what the N-th (from 1) run of CMD printed, up to the next prompt, without
+# run='s own "run: 'exec' failed" line.
+sub section {
+    my ($out, $cmd, $n) = @_;
+    my @s = $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/msg;
+    my $s = $s[($n // 1) - 1] // '';
+    $s =~ s/^run: '[^']*' failed\n//mg;
+    return $s;
+}
+sub meminfo { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
+sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }	# also /sys/kernel/debug/pdpt
+sub irq_cpu0 { my ($s, $row) = @_; return $s =~ /^\s*\Q$row\E:\s+(\d+)\s/m ? $1 : -1; }
+sub irq_sum { my ($s, $row) = @_; return $s =~ /^\s*\Q$row\E:((?:\s+\d+)+)/m ? eval { my $t = 0; $t += $_ for split ' ', $1; $t } : -1; }
+
+my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc/interrupts',
+            'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
+            'cat /proc/vmstat', 'cat /proc/interrupts', 'exec demandzero 600 0x7ff00000', 'cat /sys/kernel/debug/pdpt', 'exec demandzero 64 0x40000000 3',
+            'cat /sys/kernel/debug/pdpt',
+            'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel', 'exec badaccess nx',
+            'exec badaccess ill', 'exec badaccess priv', 'exec badaccess div0',
+            'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'exec memhog 2000', 'cat /proc/meminfo',
+            'exec mprotecttest', 'exec hello again', 'exec cat /proc/self/maps /proc/self/status',
+            'selftest user_mm');
+my ($out, $st, $to) = qemu_x86(smp => 4, timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
+ok(!$to, 'the boot ran every command and powered off');
+like($out, qr/\] smp: Brought up 1 node, 4 CPUs$/m, 'four CPUs online');
+like($out, qr/run: 11 command\(s\) failed/, 'exactly the eleven failing commands failed (7 kills, badelf, nosuch, usage, OOM)');
+unlike($out, qr/Oops|Kernel panic|BUG: |general protection fault: /, 'no kernel fault, no panic');
+
+# 1. hello: its pid, argv as passed, envp, the auxiliary vector (i386 words), status 0.
+#    AT_ENTRY is the ELF32's e_entry (4 bytes at offset 24), AT_PHDR the headers at offset 52 of the first page.
+my $entry = do { open(my $f, '<:raw', 'build/x86/user/bin/hello') or die; local $/; unpack('x24 V', <$f>) };
+my $hello = section($out, 'exec hello a b');
+my $tail = $hello =~ s/^(exec: .*\n)\z//m ? $1 : '';
+is($hello,
+   "hello from pid 1\nargv[0] = hello\nargv[1] = a\nargv[2] = b\nenvp[0] = HOME=/\nenvp[1] = TERM=linux\n" .
+   sprintf("auxv: AT_PAGESZ 4096 AT_ENTRY 0x%x AT_PHDR 0x400034 AT_RANDOM present\n", $entry),
+   'exec hello a b: pid, argv, envp and the auxiliary vector as the i386 ABI lays them out');
+like($tail, qr/^exec: hello \(pid 1\) exited with status 0; faults 0, peak rss \d+ pages$/,
+     'hello exits 0 without a fault (its segments and the stack top were mapped at exec)');
+
+# 2. The timer keeps coming while the process computes in ring 3.
+my $t0 = irq_cpu0(section($out, 'cat /proc/interrupts', 1), 'LOC');
+my $t1 = irq_cpu0(section($out, 'cat /proc/interrupts', 2), 'LOC');
+like(section($out, 'exec spin 30'), qr/^spin: 30 million rounds done .*\nexec: spin \(pid 2\) exited with status 0;/,
+     'exec spin 30: computes and exits 0');
+cmp_ok($t1 - $t0, '>=', 5, "CPU0's local timer ticked during the ring-3 loop ($t0 -> $t1)");
+
+# 3. demandzero: 100 pages, 100 faults, all memory back after exit; no TLB shootdown IPI for it.
+my $dz = section($out, 'exec demandzero 100');
+like($dz, qr/^demandzero: 100 pages at 0x[0-9a-f]+ ok$/m, 'demandzero: every page read zero first, then kept its pattern');
+like($dz, qr/^exec: demandzero \(pid 3\) exited with status 0; faults 100, peak rss (\d+) pages$/m,
+     'demandzero: exit 0 after exactly 100 faults');
+my ($rss) = $dz =~ /peak rss (\d+) pages/;
+ok(defined $rss && $rss >= 100 && $rss <= 110, 'peak RSS counts the 100 pages (' . ($rss // '?') . ')');
+my ($m0, $m1) = (section($out, 'cat /proc/meminfo', 1), section($out, 'cat /proc/meminfo', 2));
+my ($v0, $v1) = (section($out, 'cat /proc/vmstat', 1), section($out, 'cat /proc/vmstat', 2));
+is(vmstat($v1, 'pgfault') - vmstat($v0, 'pgfault'), 100, '/proc/vmstat pgfault rose by 100');
+cmp_ok(meminfo($m0, 'MemFree'), '>', 0, 'MemFree read before');
+is(meminfo($m1, 'MemFree'), meminfo($m0, 'MemFree'), 'MemFree after demandzero is its value before, to the page');
+is(meminfo($m1, 'PageTables'), meminfo($m0, 'PageTables'), "PageTables too: the process's tables are freed");
+my ($tlb0, $tlb1) = (irq_sum(section($out, 'cat /proc/interrupts', 2), 'TLB'), irq_sum(section($out, 'cat /proc/interrupts', 3), 'TLB'));
+cmp_ok($tlb0, '>=', 0, 'the TLB shootdown row is there');
+is($tlb1, $tlb0, 'demandzero and its munmap and exit sent no TLB shootdown IPI (only the running CPU holds user entries)');
+
+# 4. Pages in GiBs whose PDPT entries did not exist when CR3 was loaded (0x7ff00000 spans GiBs 1 and 2),
+#    and a GiB whose PMD is freed and made again within one process. Real CPUs keep the 4 PDPT entries
+#    in registers from the CR3 load on; QEMU's TCG reads them from memory at each walk, so the pages
+#    being right cannot show a missing reload: /sys/kernel/debug/pdpt counts the reloads pagoda makes.
+like(section($out, 'exec demandzero 600 0x7ff00000'),
+     qr/^demandzero: 600 pages at 0x7ff00000 ok\nexec: demandzero \(pid \d+\) exited with status 0; faults 600,/m,
+     'demandzero across a new PDPT entry: CR3 reloaded after the new PMD, every page right');
+like(section($out, 'exec demandzero 64 0x40000000 3'),
+     qr/^(?:demandzero: 64 pages at 0x40000000 ok\n){3}exec: demandzero \(pid \d+\) exited with status 0; faults 192,/m,
+     'three rounds in GiB 1: each munmap frees its PMD, each round makes a new one, every page right');
+my ($p0, $p1) = (section($out, 'cat /sys/kernel/debug/pdpt', 1), section($out, 'cat /sys/kernel/debug/pdpt', 2));
+is(vmstat($p1, 'cr3_reload_new_pdpte') - vmstat($p0, 'cr3_reload_new_pdpte'), 3,
+   'a CR3 reload after the first fault of each round (its PDPT entry is new), and no other');
+is(vmstat($p1, 'cr3_reload_tables') - vmstat($p0, 'cr3_reload_tables'), 3,
+   'a CR3 reload after each munmap freed the PMD (no PDPT register may keep a freed table)');
+
+# 5. Bad accesses: Linux's segfault line with x86's own error bits (NX too), status 139, and the shell carries on.
+my $re = sub { my ($addr, $err) = @_;
+    qr/badaccess\[\d+\]: segfault at $addr ip 00000000004[0-9a-f]{5} sp 00000000bfff[0-9a-f]{4} error $err in badaccess\[401000\+[0-9a-f]+\]\n/ };
+like(section($out, 'exec badaccess null'), $re->('0', 6), 'write through NULL: segfault at 0, error 6 (user write, not present)');
+like(section($out, 'exec badaccess text'), $re->('40[0-9a-f]{4}', 7), 'write to its text: error 7 (user write, protection)');
+like(section($out, 'exec badaccess kernel'), $re->('c0000000', 5), 'read of a kernel address: error 5 (user read, protection)');
+like(section($out, 'exec badaccess nx'), qr/badaccess\[\d+\]: segfault at (4[0-9a-f]{5}) ip 0000000000\1 sp 00000000bfff[0-9a-f]{4} error 15 in badaccess\[4[0-9a-f]{5}\+[0-9a-f]+\]\n/,
+     'a call into rw- data: error 15 (user instruction fetch, protection: NX), at the data address');
+like(section($out, "exec badaccess $_"), qr/^exec: badaccess \(pid \d+\) killed by SIGSEGV, status 139$/m,
+     "badaccess $_: killed by SIGSEGV, status 139") for qw(null text kernel nx priv div0);
+like(section($out, 'exec badaccess ill'), qr/^\[[^]]*\] traps: badaccess\[\d+\] trap invalid opcode ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n(?:.*\n)*exec: badaccess \(pid \d+\) killed by SIGILL, status 132$/m,
+     '#UD (ud2): the traps line, SIGILL, status 132');
+like(section($out, 'exec badaccess priv'), qr/ traps: badaccess\[\d+\] general protection fault ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n/,
+     '#GP (hlt in ring 3): the traps line');
+like(section($out, 'exec badaccess div0'), qr/ traps: badaccess\[\d+\] trap divide error ip:4[0-9a-f]{5} sp:bfff[0-9a-f]{4} error:0\n/,
+     '#DE (7 / 0): the traps line');
+unlike(section($out, "exec badaccess $_"), qr/still alive|7 \/ 0 =|returned/, "badaccess $_: the access did not go on")
+    for qw(null text kernel nx ill priv div0);
+
+# 6. write() through bad pointers returns -EFAULT (access_ok against TASK_SIZE, or the exception-table fixup).
+my $ef = section($out, 'exec efault');
+like($ef, qr/^efault: write\(1, 0x10, 5\) = -14$/m, 'write(1, 0x10, 5) = -EFAULT');
+like($ef, qr/^efault: write\(1, 0xc0000000, 5\) = -14$/m, 'a kernel pointer: -EFAULT');
+like($ef, qr/^efault: write\(1, 0x70000000, 5\) = -14$/m, 'an unmapped user pointer: -EFAULT');
+like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0');
+
+# 7. Refusals: one clear line each.
+is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
+   'a truncated ELF32 is refused with one line');
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys badelf\n\z/,
+     'a missing program: one line listing what there is');
+like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\]; programs: hello/, 'exec alone: usage');
+
+# 8. Out of memory: 2000 MiB on a 512 MiB machine — Linux's OOM report, SIGKILL, and all of it comes back.
+my $oom = section($out, 'exec memhog 2000');
+like($oom, qr/Out of memory: Killed process \d+ \(memhog\) total-vm:\d+kB, anon-rss:(\d+)kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0\n/,
+     "memhog 2000: Linux's OOM killer line");
+my ($anon) = $oom =~ /anon-rss:(\d+)kB/;
+cmp_ok($anon // 0, '>', 0.95 * meminfo($m0, 'MemFree'), 'the victim held nearly all of the free RAM (' . ($anon // '?') . ' kB)');
+like($oom, qr/^exec: memhog \(pid \d+\) killed by SIGKILL, status 137$/m, 'memhog: killed by SIGKILL, status 137');
+is(meminfo(section($out, 'cat /proc/meminfo', 3), 'MemFree'), meminfo($m0, 'MemFree'),
+   'MemFree after the kills, refusals and the OOM kill is its value before, to the page');
+is(meminfo(section($out, 'cat /proc/meminfo', 3), 'PageTables'), meminfo($m0, 'PageTables'), 'PageTables too');
+
+# 9. mprotect (code written as data runs after PROT_EXEC: NX cleared), and the shell lives on.
+like(section($out, 'exec mprotecttest'), qr/^mprotecttest: all passed\nexec: mprotecttest \(pid \d+\) exited with status 0;/m,
+     'mprotecttest: every case passes on x86 (splits, merges, PROT_NONE, exec of written code, errors)');
+like(section($out, 'exec hello again'), qr/^hello from pid \d+\nargv\[0\] = hello\nargv\[1\] = again\n/, 'the shell lives on');
+
+# 10. /proc/self/maps and status, read by the process itself: i386 ld's four segments (r--, r-x, r--, rw-)
+#     and the 128 KiB stack under the top page of the 3 GiB user range.
+my $cat = section($out, 'exec cat /proc/self/maps /proc/self/status');
+my @maps = grep { /^[0-9a-f]{8,}-/ } split /\n/, $cat;
+is(scalar(@maps), 5, 'maps: four segments of the program and the stack') or diag($cat);
+like($maps[1] // '', qr{^00401000-00402000 r-xp 00001000 00:00 0 {34}/cat$}, 'maps: the text, r-xp, named from column 73');
+like($maps[-2] // '', qr{^004[0-9a-f]{5}-004[0-9a-f]{5} rw-p 00000000 00:00 0 {34}/cat$}, 'maps: the data and bss, rw-p');
+like($maps[-1] // '', qr{^bffdf000-bffff000 rw-p 00000000 00:00 0 {34}\[stack\]$}, 'maps: the 128 KiB stack under the top page');
+like($cat, qr/^VmStk:\t     128 kB\n/m, 'status: VmStk 128 kB');
+like($cat, qr/^exec: cat \(pid \d+\) exited with status 0;/m, 'cat exits 0');
+
+# 11. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults, pagemap) in the x86 kernel too.
+like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
+ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
+
+done_testing();
