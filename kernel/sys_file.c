@@ -4,6 +4,7 @@
 #include <string.h>
 #include <kernel/debugfs.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <kernel/uaccess.h>
 #include <mm/gfp.h>
 #include <mm/pagemap.h>
@@ -71,8 +72,9 @@ static struct open_file *render(const struct debugfs_file *f)
  * Linux, offsets and counts are multiples of 8 (-EINVAL otherwise).
  *   read     fills out[0..n) from entry index on; how many (0: end of file).
  *   entries  the file's size in entries (lseek's SEEK_END).
- * The address spaces whose mappings kpage* count: the running process's (the
- * only one this slice has).
+ * The address spaces whose mappings kpage* count: every live process's,
+ * walked with tasklist_lock held so that none can exit meanwhile (lock order
+ * tasklist_lock -> mm->lock).
  */
 struct proc_bin_file {
 	const char *path;
@@ -85,14 +87,36 @@ static unsigned long self_pagemap(struct process *p, u64 index, u64 *out, unsign
 	return pagemap_read(p->mm, index, out, n);
 }
 
+typedef unsigned long (*kpage_reader)(struct mm_struct *const *mms, unsigned int nr_mms, u64 index,
+				      u64 *out, unsigned long n);
+
+/* read over the address spaces of every live process. */
+static unsigned long kpage_read_all(kpage_reader read, u64 index, u64 *out, unsigned long n)
+{
+	struct mm_struct *mms[NPROC_MAX];
+	unsigned int nr = 0;
+	unsigned long flags, got;
+	struct process *q;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	for_each_process(q)
+		if (q->mm && nr < NPROC_MAX)
+			mms[nr++] = q->mm;
+	got = read(mms, nr, index, out, n);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return got;
+}
+
 static unsigned long kpageflags(struct process *p, u64 index, u64 *out, unsigned long n)
 {
-	return kpageflags_read(&p->mm, 1, index, out, n);
+	(void)p;
+	return kpage_read_all(kpageflags_read, index, out, n);
 }
 
 static unsigned long kpagecount(struct process *p, u64 index, u64 *out, unsigned long n)
 {
-	return kpagecount_read(&p->mm, 1, index, out, n);
+	(void)p;
+	return kpage_read_all(kpagecount_read, index, out, n);
 }
 
 static const struct proc_bin_file bin_files[] = {

@@ -72,7 +72,9 @@ unsigned long pagemap_read(struct mm_struct *mm, u64 index, u64 *out, unsigned l
 		unsigned long va = (unsigned long)(index + i) << PAGE_SHIFT;
 		bool present = find_vma(mm, va) && !pt_query(&mm->ctx, va, &q);
 
-		out[i] = pagemap_entry(present, present ? PHYS_PFN(q.pa) : 0, 1);
+		/* user pages count their mappings (COW after fork: shared until written) */
+		out[i] = present ? pagemap_entry(true, PHYS_PFN(q.pa), (unsigned int)page_mapcount(phys_to_page(q.pa)))
+				 : pagemap_entry(false, 0, 0);
 	}
 	spin_unlock(&mm->lock);
 	return n;

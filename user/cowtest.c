@@ -51,7 +51,7 @@ static void check(int ok, const char *what)
 /* word: what generation gen wrote into page i. */
 static unsigned long word(unsigned long i, unsigned long gen)
 {
-	return (gen << 48) ^ (i * 2654435761UL);
+	return (gen << (8 * sizeof(long) - 8)) ^ (i * 2654435761UL);	/* gen in the top byte, on 32 and 64 bits */
 }
 
 /* fill: generation gen writes its word into the first word of pages [from, to). */

@@ -546,6 +546,17 @@ static void cow_refcounts(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qa.pa)), 2);
 		KUNIT_EXPECT_EQ(test, page_refcount(phys_to_page(qa.pa)), 2);
 	}
+	/* pagemap: shared pages are not exclusive (bit 56); kpagecount over both mms says 2. */
+	{
+		struct mm_struct *both[2] = { a, b };
+		u64 e, cnt;
+
+		/* qa: the last page of the loop, page 3 */
+		KUNIT_EXPECT_EQ(test, pagemap_read(a, (BASE >> PAGE_SHIFT) + 3, &e, 1), 1UL);
+		KUNIT_EXPECT_EQ(test, e, BIT_ULL(63) | PHYS_PFN(qa.pa));
+		KUNIT_EXPECT_EQ(test, kpagecount_read(both, 2, PHYS_PFN(qa.pa), &cnt, 1), 1UL);
+		KUNIT_EXPECT_EQ(test, cnt, 2ULL);
+	}
 	/* The child writes page 0: a copy with the same bytes, writable; the original is the parent's alone. */
 	pt_query(&a->ctx, BASE, &qa);
 	KUNIT_EXPECT_EQ(test, handle_mm_fault(b, BASE, FAULT_FLAG_WRITE), 0u);
@@ -555,6 +566,12 @@ static void cow_refcounts(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, *(u8 *)__va(qb.pa), 1);
 	KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qa.pa)), 1);
 	KUNIT_EXPECT_EQ(test, page_mapcount(phys_to_page(qb.pa)), 1);
+	{
+		u64 e;
+
+		KUNIT_EXPECT_EQ(test, pagemap_read(a, BASE >> PAGE_SHIFT, &e, 1), 1UL);
+		KUNIT_EXPECT_EQ(test, e, BIT_ULL(63) | BIT_ULL(56) | PHYS_PFN(qa.pa));	/* exclusive again */
+	}
 	/* The parent writes page 0: mapped once now, so made writable in place (no copy). */
 	KUNIT_EXPECT_EQ(test, handle_mm_fault(a, BASE, FAULT_FLAG_WRITE), 0u);
 	KUNIT_ASSERT_EQ(test, pt_query(&a->ctx, BASE, &qb), 0);
