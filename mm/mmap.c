@@ -19,6 +19,7 @@ struct mm_struct *mm_alloc(void)
 		kfree(mm);
 		return NULL;
 	}
+	mm->ctx.user = true;		/* its flushes name the address space (mm/pgtable.c) */
 	spin_lock_init(&mm->lock);
 	return mm;
 }

@@ -3,7 +3,6 @@
 #include <kernel/bug.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
-#include <asm/tlbflush.h>
 
 /*
  * pte_prot_for: the entry protection of a present page in a VMA with vm_prot.
@@ -75,9 +74,7 @@ static int __do_mprotect(struct mm_struct *mm, unsigned long start, unsigned lon
 		v->vm_prot = prot;
 	}
 	vma_merge_all(mm);
-	protect_present(mm, start, end, pte_prot_for(prot));
-	/* pt_protect's break-before-make flushed already; this is the mm's own flush, by ASID */
-	flush_tlb_user_range(mm->asid, start, end);
+	protect_present(mm, start, end, pte_prot_for(prot));	/* flushed by the mm's ASID in pt_protect */
 	return 0;
 }
 

@@ -184,13 +184,17 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
 /*
  * pt_flush: THE SHOOTDOWN — every TLB of every CPU loses [s, e) (counted in
  * ctx->nr_flushes). leaf: only leaf entries were broken, so the arch may keep
- * walk-cache entries (arm64: TLBI VAALE1IS instead of VAAE1IS).
+ * walk-cache entries (arm64: TLBI VAALE1IS instead of VAAE1IS). A process's
+ * tables go to the arch's flush by address space (arm64: TLBI VAE1IS with the
+ * mm's ASID; x86: only the CPUs running a process), told whether tables went.
  */
 static void pt_flush(struct mm_ctx *ctx, vaddr_t s, vaddr_t e, u64 stride, bool leaf)
 {
 	if (ctx)
 		atomic_inc(&ctx->nr_flushes);
-	if (e <= s)	/* the range ends at the top of the address space */
+	if (ctx && ctx->user && e > s)
+		flush_tlb_user_ctx_range(ctx, s, e, !leaf);
+	else if (e <= s)	/* the range ends at the top of the address space */
 		flush_tlb_all();
 	else if (leaf)
 		flush_tlb_kernel_leaf_range(s, e, stride);

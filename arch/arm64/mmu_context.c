@@ -224,15 +224,24 @@ void arch_mm_deactivate(struct mm_struct *mm)
 	spin_unlock(&asid_lock);
 }
 
-/* /sys/kernel/debug/asid: the allocator's width, generation and rollovers ("name value" lines, as vmstat). */
+static DEFINE_PER_CPU(unsigned long, asid_flushes);	/* per-CPU: flush_tlb_user_ctx_range calls on this CPU */
+
+/*
+ * /sys/kernel/debug/asid: the allocator's width, generation and rollovers,
+ * and the flushes of process tables that named their ASID ("name value"
+ * lines, as vmstat; the flushes summed over CPUs without a lock).
+ */
 static void asid_show(struct seq_buf *s)
 {
-	unsigned long flags;
+	unsigned long flags, flushes = 0;
+	unsigned int cpu;
 
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		flushes += READ_ONCE(per_cpu(asid_flushes, cpu));
 	spin_lock_irqsave(&asid_lock, flags);
-	seq_buf_printf(s, "asid_bits %u\ngeneration %llu\nrollovers %lu\n",
+	seq_buf_printf(s, "asid_bits %u\ngeneration %llu\nrollovers %lu\nflushes_by_asid %lu\n",
 		       asid_bits ? asid_bits : asid_bits_param ? asid_bits_param : read_asid_bits(),
-		       (unsigned long long)(asid_generation >> ASID_GEN_SHIFT), asid_rollovers);
+		       (unsigned long long)(asid_generation >> ASID_GEN_SHIFT), asid_rollovers, flushes);
 	spin_unlock_irqrestore(&asid_lock, flags);
 }
 DEBUGFS_FILE(asid, "/sys/kernel/debug/asid", asid_show);
@@ -265,4 +274,22 @@ void arch_sync_icache(unsigned long start, unsigned long end)
 	__asm__ volatile("ic ialluis" : : : "memory");
 	dsb(ish);
 	isb();
+}
+
+/*
+ * The ASID is read once, without asid_lock: a rollover keeps a running mm's
+ * ASID (reserved) and makes every CPU flush before its next switch, so an mm
+ * whose generation is old has no entry left that its old ASID could miss.
+ */
+void flush_tlb_user_ctx_range(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, bool tables)
+{
+	struct mm_struct *mm = container_of(ctx, struct mm_struct, ctx);
+
+	unsigned long flags;
+
+	(void)tables;
+	flush_tlb_user_range(READ_ONCE(mm->asid), start, end);
+	local_irq_save(flags);
+	(*this_cpu_ptr(asid_flushes))++;
+	local_irq_restore(flags);
 }

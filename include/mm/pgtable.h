@@ -73,6 +73,8 @@ struct mm_ctx {
 	unsigned long nr_tables;	/* table pages in use, the root included */
 	unsigned long nr_bbm;		/* break-before-make sequences done on live entries */
 	atomic_t nr_flushes;		/* TLB flushes (shootdowns) done for this context: no lock */
+	bool user;			/* a process's tables (struct mm_struct's ctx): flushed by the arch's
+					   flush_tlb_user_ctx_range, which names the address space (set once) */
 	/*
 	 * pt_leaf_slot's memo: the last-level table the walk found last, and the
 	 * offset (from va_base) of what it maps. Dropped whenever a table is

@@ -146,6 +146,10 @@ like(section($out, 'cat /sys/kernel/debug/asid', 1), qr/^asid_bits 4\ngeneration
 my ($rolls) = section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^rollovers (\d+)$/m;
 cmp_ok($rolls // 0, '>=', 2, "rollovers after $n execs with 15 ASIDs: " . ($rolls // '?'));
 like(section($out, 'exec mprotecttest'), qr/^mprotecttest: all passed$/m, 'mprotecttest passes after the rollovers');
+# Every change to a process's tables was flushed by its ASID (TLBI VAE1IS/ASIDE1IS), not for all.
+my ($f1) = section($out, 'cat /sys/kernel/debug/asid', 1) =~ /^flushes_by_asid (\d+)$/m;
+my ($f2) = section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^flushes_by_asid (\d+)$/m;
+cmp_ok(($f2 // 0) - ($f1 // 0), '>=', $n, "$n execs and exits flushed by ASID (" . ($f1 // '?') . ' -> ' . ($f2 // '?') . ')');
 
 # 6. A bad asid_bits: one line, the hardware's width kept.
 ($out, $st, $to) = qemu_arm64(timeout => 60, append => 'asid_bits=2 run="cat /sys/kernel/debug/asid"');

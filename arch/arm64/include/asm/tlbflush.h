@@ -137,6 +137,14 @@ static inline void flush_tlb_asid(u64 asid)
 	count_vm_event(NR_TLB_LOCAL_FLUSH_ALL);
 }
 
+/*
+ * flush_tlb_user_ctx_range (arch/arm64/mmu_context.c): mm/pgtable.c's flush of
+ * a process's tables ctx: flush_tlb_user_range with its mm's ASID (VAE1IS
+ * drops the walk caches too, so tables freed need nothing more).
+ */
+struct mm_ctx;
+void flush_tlb_user_ctx_range(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, bool tables);
+
 /* flush_tlb_user_range: the pages of [start, end) in the address space of asid, on every CPU. */
 static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 {

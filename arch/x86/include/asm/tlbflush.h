@@ -73,6 +73,13 @@ static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 	(void)asid;
 	x86_flush_tlb_range(start, end, false);
 }
+/* mm/pgtable.c's flush of a process's tables: the same user range, tables as told. */
+struct mm_ctx;
+static inline void flush_tlb_user_ctx_range(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, bool tables)
+{
+	(void)ctx;
+	x86_flush_tlb_range(start, end, tables);
+}
 #define flush_tlb_kernel_range_stride(s, e, stride)	x86_flush_tlb_range(s, e, true)
 #define flush_tlb_kernel_leaf_range(s, e, stride)	x86_flush_tlb_range(s, e, false)
 

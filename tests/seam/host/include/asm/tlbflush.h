@@ -36,6 +36,15 @@ static inline void flush_tlb_kernel_range(vaddr_t start, vaddr_t end)
 		host_tlb_flush_hook(start, end);
 }
 
+/* The host's model has no address-space ids: a process's range goes as a kernel one does. */
+struct mm_ctx;
+static inline void flush_tlb_user_ctx_range(struct mm_ctx *ctx, vaddr_t start, vaddr_t end, bool tables)
+{
+	(void)ctx;
+	(void)tables;
+	flush_tlb_kernel_range(start, end);
+}
+
 /* The host's model has no address-space ids: a user range goes as a kernel one does. */
 static inline void flush_tlb_user_range(u64 asid, vaddr_t start, vaddr_t end)
 {
