@@ -32,33 +32,18 @@
 #define NR_AUXV		13
 
 /*
- * load_segment: the VMA of one PT_LOAD and all its pages, filled now (at
- * exec, not at first touch): file bytes, then zeros (.bss). Text pages are
- * made safe to execute. 0 or -ENOMEM; what was mapped stays in the VMA for
- * mmput to free.
+ * load_segment: the VMA of one PT_LOAD, filled at first touch (mm/memory.c's
+ * do_image_page): the file's bytes for [p_vaddr, p_vaddr + p_filesz) from the
+ * archive, which stays in the kernel image; zeros after them (.bss). 0 or
+ * mmap_image's error.
  */
 static int load_segment(struct mm_struct *mm, const u8 *img, const Elf64_Phdr *p)
 {
-	unsigned long start = p->p_vaddr & PAGE_MASK, end = PFN_ALIGN(p->p_vaddr + p->p_memsz), va;
+	unsigned long start = p->p_vaddr & PAGE_MASK, end = PFN_ALIGN(p->p_vaddr + p->p_memsz);
 	u32 prot = PROT_READ | (p->p_flags & PF_W ? PROT_WRITE : 0) | (p->p_flags & PF_X ? PROT_EXEC : 0);
-	int err = mmap_region(mm, start, end - start, prot, VM_IMAGE, (p->p_offset & PAGE_MASK) >> PAGE_SHIFT);
 
-	for (va = start; !err && va < end; va += PAGE_SIZE) {
-		struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-		unsigned long lo = va > p->p_vaddr ? va : p->p_vaddr;
-		unsigned long hi = va + PAGE_SIZE < p->p_vaddr + p->p_filesz ? va + PAGE_SIZE : p->p_vaddr + p->p_filesz;
-		u8 *k;
-
-		if (!page)
-			return -ENOMEM;
-		k = page_address(page);
-		if (hi > lo)
-			memcpy(k + (lo - va), img + p->p_offset + (lo - p->p_vaddr), hi - lo);
-		if (prot & PROT_EXEC)
-			arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
-		err = install_user_page(mm, va, page, prot);
-	}
-	return err;
+	return mmap_image(mm, start, end - start, prot, (p->p_offset & PAGE_MASK) >> PAGE_SHIFT,
+			  img + p->p_offset, p->p_vaddr, p->p_vaddr + p->p_filesz);
 }
 
 /* stack_push: copies n bytes below *pos in the stack page k (top at user VA top); the user address. */

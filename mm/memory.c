@@ -1,4 +1,4 @@
-/* memory.c: the generic user page-fault handler — demand-zero anonymous pages, copy-on-write, refusal of bad accesses. */
+/* memory.c: the generic user page-fault handler — demand-zero anonymous pages, program pages from the archive, copy-on-write, refusal of bad accesses. */
 #include <errno.h>
 #include <string.h>
 #include <mm/gfp.h>
@@ -35,6 +35,33 @@ static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area
 	if (!page)
 		return VM_FAULT_OOM;
 	err = install_user_page(mm, addr, page, vma->vm_prot);
+	return !err || err == -EEXIST ? 0 : VM_FAULT_OOM;
+}
+
+/*
+ * do_image_page: the first touch of a program's page: a zeroed page, the
+ * segment's bytes that fall in it copied from the archive, the I-cache made
+ * to see them if it is code; mapped with the VMA's protection. Linux counts
+ * a page read from the file as a major fault (pgmajfault). mm->lock held.
+ */
+static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_struct *vma, unsigned long addr)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+	unsigned long lo = max(addr, vma->vm_data_start), hi = min(addr + PAGE_SIZE, vma->vm_data_end);
+	u8 *k;
+	int err;
+
+	if (!page)
+		return VM_FAULT_OOM;
+	k = kmap_local_page(page);
+	if (hi > lo)
+		memcpy(k + (lo - addr), vma->vm_data + (lo - vma->vm_data_start), hi - lo);
+	if (vma->vm_prot & PROT_EXEC)
+		arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
+	kunmap_local(k);
+	err = install_user_page(mm, addr, page, vma->vm_prot);
+	if (!err)
+		count_vm_event(PGMAJFAULT);
 	return !err || err == -EEXIST ? 0 : VM_FAULT_OOM;
 }
 
@@ -148,6 +175,8 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 	}
 	if (vma->vm_flags & VM_ANON)
 		ret = do_anonymous_page(mm, vma, addr);
+	else if (vma->vm_flags & VM_IMAGE)
+		ret = do_image_page(mm, vma, addr);
 out:
 	spin_unlock(&mm->lock);
 	return ret;

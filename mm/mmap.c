@@ -66,7 +66,8 @@ static bool vma_compatible(const struct vm_area_struct *a, const struct vm_area_
 {
 	return a->vm_end == b->vm_start && a->vm_prot == b->vm_prot && a->vm_flags == b->vm_flags &&
 	       !(a->vm_flags & VM_STACK) &&
-	       (!(a->vm_flags & VM_IMAGE) || a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff);
+	       (!(a->vm_flags & VM_IMAGE) || (a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff &&
+					     a->vm_data == b->vm_data && a->vm_data_start == b->vm_data_start));
 }
 
 void vma_merge_all(struct mm_struct *mm)
@@ -110,25 +111,34 @@ static bool user_range_ok(unsigned long start, unsigned long len)
 	       start >= MMAP_MIN_ADDR && start < TASK_SIZE && len <= TASK_SIZE - start;
 }
 
+/* insert_vma: new (its range checked here) into the array, then merged with agreeing neighbours; mm->lock held. */
+static int insert_vma(struct mm_struct *mm, const struct vm_area_struct *new)
+{
+	unsigned int i;
+
+	if (!user_range_ok(new->vm_start, new->vm_end - new->vm_start) ||
+	    (new->vm_prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (vma_intersects(mm, new->vm_start, new->vm_end))
+		return -EEXIST;
+	if (mm->nr_vmas == MM_MAX_VMAS)
+		return -ENOMEM;
+	i = vma_index(mm, new->vm_start);
+	memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr_vmas - i) * sizeof(mm->vmas[0]));
+	mm->vmas[i] = *new;
+	mm->nr_vmas++;
+	vma_merge_all(mm);
+	return 0;
+}
+
 /* __mmap_region: mmap_region with mm->lock held. */
 static int __mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
 			 u32 flags, unsigned long pgoff)
 {
-	unsigned int i;
+	const struct vm_area_struct v = { .vm_start = start, .vm_end = start + len, .vm_prot = prot,
+					  .vm_flags = flags, .vm_pgoff = pgoff };
 
-	if (!user_range_ok(start, len) || (prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC)))
-		return -EINVAL;
-	if (vma_intersects(mm, start, start + len))
-		return -EEXIST;
-	if (mm->nr_vmas == MM_MAX_VMAS)
-		return -ENOMEM;
-	i = vma_index(mm, start);
-	memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr_vmas - i) * sizeof(mm->vmas[0]));
-	mm->vmas[i] = (struct vm_area_struct){ .vm_start = start, .vm_end = start + len,
-					       .vm_prot = prot, .vm_flags = flags, .vm_pgoff = pgoff };
-	mm->nr_vmas++;
-	vma_merge_all(mm);
-	return 0;
+	return len > TASK_SIZE ? -EINVAL : insert_vma(mm, &v);
 }
 
 int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
@@ -138,6 +148,22 @@ int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u3
 
 	spin_lock(&mm->lock);
 	err = __mmap_region(mm, start, len, prot, flags, pgoff);
+	spin_unlock(&mm->lock);
+	return err;
+}
+
+int mmap_image(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot, unsigned long pgoff,
+	       const u8 *data, unsigned long data_start, unsigned long data_end)
+{
+	const struct vm_area_struct v = { .vm_start = start, .vm_end = start + len, .vm_prot = prot,
+					  .vm_flags = VM_IMAGE, .vm_pgoff = pgoff, .vm_data = data,
+					  .vm_data_start = data_start, .vm_data_end = data_end };
+	int err;
+
+	if (len > TASK_SIZE || data_start > data_end)
+		return -EINVAL;
+	spin_lock(&mm->lock);
+	err = insert_vma(mm, &v);
 	spin_unlock(&mm->lock);
 	return err;
 }

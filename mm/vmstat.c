@@ -104,7 +104,7 @@ static const struct {
 
 static const char *const vmstat_event_names[NR_VM_EVENT_ITEMS] = {
 	"pgalloc_dma", "pgalloc_normal", "pgalloc_high", "pgfree", "pgfault",
-	"cow_fault", "cow_reuse",
+	"pgmajfault", "cow_fault", "cow_reuse",
 	"nr_tlb_remote_flush", "nr_tlb_remote_flush_received",
 	"nr_tlb_local_flush_all", "nr_tlb_local_flush_one",
 };

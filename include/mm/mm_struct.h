@@ -33,6 +33,14 @@ struct vm_area_struct {
 	u32 vm_prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC (neutral, include/mm/prot.h) */
 	u32 vm_flags;		/* VM_* above */
 	unsigned long vm_pgoff;	/* VM_IMAGE: file offset of vm_start, in pages (for maps) */
+	/*
+	 * VM_IMAGE: the program's bytes for VAs [vm_data_start, vm_data_end), at
+	 * vm_data in the archive of programs (linked into the kernel: never
+	 * freed). A first touch fills a page from there; the rest of the VMA
+	 * reads zero (.bss). Split VMAs keep the same three.
+	 */
+	const u8 *vm_data;
+	unsigned long vm_data_start, vm_data_end;
 };
 
 /*
@@ -86,6 +94,13 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
  * [MMAP_MIN_ADDR, TASK_SIZE), overlapping nothing). 0, -EINVAL, -EEXIST or
  * -ENOMEM (no VMA slot left).
  */
+/*
+ * mmap_image: mmap_region for a program's segment (VM_IMAGE, file offset in
+ * pages pgoff), its pages filled at first touch: the bytes for VAs
+ * [data_start, data_end) from data, zeros elsewhere.
+ */
+int mmap_image(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot, unsigned long pgoff,
+	       const u8 *data, unsigned long data_start, unsigned long data_end);
 int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u32 prot,
 		u32 flags, unsigned long pgoff);
 /*

@@ -98,6 +98,7 @@ enum vm_event_item {
 	PGALLOC_HIGH,			/* ... ZONE_HIGHMEM */
 	PGFREE,				/* pages freed */
 	PGFAULT,			/* user page faults handled (mm/memory.c) */
+	PGMAJFAULT,			/* ... that read a program's page from the archive (Linux: from a file) */
 	COW_FAULT,			/* COW write faults that copied the page (Linux has no name: ours) */
 	COW_REUSE,			/* COW write faults that found the page mapped once: made writable */
 	NR_TLB_REMOTE_FLUSH,		/* this CPU asked other CPUs to flush (x86 IPI) */
