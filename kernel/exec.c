@@ -168,22 +168,6 @@ __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, u
 	force_sig(sig);
 }
 
-/*
- * pagefault_out_of_memory: no page for the current process's fault: Linux's
- * OOM killer report for it, then SIGKILL (all its memory comes back at
- * exit). The faulting process is the victim (not yet the largest one).
- */
-__noreturn void pagefault_out_of_memory(void)
-{
-	struct process *p = current;
-	unsigned long kb = PAGE_SIZE >> 10;
-
-	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, "
-	       "shmem-rss:0kB, UID:0 pgtables:%lukB oom_score_adj:0\n", p->pid, p->comm,
-	       mm_total_vm(p->mm) * kb, p->mm->rss * kb, p->mm->ctx.nr_tables * kb);
-	force_sig(SIGKILL);
-}
-
 /* copy_argv: argv's strings into buf (one page), pointers in argv_out[SHELL_ARGV_MAX]; argc or -errno. */
 static int copy_argv(unsigned long uargv, char *buf, char **argv_out)
 {

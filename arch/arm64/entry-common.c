@@ -57,8 +57,10 @@ static void el0_mem_abort(struct pt_regs *regs)
 		ret = handle_mm_fault(p->mm, regs->far, flags);
 	if (!ret)
 		return;
-	if (ret & VM_FAULT_OOM)
-		pagefault_out_of_memory();
+	if (ret & VM_FAULT_OOM) {
+		pagefault_out_of_memory();	/* back here: another process was killed; the fault is taken again */
+		return;
+	}
 	if (ESR_FSC_TYPE(regs->esr) == ESR_FSC_PERMISSION)
 		error |= SEGV_ERR_PROT;
 	if (flags & FAULT_FLAG_WRITE)

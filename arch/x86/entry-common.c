@@ -60,8 +60,10 @@ static void user_page_fault(struct pt_regs *regs)
 
 	if (!ret)
 		return;
-	if (ret & VM_FAULT_OOM)
-		pagefault_out_of_memory();
+	if (ret & VM_FAULT_OOM) {
+		pagefault_out_of_memory();	/* back here: another process was killed; the fault is taken again */
+		return;
+	}
 	force_sig_fault(SIGSEGV, addr, regs->eip, regs->esp,
 			regs->error_code & (X86_PF_PROT | X86_PF_WRITE | X86_PF_USER | X86_PF_INSTR));
 }

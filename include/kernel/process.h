@@ -97,8 +97,12 @@ __noreturn void force_sig_fault(int sig, unsigned long addr, unsigned long ip, u
 				unsigned int error);
 /* force_sig: the process dies with sig, after the arch printed why. */
 __noreturn void force_sig(int sig);
-/* pagefault_out_of_memory: no page for a fault: Linux's OOM report for the process, which is killed. */
-__noreturn void pagefault_out_of_memory(void);
+/*
+ * pagefault_out_of_memory (mm/oom_kill.c): no page for the current process's
+ * fault: the largest process is killed with Linux's OOM report. Returns (the
+ * fault is to be taken again) unless the current process was the one.
+ */
+void pagefault_out_of_memory(void);
 
 /* syscall_dispatch: runs syscall nr (Linux's generic numbers) with its six arguments. */
 long syscall_dispatch(unsigned long nr, const unsigned long args[6]);

@@ -28,7 +28,7 @@ sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
 # at the end), so both figures count the same things.
 my @cmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 5000 &', 'exec spin 5000 &', 'exec spin 5000 &', 'ps',
             'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'kill 4', 'cat /proc/vmstat',
-            'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/vmstat', 'ps',
+            'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/vmstat', 'ps', 'exec oomtest',
             'cat /proc/meminfo', 'exec hello');
 my ($out, $st, $to) = qemu_arm64(timeout => 300, append => 'run="' . join('; ', @cmds) . '"',
                                  extra => [@Pagoda::TCG_MULTI]);
@@ -95,5 +95,16 @@ cmp_ok(meminfo($m0, 'MemFree'), '>', 0, 'MemFree read before');
 is(meminfo($m1, 'MemFree'), meminfo($m0, 'MemFree'), 'MemFree after every process is its value before, to the page');
 is(meminfo($m1, 'PageTables'), meminfo($m0, 'PageTables'), 'PageTables too');
 like(section($out, 'exec hello', 2), qr/^exec: hello \(pid \d+\) exited with status 0;/m, 'the shell still runs programs');
+
+# The OOM killer picks the largest process: oomtest's child holds 640 MiB, then the parent (the one
+# whose fault finds no page) writes 400 MiB; the child is killed, the parent finishes.
+my $oom = section($out, 'exec oomtest');
+my ($child) = $oom =~ /^oomtest: child (\d+) holds 640 MiB; parent writes 400 MiB$/m;
+ok(defined $child, 'oomtest: the child holds its 640 MiB');
+like($oom, qr/Out of memory: Killed process ${\($child \/\/ -1)} \(oomtest\) total-vm:\d+kB, anon-rss:\d+kB, file-rss:0kB, shmem-rss:0kB, UID:0 pgtables:\d+kB oom_score_adj:0\n/,
+     "oomtest: Linux's OOM line names the child, the largest, not the faulting parent");
+is(() = $oom =~ /Out of memory:/g, 1, 'oomtest: one victim only');
+like($oom, qr/^oomtest: parent wrote 400 MiB; child killed by signal 9$/m, 'oomtest: the parent got its memory; the child died of SIGKILL');
+like($oom, qr/^exec: oomtest \(pid \d+\) exited with status 0;/m, 'oomtest: exits 0');
 
 done_testing();
