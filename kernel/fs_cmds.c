@@ -2,6 +2,7 @@
 #include <kernel/debugfs.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
+#include <kernel/process.h>
 #include <kernel/shell.h>
 #include <kernel/arch.h>
 #include <kernel/version.h>
@@ -51,22 +52,28 @@ static int cmd_cat(int argc, char **argv)
 {
 	const struct debugfs_file *f;
 	struct seq_buf s;
-	int i, ret = 0;
+	int i, ret = 0, pid;
 
 	if (argc < 2) {
 		kprintf("usage: cat PATH...\n");
 		return 1;
 	}
 	for (i = 1; i < argc; i++) {
+		pid = 0;
 		f = debugfs_lookup(argv[i]);
+		if (!f)
+			f = proc_pid_file(argv[i], &pid);
+		seq_buf_init(&s, cat_buf, sizeof(cat_buf));
+		if (f && pid && !proc_pid_show(f, pid, &s))
+			f = NULL;	/* no such process (any more) */
 		if (!f) {
 			kprintf("cat: %s: %s\n", argv[i], is_dir(argv[i]) ? "Is a directory" :
 				"No such file or directory");
 			ret = 1;
 			continue;
 		}
-		seq_buf_init(&s, cat_buf, sizeof(cat_buf));
-		f->show(&s);
+		if (!pid)
+			f->show(&s);
 		kputs(seq_buf_str(&s));
 		if (s.overflow) {
 			kprintf("\ncat: %s: output truncated at %zu bytes\n", argv[i], s.len);

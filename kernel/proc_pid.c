@@ -1,12 +1,38 @@
-/* proc_pid.c: /proc/self/maps, status and page_tables (also as /proc/PID/...) for the running process, Linux's layout. */
+/* proc_pid.c: /proc/self/maps, status and page_tables, and /proc/PID/... of any live process, in Linux's layout. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <kernel/debugfs.h>
+#include <kernel/percpu.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <mm/ptdump.h>
+
+/*
+ * The process a /proc file is rendered for: proc_pid_show's target on this
+ * CPU while it renders (set and cleared with tasklist_lock held, interrupts
+ * masked: nothing else runs here meanwhile), else the running process.
+ */
+static DEFINE_PER_CPU(struct process *, proc_target);
+
+static struct process *proc_task(void)
+{
+	struct process *t = *this_cpu_ptr(proc_target);
+
+	return t ? t : current_process();
+}
+
+static struct mm_struct *proc_mm(void)
+{
+	struct process *p = proc_task();
+
+	return p ? p->mm : NULL;
+}
 
 /* /proc/self/maps: one line per VMA (show_map_vma, mm/mmap.c); empty when no process runs. */
 static void show_self_maps(struct seq_buf *s)
 {
-	struct mm_struct *mm = current_mm();
+	struct mm_struct *mm = proc_mm();
 	unsigned int i;
 
 	if (!mm)
@@ -36,14 +62,15 @@ static unsigned long vm_kb(struct mm_struct *mm, u32 flags, bool exe)
 /* /proc/self/status: Linux's name, pid and Vm* lines ("VmRSS:\t    NNNN kB"), those this slice counts. */
 static void show_self_status(struct seq_buf *s)
 {
-	struct process *p = current_process();
+	struct process *p = proc_task();
 	struct mm_struct *mm = p ? p->mm : NULL;
 	unsigned long kb = PAGE_SIZE >> 10;
 
 	if (!mm)
 		return;
 	spin_lock(&mm->lock);
-	seq_buf_printf(s, "Name:\t%s\nState:\tR (running)\nPid:\t%d\n", p->comm, p->pid);
+	seq_buf_printf(s, "Name:\t%s\nState:\t%s\nPid:\t%d\n", p->comm,
+		       p->state == TASK_INTERRUPTIBLE ? "S (sleeping)" : "R (running)", p->pid);
 	seq_buf_printf(s, "VmSize:\t%8lu kB\n", vm_kb(mm, 0, false));	/* mm_total_vm's, under the lock held */
 	seq_buf_printf(s, "VmHWM:\t%8lu kB\n", mm->hiwater_rss * kb);
 	seq_buf_printf(s, "VmRSS:\t%8lu kB\n", mm->rss * kb);
@@ -69,9 +96,42 @@ static const struct ptdump_marker user_markers[] = {
 
 static void show_self_page_tables(struct seq_buf *s)
 {
-	struct mm_struct *mm = current_mm();
+	struct mm_struct *mm = proc_mm();
 
 	if (mm)
 		ptdump_show(&mm->ctx, user_markers, s);
 }
 DEBUGFS_FILE(self_page_tables, "/proc/self/page_tables", show_self_page_tables);
+
+const struct debugfs_file *proc_pid_file(const char *path, int *pid)
+{
+	char self[64];
+	const char *name;
+	long n;
+
+	if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9')
+		return NULL;
+	n = strtol(path + 6, (char **)&name, 10);
+	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, sizeof(self), "/proc/self%s", name) >= sizeof(self))
+		return NULL;
+	*pid = (int)n;
+	return debugfs_lookup(self);
+}
+
+bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s)
+{
+	unsigned long flags;
+	struct process *p;
+	bool live;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	p = find_process(pid);
+	live = p && p->mm;		/* p->mm stays while tasklist_lock is held (do_exit) */
+	if (live) {
+		*this_cpu_ptr(proc_target) = p;
+		f->show(s);
+		*this_cpu_ptr(proc_target) = NULL;
+	}
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return live;
+}

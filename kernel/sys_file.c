@@ -29,7 +29,7 @@ long strncpy_from_user(char *buf, unsigned long u, size_t n)
 	return -ENAMETOOLONG;
 }
 
-/* resolve: /proc/PID/x with the caller's own pid reads as /proc/self/x (no other process exists). */
+/* resolve: /proc/PID/x with the caller's own pid reads as /proc/self/x (so pagemap too); other PIDs: proc_pid_file. */
 static void resolve(char *path, size_t size)
 {
 	char self[24], rest[PATH_MAX_USER];
@@ -41,8 +41,12 @@ static void resolve(char *path, size_t size)
 	}
 }
 
-/* render: f's whole text, grown from 4 KiB until it fits (show() is pure: see debugfs.h); NULL if no memory. */
-static struct open_file *render(const struct debugfs_file *f)
+/*
+ * render: f's whole text (for process pid if not 0: /proc/PID/...), grown from
+ * 4 KiB until it fits (show() is pure: see debugfs.h); NULL if no memory. A
+ * process that exited meanwhile leaves the text empty.
+ */
+static struct open_file *render(const struct debugfs_file *f, int pid)
 {
 	struct open_file *of = kzalloc(sizeof(*of), GFP_KERNEL);
 	size_t size;
@@ -53,7 +57,10 @@ static struct open_file *render(const struct debugfs_file *f)
 		if (!of->text)
 			break;
 		seq_buf_init(&s, of->text, size);
-		f->show(&s);
+		if (!pid)
+			f->show(&s);
+		else if (!proc_pid_show(f, pid, &s))
+			s.len = 0;
 		if (!s.overflow || size == FILE_TEXT_MAX) {
 			of->len = s.len;
 			return of;
@@ -165,7 +172,7 @@ long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 	const struct proc_bin_file *bin;
 	char path[PATH_MAX_USER];
 	long r = strncpy_from_user(path, upath, sizeof(path));
-	int fd;
+	int fd, pid = 0;
 
 	if (r < 0)
 		return r;
@@ -175,13 +182,13 @@ long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 		return -EACCES;
 	resolve(path, sizeof(path));
 	bin = bin_lookup(path);
-	if (!bin && !(f = debugfs_lookup(path)))
+	if (!bin && !(f = debugfs_lookup(path)) && !(f = proc_pid_file(path, &pid)))
 		return -ENOENT;
 	for (fd = 3; fd < PROC_MAX_FILES && p->files[fd]; fd++)
 		;
 	if (fd == PROC_MAX_FILES)
 		return -EMFILE;
-	p->files[fd] = bin ? kzalloc(sizeof(struct open_file), GFP_KERNEL) : render(f);
+	p->files[fd] = bin ? kzalloc(sizeof(struct open_file), GFP_KERNEL) : render(f, pid);
 	if (!p->files[fd])
 		return -ENOMEM;
 	p->files[fd]->bin = bin;

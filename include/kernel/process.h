@@ -113,6 +113,17 @@ long sys_lseek(unsigned long fd, long offset, unsigned long whence);
 long sys_pread64(unsigned long fd, unsigned long ubuf, unsigned long n, long pos);
 long sys_close(unsigned long fd);
 void exit_files(struct process *p);
+/*
+ * /proc/PID/NAME (kernel/proc_pid.c), NAME one of the /proc/self files:
+ *   proc_pid_file  the /proc/self/NAME file for such a path, and *pid; NULL
+ *                  if path is not of that form or there is no such NAME.
+ *   proc_pid_show  f's text for process pid (its mm), rendered with
+ *                  tasklist_lock held; false if pid is no live process.
+ */
+struct debugfs_file;
+struct seq_buf;
+const struct debugfs_file *proc_pid_file(const char *path, int *pid);
+bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s);
 /* dup_files: child gets copies of parent's open files (fork). 0 or -ENOMEM (child's are closed again). */
 int dup_files(struct process *child, const struct process *parent);
 

@@ -27,13 +27,14 @@ sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
 # MemFree is read first after an exec (which drains the per-CPU lists and shrinks the caches, as
 # at the end), so both figures count the same things.
 my @cmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 5000 &', 'exec spin 5000 &', 'exec spin 5000 &', 'ps',
+            'cat /proc/2/status', 'cat /proc/2/maps', 'cat /proc/99/maps', 'exec cat /proc/2/status',
             'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'kill 4', 'cat /proc/vmstat',
             'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/vmstat', 'ps', 'exec oomtest',
             'cat /proc/meminfo', 'exec hello');
 my ($out, $st, $to) = qemu_arm64(timeout => 300, append => 'run="' . join('; ', @cmds) . '"',
                                  extra => [@Pagoda::TCG_MULTI]);
 ok(!$to, 'the boot ran every command and powered off');
-like($out, qr/run: 2 command\(s\) failed/, 'exactly the two bad kills failed');
+like($out, qr/run: 3 command\(s\) failed/, 'exactly the two bad kills and the cat of a missing PID failed');
 unlike($out, qr/Oops|Kernel panic|Unable to handle kernel|segfault/, 'no kernel fault, no panic, no segfault');
 
 # 1. Three background spins, one per CPU other than the shell's; ps shows them running there.
@@ -106,5 +107,15 @@ like($oom, qr/Out of memory: Killed process ${\($child \/\/ -1)} \(oomtest\) tot
 is(() = $oom =~ /Out of memory:/g, 1, 'oomtest: one victim only');
 like($oom, qr/^oomtest: parent wrote 400 MiB; child killed by signal 9$/m, 'oomtest: the parent got its memory; the child died of SIGKILL');
 like($oom, qr/^exec: oomtest \(pid \d+\) exited with status 0;/m, 'oomtest: exits 0');
+
+# /proc/PID of another process, from the shell: a background spin's status and maps.
+like(section($out, 'cat /proc/2/status'), qr/^Name:\tspin\nState:\t[RS] \(\w+\)\nPid:\t2\nVmSize:\t +\d+ kB\n/,
+     '/proc/2/status: the spin, pid 2');
+like(section($out, 'cat /proc/2/maps'), qr/^00400000-[0-9a-f]+ r-xp [0-9a-f]{8} 00:00 0 +\/spin\n(?:.*\n)*[0-9a-f]+-[0-9a-f]+ rw-p 00000000 00:00 0 +\[stack\]\n\z/,
+     "/proc/2/maps: the spin's text first, its stack last");
+is(section($out, 'cat /proc/99/maps'), "cat: /proc/99/maps: No such file or directory\n", '/proc/99/maps: no such process, one line');
+
+like(section($out, 'exec cat /proc/2/status'), qr/^Name:\tspin\nState:\t[RS] \(\w+\)\nPid:\t2\n/m,
+     "a program's openat of /proc/2/status reads the other process's");
 
 done_testing();
