@@ -51,7 +51,7 @@ static void check(int ok, const char *what)
 /* word: what generation gen wrote into page i. */
 static unsigned long word(unsigned long i, unsigned long gen)
 {
-	return (gen << 48) ^ (i * 2654435761UL);
+	return (gen << 20) ^ (i * 2654435761UL);
 }
 
 /* fill: generation gen writes its word into the first word of pages [from, to). */

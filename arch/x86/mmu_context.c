@@ -5,6 +5,7 @@
 #include <kernel/debugfs.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <mm/pgtable.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
@@ -34,11 +35,16 @@
  * arch_mm_deactivate's switch back to init_mm's PDPT is the TLB flush that
  * lets the next process reuse the addresses; mm->asid stays 0.
  *
- * Concurrency: one process at a time, run by exec on one CPU with interrupts
- * masked except in ring 3 (kernel/exec.c). cur_user_mm and pdpt_loaded are
- * this CPU's: written by it alone, in activate/deactivate and its own fault
- * or flush paths (interrupt handlers never touch them); x86_flush_tlb_range
- * reads the other CPUs' cur_user_mm (READ_ONCE) as the mm cpumask.
+ * Concurrency: processes run on every CPU under the scheduler (kernel/
+ * sched.c), the kernel with interrupts masked (they are taken in ring 3 and
+ * in the idle waits). cur_user_mm and pdpt_loaded are this CPU's: written by
+ * it alone, in activate (schedule's switch to a process, fork, execve),
+ * arch_mm_switch_idle/deactivate (a switch to the idle task, exit) and its
+ * own fault or flush paths (interrupt handlers never touch them), so
+ * cur_user_mm always names the mm CR3 holds. x86_flush_tlb_range reads the
+ * other CPUs' cur_user_mm (READ_ONCE, after a full barrier) as the mm
+ * cpumask; a CPU publishes its new mm before the serialising CR3 load, so a
+ * CPU it misses loads the tables after the change.
  */
 static DEFINE_PER_CPU(struct mm_struct *, cur_user_mm);	/* the mm CR3 holds, NULL: init_mm's */
 static DEFINE_PER_CPU(unsigned int, pdpt_loaded);	/* bit i: PDPT entry i present at the last CR3 load */
@@ -77,17 +83,28 @@ int arch_mm_activate(struct mm_struct *mm)
 	BUG_ON(mm->ctx.root_pa >> 32 || (mm->ctx.root_pa & 31));	/* CR3 holds 32 bits, 32-byte aligned */
 	if (!pte_valid(pte_read(&mm->ctx.root[PDPT_USER_ENTRIES])))
 		set_pte(&mm->ctx.root[PDPT_USER_ENTRIES], pte_read(kernel_pmd));
-	*this_cpu_ptr(cur_user_mm) = mm;
+	WRITE_ONCE(*this_cpu_ptr(cur_user_mm), mm);	/* before the CR3 load: see Concurrency */
 	load_user_cr3(mm);
 	return 0;
 }
 
-/* arch_mm_deactivate: CR3 := init_mm's PDPT; the load drops every user TLB entry (no PCIDs). */
+/*
+ * arch_mm_switch_idle: CR3 := init_mm's PDPT (the idle task's: no user
+ * half); the load drops every user TLB entry (no PCIDs), so this CPU leaves
+ * the mm cpumask. Interrupts masked.
+ */
+void arch_mm_switch_idle(void)
+{
+	WRITE_ONCE(*this_cpu_ptr(cur_user_mm), NULL);
+	*this_cpu_ptr(pdpt_loaded) = 0;
+	write_cr3((unsigned long)init_mm.root_pa);
+}
+
+/* arch_mm_deactivate: mm leaves this CPU (exit, execve): as a switch to the idle task; no ids to free. */
 void arch_mm_deactivate(struct mm_struct *mm)
 {
-	write_cr3((unsigned long)init_mm.root_pa);
-	*this_cpu_ptr(cur_user_mm) = NULL;
-	*this_cpu_ptr(pdpt_loaded) = 0;
+	(void)mm;
+	arch_mm_switch_idle();
 }
 
 /*
@@ -124,13 +141,18 @@ static void local_flush_user(vaddr_t start, vaddr_t end, bool tables)
 /*
  * x86_flush_tlb_range: see asm/tlbflush.h. Called with the mm's
  * page_table_lock held (so no pt_query here: pdpt_loaded just becomes 0 when
- * CR3 is reloaded). In this slice a user range is flushed by the CPU running
- * the process, in its system call or fault, or by exec on an mm no CPU runs:
- * the local flush (or none) is all. Another CPU running a process (a model
- * with several) would be flushed with the kernel range's shootdown.
+ * CR3 is reloaded). The mm is not passed, but a user range is always
+ * flushed either for the mm this CPU runs (its process's syscall or fault,
+ * fork write-protecting the parent) or for an mm no CPU runs (exec building
+ * one, exit and execve freeing one after arch_mm_deactivate). A process is
+ * one thread, so its mm runs on one CPU at a time, and a CPU that left an
+ * mm holds none of its entries (the CR3 load). So the CPUs to flush are this
+ * one and those whose cur_user_mm is this CPU's (none while an mm has one
+ * thread): no IPI to a CPU running another process or idle.
  */
 void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
 {
+	struct mm_struct *mine = *this_cpu_ptr(cur_user_mm);
 	unsigned int cpu, me = smp_processor_id();
 	bool others = false;
 
@@ -138,12 +160,13 @@ void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
 		flush_tlb_kernel_range(start, end);
 		return;
 	}
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)))
+	smp_mb();	/* the table change before the others' cur_user_mm (store -> load) */
+	for (cpu = 0; mine && cpu < CONFIG_NR_CPUS; cpu++)
+		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)) == mine)
 			others = true;
 	if (others)
 		flush_tlb_kernel_range(start, end);
-	if (*this_cpu_ptr(cur_user_mm))
+	if (mine)
 		local_flush_user(start, end, tables);
 }
 
@@ -190,6 +213,12 @@ void x86_load_tss(unsigned int cpu)
 	gdt_table[GDT_ENTRY_TSS + cpu] = (limit & 0xffff) | (u64)(base & 0xffffff) << 16 |
 		(u64)SEG_TSS32_AVAIL << 40 | (u64)((limit >> 16) & 0xf) << 48 | (u64)(base >> 24) << 56;
 	__asm__ volatile("ltr %w0" :: "r"(__TSS_SEG(cpu)) : "memory");
+}
+
+/* x86_set_esp0: this CPU's TSS.esp0 := top (the scheduler's switch: the next process's kernel stack). */
+void x86_set_esp0(unsigned long top)
+{
+	cpu_tss[smp_processor_id()].esp0 = (u32)top;
 }
 
 /*
