@@ -314,7 +314,7 @@ struct process *find_process(int pid)
 	return NULL;
 }
 
-/* The arch's side where it has none (x86: no user mode yet, so no process is ever created). */
+/* The arch's side for an arch without user mode (arm64 and x86 both define every hook now). */
 __weak struct process *arch_switch_to(struct process *prev, struct process *next)
 {
 	panic("schedule: no context switch on this arch (%s -> %s)", prev->comm, next->comm);

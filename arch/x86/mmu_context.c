@@ -1,4 +1,4 @@
-/* mmu_context.c (x86): a process's PDPT (its user PMDs, the kernel's shared), the CR3 switch, the TSS, and the way into ring 3. */
+/* mmu_context.c (x86): a process's PDPT (its user PMDs, the kernel's shared), the CR3 switch, the TSS and its esp0. */
 #include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
@@ -190,7 +190,8 @@ static void pdpt_show(struct seq_buf *s)
 DEBUGFS_FILE(pdpt, "/sys/kernel/debug/pdpt", pdpt_show);
 
 /*
- * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks;
+ * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks:
+ * the running process's kernel stack top, set at each switch to it;
  * no hardware task switching, no I/O bitmap: io_bitmap_base past the limit,
  * so IN/OUT from ring 3 fault, IOPL being 0). Each CPU's is written by itself.
  */
@@ -219,42 +220,6 @@ void x86_load_tss(unsigned int cpu)
 void x86_set_esp0(unsigned long top)
 {
 	cpu_tss[smp_processor_id()].esp0 = (u32)top;
-}
-
-/*
- * arch_enter_user: traps from ring 3 land on this kernel stack, just below
- * this frame (TSS.esp0; exec's frames above it stay intact for exit_jmp).
- * Then an iret frame — ss:esp the user stack, eflags with IF (interrupts on
- * in ring 3), cs:eip the entry — user data segments, registers cleared (the
- * i386 ABI: edx 0 means no function for atexit), iret.
- */
-void arch_enter_user(unsigned long entry, unsigned long sp)
-{
-	u32 esp;
-
-	__asm__ volatile("movl %%esp, %0" : "=r"(esp));
-	cpu_tss[smp_processor_id()].esp0 = esp & ~15u;
-	__asm__ volatile(
-		"pushl	%[ds]\n\t"
-		"pushl	%[sp]\n\t"
-		"pushl	$0x202\n\t"		/* IF, and the always-one bit 1 */
-		"pushl	%[cs]\n\t"
-		"pushl	%[ip]\n\t"
-		"movl	%[ds], %%eax\n\t"
-		"movl	%%eax, %%ds\n\t"
-		"movl	%%eax, %%es\n\t"
-		"xorl	%%eax, %%eax\n\t"
-		"movl	%%eax, %%fs\n\t"
-		"movl	%%eax, %%gs\n\t"
-		"xorl	%%ebx, %%ebx\n\t"
-		"xorl	%%ecx, %%ecx\n\t"
-		"xorl	%%edx, %%edx\n\t"
-		"xorl	%%esi, %%esi\n\t"
-		"xorl	%%edi, %%edi\n\t"
-		"xorl	%%ebp, %%ebp\n\t"
-		"iret"
-		:: [ds] "i"(__USER_DS), [cs] "i"(__USER_CS), [sp] "r"(sp), [ip] "r"(entry) : "memory");
-	__builtin_unreachable();
 }
 
 /* x86 keeps instruction fetches coherent with stores. */

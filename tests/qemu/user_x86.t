@@ -3,7 +3,9 @@
 # i386, run in ring 3 with a PDPT per process: argv/envp/auxv, int $0x80 system calls, demand-zero faults
 # (also in a GiB whose PDPT entry is new), segfault lines with x86's error bits, #UD/#GP/#DE kill the
 # process with a line, -EFAULT from bad pointers, the OOM kill, refusals, /proc/self/maps; the timer ticks
-# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel.
+# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel. A second
+# boot runs processes under the scheduler (user_proc.t's checks): background spins on CPUs 1-3, ps, kill,
+# two processes sharing a CPU, usertests, forktest, cowtest's figures, MemFree back to the page.
 use strict;
 use warnings;
 use FindBin;
@@ -165,8 +167,9 @@ ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m
 #     and back); usertests (fork/exec/wait, demand-zero, COW, -EFAULT, kill, nanosleep, the fork
 #     bomb) exits 0; forktest's statuses; cowtest's figures; one spin stays on CPU 3 meanwhile, and
 #     no user TLB flush sends it a shootdown IPI (each mm runs on one CPU: the mm cpumask is that
-#     CPU alone); MemFree identical before and after.
-my @pcmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 5000 &', 'exec spin 5000 &', 'exec spin 5000 &', 'ps',
+#     CPU alone); MemFree identical before and after. spin 4000: 4e9 rounds, the most a 32-bit
+#     unsigned long counts (spin 5000 would wrap to 705 million and might end before its kill).
+my @pcmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 4000 &', 'exec spin 4000 &', 'exec spin 4000 &', 'ps',
              'exec spin 30', 'ps', 'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'cat /proc/vmstat',
              'cat /proc/interrupts', 'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/interrupts',
              'cat /proc/vmstat', 'kill 4', 'ps', 'exec hello', 'cat /proc/meminfo', 'exec hello');
@@ -175,8 +178,8 @@ ok(!$pto, 'processes: the boot ran every command and powered off');
 like($pout, qr/run: 2 command\(s\) failed/, 'processes: exactly the two bad kills failed');
 unlike($pout, qr/Oops|Kernel panic|BUG: |general protection fault: |segfault|traps: /, 'processes: no kernel fault, no panic, no segfault');
 
-like(section($pout, "exec spin 5000 &", $_), qr/^exec: spin \(pid ${\($_ + 1)}\) running in the background$/m,
-     "exec spin 5000 & (pid ${\($_ + 1)}) returns at once") for 1 .. 3;
+like(section($pout, "exec spin 4000 &", $_), qr/^exec: spin \(pid ${\($_ + 1)}\) running in the background$/m,
+     "exec spin 4000 & (pid ${\($_ + 1)}) returns at once") for 1 .. 3;
 my $ps = section($pout, 'ps', 1);
 like($ps, qr/^  PID  PPID S PSR   RSS COMMAND$/m, "ps: Linux's columns");
 my %cpu = map { $_->[0] => $_->[1] } map { [ /^\s+(\d+)\s+0 R\s+(\d+)\s+\d+ spin$/ ] } grep { /spin$/ } split /\n/, $ps;
