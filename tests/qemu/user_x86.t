@@ -29,7 +29,7 @@ sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }	# als
 sub irq_cpu { my ($s, $row, $cpu) = @_; return $s =~ /^\s*\Q$row\E:((?:\s+\d+)+)/m ? ((split ' ', $1)[$cpu] // -1) : -1; }
 sub irq_sum { my ($s, $row) = @_; return $s =~ /^\s*\Q$row\E:((?:\s+\d+)+)/m ? eval { my $t = 0; $t += $_ for split ' ', $1; $t } : -1; }
 
-my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc/interrupts',
+my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'cat /proc/stat', 'exec spin 30', 'cat /proc/interrupts', 'cat /proc/stat',
             'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
             'cat /proc/vmstat', 'cat /proc/interrupts', 'exec demandzero 600 0x7ff00000', 'cat /sys/kernel/debug/pdpt', 'exec demandzero 64 0x40000000 3',
             'cat /sys/kernel/debug/pdpt',
@@ -63,6 +63,13 @@ my $t1 = irq_cpu(section($out, 'cat /proc/interrupts', 2), 'LOC', 1);
 like(section($out, 'exec spin 30'), qr/^spin: 30 million rounds done .*\nexec: spin \(pid 2\) exited with status 0;/,
      'exec spin 30: computes and exits 0');
 cmp_ok($t1 - $t0, '>=', 5, "CPU1's local timer ticked during the ring-3 loop ($t0 -> $t1)");
+# /proc/stat counts an AP's ticks in its idle loop as idle, the others as system: CPU 1's system
+# ticks are the ticks that interrupted the process (ring 3, or its kernel work), CPU 2's stay put.
+my ($s0, $s1) = (section($out, 'cat /proc/stat', 1), section($out, 'cat /proc/stat', 2));
+my $sys = sub { my ($st, $cpu) = @_; return $st =~ /^cpu$cpu \d+ \d+ (\d+) /m ? $1 : -1; };
+cmp_ok($sys->($s1, 1) - $sys->($s0, 1), '>=', 3, 'the ticks on CPU 1 during spin 30 found it running the process, not idle (' .
+       $sys->($s0, 1) . ' -> ' . $sys->($s1, 1) . ')');
+is($sys->($s1, 2), $sys->($s0, 2), "CPU 2, idle meanwhile, counted no system tick");
 
 # 3. demandzero: 100 pages, 100 faults, all memory back after exit; no TLB shootdown IPI for it.
 my $dz = section($out, 'exec demandzero 100');
