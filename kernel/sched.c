@@ -314,7 +314,7 @@ struct process *find_process(int pid)
 	return NULL;
 }
 
-/* The arch's side where it has none (x86: no user mode yet, so no process is ever created). */
+/* The arch's side for an arch without user mode (arm64 and x86 both define every hook now). */
 __weak struct process *arch_switch_to(struct process *prev, struct process *next)
 {
 	panic("schedule: no context switch on this arch (%s -> %s)", prev->comm, next->comm);
@@ -345,9 +345,13 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-/* Linux's struct timespec on a 64-bit arch: tv_sec, tv_nsec (both 8 bytes). */
+/*
+ * The struct timespec of Linux's nanosleep (__kernel_old_timespec): tv_sec
+ * and tv_nsec are both a long — 8 bytes each on arm64, 4 on i386 (whose
+ * nanosleep, number 162, takes the 32-bit form; the time64 calls are others).
+ */
 struct kernel_timespec {
-	s64 tv_sec;
+	long tv_sec;
 	long tv_nsec;
 };
 
@@ -372,7 +376,7 @@ long sys_nanosleep(unsigned long ureq, unsigned long urem)
 	if (urem && now < deadline) {
 		u64 left = deadline - now;
 
-		ts.tv_sec = (s64)(left / freq);
+		ts.tv_sec = (long)(left / freq);
 		ts.tv_nsec = (long)((left % freq) * 1000000000ULL / freq);
 		if (copy_to_user((void *)urem, &ts, sizeof(ts)))
 			return -EFAULT;

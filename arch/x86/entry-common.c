@@ -1,6 +1,8 @@
-/* entry-common.c (x86): traps from ring 3 (int $0x80, user page faults, the rest kills) and the uaccess fixups. */
+/* entry-common.c (x86): traps from ring 3 (int $0x80, user page faults, the rest kills), the work before ring 3, the uaccess fixups. */
 #include <kernel/printk.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
+#include <kernel/setjmp.h>
 #include <kernel/uaccess.h>
 #include <mm/mm_struct.h>
 #include <asm/processor.h>
@@ -93,13 +95,37 @@ void x86_user_trap(struct pt_regs *regs)
 		[16] = "coprocessor error", [17] = "alignment check", [19] = "simd exception",
 	};
 	u32 vec = regs->vector;
+	struct process *p = current_process();
 
+	if (setjmp(p->oops_jmp))
+		do_exit(0, SIGKILL);
+	fault_recovery = &p->oops_jmp;
 	if (vec == IA32_SYSCALL_VECTOR)
 		x86_syscall(regs);
 	else if (vec == X86_TRAP_PF)
 		user_page_fault(regs);
 	else
 		user_trap_kill(regs, vec < sizeof(names) / sizeof(names[0]) && names[vec] ? names[vec] : "trap");
+	fault_recovery = NULL;
+}
+
+/*
+ * x86_exit_to_user_mode: the last C before every return to ring 3
+ * (entry.S), interrupts masked: a pending kill ends the process here; a
+ * tick's request to yield (or a queue that grew meanwhile) first gives the
+ * CPU to the next process of this CPU's queue, and the loop looks again
+ * when this one runs on.
+ */
+void x86_exit_to_user_mode(void)
+{
+	struct process *p = current_process();
+	int sig;
+
+	while ((sig = READ_ONCE(p->pending_sig)) || sched_need_resched()) {
+		if (sig)
+			do_exit(0, sig);
+		schedule();
+	}
 }
 
 /*

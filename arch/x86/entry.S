@@ -11,7 +11,8 @@
  * to this CPU's TSS.esp0 stack). From ring 3 the kernel's segments are loaded
  * before any C: __KERNEL_DS, and in %fs the per-CPU segment, found from the
  * task register (each CPU's TSS selector is TSS_TO_PERCPU_SEG above its %fs,
- * asm/smp.h). The way out restores what was saved and irets.
+ * asm/smp.h). The way out to ring 3 first does the pending work (a kill, a
+ * reschedule); then it restores what was saved and irets.
  */
 #define TRAP_STUB_SIZE	16	/* traps.c: stub n is at trap_stubs + 16 * n */
 #define TRAP_NOERR(n)	\
@@ -63,6 +64,18 @@ trap_common:
 1:	pushl	%esp
 	call	do_trap
 	addl	$4, %esp
+	testl	$3, PT_CS(%esp)
+	jz	restore_regs
+/*
+ * ret_to_user: with esp at a ring-3 frame: the pending work (a kill, a
+ * reschedule: x86_exit_to_user_mode, which may switch to another process
+ * and come back here later), then the frame and iret. ret_from_fork
+ * (switch.S) comes here for a new process's first entry to ring 3.
+ */
+	.globl	ret_to_user
+ret_to_user:
+	call	x86_exit_to_user_mode
+restore_regs:
 	popal
 	popl	%ds
 	popl	%es

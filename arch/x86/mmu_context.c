@@ -1,10 +1,11 @@
-/* mmu_context.c (x86): a process's PDPT (its user PMDs, the kernel's shared), the CR3 switch, the TSS, and the way into ring 3. */
+/* mmu_context.c (x86): a process's PDPT (its user PMDs, the kernel's shared), the CR3 switch, the TSS and its esp0. */
 #include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
 #include <kernel/debugfs.h>
 #include <kernel/percpu.h>
 #include <kernel/process.h>
+#include <kernel/sched.h>
 #include <mm/pgtable.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
@@ -34,11 +35,16 @@
  * arch_mm_deactivate's switch back to init_mm's PDPT is the TLB flush that
  * lets the next process reuse the addresses; mm->asid stays 0.
  *
- * Concurrency: one process at a time, run by exec on one CPU with interrupts
- * masked except in ring 3 (kernel/exec.c). cur_user_mm and pdpt_loaded are
- * this CPU's: written by it alone, in activate/deactivate and its own fault
- * or flush paths (interrupt handlers never touch them); x86_flush_tlb_range
- * reads the other CPUs' cur_user_mm (READ_ONCE) as the mm cpumask.
+ * Concurrency: processes run on every CPU under the scheduler (kernel/
+ * sched.c), the kernel with interrupts masked (they are taken in ring 3 and
+ * in the idle waits). cur_user_mm and pdpt_loaded are this CPU's: written by
+ * it alone, in activate (schedule's switch to a process, fork, execve),
+ * arch_mm_switch_idle/deactivate (a switch to the idle task, exit) and its
+ * own fault or flush paths (interrupt handlers never touch them), so
+ * cur_user_mm always names the mm CR3 holds. x86_flush_tlb_range reads the
+ * other CPUs' cur_user_mm (READ_ONCE, after a full barrier) as the mm
+ * cpumask; a CPU publishes its new mm before the serialising CR3 load, so a
+ * CPU it misses loads the tables after the change.
  */
 static DEFINE_PER_CPU(struct mm_struct *, cur_user_mm);	/* the mm CR3 holds, NULL: init_mm's */
 static DEFINE_PER_CPU(unsigned int, pdpt_loaded);	/* bit i: PDPT entry i present at the last CR3 load */
@@ -77,17 +83,28 @@ int arch_mm_activate(struct mm_struct *mm)
 	BUG_ON(mm->ctx.root_pa >> 32 || (mm->ctx.root_pa & 31));	/* CR3 holds 32 bits, 32-byte aligned */
 	if (!pte_valid(pte_read(&mm->ctx.root[PDPT_USER_ENTRIES])))
 		set_pte(&mm->ctx.root[PDPT_USER_ENTRIES], pte_read(kernel_pmd));
-	*this_cpu_ptr(cur_user_mm) = mm;
+	WRITE_ONCE(*this_cpu_ptr(cur_user_mm), mm);	/* before the CR3 load: see Concurrency */
 	load_user_cr3(mm);
 	return 0;
 }
 
-/* arch_mm_deactivate: CR3 := init_mm's PDPT; the load drops every user TLB entry (no PCIDs). */
+/*
+ * arch_mm_switch_idle: CR3 := init_mm's PDPT (the idle task's: no user
+ * half); the load drops every user TLB entry (no PCIDs), so this CPU leaves
+ * the mm cpumask. Interrupts masked.
+ */
+void arch_mm_switch_idle(void)
+{
+	WRITE_ONCE(*this_cpu_ptr(cur_user_mm), NULL);
+	*this_cpu_ptr(pdpt_loaded) = 0;
+	write_cr3((unsigned long)init_mm.root_pa);
+}
+
+/* arch_mm_deactivate: mm leaves this CPU (exit, execve): as a switch to the idle task; no ids to free. */
 void arch_mm_deactivate(struct mm_struct *mm)
 {
-	write_cr3((unsigned long)init_mm.root_pa);
-	*this_cpu_ptr(cur_user_mm) = NULL;
-	*this_cpu_ptr(pdpt_loaded) = 0;
+	(void)mm;
+	arch_mm_switch_idle();
 }
 
 /*
@@ -124,13 +141,18 @@ static void local_flush_user(vaddr_t start, vaddr_t end, bool tables)
 /*
  * x86_flush_tlb_range: see asm/tlbflush.h. Called with the mm's
  * page_table_lock held (so no pt_query here: pdpt_loaded just becomes 0 when
- * CR3 is reloaded). In this slice a user range is flushed by the CPU running
- * the process, in its system call or fault, or by exec on an mm no CPU runs:
- * the local flush (or none) is all. Another CPU running a process (a model
- * with several) would be flushed with the kernel range's shootdown.
+ * CR3 is reloaded). The mm is not passed, but a user range is always
+ * flushed either for the mm this CPU runs (its process's syscall or fault,
+ * fork write-protecting the parent) or for an mm no CPU runs (exec building
+ * one, exit and execve freeing one after arch_mm_deactivate). A process is
+ * one thread, so its mm runs on one CPU at a time, and a CPU that left an
+ * mm holds none of its entries (the CR3 load). So the CPUs to flush are this
+ * one and those whose cur_user_mm is this CPU's (none while an mm has one
+ * thread): no IPI to a CPU running another process or idle.
  */
 void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
 {
+	struct mm_struct *mine = *this_cpu_ptr(cur_user_mm);
 	unsigned int cpu, me = smp_processor_id();
 	bool others = false;
 
@@ -138,12 +160,13 @@ void x86_flush_tlb_range(vaddr_t start, vaddr_t end, bool tables)
 		flush_tlb_kernel_range(start, end);
 		return;
 	}
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)))
+	smp_mb();	/* the table change before the others' cur_user_mm (store -> load) */
+	for (cpu = 0; mine && cpu < CONFIG_NR_CPUS; cpu++)
+		if (cpu != me && READ_ONCE(per_cpu(cur_user_mm, cpu)) == mine)
 			others = true;
 	if (others)
 		flush_tlb_kernel_range(start, end);
-	if (*this_cpu_ptr(cur_user_mm))
+	if (mine)
 		local_flush_user(start, end, tables);
 }
 
@@ -167,7 +190,8 @@ static void pdpt_show(struct seq_buf *s)
 DEBUGFS_FILE(pdpt, "/sys/kernel/debug/pdpt", pdpt_show);
 
 /*
- * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks;
+ * The TSS: only ss0:esp0 is used (where a trap from ring 3 switches stacks:
+ * the running process's kernel stack top, set at each switch to it;
  * no hardware task switching, no I/O bitmap: io_bitmap_base past the limit,
  * so IN/OUT from ring 3 fault, IOPL being 0). Each CPU's is written by itself.
  */
@@ -192,40 +216,10 @@ void x86_load_tss(unsigned int cpu)
 	__asm__ volatile("ltr %w0" :: "r"(__TSS_SEG(cpu)) : "memory");
 }
 
-/*
- * arch_enter_user: traps from ring 3 land on this kernel stack, just below
- * this frame (TSS.esp0; exec's frames above it stay intact for exit_jmp).
- * Then an iret frame — ss:esp the user stack, eflags with IF (interrupts on
- * in ring 3), cs:eip the entry — user data segments, registers cleared (the
- * i386 ABI: edx 0 means no function for atexit), iret.
- */
-void arch_enter_user(unsigned long entry, unsigned long sp)
+/* x86_set_esp0: this CPU's TSS.esp0 := top (the scheduler's switch: the next process's kernel stack). */
+void x86_set_esp0(unsigned long top)
 {
-	u32 esp;
-
-	__asm__ volatile("movl %%esp, %0" : "=r"(esp));
-	cpu_tss[smp_processor_id()].esp0 = esp & ~15u;
-	__asm__ volatile(
-		"pushl	%[ds]\n\t"
-		"pushl	%[sp]\n\t"
-		"pushl	$0x202\n\t"		/* IF, and the always-one bit 1 */
-		"pushl	%[cs]\n\t"
-		"pushl	%[ip]\n\t"
-		"movl	%[ds], %%eax\n\t"
-		"movl	%%eax, %%ds\n\t"
-		"movl	%%eax, %%es\n\t"
-		"xorl	%%eax, %%eax\n\t"
-		"movl	%%eax, %%fs\n\t"
-		"movl	%%eax, %%gs\n\t"
-		"xorl	%%ebx, %%ebx\n\t"
-		"xorl	%%ecx, %%ecx\n\t"
-		"xorl	%%edx, %%edx\n\t"
-		"xorl	%%esi, %%esi\n\t"
-		"xorl	%%edi, %%edi\n\t"
-		"xorl	%%ebp, %%ebp\n\t"
-		"iret"
-		:: [ds] "i"(__USER_DS), [cs] "i"(__USER_CS), [sp] "r"(sp), [ip] "r"(entry) : "memory");
-	__builtin_unreachable();
+	cpu_tss[smp_processor_id()].esp0 = (u32)top;
 }
 
 /* x86 keeps instruction fetches coherent with stores. */

@@ -1,6 +1,8 @@
 /* smpboot.c (x86): the application processors — found in the firmware's tables, started by INIT-SIPI-SIPI, given per-CPU segments. */
 #include <kernel/arch.h>
+#include <kernel/irq.h>
 #include <kernel/printk.h>
+#include <kernel/sched.h>
 #include <kernel/smp.h>
 #include <mm/memblock.h>
 #include <mm/pgtable.h>
@@ -244,14 +246,24 @@ void x86_secondary_start(unsigned int cpu)
 }
 
 /*
- * Idle: the IPI handlers do the work (the call queue, shootdowns); between
- * interrupts the AP halts. STI's one-instruction shadow makes "sti; hlt"
- * atomic: an IPI that arrives after the queue check wakes the HLT.
+ * Idle: the IPI handlers do the work (the call queue, shootdowns) and this
+ * CPU's run queue is run here: schedule() returns when the queue is empty
+ * and no process of this CPU can go on. Between interrupts the AP halts
+ * with interrupts masked outside the window: STI's one-instruction shadow
+ * makes "sti; hlt" atomic, so a process queued (or an IPI sent) after the
+ * check wakes the HLT (a new or woken process comes with the doorbell IPI).
  */
 void arch_secondary_idle(void)
 {
+	cpu_idle_enter();
 	for (;;) {
 		generic_smp_call_function_interrupt();
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+		if (sched_idle_has_work()) {
+			cpu_idle_exit();
+			schedule();	/* runs this CPU's processes until its queue is empty */
+			cpu_idle_enter();
+		} else {
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		}
 	}
 }

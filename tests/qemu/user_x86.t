@@ -3,7 +3,9 @@
 # i386, run in ring 3 with a PDPT per process: argv/envp/auxv, int $0x80 system calls, demand-zero faults
 # (also in a GiB whose PDPT entry is new), segfault lines with x86's error bits, #UD/#GP/#DE kill the
 # process with a line, -EFAULT from bad pointers, the OOM kill, refusals, /proc/self/maps; the timer ticks
-# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel.
+# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel. A second
+# boot runs processes under the scheduler (user_proc.t's checks): background spins on CPUs 1-3, ps, kill,
+# two processes sharing a CPU, usertests, forktest, cowtest's figures, MemFree back to the page.
 use strict;
 use warnings;
 use FindBin;
@@ -24,10 +26,10 @@ sub section {
 }
 sub meminfo { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
 sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }	# also /sys/kernel/debug/pdpt
-sub irq_cpu0 { my ($s, $row) = @_; return $s =~ /^\s*\Q$row\E:\s+(\d+)\s/m ? $1 : -1; }
+sub irq_cpu { my ($s, $row, $cpu) = @_; return $s =~ /^\s*\Q$row\E:((?:\s+\d+)+)/m ? ((split ' ', $1)[$cpu] // -1) : -1; }
 sub irq_sum { my ($s, $row) = @_; return $s =~ /^\s*\Q$row\E:((?:\s+\d+)+)/m ? eval { my $t = 0; $t += $_ for split ' ', $1; $t } : -1; }
 
-my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc/interrupts',
+my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'cat /proc/stat', 'exec spin 30', 'cat /proc/interrupts', 'cat /proc/stat',
             'cat /proc/meminfo', 'cat /proc/vmstat', 'exec demandzero 100', 'cat /proc/meminfo',
             'cat /proc/vmstat', 'cat /proc/interrupts', 'exec demandzero 600 0x7ff00000', 'cat /sys/kernel/debug/pdpt', 'exec demandzero 64 0x40000000 3',
             'cat /sys/kernel/debug/pdpt',
@@ -54,12 +56,20 @@ is($hello,
 like($tail, qr/^exec: hello \(pid 1\) exited with status 0; faults 0, peak rss \d+ pages$/,
      'hello exits 0 without a fault (its segments and the stack top were mapped at exec)');
 
-# 2. The timer keeps coming while the process computes in ring 3.
-my $t0 = irq_cpu0(section($out, 'cat /proc/interrupts', 1), 'LOC');
-my $t1 = irq_cpu0(section($out, 'cat /proc/interrupts', 2), 'LOC');
+# 2. The timer keeps coming while the process computes in ring 3 (on CPU 1: exec places a process on
+#    the least-loaded of CPUs 1-3, the lowest first).
+my $t0 = irq_cpu(section($out, 'cat /proc/interrupts', 1), 'LOC', 1);
+my $t1 = irq_cpu(section($out, 'cat /proc/interrupts', 2), 'LOC', 1);
 like(section($out, 'exec spin 30'), qr/^spin: 30 million rounds done .*\nexec: spin \(pid 2\) exited with status 0;/,
      'exec spin 30: computes and exits 0');
-cmp_ok($t1 - $t0, '>=', 5, "CPU0's local timer ticked during the ring-3 loop ($t0 -> $t1)");
+cmp_ok($t1 - $t0, '>=', 5, "CPU1's local timer ticked during the ring-3 loop ($t0 -> $t1)");
+# /proc/stat counts an AP's ticks in its idle loop as idle, the others as system: CPU 1's system
+# ticks are the ticks that interrupted the process (ring 3, or its kernel work), CPU 2's stay put.
+my ($s0, $s1) = (section($out, 'cat /proc/stat', 1), section($out, 'cat /proc/stat', 2));
+my $sys = sub { my ($st, $cpu) = @_; return $st =~ /^cpu$cpu \d+ \d+ (\d+) /m ? $1 : -1; };
+cmp_ok($sys->($s1, 1) - $sys->($s0, 1), '>=', 3, 'the ticks on CPU 1 during spin 30 found it running the process, not idle (' .
+       $sys->($s0, 1) . ' -> ' . $sys->($s1, 1) . ')');
+is($sys->($s1, 2), $sys->($s0, 2), "CPU 2, idle meanwhile, counted no system tick");
 
 # 3. demandzero: 100 pages, 100 faults, all memory back after exit; no TLB shootdown IPI for it.
 my $dz = section($out, 'exec demandzero 100');
@@ -123,9 +133,9 @@ like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0'
 # 7. Refusals: one clear line each.
 is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
    'a truncated ELF32 is refused with one line');
-like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys badelf\n\z/,
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys forktest cowtest usertests badelf\n\z/,
      'a missing program: one line listing what there is');
-like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\]; programs: hello/, 'exec alone: usage');
+like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\] \[&\]; programs: hello/, 'exec alone: usage');
 
 # 8. Out of memory: 2000 MiB on a 512 MiB machine — Linux's OOM report, SIGKILL, and all of it comes back.
 my $oom = section($out, 'exec memhog 2000');
@@ -148,7 +158,7 @@ like(section($out, 'exec hello again'), qr/^hello from pid \d+\nargv\[0\] = hell
 my $cat = section($out, 'exec cat /proc/self/maps /proc/self/status');
 my @maps = grep { /^[0-9a-f]{8,}-/ } split /\n/, $cat;
 is(scalar(@maps), 5, 'maps: four segments of the program and the stack') or diag($cat);
-like($maps[1] // '', qr{^00401000-00402000 r-xp 00001000 00:00 0 {34}/cat$}, 'maps: the text, r-xp, named from column 73');
+like($maps[1] // '', qr{^00401000-004[0-9a-f]{5} r-xp 00001000 00:00 0 {34}/cat$}, 'maps: the text, r-xp, named from column 73');
 like($maps[-2] // '', qr{^004[0-9a-f]{5}-004[0-9a-f]{5} rw-p 00000000 00:00 0 {34}/cat$}, 'maps: the data and bss, rw-p');
 like($maps[-1] // '', qr{^bffdf000-bffff000 rw-p 00000000 00:00 0 {34}\[stack\]$}, 'maps: the 128 KiB stack under the top page');
 like($cat, qr/^VmStk:\t     128 kB\n/m, 'status: VmStk 128 kB');
@@ -157,5 +167,78 @@ like($cat, qr/^exec: cat \(pid \d+\) exited with status 0;/m, 'cat exits 0');
 # 11. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults, pagemap) in the x86 kernel too.
 like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
 ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
+
+# 12. Processes under the scheduler (a second boot; the checks of user_proc.t where the figures are
+#     the same; MemFree is read after an exec both times, which drains the per-CPU lists): three background spins, one on each of CPUs 1-3, seen by ps and ended by kill; a
+#     foreground spin shares CPU 1 with one of them (a context switch between two ring-3 processes,
+#     and back); usertests (fork/exec/wait, demand-zero, COW, -EFAULT, kill, nanosleep, the fork
+#     bomb) exits 0; forktest's statuses; cowtest's figures; one spin stays on CPU 3 meanwhile, and
+#     no user TLB flush sends it a shootdown IPI (each mm runs on one CPU: the mm cpumask is that
+#     CPU alone); MemFree identical before and after. spin 4000: 4e9 rounds, the most a 32-bit
+#     unsigned long counts (spin 5000 would wrap to 705 million and might end before its kill).
+my @pcmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 4000 &', 'exec spin 4000 &', 'exec spin 4000 &', 'ps',
+             'exec spin 30', 'ps', 'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'cat /proc/vmstat',
+             'cat /proc/interrupts', 'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/interrupts',
+             'cat /proc/vmstat', 'kill 4', 'ps', 'exec hello', 'cat /proc/meminfo', 'exec hello');
+my ($pout, $pst, $pto) = qemu_x86(smp => 4, timeout => 300, append => 'run="' . join('; ', @pcmds) . '"');
+ok(!$pto, 'processes: the boot ran every command and powered off');
+like($pout, qr/run: 2 command\(s\) failed/, 'processes: exactly the two bad kills failed');
+unlike($pout, qr/Oops|Kernel panic|BUG: |general protection fault: |segfault|traps: /, 'processes: no kernel fault, no panic, no segfault');
+
+like(section($pout, "exec spin 4000 &", $_), qr/^exec: spin \(pid ${\($_ + 1)}\) running in the background$/m,
+     "exec spin 4000 & (pid ${\($_ + 1)}) returns at once") for 1 .. 3;
+my $ps = section($pout, 'ps', 1);
+like($ps, qr/^  PID  PPID S PSR   RSS COMMAND$/m, "ps: Linux's columns");
+my %cpu = map { $_->[0] => $_->[1] } map { [ /^\s+(\d+)\s+0 R\s+(\d+)\s+\d+ spin$/ ] } grep { /spin$/ } split /\n/, $ps;
+is(scalar(keys %cpu), 3, 'ps: the three spins, running (R), parent 0 (the shell)') or diag($ps);
+is(join(',', sort values %cpu), '1,2,3', 'ps: one on each of CPUs 1-3 (least-loaded placement; CPU 0 runs the shell)');
+like(section($pout, 'exec spin 30'), qr/^spin: 30 million rounds done .*\nexec: spin \(pid 5\) exited with status 0;/m,
+     'exec spin 30 shares a CPU with a background spin, computes and exits 0');
+like(section($pout, 'ps', 2), qr/^\s+2\s+0 R\s+1\s+\d+ spin$/m, '... and the spin it shared CPU 1 with runs on');
+
+like(section($pout, 'kill 2'), qr/^exec: spin \(pid 2\) killed by SIGTERM, status 143$/m, 'kill 2: SIGTERM ends it, status 143');
+like(section($pout, 'kill -9 3'), qr/^exec: spin \(pid 3\) killed by SIGKILL, status 137$/m, 'kill -9 3: SIGKILL, status 137');
+is(section($pout, 'kill 999'), "kill: (999) - No such process\n", 'kill of a pid that does not exist: one line');
+is(section($pout, 'kill x1'), "kill: x1: arguments must be process IDs\n", 'kill of a non-number: one line');
+my $ps3 = section($pout, 'ps', 3);
+ok($ps3 !~ /^\s+[23]\s/m && $ps3 =~ /^\s+4\s+0 R\s+3\s+\d+ spin$/m, 'ps after the kills: only pid 4 is left, on CPU 3') or diag($ps3);
+
+my $ut = section($pout, 'exec usertests');
+like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow efault kill sleep clone orphan forkbomb);
+like($pout, qr/^usertests: orphan: reparented to the shell \(ppid 0\)$/m, "an orphan's parent is the shell (getppid 0)");
+like($ut, qr/^usertests: forkbomb: 62 children, then fork said -11$/m, 'the fork bomb: 62 children (64 processes with usertests and the spin), then -EAGAIN');
+like($ut, qr/^usertests: ALL TESTS PASSED\nexec: usertests \(pid \d+\) exited with status 0;/m, 'usertests exits 0');
+like(section($pout, 'exec forktest 50'), qr/^forktest: 50 children, every exit status right\nexec: forktest \(pid \d+\) exited with status 0;/m,
+     'forktest 50: every wait4 status right, exit 0');
+
+my $cow = section($pout, 'exec cowtest');
+like($cow, qr/^cowtest: ok\nexec: cowtest \(pid \d+\) exited with status 0;/m, 'cowtest exits 0') or diag($cow);
+my ($drop, $forkpages, $pte) =
+    $cow =~ /^cowtest: fork of a 64 MiB process: MemFree \d+ -> \d+ kB \(-(\d+) kB\), (\d+) pages allocated, child's page tables (\d+) kB$/m;
+ok(defined $pte && $forkpages * 4 <= $pte + 64 + 32, "the fork allocated " . ($forkpages // '?') . " pages: its " . ($pte // '?') . " kB of page tables, a kernel stack and a few more") or diag($cow);
+ok(defined $drop && $drop < 1024, "MemFree fell by " . ($drop // '?') . " kB at the fork of 64 MiB (under 1 MiB: nothing copied)");
+my ($ca, $cb) = $cow =~ /^cowtest: child wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated, MemFree -\d+ kB$/m;
+is($ca, 256, "the child's 256 written pages are 256 copies");
+is($cb, 256, '... which allocated 256 pages');
+my ($ga, $gb) = $cow =~ /^cowtest: grandchild wrote 256 pages: (\d+) copied \(cow_fault\), (\d+) pages allocated$/m;
+is($ga, 256, "the grandchild's too (third generation)");
+is($gb, 256, '... which allocated 256 pages');
+my ($pa, $pb) = $cow =~ /^cowtest: parent wrote 256 pages after its children exited: (\d+) made writable in place \(cow_reuse\), (\d+) pages allocated$/m;
+is($pa, 256, 'the parent then writes in place: 256 reuses');
+is($pb, 0, '... allocating no page');
+my ($pv0, $pv1) = (section($pout, 'cat /proc/vmstat', 1), section($pout, 'cat /proc/vmstat', 2));
+cmp_ok(vmstat($pv1, 'cow_fault') - vmstat($pv0, 'cow_fault'), '>=', 512, '/proc/vmstat cow_fault counts the copies');
+cmp_ok(vmstat($pv1, 'cow_reuse') - vmstat($pv0, 'cow_reuse'), '>=', 256, '/proc/vmstat cow_reuse counts the writes in place');
+my ($ptlb0, $ptlb1) = (irq_sum(section($pout, 'cat /proc/interrupts', 1), 'TLB'), irq_sum(section($pout, 'cat /proc/interrupts', 2), 'TLB'));
+cmp_ok($ptlb0, '>=', 0, 'the TLB shootdown row is there');
+is($ptlb1, $ptlb0, "usertests, forktest and cowtest (munmaps, COW, exits) sent no TLB shootdown IPI, a spin running on CPU 3 all along");
+
+like(section($pout, 'kill 4'), qr/^exec: spin \(pid 4\) killed by SIGTERM/m, 'kill 4');
+is(section($pout, 'ps', 4), "  PID  PPID S PSR   RSS COMMAND\n", 'ps at the end: no process left (every zombie reaped)');
+my ($pm0, $pm1) = (section($pout, 'cat /proc/meminfo', 1), section($pout, 'cat /proc/meminfo', 2));
+cmp_ok(meminfo($pm0, 'MemFree'), '>', 0, 'MemFree read before the processes');
+is(meminfo($pm1, 'MemFree'), meminfo($pm0, 'MemFree'), 'MemFree after every process is its value before, to the page');
+is(meminfo($pm1, 'PageTables'), meminfo($pm0, 'PageTables'), 'PageTables too');
+like(section($pout, 'exec hello', 3), qr/^exec: hello \(pid \d+\) exited with status 0;/m, 'the shell still runs programs');
 
 done_testing();

@@ -11,6 +11,8 @@ struct pt_regs;
 void x86_syscall(struct pt_regs *regs);
 /* x86_user_trap: an exception or int $0x80 from ring 3 (do_trap hands every one here). */
 void x86_user_trap(struct pt_regs *regs);
+/* x86_exit_to_user_mode: entry.S's last call before iret to ring 3 (a pending kill, a reschedule). */
+void x86_exit_to_user_mode(void);
 /* x86_fixup_user_access: a kernel #PF at addr in a uaccess helper: the page supplied, or the fixup. false: no fixup. */
 bool x86_fixup_user_access(struct pt_regs *regs, unsigned long addr);
 /* mmu_context.c: a fault at addr was supplied; CR3 reloaded if its PDPT entry is new. */

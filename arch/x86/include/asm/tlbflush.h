@@ -61,7 +61,7 @@ void flush_tlb_all(void);
  * x86_flush_tlb_range (arch/x86/mmu_context.c): what mm/pgtable.c's flushes
  * and flush_tlb_user_range come to. A kernel range is flush_tlb_kernel_range
  * (every online CPU). A user range (below TASK_SIZE) is flushed only on the
- * CPUs running a process — their cur_user_mm is the mm cpumask, no IPI
+ * CPUs running this CPU's mm — their cur_user_mm is the mm cpumask, no IPI
  * elsewhere (user entries are not global and a CPU drops them all when it
  * leaves a process). tables: tables may have been freed there, so those CPUs
  * also reload CR3, as PAE keeps the PDPT entries in registers until then.
