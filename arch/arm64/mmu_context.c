@@ -246,18 +246,6 @@ static void asid_show(struct seq_buf *s)
 }
 DEBUGFS_FILE(asid, "/sys/kernel/debug/asid", asid_show);
 
-/* arch_enter_user: a frame with pc = entry, sp = the user stack, EL0t, IRQs on; then eret. */
-void arch_enter_user(unsigned long entry, unsigned long sp)
-{
-	struct pt_regs regs;
-
-	memset(&regs, 0, sizeof(regs));
-	regs.elr = entry;
-	regs.sp = sp;
-	regs.spsr = SPSR_EL0t;
-	ret_to_user(&regs);
-}
-
 /*
  * arch_sync_icache: code written through the linear map becomes visible to
  * instruction fetches at any VA: clean the data cache to the point of

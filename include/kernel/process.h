@@ -141,22 +141,20 @@ long kill_process(int pid, int sig);
 void release_task(struct process *p);
 
 /*
- * The arch's side (arch/<arch>/: arm64 mmu_context.c and entry.S):
+ * The arch's side (arch/<arch>/mmu_context.c; the scheduler's hooks are in
+ * include/kernel/sched.h):
  *   arch_mm_activate    gives mm an address-space id and makes its tables this
- *                       CPU's user half (TTBR0). 0 (arm64 never runs out of
- *                       ids: generations), or -ENOSYS (no user mode on this arch yet).
- *   arch_mm_deactivate  the user half is empty again (TTBR0: no tables); mm's
- *                       id is never used for another mm before every TLB that
- *                       may hold its entries was flushed (arm64: a rollover).
- *   arch_enter_user     starts the program at entry with its stack at sp, in
- *                       user mode, on this kernel stack (never returns; the
- *                       scheduler's processes start through arch_thread_start_user).
+ *                       CPU's user half (arm64 TTBR0, x86 CR3). 0 (arm64 never
+ *                       runs out of ids: generations), or -ENOSYS on an arch
+ *                       without user mode.
+ *   arch_mm_deactivate  the user half is empty again; mm's id is never used for
+ *                       another mm before every TLB that may hold its entries
+ *                       was flushed (arm64: a rollover).
  *   arch_sync_icache    makes [start, end) of the linear map (code just written
  *                       there) safe to execute at any VA.
  */
 int arch_mm_activate(struct mm_struct *mm);
 void arch_mm_deactivate(struct mm_struct *mm);
-__noreturn void arch_enter_user(unsigned long entry, unsigned long sp);
 void arch_sync_icache(unsigned long start, unsigned long end);
 
 #endif
