@@ -103,6 +103,20 @@ static void show_self_page_tables(struct seq_buf *s)
 }
 DEBUGFS_FILE(self_page_tables, "/proc/self/page_tables", show_self_page_tables);
 
+/* Whether pid is a live process (one with an address space: not a zombie). */
+static bool proc_pid_alive(int pid)
+{
+	unsigned long flags;
+	struct process *p;
+	bool live;
+
+	spin_lock_irqsave(&tasklist_lock, flags);
+	p = find_process(pid);
+	live = p && p->mm;
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return live;
+}
+
 const struct debugfs_file *proc_pid_file(const char *path, int *pid)
 {
 	char self[64];
@@ -115,7 +129,7 @@ const struct debugfs_file *proc_pid_file(const char *path, int *pid)
 	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, sizeof(self), "/proc/self%s", name) >= sizeof(self))
 		return NULL;
 	*pid = (int)n;
-	return debugfs_lookup(self);
+	return proc_pid_alive((int)n) ? debugfs_lookup(self) : NULL;
 }
 
 bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s)

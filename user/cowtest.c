@@ -98,12 +98,42 @@ static int grandchild(void)
 	return failed;
 }
 
+/*
+ * parent_asleep: waits (up to 2 s) until the parent sleeps in waitpid. The
+ * counters are the machine's, and the parent's own first writes after fork
+ * (its stack, on another CPU) are COW copies too: they must come before the
+ * child counts its own.
+ */
+static void parent_asleep(void)
+{
+	struct timespec ms = { 0, 1000000 };
+	char path[32], buf[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)getppid());
+	for (i = 0; i < 2000; i++) {
+		long fd = open(path, O_RDONLY), n = fd < 0 ? -1 : read((int)fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close((int)fd);
+		for (; n >= 8; n--)	/* "State:\tS" anywhere in what was read */
+			if (!memcmp(buf + n - 8, "State:\tS", 8))
+				return;
+		nanosleep(&ms, NULL);
+	}
+}
+
 /* child: fork cost, reads, writes, then a grandchild. */
 static int child(long m0, long a0)
 {
-	long m1 = memfree(), a1 = allocs(), pte = proc_kb("/proc/self/status", "VmPTE"), a2, a3, m3, c1, c2, c3;
+	long m1, a1, pte, a2, a3, m3, c1, c2, c3;
 	int status = -1;
 	pid_t pid;
+
+	parent_asleep();
+	m1 = memfree();
+	a1 = allocs();
+	pte = proc_kb("/proc/self/status", "VmPTE");
 
 	printf("cowtest: fork of a 64 MiB process: MemFree %ld -> %ld kB (-%ld kB), %ld pages allocated, "
 	       "child's page tables %ld kB\n", m0, m1, m0 - m1, a1 - a0, pte);

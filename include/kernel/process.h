@@ -116,7 +116,7 @@ void exit_files(struct process *p);
 /*
  * /proc/PID/NAME (kernel/proc_pid.c), NAME one of the /proc/self files:
  *   proc_pid_file  the /proc/self/NAME file for such a path, and *pid; NULL
- *                  if path is not of that form or there is no such NAME.
+ *                  if path is not of that form, no such NAME or no live PID.
  *   proc_pid_show  f's text for process pid (its mm), rendered with
  *                  tasklist_lock held; false if pid is no live process.
  */
