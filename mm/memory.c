@@ -60,8 +60,10 @@ static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_str
 		arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
 	kunmap_local(k);
 	err = install_user_page(mm, addr, page, vma->vm_prot);
-	if (!err)
+	if (!err) {
 		count_vm_event(PGMAJFAULT);
+		mm->nr_majfaults++;
+	}
 	return !err || err == -EEXIST ? 0 : VM_FAULT_OOM;
 }
 

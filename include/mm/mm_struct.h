@@ -67,6 +67,7 @@ struct mm_struct {
 	unsigned long rss;		/* user pages mapped now; protected by lock */
 	unsigned long hiwater_rss;	/* the most there ever were; protected by lock */
 	unsigned long nr_faults;	/* faults handled (pages supplied or refused); protected by lock */
+	unsigned long nr_majfaults;	/* ... of which a program's page read from the archive; protected by lock */
 	u64 asid;			/* the arch's address-space id (0: none yet); arm64: generation << 16 | ASID */
 	const char *comm;		/* the program's name (for maps and the segfault line) */
 };
