@@ -4,8 +4,8 @@
  * each page's first write with the counter read just before and after it
  * (arm64: CNTVCT_EL0 after an ISB; i386: RDTSC); prints the median, p99, min
  * and max. Then maps and writes 64 MiB and times R rounds (default 10, or
- * argv[2]) of fork -> child exits at once -> wait4; prints the median and the
- * best round. The same source builds static for Linux, where it runs as /init:
+ * argv[2]; 0 skips it) of fork -> child exits at once -> wait4; prints the
+ * median and the best round. The same source builds static for Linux, where it runs as /init:
  * as PID 1 it powers the machine off at the end (reboot(2)), so QEMU exits.
  * One summary line per figure ("faultlat: demand-zero fault: median ...").
  */
@@ -165,9 +165,9 @@ int main(int argc, char **argv, char **envp)
 		snprintf(clock_name, sizeof(clock_name), "TSC");
 
 	(void)envp;
-	if (!n || n > MAX_FAULTS || !r || r > MAX_ROUNDS)
-		return printf("usage: faultlat [PAGES (1-%lu) [ROUNDS (1-%lu)]]\n", MAX_FAULTS, MAX_ROUNDS), 2;
-	bad = fault_latency(n) || fork_exit(r);
+	if (!n || n > MAX_FAULTS || r > MAX_ROUNDS || (argc > 2 && !r && argv[2][0] != '0'))
+		return printf("usage: faultlat [PAGES (1-%lu) [ROUNDS (0-%lu)]]\n", MAX_FAULTS, MAX_ROUNDS), 2;
+	bad = fault_latency(n) || (r && fork_exit(r));
 	if (getpid() == 1)	/* Linux's /init (pagoda has no reboot(2): ENOSYS, and the shell goes on) */
 		syscall6(__NR_reboot_, (long)LINUX_REBOOT_MAGIC1, (long)LINUX_REBOOT_MAGIC2,
 			 (long)LINUX_REBOOT_CMD_POWER_OFF, 0, 0, 0);
