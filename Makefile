@@ -68,7 +68,7 @@ OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
 USER_PROGS	:= hello demandzero badaccess efault spin cat memhog \
-		   mprotecttest page-types virt2phys forktest cowtest usertests oomtest
+		   mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat
 USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -Iuser/include -Iuser/arch/$(USER_ARCH) -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
 		   -ffile-prefix-map=$(CURDIR)=.
@@ -309,8 +309,15 @@ bench: $(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench) build/bench/slab_be
        $(addprefix build/bench/malloc_,glibc jemalloc mimalloc)
 	$(foreach a,$(HOST_ARCHES),build/bench/$(a)/mm_bench &&) build/bench/slab_bench
 
+# linux-compare: user/faultlat on pagoda and on Debian's arm64 Linux under the same QEMU (a
+# benchmark, not in make test; it downloads the kernel package once into build/deps/linux).
+.PHONY: linux-compare
+linux-compare:
+	$(MAKE) ARCH=arm64 all
+	tools/linux-compare
+
 clean:
-	rm -rf build/arm64 build/x86 build/host build/tsan build/fuzz build/bench
+	rm -rf build/arm64 build/x86 build/host build/tsan build/fuzz build/bench build/linux-compare
 distclean:
 	rm -rf build
 

@@ -52,9 +52,17 @@ static void timer_program_next(void)
 	__asm__ volatile("isb" ::: "memory");
 }
 
-/* This CPU's tick: one period from now (each CPU calls it for itself, interrupts masked). */
+/* CNTKCTL_EL1 (ARM ARM D13.8.2): EL0 may read the virtual counter, as Linux allows for its vDSO. */
+#define CNTKCTL_EL0VCTEN	(1UL << 1)
+
+/*
+ * This CPU's tick: one period from now (each CPU calls it for itself,
+ * interrupts masked). It also lets EL0 read CNTVCT_EL0 (only that: no
+ * physical counter, no timer registers), so user programs time themselves.
+ */
 void arch_timer_starting_cpu(void)
 {
+	write_sysreg(CNTKCTL_EL0VCTEN, cntkctl_el1);
 	write_sysreg(virt_counter() + tick_cycles, cntv_cval_el0);
 	write_sysreg(CNTV_CTL_ENABLE, cntv_ctl_el0);
 	__asm__ volatile("isb" ::: "memory");
