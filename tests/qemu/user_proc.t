@@ -27,7 +27,7 @@ sub vmstat { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
 # MemFree is read first after an exec (which drains the per-CPU lists and shrinks the caches, as
 # at the end), so both figures count the same things.
 my @cmds = ('exec hello', 'cat /proc/meminfo', 'exec spin 5000 &', 'exec spin 5000 &', 'exec spin 5000 &', 'ps',
-            'cat /proc/2/status', 'cat /proc/2/maps', 'cat /proc/99/maps', 'exec cat /proc/2/status',
+            'cat /proc/2/status', 'cat /proc/2/maps', 'cat /proc/99/maps', 'exec cat /proc/2/status', 'cat /proc/2/stat',
             'kill 2', 'kill -9 3', 'kill 999', 'kill x1', 'ps', 'kill 4', 'cat /proc/vmstat',
             'exec usertests', 'exec forktest 50', 'exec cowtest', 'cat /proc/vmstat', 'ps', 'exec oomtest',
             'cat /proc/meminfo', 'exec hello');
@@ -117,5 +117,15 @@ is(section($out, 'cat /proc/99/maps'), "cat: /proc/99/maps: No such file or dire
 
 like(section($out, 'exec cat /proc/2/status'), qr/^Name:\tspin\nState:\t[RS] \(\w+\)\nPid:\t2\n/m,
      "a program's openat of /proc/2/status reads the other process's");
+
+# /proc/2/stat: Linux's 52 fields; the spin's faults are its program pages (major) and its stack's.
+my @stat = split ' ', section($out, 'cat /proc/2/stat');
+is(scalar(@stat), 52, '/proc/2/stat: 52 fields');
+is("@stat[0..3]", '2 (spin) R 0', '/proc/2/stat: pid, (comm), state R, ppid 0 (the shell)');
+ok(($stat[11] // 0) >= 1 && ($stat[11] // 0) <= 4, "/proc/2/stat: majflt counts its program pages read from the archive ($stat[11])");
+ok(defined $stat[9] && $stat[9] >= 0, "/proc/2/stat: minflt ($stat[9])");
+is($stat[23], 4, "/proc/2/stat: rss in pages, as ps's 16 kB");
+is($stat[37], 17, '/proc/2/stat: exit_signal SIGCHLD (field 38)');
+like($stat[38] // '', qr/^[123]$/, "/proc/2/stat: processor, one of CPUs 1-3 (field 39)");
 
 done_testing();
