@@ -74,30 +74,6 @@ static int holds(unsigned long from, unsigned long to, unsigned long gen)
 	return 1;
 }
 
-/* grandchild: sees gen 1 in [0, WRITES) and gen 0 above; writes gen 2 into [WRITES, 2 WRITES). */
-static int grandchild(void)
-{
-	long a0, a1;
-
-	check(holds(0, WRITES, 1) && holds(WRITES, NPAGES, 0), "grandchild sees its parent's memory");
-	{
-	long c0, c1;
-
-	allocs();	/* its first calls copy the stack pages proc_kb's buffer uses (shared since fork) */
-	c0 = vmstat("cow_fault");
-	a0 = allocs();
-	fill(WRITES, 2 * WRITES, 2);
-	a1 = allocs();
-	c1 = vmstat("cow_fault");
-	printf("cowtest: grandchild wrote %lu pages: %ld copied (cow_fault), %ld pages allocated\n", WRITES,
-	       c1 - c0, a1 - a0);
-	check(c1 - c0 == (long)WRITES, "the grandchild's writes copy one page each");
-	check(a1 - a0 >= (long)WRITES && a1 - a0 <= (long)(WRITES + NOISE), "... and allocate no more");
-	}
-	check(holds(WRITES, 2 * WRITES, 2), "grandchild reads its own writes");
-	return failed;
-}
-
 /*
  * parent_asleep: waits (up to 2 s) until the parent sleeps in waitpid. The
  * counters are the machine's, and the parent's own first writes after fork
@@ -121,6 +97,31 @@ static void parent_asleep(void)
 				return;
 		nanosleep(&ms, NULL);
 	}
+}
+
+/* grandchild: sees gen 1 in [0, WRITES) and gen 0 above; writes gen 2 into [WRITES, 2 WRITES). */
+static int grandchild(void)
+{
+	long a0, a1;
+
+	parent_asleep();	/* the child's own writes after fork are COW copies too */
+	check(holds(0, WRITES, 1) && holds(WRITES, NPAGES, 0), "grandchild sees its parent's memory");
+	{
+	long c0, c1;
+
+	allocs();	/* its first calls copy the stack pages proc_kb's buffer uses (shared since fork) */
+	c0 = vmstat("cow_fault");
+	a0 = allocs();
+	fill(WRITES, 2 * WRITES, 2);
+	a1 = allocs();
+	c1 = vmstat("cow_fault");
+	printf("cowtest: grandchild wrote %lu pages: %ld copied (cow_fault), %ld pages allocated\n", WRITES,
+	       c1 - c0, a1 - a0);
+	check(c1 - c0 == (long)WRITES, "the grandchild's writes copy one page each");
+	check(a1 - a0 >= (long)WRITES && a1 - a0 <= (long)(WRITES + NOISE), "... and allocate no more");
+	}
+	check(holds(WRITES, 2 * WRITES, 2), "grandchild reads its own writes");
+	return failed;
 }
 
 /* child: fork cost, reads, writes, then a grandchild. */
