@@ -314,30 +314,6 @@ struct process *find_process(int pid)
 	return NULL;
 }
 
-/* The arch's side for an arch without user mode (arm64 and x86 both define every hook now). */
-__weak struct process *arch_switch_to(struct process *prev, struct process *next)
-{
-	panic("schedule: no context switch on this arch (%s -> %s)", prev->comm, next->comm);
-}
-__weak void arch_thread_start_user(struct process *p, unsigned long entry, unsigned long sp)
-{
-	(void)p, (void)entry, (void)sp;
-}
-__weak void arch_thread_fork(struct process *child, struct process *parent)
-{
-	(void)child, (void)parent;
-}
-__weak void arch_exec_regs(struct process *p, unsigned long entry, unsigned long sp)
-{
-	(void)p, (void)entry, (void)sp;
-}
-__weak void arch_mm_switch_idle(void)
-{
-}
-__weak void arch_cpu_wait(void)
-{
-}
-
 /* sched_yield: the caller goes to the back of its queue (it runs on if it is alone there). */
 long sys_sched_yield(void)
 {

@@ -7,21 +7,6 @@
 #include <asm/exception.h>
 #include <asm/ptrace.h>
 
-struct exception_table_entry {
-	unsigned long insn, fixup;
-};
-extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
-
-unsigned long search_exception_tables(unsigned long pc)
-{
-	const struct exception_table_entry *e;
-
-	for (e = __start___ex_table; e < __stop___ex_table; e++)
-		if (e->insn == pc)
-			return e->fixup;
-	return 0;
-}
-
 /* el0_svc: Linux's convention — number in x8, arguments x0-x5, result in x0. */
 static void el0_svc(struct pt_regs *regs)
 {

@@ -19,21 +19,6 @@
 #define X86_TRAP_GP	13
 #define X86_TRAP_PF	14
 
-struct exception_table_entry {
-	unsigned long insn, fixup;
-};
-extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
-
-unsigned long search_exception_tables(unsigned long pc)
-{
-	const struct exception_table_entry *e;
-
-	for (e = __start___ex_table; e < __stop___ex_table; e++)
-		if (e->insn == pc)
-			return e->fixup;
-	return 0;
-}
-
 /* fault_flags: handle_mm_fault's flags for a #PF error code. */
 static unsigned int fault_flags(u32 error)
 {

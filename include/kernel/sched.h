@@ -117,8 +117,7 @@ unsigned int shell_reap(void (*report)(struct process *p));
 void reap_shell_children(void);
 
 /*
- * The arch's side (arch/<arch>/process.c and switch.S, on arm64 and x86; weak
- * do-nothing stubs in kernel/sched.c for an arch without user mode):
+ * The arch's side (arch/<arch>/process.c and switch.S; every arch defines all of them):
  *   arch_switch_to            saves prev's registers (FP/SIMD too), runs next; returns the task switched from
  *   arch_thread_start_user    next's first run enters EL0 at entry with sp (exec, a new process)
  *   arch_thread_fork          child's first run returns to EL0 as parent's syscall did, with 0

@@ -36,7 +36,7 @@ static inline unsigned long copy_to_user(void *to, const void *from, unsigned lo
 
 /*
  * search_exception_tables: if the instruction at pc has an __ex_table entry,
- * the address to resume at instead; 0 otherwise (the arch's, for its fault handler).
+ * the address to resume at instead; 0 otherwise (kernel/extable.c, for the arch's fault handler).
  */
 unsigned long search_exception_tables(unsigned long pc);
 /* strncpy_from_user (kernel/sys_file.c): the NUL-terminated user string at u into buf[n]; its length or -EFAULT/-ENAMETOOLONG. */
