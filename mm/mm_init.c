@@ -11,6 +11,8 @@
 
 struct page *mem_map;
 unsigned long min_low_pfn, max_low_pfn, max_pfn;
+uintptr_t lowmem_va_start;	/* virt_addr_valid's range (include/mm/mm.h) */
+unsigned long lowmem_va_size;
 /* Weak: an arch may own the definition (x86's asm/memory.h declares it); mem_init sets it. */
 __weak void *high_memory;
 
@@ -295,6 +297,8 @@ void mem_init(void)
 	max_low_pfn = MAX_NR_ZONES > ZONE_HIGHMEM ? zone_limit_pfn(ZONE_NORMAL) : max_pfn;
 	high_memory = __va(PFN_PHYS(max_low_pfn));
 	memmap_alloc();
+	lowmem_va_start = (uintptr_t)__va(PFN_PHYS(min_low_pfn));
+	lowmem_va_size = (uintptr_t)high_memory - lowmem_va_start;
 	zones_init();
 	memmap_init();
 	freed = memblock_free_all();

@@ -50,11 +50,19 @@ static inline struct page *phys_to_page(paddr_t pa)
 	return pfn_to_page(PHYS_PFN(pa));
 }
 
+/*
+ * The linear map of lowmem RAM as one VA range, [__va(min_low_pfn's PA),
+ * high_memory): set by mem_init once mem_map exists (size 0 before, so nothing
+ * is valid). Kept apart from the values it is computed from so that
+ * virt_addr_valid, on every kfree, is one subtraction and one compare.
+ */
+extern uintptr_t lowmem_va_start;
+extern unsigned long lowmem_va_size;
+
 /* virt_addr_valid: v is in the linear map of lowmem RAM (so virt_to_page(v) is meaningful). */
 static inline bool virt_addr_valid(const void *v)
 {
-	return mem_map && (uintptr_t)v >= (uintptr_t)__va(PFN_PHYS(min_low_pfn)) &&
-	       (uintptr_t)v < (uintptr_t)high_memory;
+	return (uintptr_t)v - lowmem_va_start < lowmem_va_size;
 }
 
 static inline struct page *virt_to_page(const void *v)
