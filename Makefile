@@ -266,7 +266,9 @@ $(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,fuzz,$(a),clang,$(FUZZ_FLAGS)
 $(foreach a,$(HOST_ARCHES),$(eval $(call host_prog,bench,$(a),gcc,-O2,build/bench/$(a)/mm_bench,$(BENCH_SRCS))))
 # The slab bench and its malloc peers: one binary per peer (jemalloc's and mimalloc's malloc
 # replace glibc's), with arm64's headers (the slab allocator does not see the descriptor format).
-$(eval $(call host_prog,bench,arm64,gcc,-O2,build/bench/slab_bench,bench/host/slab_bench.c $(SLAB_SRCS) $(SEAM_SRCS)))
+# local-exec TLS: the seam's per-CPU offset and interrupt mask are thread-locals of the executable,
+# one %fs load each, as the kernel's are one mrs (the default model adds a GOT load to each).
+$(eval $(call host_prog,bench,arm64,gcc,-O2 -ftls-model=local-exec,build/bench/slab_bench,bench/host/slab_bench.c $(SLAB_SRCS) $(SEAM_SRCS)))
 PEER_FLAGS	:= -O2 -fno-builtin-malloc -fno-builtin-free
 $(eval $(call host_prog,bench,peer,gcc,$(PEER_FLAGS),build/bench/malloc_glibc,bench/host/malloc_peer.c))
 build/bench/malloc_%: build/bench/peer/bench/host/malloc_peer.o

@@ -53,7 +53,7 @@ static inline unsigned long slab_bytes(const struct kmem_cache *c)
 /* The page that describes the slab holding addr (the head of a compound slab). */
 static inline struct page *virt_to_slab_page(const void *addr)
 {
-	struct page *pg = virt_to_page(addr);
+	struct page *pg = lowmem_virt_to_page(addr);	/* slab pages are lowmem */
 
 	return PageTail(pg) ? pg->compound_head : pg;
 }
@@ -227,12 +227,16 @@ static __always_inline bool slab_free_quick(struct kmem_cache *c, const void *p)
 	return cpu_array_push(c, p);
 }
 
-/* The slab page of p if p can be a slab object here (linear map, PG_slab, not KFENCE's), else NULL. */
+/*
+ * The slab page of p if p can be a slab object here (linear map, PG_slab, not
+ * KFENCE's), else NULL. NULL and ZERO_SIZE_PTR fail virt_addr_valid (the
+ * linear map starts far above them) and go to the full path, which ignores them.
+ */
 static __always_inline struct page *slab_page_quick(const void *p)
 {
 	struct page *pg;
 
-	if (unlikely(ZERO_OR_NULL_PTR(p)) || unlikely(is_kfence_address(p)) || unlikely(!virt_addr_valid(p)))
+	if (unlikely(!virt_addr_valid(p)) || unlikely(is_kfence_address(p)))
 		return NULL;
 	pg = virt_to_slab_page(p);
 	return likely(PageSlab(pg)) ? pg : NULL;

@@ -70,6 +70,16 @@ static inline struct page *virt_to_page(const void *v)
 	return pfn_to_page(PHYS_PFN(__pa(v)));
 }
 
+/*
+ * lowmem_virt_to_page: virt_to_page for a v that passes virt_addr_valid (a
+ * slab object, a page the buddy handed out): the linear map is linear, so
+ * its page is v's distance from lowmem_va_start, in pages, into mem_map.
+ */
+static inline struct page *lowmem_virt_to_page(const void *v)
+{
+	return mem_map + (((uintptr_t)v - lowmem_va_start) >> PAGE_SHIFT);
+}
+
 /* page_address: the linear-map address of a lowmem page; NULL for a highmem page (use kmap). */
 static inline void *page_address(const struct page *page)
 {
