@@ -40,9 +40,10 @@ void arch_thread_start_user(struct process *p, unsigned long entry, unsigned lon
 {
 	user_frame(task_pt_regs(p), entry, sp);
 	thread_init(p);
+	fpu_init_state(&p->thread);
 }
 
-/* The child's frame is the parent's (its int $0x80's) with eax = 0: fork returns 0 in the child. */
+/* The child's frame is the parent's (its int $0x80's) with eax = 0: fork returns 0 in the child; its FP state the parent's live one. */
 void arch_thread_fork(struct process *child, struct process *parent)
 {
 	struct pt_regs *regs = task_pt_regs(child);
@@ -50,12 +51,14 @@ void arch_thread_fork(struct process *child, struct process *parent)
 	*regs = *task_pt_regs(parent);
 	regs->eax = 0;
 	thread_init(child);
+	fpu_fork(&child->thread);
 }
 
-/* execve: the syscall returns into the new program (eax, the syscall's result, is set to 0 on the way). */
+/* execve: the syscall returns into the new program (eax, the syscall's result, is set to 0 on the way), FP state clean. */
 void arch_exec_regs(struct process *p, unsigned long entry, unsigned long sp)
 {
 	user_frame(task_pt_regs(p), entry, sp);
+	fpu_exec();
 }
 
 /*
@@ -67,6 +70,7 @@ struct process *arch_switch_to(struct process *prev, struct process *next)
 {
 	if (next->kstack)
 		x86_set_esp0((unsigned long)next->kstack + THREAD_SIZE);
+	fpu_switch(prev, next);
 	return __cpu_switch_to(prev, next, &prev->thread, &next->thread);
 }
 

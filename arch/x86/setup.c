@@ -6,6 +6,7 @@
 #include <mm/pgtable.h>
 #include <asm/board.h>
 #include <asm/processor.h>
+#include <asm/switch_to.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
 
@@ -49,6 +50,7 @@ void setup_arch(void)
 	multiboot_parse();
 	print_banner();
 	x86_cpu_init();
+	fpu_init_cpu(true);
 	paging_init();
 	x86_smp_init_cpus();
 }

@@ -9,6 +9,7 @@
 #include <asm/apic.h>
 #include <asm/memory.h>
 #include <asm/processor.h>
+#include <asm/switch_to.h>
 #include <asm/setup.h>
 #include <string.h>
 
@@ -241,6 +242,7 @@ void x86_secondary_start(unsigned int cpu)
 	x86_percpu[cpu].apic_id = x86_cpu_apic_id[cpu];
 	x86_load_idt();
 	x86_cpu_init_ap();
+	fpu_init_cpu(false);
 	apic_init_ap();
 	secondary_start_kernel(cpu);
 }

@@ -2,21 +2,30 @@
 #ifndef ASM_X86_PROCESSOR_H
 #define ASM_X86_PROCESSOR_H
 
+#define X86_CR0_MP	(1u << 1)	/* WAIT/FWAIT honours TS */
+#define X86_CR0_EM	(1u << 2)	/* x87 instructions raise #NM (no FPU to use) */
+#define X86_CR0_TS	(1u << 3)	/* task switched: the next x87/SSE instruction raises #NM */
+#define X86_CR0_NE	(1u << 5)	/* x87 errors as #MF, not the legacy IRQ 13 */
 #define X86_CR0_WP	(1u << 16)	/* supervisor writes honour read-only pages */
 #define X86_CR0_PG	(1u << 31)
 #define X86_CR4_PSE	(1u << 4)
 #define X86_CR4_PAE	(1u << 5)
 #define X86_CR4_PGE	(1u << 7)	/* global pages survive CR3 reloads */
+#define X86_CR4_OSFXSR	(1u << 9)	/* FXSAVE/FXRSTOR cover the SSE state; SSE instructions allowed */
+#define X86_CR4_OSXMMEXCPT (1u << 10)	/* unmasked SSE exceptions raise #XM */
 
 #define MSR_IA32_CR_PAT	0x277
 #define MSR_EFER	0xc0000080
 #define EFER_NXE	(1u << 11)
 
-#define X86_FEATURE_EDX_TSC	(1u << 4)	/* CPUID 1 */
+#define X86_FEATURE_EDX_FPU	(1u << 0)	/* CPUID 1 */
+#define X86_FEATURE_EDX_TSC	(1u << 4)
 #define X86_FEATURE_EDX_PAE	(1u << 6)
 #define X86_FEATURE_EDX_PGE	(1u << 13)
 #define X86_FEATURE_EDX_CMOV	(1u << 15)	/* -march=i686 code uses CMOVcc */
 #define X86_FEATURE_EDX_PAT	(1u << 16)
+#define X86_FEATURE_EDX_FXSR	(1u << 24)	/* FXSAVE/FXRSTOR */
+#define X86_FEATURE_EDX_SSE	(1u << 25)
 #define X86_FEATURE_EDX_NX	(1u << 20)	/* CPUID 0x80000001 */
 
 #define X86_EFLAGS_ID	(1u << 21)	/* writable iff the CPU has CPUID */
