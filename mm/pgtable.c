@@ -1003,7 +1003,7 @@ struct pt_copy_walk {
 /* The copy walk's read visitor sees only what is not a table of pages: a block is refused. */
 static int pt_copy_block(const struct pt_walk_entry *e, void *priv)
 {
-	WARN_ON(1);
+	WARN_ON(e->level < PT_LEVELS - 1);	/* a block: not what a process's context holds */
 	return -EINVAL;
 }
 
