@@ -5,21 +5,27 @@
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 
+/* What dup_pte needs: the child, and the VMA being copied. */
+struct dup_ctx {
+	struct mm_struct *new;
+	const struct vm_area_struct *vma;
+};
+
 /*
  * dup_pte: fork's policy for one page the parent maps (pt_copy_range's
- * callback, Linux's copy_present_pte): the child maps it read-only; where it
- * is writable the parent's entry loses PROT_WRITE too (copy-on-write: the
- * first write on either side copies, do_wp_page); the page gains a mapping
- * (refcount and mapcount) and the child's RSS counts it. Never fails.
+ * callback, Linux's copy_present_pte): in a writable VMA (every VMA is
+ * private) both the child's entry and the parent's lose PROT_WRITE
+ * (copy-on-write: the first write on either side copies, do_wp_page); the
+ * page gains a mapping (refcount and mapcount) and the child's RSS counts
+ * it. Never fails.
  */
 static int dup_pte(struct pt_copy_leaf *leaf, void *priv)
 {
-	struct mm_struct *new = priv;
+	struct dup_ctx *d = priv;
 
-	leaf->child_prot = leaf->prot & ~PROT_WRITE;
-	leaf->wrprotect = leaf->prot & PROT_WRITE;
+	leaf->wrprotect = d->vma->vm_prot & PROT_WRITE;
 	page_dup_rmap(phys_to_page(leaf->pa));
-	new->rss++;
+	d->new->rss++;
 	return 0;
 }
 
@@ -31,7 +37,8 @@ static int dup_pte(struct pt_copy_leaf *leaf, void *priv)
  */
 static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const struct vm_area_struct *v)
 {
-	int err = pt_copy_range(&new->ctx, &old->ctx, v->vm_start, v->vm_end, dup_pte, new);
+	struct dup_ctx d = { .new = new, .vma = v };
+	int err = pt_copy_range(&new->ctx, &old->ctx, v->vm_start, v->vm_end, dup_pte, &d);
 
 	WARN_ON(err && err != -ENOMEM);	/* a user context holds pages in empty slots of a new one */
 	return err;

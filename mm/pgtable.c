@@ -1027,7 +1027,7 @@ static int pt_copy_leaves(struct pt_walker *w, const struct pt_table *tb, unsign
 {
 	struct pt_copy_walk *c = w->priv;
 	struct pt_copy_leaf leaf;
-	pte_t *dt = NULL, e;
+	pte_t *dt = NULL, e, ce;
 	unsigned int i;
 	int err = 0;
 
@@ -1045,18 +1045,17 @@ static int pt_copy_leaves(struct pt_walker *w, const struct pt_table *tb, unsign
 			return -EEXIST;
 		leaf.va = w->ctx->va_base + tb->base + (u64)i * PT_PAGE_SIZE;
 		leaf.pa = pte_leaf_pa(e, PT_LEVELS - 1);
-		leaf.prot = leaf.child_prot = pte_leaf_prot(e, PT_LEVELS - 1);
 		leaf.wrprotect = false;
 		err = c->fn(&leaf, c->priv);
 		if (err)
 			return err;
-		if (WARN_ON(!pt_prot_ok(leaf.child_prot)))
-			leaf.child_prot = leaf.prot & ~PROT_WRITE;
-		dt[i] = pte_mk_leaf(leaf.pa, PT_LEVELS - 1, leaf.child_prot);
-		if (!leaf.wrprotect || !(leaf.prot & PROT_WRITE))
-			continue;
+		/* the entry itself, as Linux copies a pte: no prot decoded and encoded again */
+		ce = pte_mknoncont(leaf.wrprotect ? pte_wrprotect(e) : e);
+		dt[i] = ce;
+		if (pte_val(ce) == pte_val(pte_mknoncont(e)))
+			continue;	/* copied as is, or read-only already (a page shared since an earlier fork) */
 		pt_unfold_slot(w->ctx, &tb->t[i], leaf.va, true);
-		set_pte(&tb->t[i], pte_mk_leaf(leaf.pa, PT_LEVELS - 1, leaf.prot & ~PROT_WRITE));
+		set_pte(&tb->t[i], ce);
 		if (!c->wp)
 			c->wp_start = leaf.va;
 		c->wp = true;

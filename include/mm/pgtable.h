@@ -27,6 +27,7 @@
  *                                               level 1 P|RW|US so the leaves decide access)
  *   pte_t pte_mk_leaf(pa, level, prot)          THE prot -> bits conversion
  *   u32 pte_leaf_prot(p, level)                 THE bits -> prot conversion (exact round trip)
+ *   pte_t pte_wrprotect(p)                      the leaf p without PROT_WRITE, all else kept
  *   set_pte(ptep, p), pte_clear(ptep), pte_read(ptep)
  *        stores the walker sees, with the arch's barrier. PAE writes the 64-bit entry
  *        as two 32-bit stores: high word first when making it present, low word
@@ -265,26 +266,24 @@ int pt_replace(struct mm_ctx *ctx, const struct pt_fault *f, paddr_t pa, u32 pro
 
 /*
  * THE COPY WALK (fork; Linux's copy_page_range): pt_copy_range visits every
- * page src maps in [start, end), once, in address order, and for each asks
- * fn (the policy: mm/dup_mmap.c raises the page's counts) what to do: fn
- * gets va, pa and prot, may lower child_prot (it starts as prot) and set
- * wrprotect (the source's entry loses PROT_WRITE: copy-on-write). The entry
- * is then written into dst at the same VA (dst's tables made a table at a
- * time; the slot must be empty) and, if asked, the source's entry is
- * write-protected in place. One flush of the source's range at the end
- * covers every write-protect. fn returning nonzero stops the walk and that
- * value is returned (the entries done so far stay done and flushed); else 0,
- * -ENOMEM (dst's tables), -EEXIST (a dst slot was not empty: fn not called
- * for it), -EINVAL (bad range; a block in src: contexts of pages only).
- * Takes src's page_table_lock, then dst's: dst must be reachable by no CPU
- * (a new mm) — its entries are written without break-before-make.
+ * page src maps in [start, end), once, in address order, and asks fn (the
+ * policy: mm/dup_mmap.c raises the page's counts) what to do with it: fn
+ * gets va and pa and sets wrprotect for copy-on-write. dst then gets the
+ * same entry at the same VA (dst's tables made a table at a time; the slot
+ * must be empty) — write-protected if asked, and then the source's entry
+ * loses PROT_WRITE too, in place (pte_wrprotect: nothing else changes). One
+ * flush of the source's range at the end covers every write-protect. fn
+ * returning nonzero stops the walk and that value is returned (the entries
+ * done so far stay done and flushed); else 0, -ENOMEM (dst's tables),
+ * -EEXIST (a dst slot was not empty: fn not called for it), -EINVAL (bad
+ * range; a block in src: contexts of pages only). Takes src's
+ * page_table_lock, then dst's: dst must be reachable by no CPU (a new mm) —
+ * its entries are written without break-before-make.
  */
 struct pt_copy_leaf {
 	vaddr_t va;
 	paddr_t pa;
-	u32 prot;		/* the source entry's PROT_* | MT_* */
-	u32 child_prot;		/* out: dst's entry (default prot) */
-	bool wrprotect;		/* out: drop PROT_WRITE from the source's entry (default false) */
+	bool wrprotect;		/* out: both entries without PROT_WRITE (default false: copied as is) */
 };
 typedef int (*pt_copy_fn)(struct pt_copy_leaf *leaf, void *priv);
 int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn, void *priv);

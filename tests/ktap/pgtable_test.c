@@ -634,6 +634,7 @@ static void fault_slot_install(struct kunit *test)
 /* The copy walk's policy in the tests: fork's (read-only child, write-protected source), counted. */
 struct copy_rec {
 	unsigned int calls, stop_at;
+	bool keep;		/* copy as is: no write-protect */
 	vaddr_t last;		/* the VA seen last: the walk goes in address order */
 	bool ordered;
 };
@@ -646,8 +647,7 @@ static int copy_fn(struct pt_copy_leaf *leaf, void *priv)
 	r->last = leaf->va;
 	if (++r->calls == r->stop_at)
 		return -E2BIG;
-	leaf->child_prot = leaf->prot & ~PROT_WRITE;
-	leaf->wrprotect = true;
+	leaf->wrprotect = !r->keep;
 	return 0;
 }
 
@@ -715,6 +715,18 @@ static void copy_walk(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a, a + PMD_SIZE, copy_fn, &r), -ENOMEM);
 	pool.fail_after = -1;
 	KUNIT_EXPECT_EQ(test, r.calls, 0U);
+	/* copied as is: a writable page stays writable on both sides, and nothing is flushed */
+	KUNIT_ASSERT_EQ(test, pt_map(&src, a + 12 * PG, 0x05300000, PG, PAGE_KERNEL), 0);
+	r.keep = true;
+	r.calls = 0;
+	flushes = atomic_read(&src.nr_flushes);
+	KUNIT_ASSERT_EQ(test, pt_copy_range(&dst, &src, a + 12 * PG, a + 13 * PG, copy_fn, &r), 0);
+	r.keep = false;
+	KUNIT_EXPECT_EQ(test, r.calls, 1U);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&src.nr_flushes), flushes);
+	expect_map(test, &src, a + 12 * PG, 0x05300000, PAGE_KERNEL, LEAF);
+	expect_map(test, &dst, a + 12 * PG, 0x05300000, PAGE_KERNEL, LEAF);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&src, a + 12 * PG, PG), 0);
 	/* bad arguments */
 	KUNIT_EXPECT_EQ(test, pt_copy_range(&src, &src, a, a + PG, copy_fn, &r), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a + PG, a + PG, copy_fn, &r), -EINVAL);
