@@ -168,8 +168,10 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
 /*
  * pt_commit: writes new[0..n) over table[g..g+n), one group. THIS FILE IS THE
  * ONE PLACE A LIVE ENTRY CHANGES: pt_commit for the walks, and for single
- * last-level slots pt_set_leaf (empty -> valid: a plain store, step 3 alone)
- * and pt_clear_leaf (valid -> empty: step 1, then step 2 now or gathered).
+ * last-level slots pt_set_leaf and pt_install (empty -> valid: a plain store,
+ * step 3 alone), pt_clear_leaf and the zap walk (valid -> empty: step 1, then
+ * step 2 now or gathered), pt_replace and pt_unfold (all three steps), and
+ * the copy walk's write-protect (permissions only: see pt_copy_leaves).
  * pt_commit follows break-before-make (ARM ARM D8.16.1;
  * the same order is safe for x86 PAE): replacing a valid entry by another valid
  * one in a single store may leave the old and new translations (or a stale
@@ -1020,8 +1022,11 @@ static const struct pt_walk_ops pt_copy_ops = { .leaf = pt_copy_block };
  * the contiguous bit changes, not the permissions; on x86 PAE PROT_WRITE is
  * in the low word, so set_pte's two stores are never seen half made): a CPU
  * may keep the writable translation until the walk's one flush, and none
- * runs the source meanwhile but the forking one, which is in the kernel. A
- * contiguous-hint group is unfolded first (its entries must agree).
+ * runs the source meanwhile but the forking one, which is in the kernel (a
+ * write through it before the flush would be one made before fork returned,
+ * as on Linux). A contiguous-hint group is unfolded first (its entries must
+ * agree). The entry is copied whole (pte_wrprotect for copy-on-write), not
+ * decoded and made again: the child maps exactly what the parent did.
  */
 static int pt_copy_leaves(struct pt_walker *w, const struct pt_table *tb, unsigned int lo, unsigned int hi)
 {
