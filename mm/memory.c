@@ -139,7 +139,8 @@ int page_refcount(struct page *page)
  * Both rewrite the slot the fault found (pt_replace: break, flush by the mm's
  * ASID / its CPUs, make). mm->lock held.
  */
-static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct *vma, const struct pt_fault *f)
+static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct *vma,
+			       const struct pt_fault *f)
 {
 	struct page *old = phys_to_page(f->pa), *new;
 	u32 prot = vma->vm_prot | PROT_USER | MT_NORMAL;

@@ -1069,7 +1069,8 @@ static int pt_copy_leaves(struct pt_walker *w, const struct pt_table *tb, unsign
 	return 0;
 }
 
-int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn, void *priv)
+int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn,
+		  void *priv)
 {
 	struct pt_copy_walk c = { .dst = dst, .fn = fn, .priv = priv, .wp = false };
 	struct pt_table root = { .t = src->root, .pa = src->root_pa, .level = 0, .base = 0, .live = true };

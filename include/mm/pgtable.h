@@ -55,8 +55,11 @@ struct pt_pool;
  *
  * SMP. page_table_lock (Linux's init_mm.page_table_lock) serialises every
  * change to the context's tables and every software walk of them: pt_map,
- * pt_unmap, pt_protect, pt_unmap_noflush, pt_walk, pt_query and pt_leaf_slot
- * take it; pt_reclaim_tables wants it held. Hardware walkers on other CPUs
+ * pt_unmap, pt_protect, pt_unmap_noflush, pt_walk, pt_query, pt_leaf_slot,
+ * pt_fault_slot, pt_install, pt_replace and pt_zap_range take it, and
+ * pt_copy_range takes the source's and then the destination's (a new
+ * context nobody else reaches: the only nesting of two of them);
+ * pt_reclaim_tables wants it held. Hardware walkers on other CPUs
  * do not take it: break-before-make (pt_commit in mm/pgtable.c) is what keeps
  * them safe. The lock is a plain spin_lock (interrupts stay as they are), so
  * an arch whose shootdown needs an IPI answered (x86) is not deadlocked by a
@@ -286,7 +289,8 @@ struct pt_copy_leaf {
 	bool wrprotect;		/* out: both entries without PROT_WRITE (default false: copied as is) */
 };
 typedef int (*pt_copy_fn)(struct pt_copy_leaf *leaf, void *priv);
-int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn, void *priv);
+int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn,
+		  void *priv);
 
 /*
  * THE ZAP WALK (munmap, exit; Linux's zap_page_range with an mmu_gather):
