@@ -1,53 +1,46 @@
 /* dup_mmap.c: fork's copy of an address space — the same VMAs, every private page shared copy-on-write. */
+#include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 
+/* What dup_pte needs: the child, and the VMA being copied. */
+struct dup_ctx {
+	struct mm_struct *new;
+	const struct vm_area_struct *vma;
+};
+
 /*
- * cow_protect: the parent's run [*start, end) of writable private pages
- * becomes read-only (one pt_protect, one flush); no run if *start is 0. The
- * run is closed (*start = 0).
+ * dup_pte: fork's policy for one page the parent maps (pt_copy_range's
+ * callback, Linux's copy_present_pte): in a writable VMA (every VMA is
+ * private) both the child's entry and the parent's lose PROT_WRITE
+ * (copy-on-write: the first write on either side copies, do_wp_page); the
+ * page gains a mapping (refcount and mapcount) and the child's RSS counts
+ * it. Never fails.
  */
-static void cow_protect(struct mm_struct *mm, unsigned long *start, unsigned long end, u32 prot)
+static int dup_pte(struct pt_copy_leaf *leaf, void *priv)
 {
-	if (*start && pt_protect(&mm->ctx, *start, end - *start, prot & ~PROT_WRITE))
-		panic("dup_mmap: pt_protect of %lx-%lx failed", *start, end);
-	*start = 0;
+	struct dup_ctx *d = priv;
+
+	leaf->wrprotect = d->vma->vm_prot & PROT_WRITE;
+	page_dup_rmap(phys_to_page(leaf->pa));
+	d->new->rss++;
+	return 0;
 }
 
 /*
  * dup_vma_pages: every page old maps in v is mapped in new at the same VA,
- * read-only where v is writable (both sides: copy-on-write), its refcount
- * and mapcount raised. Runs of the parent's writable pages are protected
- * with one pt_protect each. 0 or -ENOMEM (new's tables); mm->lock held on old.
+ * by one copy walk of v's range (mm/pgtable.c: the child's tables made a
+ * table at a time, one flush of the parent's range at the end). 0 or -ENOMEM
+ * (new's tables); mm->lock held on old.
  */
 static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const struct vm_area_struct *v)
 {
-	unsigned long va, run = 0;
-	u32 run_prot = 0;
-	struct pt_query q;
-	int err = 0;
+	struct dup_ctx d = { .new = new, .vma = v };
+	int err = pt_copy_range(&new->ctx, &old->ctx, v->vm_start, v->vm_end, dup_pte, &d);
 
-	for (va = v->vm_start; va < v->vm_end && !err; va += PAGE_SIZE) {
-		bool cow;
-
-		if (pt_query(&old->ctx, va, &q)) {
-			cow_protect(old, &run, va, run_prot);
-			continue;
-		}
-		cow = q.prot & PROT_WRITE;
-		if (!cow || q.prot != run_prot)
-			cow_protect(old, &run, va, run_prot);
-		if (cow && !run)
-			run = va, run_prot = q.prot;
-		err = pt_map(&new->ctx, va, q.pa, PAGE_SIZE, q.prot & ~PROT_WRITE);
-		if (!err) {
-			page_dup_rmap(phys_to_page(q.pa));
-			new->rss++;
-		}
-	}
-	cow_protect(old, &run, va, run_prot);
+	WARN_ON(err && err != -ENOMEM);	/* a user context holds pages in empty slots of a new one */
 	return err;
 }
 

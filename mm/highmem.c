@@ -7,6 +7,7 @@
 #include <kernel/printk.h>
 #include <kernel/spinlock.h>
 #include <string.h>
+#include <asm/page.h>
 
 #ifdef ARCH_HAS_HIGHMEM
 
@@ -268,7 +269,7 @@ void clear_highpage(struct page *page)
 
 	if (!va)
 		return;
-	memset(va, 0, PAGE_SIZE);
+	clear_page(va);
 	kunmap_local(va);
 }
 

@@ -21,12 +21,33 @@ static u32 fault_needs(unsigned int flags)
 }
 
 /*
- * do_anonymous_page: a zeroed page from the buddy at addr's page, mapped with
- * the VMA's protection. With mm->lock held; the page is the process's until
- * zap_range (mm/mmap.c) frees it.
+ * install_slot: page goes into the empty slot f found (pt_install: a store,
+ * no second descent) with prot for user mode, counted in the RSS; the mm's
+ * page from then on. On failure the page is freed. mm->lock held.
+ */
+static int install_slot(struct mm_struct *mm, const struct pt_fault *f, struct page *page, u32 prot)
+{
+	int err = pt_install(&mm->ctx, f, page_to_phys(page), prot | PROT_USER | MT_NORMAL);
+
+	if (err) {
+		__free_page(page);
+		return err;
+	}
+	atomic_set(&page->_refcount, 1);
+	atomic_set(&page->_mapcount, 1);
+	mm->rss++;
+	if (mm->rss > mm->hiwater_rss)
+		mm->hiwater_rss = mm->rss;
+	return 0;
+}
+
+/*
+ * do_anonymous_page: a zeroed page from the buddy (the arch's clear_page)
+ * into the empty slot f found, with the VMA's protection. With mm->lock held;
+ * the page is the process's until zap_range (mm/mmap.c) frees it.
  */
 static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area_struct *vma,
-				      unsigned long addr)
+				      const struct pt_fault *f)
 {
 	/* no allocation-failure warning: running out here is the OOM report's to tell */
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
@@ -34,7 +55,7 @@ static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area
 
 	if (!page)
 		return VM_FAULT_OOM;
-	err = install_user_page(mm, addr, page, vma->vm_prot);
+	err = install_slot(mm, f, page, vma->vm_prot);
 	return !err || err == -EEXIST ? 0 : VM_FAULT_OOM;
 }
 
@@ -44,8 +65,10 @@ static unsigned int do_anonymous_page(struct mm_struct *mm, const struct vm_area
  * to see them if it is code; mapped with the VMA's protection. Linux counts
  * a page read from the file as a major fault (pgmajfault). mm->lock held.
  */
-static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_struct *vma, unsigned long addr)
+static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_struct *vma,
+				  const struct pt_fault *f)
 {
+	unsigned long addr = f->va;
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	unsigned long lo = max(addr, vma->vm_data_start), hi = min(addr + PAGE_SIZE, vma->vm_data_end);
 	u8 *k;
@@ -59,7 +82,7 @@ static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_str
 	if (vma->vm_prot & PROT_EXEC)
 		arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
 	kunmap_local(k);
-	err = install_user_page(mm, addr, page, vma->vm_prot);
+	err = install_slot(mm, f, page, vma->vm_prot);
 	if (!err) {
 		count_vm_event(PGMAJFAULT);
 		mm->nr_majfaults++;
@@ -69,18 +92,16 @@ static unsigned int do_image_page(struct mm_struct *mm, const struct vm_area_str
 
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot)
 {
-	int err = pt_map(&mm->ctx, va, page_to_phys(page), PAGE_SIZE, prot | PROT_USER | MT_NORMAL);
+	struct pt_fault f;
+	int err = pt_fault_slot(&mm->ctx, va, &f);
 
+	if (!err && f.present)
+		err = -EEXIST;
 	if (err) {
 		__free_page(page);
 		return err;
 	}
-	atomic_set(&page->_refcount, 1);
-	atomic_set(&page->_mapcount, 1);
-	mm->rss++;
-	if (mm->rss > mm->hiwater_rss)
-		mm->hiwater_rss = mm->rss;
-	return 0;
+	return install_slot(mm, &f, page, prot);
 }
 
 void page_dup_rmap(struct page *page)
@@ -115,18 +136,19 @@ int page_refcount(struct page *page)
  * VMA: copy-on-write. Mapped by this mm alone (mapcount 1: the others have
  * copied or exited), it becomes writable in place (cow_reuse); else a copy
  * replaces it here (cow_fault) and this mm's reference to the old one goes.
- * pt_protect and pt_unmap flush the old entry from every TLB. mm->lock held.
+ * Both rewrite the slot the fault found (pt_replace: break, flush by the mm's
+ * ASID / its CPUs, make). mm->lock held.
  */
-static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct *vma, unsigned long addr,
-			       paddr_t pa)
+static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct *vma,
+			       const struct pt_fault *f)
 {
-	struct page *old = phys_to_page(pa), *new;
+	struct page *old = phys_to_page(f->pa), *new;
 	u32 prot = vma->vm_prot | PROT_USER | MT_NORMAL;
 	void *src, *dst;
 
 	if (page_mapcount(old) == 1) {
-		if (pt_protect(&mm->ctx, addr, PAGE_SIZE, prot))
-			return VM_FAULT_OOM;
+		if (pt_replace(&mm->ctx, f, f->pa, prot))
+			return VM_FAULT_OOM;	/* the slot is ours (mm->lock): cannot fail */
 		count_vm_event(COW_REUSE);
 		return 0;
 	}
@@ -140,9 +162,8 @@ static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct
 		arch_sync_icache((unsigned long)dst, (unsigned long)dst + PAGE_SIZE);
 	kunmap_local(dst);
 	kunmap_local(src);
-	if (pt_unmap(&mm->ctx, addr, PAGE_SIZE) ||
-	    pt_map(&mm->ctx, addr, page_to_phys(new), PAGE_SIZE, prot)) {
-		__free_page(new);	/* a page-sized entry in an existing table: neither can fail */
+	if (pt_replace(&mm->ctx, f, page_to_phys(new), prot)) {
+		__free_page(new);	/* the slot is ours (mm->lock): cannot fail */
 		return VM_FAULT_OOM;
 	}
 	atomic_set(&new->_refcount, 1);
@@ -156,9 +177,10 @@ static unsigned int do_wp_page(struct mm_struct *mm, const struct vm_area_struct
 unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags)
 {
 	struct vm_area_struct *vma;
-	struct pt_query q;
+	struct pt_fault f;
 	u32 need = fault_needs(flags);
 	unsigned int ret = VM_FAULT_SIGSEGV;
+	int err;
 
 	count_vm_event(PGFAULT);
 	addr &= PAGE_MASK;
@@ -167,18 +189,24 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 	vma = find_vma(mm, addr);
 	if (!vma || (vma->vm_prot & need) != need)
 		goto out;
-	if (!pt_query(&mm->ctx, addr, &q)) {
+	/* One descent: the slot, its tables made; every case below works on it. */
+	err = pt_fault_slot(&mm->ctx, addr, &f);
+	if (err) {
+		ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGSEGV;
+		goto out;
+	}
+	if (f.present) {
 		/* Mapped already: spurious (another path mapped it) if the entry allows it. */
-		if ((q.prot & need) == need)
+		if ((f.prot & need) == need)
 			ret = 0;
-		else if ((flags & FAULT_FLAG_WRITE) && (q.prot & (need & ~PROT_WRITE)) == (need & ~PROT_WRITE))
-			ret = do_wp_page(mm, vma, addr, q.pa);
+		else if ((flags & FAULT_FLAG_WRITE) && (f.prot & (need & ~PROT_WRITE)) == (need & ~PROT_WRITE))
+			ret = do_wp_page(mm, vma, &f);
 		goto out;
 	}
 	if (vma->vm_flags & VM_ANON)
-		ret = do_anonymous_page(mm, vma, addr);
+		ret = do_anonymous_page(mm, vma, &f);
 	else if (vma->vm_flags & VM_IMAGE)
-		ret = do_image_page(mm, vma, addr);
+		ret = do_image_page(mm, vma, &f);
 out:
 	spin_unlock(&mm->lock);
 	return ret;

@@ -168,36 +168,32 @@ int mmap_image(struct mm_struct *mm, unsigned long start, unsigned long len, u32
 	return err;
 }
 
+/* zap_page: the mm's reference to a page it mapped goes (pt_zap_range's callback, after the flush). */
+static void zap_page(paddr_t pa, void *priv)
+{
+	struct mm_struct *mm = priv;
+	struct page *page = phys_to_page(pa);
+
+	page_remove_rmap(page);
+	put_page(page);		/* freed if it was the last: a page shared copy-on-write stays */
+	mm->rss--;
+}
+
 /*
  * zap_range: unmaps every page of [start, end) and drops the mm's reference
- * to it (freed if it was the last: a page shared copy-on-write stays with
- * the other processes), 64 pages per pt_unmap (one TLB flush per batch). The
- * pages' PAs are read before the unmap, the references dropped only after it
- * (no CPU can still reach them through this mm).
+ * to it, in one zap walk (mm/pgtable.c): the emptied tables are freed, and
+ * each page is let go only after the TLB flush that took it out (one per
+ * PT_ZAP_BATCH pages), so no CPU can reach it through this mm any more.
+ * dead (mmput): the mm is live on no CPU and will not be again — arm64 never
+ * gives its ASID to another mm without a rollover, which flushes every TLB
+ * first; x86 has no PCIDs and every CPU that ran it has loaded another CR3
+ * since — so no TLB holds a translation of it: nothing is flushed, and the
+ * pages go at once. mm->lock held (or the mm is dead).
  */
-#define ZAP_BATCH	64
-static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end)
+static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long end, bool dead)
 {
-	paddr_t pa[ZAP_BATCH];
-
-	while (start < end) {
-		unsigned long next = end - start > ZAP_BATCH * PAGE_SIZE ? start + ZAP_BATCH * PAGE_SIZE : end;
-		unsigned int n = 0, i;
-		unsigned long va;
-		struct pt_query q;
-
-		for (va = start; va < next; va += PAGE_SIZE)
-			if (!pt_query(&mm->ctx, va, &q))
-				pa[n++] = q.pa;
-		if (n && pt_unmap(&mm->ctx, start, next - start))
-			panic("zap_range: pt_unmap of %lx-%lx failed", start, next);
-		for (i = 0; i < n; i++) {
-			page_remove_rmap(phys_to_page(pa[i]));
-			put_page(phys_to_page(pa[i]));
-		}
-		mm->rss -= n;
-		start = next;
-	}
+	if (start < end && pt_zap_range(&mm->ctx, start, end - start, dead, zap_page, mm))
+		panic("zap_range: pt_zap_range of %lx-%lx failed", start, end);
 }
 
 /*
@@ -235,7 +231,7 @@ static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long 
 	memcpy(mm->vmas, out, n * sizeof(out[0]));
 	mm->nr_vmas = n;
 	vma_merge_all(mm);	/* nothing new touches, but keep the rule: compatible neighbours are one */
-	zap_range(mm, start, end);
+	zap_range(mm, start, end, false);
 	return 0;
 }
 
@@ -349,7 +345,7 @@ void mmput(struct mm_struct *mm)
 
 	spin_lock(&mm->lock);
 	for (i = 0; i < mm->nr_vmas; i++)
-		zap_range(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end);
+		zap_range(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, true);
 	mm->nr_vmas = 0;
 	if (mm->rss)
 		panic("mmput: %lu pages mapped outside every VMA", mm->rss);

@@ -11,6 +11,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <string.h>
+#include <asm/page.h>
 
 /*
  * Invariants (checked by tests/ktap/buddy_test.c):
@@ -370,7 +371,8 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp, unsi
 			for (i = 0; i < (1UL << order); i++)
 				clear_highpage(page + i);
 		else
-			memset(page_address(page), 0, PAGE_SIZE << order);
+			for (i = 0; i < (1UL << order); i++)
+				clear_page(page_address(page + i));	/* the arch's (asm/page.h) */
 	}
 	if ((gfp & __GFP_COMP) && order) {
 		SetPageFlag(page, PG_head);

@@ -27,10 +27,14 @@ struct mm_ctx init_mm;
 #endif
 #define PT_PAGE_SIZE	pt_level_size(PT_LEVELS - 1)
 
+struct pt_table;
+
 /*
  * A walk in progress. One descent (pt_descend) serves two kinds of walk: a
  * read walk calls the visitor in ops per entry; a write walk (ops NULL) decides
  * and acts per entry (pt_entry) and commits a group of entries at a time.
+ * Either may hand its last-level tables to a batch step instead (leaves: the
+ * copy walk is a read walk with one, the zap walk an unmap walk with one).
  */
 struct pt_walker {
 	struct mm_ctx *ctx;
@@ -50,6 +54,9 @@ struct pt_walker {
 	 */
 	struct pt_gather *g;
 	bool keep_tables;
+	/* The batch step: entries [lo, hi) of the last-level table tb, in one call (NULL: none). */
+	int (*leaves)(struct pt_walker *w, const struct pt_table *tb, unsigned int lo, unsigned int hi);
+	bool dead;		/* a zap of a context no CPU can translate through: nothing to flush */
 };
 
 /* One table the descent is in. */
@@ -161,8 +168,10 @@ static void pt_check_break(struct mm_ctx *ctx, vaddr_t s, vaddr_t e)
 /*
  * pt_commit: writes new[0..n) over table[g..g+n), one group. THIS FILE IS THE
  * ONE PLACE A LIVE ENTRY CHANGES: pt_commit for the walks, and for single
- * last-level slots pt_set_leaf (empty -> valid: a plain store, step 3 alone)
- * and pt_clear_leaf (valid -> empty: step 1, then step 2 now or gathered).
+ * last-level slots pt_set_leaf and pt_install (empty -> valid: a plain store,
+ * step 3 alone), pt_clear_leaf and the zap walk (valid -> empty: step 1, then
+ * step 2 now or gathered), pt_replace and pt_unfold (all three steps), and
+ * the copy walk's write-protect (permissions only: see pt_copy_leaves).
  * pt_commit follows break-before-make (ARM ARM D8.16.1;
  * the same order is safe for x86 PAE): replacing a valid entry by another valid
  * one in a single store may leave the old and new translations (or a stale
@@ -274,9 +283,10 @@ static void pt_commit(struct pt_walker *w, const struct pt_table *tb, unsigned i
 		s = ctx->va_base + tb->base + (g + lo) * sz;
 		e = s + (hi - lo) * sz;
 		pt_check_break(ctx, s, e);
-		if (w->op == PT_OP_UNMAP && !makes)
-			pt_gather_add(w->g, s, e, sz, table);	/* nothing to make: flush later */
-		else
+		if (w->op == PT_OP_UNMAP && !makes) {
+			if (!w->dead)	/* a dead context is in no TLB (pt_zap_range) */
+				pt_gather_add(w->g, s, e, sz, table);	/* nothing to make: flush later */
+		} else
 			pt_flush(ctx, s, e, sz, !table);
 		ctx->nr_bbm++;
 	}
@@ -350,6 +360,7 @@ static int pt_entry(struct pt_walker *w, const struct pt_table *tb, unsigned int
 		*e = pte_mk_leaf(pa, level, w->prot);
 		return 0;
 	case PT_ACT_CLEAR:
+		WARN_ON(w->leaves);	/* a zap walk met a block: its page is not handed to the zap's fn */
 		*e = __pte(0);
 		return 0;
 	case PT_ACT_UPDATE:
@@ -438,6 +449,8 @@ static int pt_descend(struct pt_walker *w, const struct pt_table *tb)
 	bool enter;
 	int err = 0;
 
+	if (w->leaves && tb->level == PT_LEVELS - 1)
+		return w->leaves(w, tb, first, last + 1);
 	for (g = ALIGN_DOWN(first, gsz); g <= last && !err; g += gsz) {
 		/* a read looks at the entries in range; a write decides and commits whole groups */
 		n = w->ops ? min(gsz, last + 1 - g) : min(gsz, pt_entries(tb->level) - g);
@@ -479,6 +492,7 @@ static int pt_walk_range(struct mm_ctx *ctx, u64 start, u64 end, const struct pt
 	w.end = end;
 	w.ops = ops;
 	w.priv = priv;
+	w.leaves = NULL;
 	return pt_descend(&w, &root);
 }
 
@@ -815,8 +829,364 @@ void mm_ctx_destroy(struct mm_ctx *ctx)
 		return;
 	spin_lock(&ctx->page_table_lock);
 	pt_run(ctx, PT_OP_UNMAP, 0, ctx->va_size, 0, 0);
+	/*
+	 * A process's context was zapped dead (pt_zap_range: nothing flushed, no
+	 * CPU can use its entries). What its ASID still tags in some TLB goes now,
+	 * in one flush of the whole context by address space (arm64: one TLBI
+	 * ASIDE1IS; x86: no CPU runs it, nothing to do), rather than waiting in
+	 * the TLBs until the next rollover.
+	 */
+	if (ctx->user)
+		pt_flush(ctx, ctx->va_base, ctx->va_base + ctx->va_size, PT_PAGE_SIZE, true);
 	pt_table_free(ctx, ctx->root, ctx->root_pa);
 	ctx->root = NULL;
 	spin_unlock(&ctx->page_table_lock);
 	BUG_ON(ctx->nr_tables != 0);
+}
+
+/* ---- the fault slot, the copy walk and the zap walk ------------------------------------- */
+
+/* The index of offset off's entry in its table at level. */
+static inline unsigned int pt_index(u64 off, int level)
+{
+	return (off >> pt_shift(level)) & (pt_entries(level) - 1);
+}
+
+/*
+ * pt_point: THE POINT DESCENT — offset off's last-level slot, from the root
+ * through the table entries; alloc: a missing table is made on the way (an
+ * empty entry becomes a table entry by a plain set_pte: no TLB caches an
+ * invalid entry, as pt_commit's step 3 alone). NULL and *err if there is no
+ * slot: -ENOENT (a table missing, !alloc), -ENOMEM (no table page: those made
+ * so far stay hooked, empty, for an unmap to free) or -EEXIST (a block maps
+ * off). The context's page_table_lock is held.
+ */
+static pte_t *pt_point(struct mm_ctx *ctx, u64 off, bool alloc, int *err)
+{
+	pte_t *t = ctx->root, *slot, e;
+	paddr_t pa;
+	int level;
+
+	for (level = 0; level < PT_LEVELS - 1; level++) {
+		slot = &t[pt_index(off, level)];
+		e = pte_read(slot);
+		if (pte_is_table(e, level)) {
+			t = pagetable_va(ctx, pte_table_pa(e));
+			continue;
+		}
+		*err = pte_valid(e) ? -EEXIST : alloc ? -ENOMEM : -ENOENT;
+		if (pte_valid(e) || !alloc)
+			return NULL;
+		t = pt_table_alloc(ctx, &pa);
+		if (!t)
+			return NULL;
+		set_pte(slot, pte_mk_table(pa, level));
+	}
+	return &t[pt_index(off, PT_LEVELS - 1)];
+}
+
+/*
+ * pt_unfold: the contiguous-hint group whose first slot is grp (mapping from
+ * va) loses the hint, by break-before-make (pt_commit's rule: the bit changes,
+ * so no TLB may keep the old entries while the new ones are written). flush:
+ * the break is flushed (false only for a context no CPU translates through).
+ * Before one entry of a group changes alone (a copy-on-write, a partial zap).
+ */
+static void pt_unfold(struct mm_ctx *ctx, pte_t *grp, vaddr_t va, bool flush)
+{
+	unsigned int i, n = pt_cont_entries(PT_LEVELS - 1);
+	pte_t e[PT_GROUP];
+
+	for (i = 0; i < n; i++) {
+		e[i] = pte_read(&grp[i]);
+		if (pte_valid(e[i]))
+			pte_clear(&grp[i]);
+	}
+	if (flush)
+		pt_flush(ctx, va, va + n * PT_PAGE_SIZE, PT_PAGE_SIZE, true);
+	ctx->nr_bbm++;
+	for (i = 0; i < n; i++)
+		if (pte_valid(e[i]))
+			set_pte(&grp[i], pte_mknoncont(e[i]));
+}
+
+/* pt_unfold for the group slot (at VA va) belongs to, if slot carries the hint. */
+static void pt_unfold_slot(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, bool flush)
+{
+	unsigned int idx = pt_index(va - ctx->va_base, PT_LEVELS - 1), k;
+
+	if (!pte_cont(pte_read(slot)))
+		return;
+	k = idx % pt_cont_entries(PT_LEVELS - 1);
+	pt_unfold(ctx, slot - k, va - k * PT_PAGE_SIZE, flush);
+}
+
+static bool pt_leaf_ok(paddr_t pa, u32 prot)
+{
+	return IS_ALIGNED(pa, PT_PAGE_SIZE) && pa < (1ULL << PT_PA_BITS) && pt_prot_ok(prot);
+}
+
+int pt_fault_slot(struct mm_ctx *ctx, vaddr_t va, struct pt_fault *f)
+{
+	u64 off;
+	pte_t e;
+	int err;
+
+	va &= ~(vaddr_t)(PT_PAGE_SIZE - 1);
+	err = pt_check_range(ctx, va, PT_PAGE_SIZE, &off);
+	if (err)
+		return err;
+	f->va = va;
+	f->present = false;
+	f->pa = 0;
+	f->prot = 0;
+	spin_lock(&ctx->page_table_lock);
+	f->slot = pt_point(ctx, off, true, &err);
+	if (f->slot) {
+		err = 0;
+		e = pte_read(f->slot);
+		if (pte_valid(e)) {
+			f->present = true;
+			f->pa = pte_leaf_pa(e, PT_LEVELS - 1);
+			f->prot = pte_leaf_prot(e, PT_LEVELS - 1);
+		}
+	}
+	spin_unlock(&ctx->page_table_lock);
+	return err;
+}
+
+int pt_install(struct mm_ctx *ctx, const struct pt_fault *f, paddr_t pa, u32 prot)
+{
+	int err = 0;
+
+	if (!pt_leaf_ok(pa, prot))
+		return -EINVAL;
+	spin_lock(&ctx->page_table_lock);
+	if (pte_valid(pte_read(f->slot)))
+		err = -EEXIST;
+	else	/* was invalid: no TLB holds it (pt_set_leaf's store) */
+		set_pte(f->slot, pte_mk_leaf(pa, PT_LEVELS - 1, prot));
+	spin_unlock(&ctx->page_table_lock);
+	return err;
+}
+
+int pt_replace(struct mm_ctx *ctx, const struct pt_fault *f, paddr_t pa, u32 prot)
+{
+	pte_t old;
+	int err = 0;
+
+	if (!pt_leaf_ok(pa, prot))
+		return -EINVAL;
+	spin_lock(&ctx->page_table_lock);
+	old = pte_read(f->slot);
+	if (!pte_valid(old) || pte_leaf_pa(old, PT_LEVELS - 1) != f->pa) {
+		err = -EAGAIN;
+		goto out;
+	}
+	pt_unfold_slot(ctx, f->slot, f->va, true);	/* the others keep their translation, without the hint */
+	pte_clear(f->slot);				/* break */
+	pt_flush(ctx, f->va, f->va + PT_PAGE_SIZE, PT_PAGE_SIZE, true);
+	ctx->nr_bbm++;
+	set_pte(f->slot, pte_mk_leaf(pa, PT_LEVELS - 1, prot));	/* make */
+out:
+	spin_unlock(&ctx->page_table_lock);
+	return err;
+}
+
+/* The copy walk's state: the policy, and the source's range write-protected so far. */
+struct pt_copy_walk {
+	struct mm_ctx *dst;
+	pt_copy_fn fn;
+	void *priv;
+	bool wp;		/* something was write-protected: [wp_start, wp_end) owes a flush */
+	vaddr_t wp_start, wp_end;
+};
+
+/* The copy walk's read visitor sees only what is not a table of pages: a block is refused. */
+static int pt_copy_block(const struct pt_walk_entry *e, void *priv)
+{
+	WARN_ON(e->level < PT_LEVELS - 1);	/* a block: not what a process's context holds */
+	return -EINVAL;
+}
+
+static const struct pt_walk_ops pt_copy_ops = { .leaf = pt_copy_block };
+
+/*
+ * The copy walk's step for entries [lo, hi) of one of the source's page
+ * tables: the child's table is found (or made) once, by the point descent,
+ * at the first page present; each present entry is copied into it with a
+ * plain store (the child is reachable by no CPU: pt_copy_range's barrier
+ * publishes them), and write-protected in the source if fn says so. That is
+ * a permission-only change of a live entry, which needs no break-before-make
+ * (ARM ARM D8.16.1 asks for it when the output address, the block size or
+ * the contiguous bit changes, not the permissions; on x86 PAE PROT_WRITE is
+ * in the low word, so set_pte's two stores are never seen half made): a CPU
+ * may keep the writable translation until the walk's one flush, and none
+ * runs the source meanwhile but the forking one, which is in the kernel (a
+ * write through it before the flush would be one made before fork returned,
+ * as on Linux). A contiguous-hint group is unfolded first (its entries must
+ * agree). The entry is copied whole (pte_wrprotect for copy-on-write), not
+ * decoded and made again: the child maps exactly what the parent did.
+ */
+static int pt_copy_leaves(struct pt_walker *w, const struct pt_table *tb, unsigned int lo, unsigned int hi)
+{
+	struct pt_copy_walk *c = w->priv;
+	struct pt_copy_leaf leaf;
+	pte_t *dt = NULL, e, ce;
+	unsigned int i;
+	int err = 0;
+
+	for (i = lo; i < hi; i++) {
+		e = pte_read(&tb->t[i]);
+		if (!pte_valid(e))
+			continue;
+		if (!dt) {
+			dt = pt_point(c->dst, tb->base + (u64)i * PT_PAGE_SIZE, true, &err);
+			if (!dt)
+				return err;
+			dt -= i;
+		}
+		if (!pte_none(dt[i]))
+			return -EEXIST;
+		leaf.va = w->ctx->va_base + tb->base + (u64)i * PT_PAGE_SIZE;
+		leaf.pa = pte_leaf_pa(e, PT_LEVELS - 1);
+		leaf.wrprotect = false;
+		err = c->fn(&leaf, c->priv);
+		if (err)
+			return err;
+		/* the entry itself, as Linux copies a pte: no prot decoded and encoded again */
+		ce = pte_mknoncont(leaf.wrprotect ? pte_wrprotect(e) : e);
+		dt[i] = ce;
+		if (pte_val(ce) == pte_val(pte_mknoncont(e)))
+			continue;	/* copied as is, or read-only already (a page shared since an earlier fork) */
+		pt_unfold_slot(w->ctx, &tb->t[i], leaf.va, true);
+		set_pte(&tb->t[i], ce);
+		if (!c->wp)
+			c->wp_start = leaf.va;
+		c->wp = true;
+		c->wp_end = leaf.va + PT_PAGE_SIZE;
+	}
+	return 0;
+}
+
+int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn,
+		  void *priv)
+{
+	struct pt_copy_walk c = { .dst = dst, .fn = fn, .priv = priv, .wp = false };
+	struct pt_table root = { .t = src->root, .pa = src->root_pa, .level = 0, .base = 0, .live = true };
+	struct pt_walker w;
+	u64 off;
+	int err;
+
+	if (dst == src || !dst->root || dst->va_base != src->va_base || dst->va_size != src->va_size ||
+	    end <= start)
+		return -EINVAL;
+	err = pt_check_range(src, start, end - start, &off);
+	if (err)
+		return err;
+	w.ctx = src;
+	w.start = off;
+	w.end = off + (end - start);
+	w.ops = &pt_copy_ops;
+	w.priv = &c;
+	w.leaves = pt_copy_leaves;
+	spin_lock(&src->page_table_lock);
+	spin_lock(&dst->page_table_lock);	/* the child's: src's -> dst's, fork only (spinlock.h) */
+	err = pt_descend(&w, &root);
+	pte_barrier();		/* dst's plain stores reach the walker before anything runs on dst */
+	if (c.wp)		/* one flush for every write-protect: the copy-on-write starts here */
+		pt_flush(src, c.wp_start, c.wp_end, PT_PAGE_SIZE, true);
+	spin_unlock(&dst->page_table_lock);
+	spin_unlock(&src->page_table_lock);
+	return err;
+}
+
+/* The zap walk's state: the policy, and the pages cleared but not yet flushed. */
+struct pt_zap_walk {
+	pt_zap_fn fn;
+	void *priv;
+	unsigned int n;
+	paddr_t pa[PT_ZAP_BATCH];
+};
+
+/* The batch's pages go to fn after the one flush that covers them (and frees the tables waiting). */
+static void pt_zap_release(struct pt_walker *w, struct pt_zap_walk *z)
+{
+	unsigned int i;
+
+	pt_gather_flush(w->g);
+	for (i = 0; i < z->n; i++)
+		z->fn(z->pa[i], z->priv);
+	z->n = 0;
+}
+
+/*
+ * The zap walk's step for entries [lo, hi) of one page table: each present
+ * entry is cleared (the break; its flush gathered) and its page batched for
+ * fn. A contiguous-hint group cut by the range is unfolded first, so the
+ * entries that stay agree. A dead context's entries are cleared with plain
+ * stores and its pages handed to fn at once: no TLB holds them. The table
+ * itself is pt_descend's to free when it is empty (pt_emptied).
+ */
+static int pt_zap_leaves(struct pt_walker *w, const struct pt_table *tb, unsigned int lo, unsigned int hi)
+{
+	struct pt_zap_walk *z = w->priv;
+	unsigned int i, gsz, g;
+	vaddr_t va;
+	paddr_t pa;
+	pte_t e;
+
+	for (i = lo; i < hi; i++) {
+		e = pte_read(&tb->t[i]);
+		if (!pte_valid(e))
+			continue;
+		va = w->ctx->va_base + tb->base + (u64)i * PT_PAGE_SIZE;
+		pa = pte_leaf_pa(e, PT_LEVELS - 1);
+		if (pte_cont(e)) {
+			gsz = pt_cont_entries(PT_LEVELS - 1);
+			g = ALIGN_DOWN(i, gsz);
+			if (g < lo || g + gsz > hi)
+				pt_unfold(w->ctx, &tb->t[g], va - (u64)(i - g) * PT_PAGE_SIZE, tb->live && !w->dead);
+		}
+		if (!tb->live || w->dead) {
+			tb->t[i] = __pte(0);
+			if (w->dead) {
+				z->fn(pa, z->priv);
+				continue;
+			}
+		} else {
+			pte_clear(&tb->t[i]);
+			pt_gather_add(w->g, va, va + PT_PAGE_SIZE, PT_PAGE_SIZE, false);
+		}
+		z->pa[z->n++] = pa;
+		if (z->n == PT_ZAP_BATCH)
+			pt_zap_release(w, z);
+	}
+	return 0;
+}
+
+int pt_zap_range(struct mm_ctx *ctx, vaddr_t va, u64 size, bool dead, pt_zap_fn fn, void *priv)
+{
+	struct pt_table root = { .t = ctx->root, .pa = ctx->root_pa, .level = 0, .base = 0, .live = true };
+	struct pt_walker w = { .ctx = ctx, .op = PT_OP_UNMAP, .leaves = pt_zap_leaves, .dead = dead };
+	struct pt_zap_walk z;	/* pa[] is read only below n: not zeroed */
+	struct pt_gather g;
+	u64 start;
+	int err = pt_check_range(ctx, va, size, &start);
+
+	if (err)
+		return err;
+	z.fn = fn;
+	z.priv = priv;
+	z.n = 0;
+	pt_gather_init(&g, ctx);
+	w.start = start;
+	w.end = start + size;
+	w.g = &g;
+	w.priv = &z;
+	spin_lock(&ctx->page_table_lock);
+	err = pt_descend(&w, &root);
+	pt_zap_release(&w, &z);
+	spin_unlock(&ctx->page_table_lock);
+	return err;
 }

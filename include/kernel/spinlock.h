@@ -28,6 +28,8 @@
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock
  *       mm->lock -> mm->ctx.page_table_lock -> zone->lock   (a process's, mm_struct.h)
+ *       parent mm->ctx.page_table_lock -> child mm->ctx.page_table_lock   (fork's copy walk,
+ *           pt_copy_range: the child is new and reachable by nobody else)
  *       tasklist_lock -> a CPU's rq->lock (kernel/sched.h; rq->lock is held across a
  *           context switch, so arm64's asid_lock, a leaf, is taken inside it)
  *       stop_lock -> the console lock

@@ -27,6 +27,7 @@
  *                                               level 1 P|RW|US so the leaves decide access)
  *   pte_t pte_mk_leaf(pa, level, prot)          THE prot -> bits conversion
  *   u32 pte_leaf_prot(p, level)                 THE bits -> prot conversion (exact round trip)
+ *   pte_t pte_wrprotect(p)                      the leaf p without PROT_WRITE, all else kept
  *   set_pte(ptep, p), pte_clear(ptep), pte_read(ptep)
  *        stores the walker sees, with the arch's barrier. PAE writes the 64-bit entry
  *        as two 32-bit stores: high word first when making it present, low word
@@ -36,9 +37,12 @@
  *
  * Levels are parameters: mm/pgtable.c loops from 0 to PT_LEVELS-1 using these
  * and never names an arch. ONE DESCENT: the only code that indexes a table by
- * level and follows table entries is pt_descend() in mm/pgtable.c; everything
- * else that looks at tables (pt_query, ptdump and its W^X check, `walk VA`,
- * kmap's slots) is a visitor of pt_walk() or a user of the leaf-slot API below.
+ * level and follows table entries is in mm/pgtable.c: pt_descend() for a
+ * range (its last level may be handed whole to a batch step: the copy and
+ * zap walks), pt_point() for one VA (the fault slot; fork's child tables);
+ * everything else that looks at tables (pt_query, ptdump and its W^X check,
+ * `walk VA`, kmap's slots) is a visitor of pt_walk() or a user of the
+ * leaf-slot, fault-slot, copy and zap APIs below.
  */
 
 struct mm_ctx;
@@ -51,8 +55,11 @@ struct pt_pool;
  *
  * SMP. page_table_lock (Linux's init_mm.page_table_lock) serialises every
  * change to the context's tables and every software walk of them: pt_map,
- * pt_unmap, pt_protect, pt_unmap_noflush, pt_walk, pt_query and pt_leaf_slot
- * take it; pt_reclaim_tables wants it held. Hardware walkers on other CPUs
+ * pt_unmap, pt_protect, pt_unmap_noflush, pt_walk, pt_query, pt_leaf_slot,
+ * pt_fault_slot, pt_install, pt_replace and pt_zap_range take it, and
+ * pt_copy_range takes the source's and then the destination's (a new
+ * context nobody else reaches: the only nesting of two of them);
+ * pt_reclaim_tables wants it held. Hardware walkers on other CPUs
  * do not take it: break-before-make (pt_commit in mm/pgtable.c) is what keeps
  * them safe. The lock is a plain spin_lock (interrupts stay as they are), so
  * an arch whose shootdown needs an IPI answered (x86) is not deadlocked by a
@@ -230,6 +237,76 @@ void pt_gather_flush(struct pt_gather *gather);
  */
 int pt_unmap_noflush(struct mm_ctx *ctx, vaddr_t va, u64 size);
 void pt_reclaim_tables(struct mm_ctx *ctx, vaddr_t va, u64 size, struct pt_gather *g);
+
+/*
+ * THE FAULT SLOT (Linux's handle_pte_fault on a pte it found once). A fault
+ * descends once and then decides on the slot it found:
+ *   pt_fault_slot: descends from the root to va's last-level slot, making
+ *       every missing table on the way (an empty entry becomes a table entry:
+ *       a store, no flush), and tells what the slot holds. 0, -EINVAL (va
+ *       outside ctx), -ENOMEM (no table page; the tables made so far stay,
+ *       empty: an unmap frees them) or -EEXIST (a block maps va: no slot).
+ *       f->slot stays good while the caller keeps every unmap of ctx out
+ *       (for a process: mm->lock, which munmap and exit take).
+ *   pt_install: makes the empty slot map pa with prot (a store, no flush).
+ *       0, -EEXIST (the slot is not empty any more) or -EINVAL (prot, pa).
+ *   pt_replace: the slot that maps f->pa now maps pa with prot, by
+ *       break-before-make: cleared, va's page flushed (a process: by its
+ *       ASID / its CPUs), rewritten (copy-on-write's new page, or the same
+ *       page writable). 0, -EAGAIN (the slot no longer maps f->pa), -EINVAL.
+ * All three take ctx->page_table_lock.
+ */
+struct pt_fault {
+	vaddr_t va;		/* the page's VA */
+	pte_t *slot;		/* its last-level slot */
+	bool present;		/* the slot maps a page: */
+	paddr_t pa;		/*   its PA */
+	u32 prot;		/*   its PROT_* | MT_* */
+};
+int pt_fault_slot(struct mm_ctx *ctx, vaddr_t va, struct pt_fault *f);
+int pt_install(struct mm_ctx *ctx, const struct pt_fault *f, paddr_t pa, u32 prot);
+int pt_replace(struct mm_ctx *ctx, const struct pt_fault *f, paddr_t pa, u32 prot);
+
+/*
+ * THE COPY WALK (fork; Linux's copy_page_range): pt_copy_range visits every
+ * page src maps in [start, end), once, in address order, and asks fn (the
+ * policy: mm/dup_mmap.c raises the page's counts) what to do with it: fn
+ * gets va and pa and sets wrprotect for copy-on-write. dst then gets the
+ * same entry at the same VA (dst's tables made a table at a time; the slot
+ * must be empty) — write-protected if asked, and then the source's entry
+ * loses PROT_WRITE too, in place (pte_wrprotect: nothing else changes). One
+ * flush of the source's range at the end covers every write-protect. fn
+ * returning nonzero stops the walk and that value is returned (the entries
+ * done so far stay done and flushed); else 0, -ENOMEM (dst's tables),
+ * -EEXIST (a dst slot was not empty: fn not called for it), -EINVAL (bad
+ * range; a block in src: contexts of pages only). Takes src's
+ * page_table_lock, then dst's: dst must be reachable by no CPU (a new mm) —
+ * its entries are written without break-before-make.
+ */
+struct pt_copy_leaf {
+	vaddr_t va;
+	paddr_t pa;
+	bool wrprotect;		/* out: both entries without PROT_WRITE (default false: copied as is) */
+};
+typedef int (*pt_copy_fn)(struct pt_copy_leaf *leaf, void *priv);
+int pt_copy_range(struct mm_ctx *dst, struct mm_ctx *src, vaddr_t start, vaddr_t end, pt_copy_fn fn,
+		  void *priv);
+
+/*
+ * THE ZAP WALK (munmap, exit; Linux's zap_page_range with an mmu_gather):
+ * pt_zap_range empties every page entry in [va, va+size) in one walk, frees
+ * the tables that become empty, and hands each page that was mapped to
+ * fn(pa, priv) once — only after the TLB flush that removed it (pages are
+ * batched: one flush per PT_ZAP_BATCH pages at most), so fn may free it.
+ * dead: no CPU can hold a translation of ctx any more (an exited mm: live on
+ * no CPU, its ASID never given out again without a flush of every TLB, or on
+ * x86 dropped by every CPU's CR3 switch away from it): no flush at all, fn
+ * called at once. 0 or -EINVAL. Contexts of pages only: a block met is
+ * cleared without fn (and warned about). Takes ctx->page_table_lock.
+ */
+#define PT_ZAP_BATCH	64
+typedef void (*pt_zap_fn)(paddr_t pa, void *priv);
+int pt_zap_range(struct mm_ctx *ctx, vaddr_t va, u64 size, bool dead, pt_zap_fn fn, void *priv);
 
 /* Decide, then act: what the walker does with one entry (pure; tested directly). */
 enum pt_op { PT_OP_MAP, PT_OP_UNMAP, PT_OP_PROTECT, PT_OP_SPLIT };

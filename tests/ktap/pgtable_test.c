@@ -544,6 +544,331 @@ static void leaf_slots(struct kunit *test)
 	ctx_done(test, &ctx);
 }
 
+/* Cleanup on every path: a context the case made (mm_ctx_destroy does nothing the second time). */
+static void ctx_destroy_action(void *ctx)
+{
+	mm_ctx_destroy(ctx);
+}
+
+/*
+ * The fault slot: one descent makes the tables and finds the slot; install
+ * fills it only while empty; replace rewrites it by break-before-make (one
+ * flush), only while it still maps what the fault saw, and unfolds a
+ * contiguous-hint group first.
+ */
+static void fault_slot_install(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	struct pt_fault f, f2;
+	struct pt_query q;
+	vaddr_t va = T_BASE + 3 * PMD_SIZE + 7 * PG;
+	unsigned int c = pt_cont_entries(LEAF), i, flushes;
+	unsigned long bbm;
+
+	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, ctx_destroy_action, &ctx), 0);
+	KUNIT_ASSERT_EQ(test, pt_fault_slot(&ctx, va + 5, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.va, va);
+	KUNIT_EXPECT_FALSE(test, f.present);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, (unsigned long)PT_LEVELS);	/* the root and a path of new tables */
+	KUNIT_EXPECT_TRUE(test, pt_leaf_slot(&ctx, va) == f.slot);
+	KUNIT_EXPECT_EQ(test, pt_query(&ctx, va, &q), -ENOENT);	/* nothing mapped yet */
+
+	/* install into the empty slot; refuse a second install and a bad PA */
+	KUNIT_EXPECT_EQ(test, pt_install(&ctx, &f, 0x06000800, PAGE_KERNEL), -EINVAL);
+	KUNIT_ASSERT_EQ(test, pt_install(&ctx, &f, 0x06000000, PAGE_KERNEL), 0);
+	expect_map(test, &ctx, va, 0x06000000, PAGE_KERNEL, LEAF);
+	KUNIT_EXPECT_EQ(test, pt_install(&ctx, &f, 0x07000000, PAGE_KERNEL), -EEXIST);
+	expect_map(test, &ctx, va, 0x06000000, PAGE_KERNEL, LEAF);
+
+	/* a second fault finds it present, in the same slot, with no new table */
+	KUNIT_ASSERT_EQ(test, pt_fault_slot(&ctx, va, &f2), 0);
+	KUNIT_EXPECT_TRUE(test, f2.present && f2.slot == f.slot);
+	KUNIT_EXPECT_EQ(test, f2.pa, 0x06000000);
+	KUNIT_EXPECT_EQ(test, f2.prot, effective(PAGE_KERNEL));
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, (unsigned long)PT_LEVELS);
+
+	/* replace: a new page, read-only; one break, one flush; a stale view is refused */
+	bbm = ctx.nr_bbm;
+	flushes = atomic_read(&ctx.nr_flushes);
+	KUNIT_ASSERT_EQ(test, pt_replace(&ctx, &f2, 0x07000000, PAGE_KERNEL_RO), 0);
+	expect_map(test, &ctx, va, 0x07000000, PAGE_KERNEL_RO, LEAF);
+	KUNIT_EXPECT_EQ(test, ctx.nr_bbm, bbm + 1);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&ctx.nr_flushes), flushes + 1);
+	KUNIT_EXPECT_EQ(test, pt_replace(&ctx, &f2, 0x08000000, PAGE_KERNEL), -EAGAIN);	/* f2.pa is gone */
+	expect_map(test, &ctx, va, 0x07000000, PAGE_KERNEL_RO, LEAF);
+
+	/* a block has no slot; outside the context is refused */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, T_BASE + 6 * PMD_SIZE, 0x08000000, PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, pt_fault_slot(&ctx, T_BASE + 6 * PMD_SIZE + PG, &f2), -EEXIST);
+	if (T_BASE)
+		KUNIT_EXPECT_EQ(test, pt_fault_slot(&ctx, T_BASE - PG, &f2), -EINVAL);
+
+	/* a page of a contiguous-hint group replaced alone: the others keep their PA, unhinted */
+	if (c) {
+		vaddr_t g = T_BASE + 8 * PMD_SIZE;
+
+		KUNIT_ASSERT_EQ(test, pt_map(&ctx, g, 0x09000000, c * PG, PAGE_KERNEL), 0);
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, g, &q), 0);
+		KUNIT_EXPECT_TRUE(test, q.cont);
+		KUNIT_ASSERT_EQ(test, pt_fault_slot(&ctx, g + 3 * PG, &f2), 0);
+		KUNIT_ASSERT_EQ(test, pt_replace(&ctx, &f2, 0x0a000000, PAGE_KERNEL), 0);
+		for (i = 0; i < c; i++) {
+			KUNIT_ASSERT_EQ(test, pt_query(&ctx, g + i * PG, &q), 0);
+			KUNIT_EXPECT_FALSE(test, q.cont);
+			KUNIT_EXPECT_EQ(test, q.pa, i == 3 ? 0x0a000000 : 0x09000000 + i * PG);
+		}
+	}
+
+	/* out of table pages: the fault says so, and the tables it made stay for an unmap */
+	KUNIT_ASSERT_EQ(test, pt_unmap(&ctx, T_BASE, T_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);
+	pool.fail_after = 1;
+	KUNIT_EXPECT_EQ(test, pt_fault_slot(&ctx, va, &f2), -ENOMEM);
+	pool.fail_after = -1;
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 2UL);
+	KUNIT_EXPECT_EQ(test, pt_unmap(&ctx, T_BASE, T_SIZE), 0);
+	ctx_done(test, &ctx);
+}
+
+/* The copy walk's policy in the tests: fork's (read-only child, write-protected source), counted. */
+struct copy_rec {
+	unsigned int calls, stop_at;
+	bool keep;		/* copy as is: no write-protect */
+	vaddr_t last;		/* the VA seen last: the walk goes in address order */
+	bool ordered;
+};
+
+static int copy_fn(struct pt_copy_leaf *leaf, void *priv)
+{
+	struct copy_rec *r = priv;
+
+	r->ordered &= !r->calls || leaf->va > r->last;
+	r->last = leaf->va;
+	if (++r->calls == r->stop_at)
+		return -E2BIG;
+	leaf->wrprotect = !r->keep;
+	return 0;
+}
+
+static void copy_dst_action(void *dst)
+{
+	mm_ctx_destroy(dst);
+}
+
+/*
+ * The copy walk: every present page of the source, once, in order, copied
+ * read-only into an empty destination (its tables made); the source's
+ * writable pages write-protected with one flush for the whole range; a
+ * contiguous group unfolded; an error from the policy, a busy slot, no table
+ * page and a block stop it.
+ */
+static void copy_walk(struct kunit *test)
+{
+	struct mm_ctx src, dst;
+	struct copy_rec r = { .ordered = true };
+	struct pt_query q;
+	vaddr_t a = T_BASE + 3 * PMD_SIZE, b = T_BASE + 5 * PMD_SIZE;
+	unsigned int c = pt_cont_entries(LEAF), flushes, i;
+	static const unsigned int pages[] = { 0, 1, 2, 9 };	/* in table a: 9 is read-only */
+
+	KUNIT_ASSERT_EQ(test, ctx_new(test, &src), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, ctx_destroy_action, &src), 0);
+	KUNIT_ASSERT_EQ(test, mm_ctx_init(&dst, T_BASE, T_SIZE, &pool), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, copy_dst_action, &dst), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_ASSERT_EQ(test, pt_map(&src, a + pages[i] * PG, 0x05000000 + 2 * i * PG, PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&src, a + 9 * PG, 0x05100000, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&src, b, 0x05200000, PG, PAGE_KERNEL), 0);	/* another page table */
+
+	flushes = atomic_read(&src.nr_flushes);
+	KUNIT_ASSERT_EQ(test, pt_copy_range(&dst, &src, a, b + PMD_SIZE, copy_fn, &r), 0);
+	KUNIT_EXPECT_EQ(test, r.calls, 5U);
+	KUNIT_EXPECT_TRUE(test, r.ordered);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&src.nr_flushes), flushes + 1);	/* one, at the end */
+	for (i = 0; i < 4; i++) {
+		paddr_t pa = i < 3 ? 0x05000000 + 2 * i * PG : 0x05100000;
+
+		expect_map(test, &src, a + pages[i] * PG, pa, PAGE_KERNEL_RO, LEAF);
+		expect_map(test, &dst, a + pages[i] * PG, pa, PAGE_KERNEL_RO, LEAF);
+	}
+	expect_map(test, &dst, b, 0x05200000, PAGE_KERNEL_RO, LEAF);
+	expect_map(test, &src, b, 0x05200000, PAGE_KERNEL_RO, LEAF);
+	KUNIT_EXPECT_EQ(test, pt_query(&dst, a + 3 * PG, &q), -ENOENT);	/* holes stay holes */
+	KUNIT_EXPECT_EQ(test, dst.nr_tables, (unsigned long)PT_LEVELS + 1);	/* root, path, two page tables */
+
+	/* the destination's slots are taken now: refused before the policy sees the page */
+	r.calls = 0;
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a, a + PG, copy_fn, &r), -EEXIST);
+	KUNIT_EXPECT_EQ(test, r.calls, 0U);
+	/* the policy's error stops the walk and is returned */
+	KUNIT_ASSERT_EQ(test, pt_unmap(&dst, a, PMD_SIZE), 0);
+	r.calls = 0;
+	r.stop_at = 2;
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a, a + PMD_SIZE, copy_fn, &r), -E2BIG);
+	KUNIT_EXPECT_EQ(test, r.calls, 2U);
+	r.stop_at = 0;
+	/* no table page for the destination */
+	KUNIT_ASSERT_EQ(test, pt_unmap(&dst, T_BASE, T_SIZE), 0);
+	pool.fail_after = 0;
+	r.calls = 0;
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a, a + PMD_SIZE, copy_fn, &r), -ENOMEM);
+	pool.fail_after = -1;
+	KUNIT_EXPECT_EQ(test, r.calls, 0U);
+	/* copied as is: a writable page stays writable on both sides, and nothing is flushed */
+	KUNIT_ASSERT_EQ(test, pt_map(&src, a + 12 * PG, 0x05300000, PG, PAGE_KERNEL), 0);
+	r.keep = true;
+	r.calls = 0;
+	flushes = atomic_read(&src.nr_flushes);
+	KUNIT_ASSERT_EQ(test, pt_copy_range(&dst, &src, a + 12 * PG, a + 13 * PG, copy_fn, &r), 0);
+	r.keep = false;
+	KUNIT_EXPECT_EQ(test, r.calls, 1U);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&src.nr_flushes), flushes);
+	expect_map(test, &src, a + 12 * PG, 0x05300000, PAGE_KERNEL, LEAF);
+	expect_map(test, &dst, a + 12 * PG, 0x05300000, PAGE_KERNEL, LEAF);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&src, a + 12 * PG, PG), 0);
+	/* bad arguments */
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&src, &src, a, a + PG, copy_fn, &r), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, a + PG, a + PG, copy_fn, &r), -EINVAL);
+
+	/* a contiguous-hint group: write-protected whole, unhinted first */
+	if (c) {
+		vaddr_t g = T_BASE + 8 * PMD_SIZE;
+
+		KUNIT_ASSERT_EQ(test, pt_unmap(&dst, T_BASE, T_SIZE), 0);
+		KUNIT_ASSERT_EQ(test, pt_map(&src, g, 0x09000000, c * PG, PAGE_KERNEL), 0);
+		r.calls = 0;
+		KUNIT_ASSERT_EQ(test, pt_copy_range(&dst, &src, g, g + c * PG, copy_fn, &r), 0);
+		KUNIT_EXPECT_EQ(test, r.calls, c);
+		for (i = 0; i < c; i++) {
+			KUNIT_ASSERT_EQ(test, pt_query(&src, g + i * PG, &q), 0);
+			KUNIT_EXPECT_FALSE(test, q.cont);
+			expect_map(test, &src, g + i * PG, 0x09000000 + i * PG, PAGE_KERNEL_RO, LEAF);
+			expect_map(test, &dst, g + i * PG, 0x09000000 + i * PG, PAGE_KERNEL_RO, LEAF);
+		}
+	}
+
+	/* a block in the source: pages only */
+	KUNIT_ASSERT_EQ(test, pt_unmap(&dst, T_BASE, T_SIZE), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&src, T_BASE + 6 * PMD_SIZE, 0x08000000, PMD_SIZE, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, pt_copy_range(&dst, &src, T_BASE + 6 * PMD_SIZE, T_BASE + 7 * PMD_SIZE, copy_fn, &r),
+			-EINVAL);
+	kunit_release_action(test, copy_dst_action, &dst);
+	KUNIT_EXPECT_EQ(test, dst.nr_tables, 0UL);
+	KUNIT_ASSERT_EQ(test, pt_unmap(&src, T_BASE, T_SIZE), 0);
+	ctx_done(test, &src);
+}
+
+/* The zap walk's callback in the tests: the PAs handed over, and whether a flush came first. */
+struct zap_rec {
+	struct mm_ctx *ctx;
+	unsigned int n, flushes0;
+	bool after_flush;	/* every page came after a flush of ctx (a live zap) */
+	paddr_t pa[80];
+};
+
+static void zap_fn(paddr_t pa, void *priv)
+{
+	struct zap_rec *z = priv;
+
+	z->after_flush &= (unsigned int)atomic_read(&z->ctx->nr_flushes) > z->flushes0;
+	if (z->n < ARRAY_SIZE(z->pa))
+		z->pa[z->n] = pa;
+	z->n++;
+}
+
+static void zap_start(struct zap_rec *z, struct mm_ctx *ctx)
+{
+	z->ctx = ctx;
+	z->n = 0;
+	z->flushes0 = atomic_read(&ctx->nr_flushes);
+	z->after_flush = true;
+}
+
+/*
+ * The zap walk: exactly the present pages of the range, once each, in order,
+ * handed over only after a flush; the emptied page tables freed (the table
+ * count back to what it was), a group cut by the range unfolded; batches of
+ * PT_ZAP_BATCH pages cost a flush each; a dead context none at all.
+ */
+static void zap_walk(struct kunit *test)
+{
+	struct mm_ctx ctx;
+	struct zap_rec z;
+	struct pt_query q;
+	vaddr_t a = T_BASE + 3 * PMD_SIZE, b = a + PMD_SIZE, far = T_BASE + 6 * PMD_SIZE;
+	unsigned int c = pt_cont_entries(LEAF), i, gc = c ? c : 16;
+	unsigned long tables0;
+
+	KUNIT_ASSERT_EQ(test, ctx_new(test, &ctx), 0);
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, ctx_destroy_action, &ctx), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, far, 0x04000000, PG, PAGE_KERNEL), 0);	/* outside every zap */
+	tables0 = ctx.nr_tables;
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, a, 0x05000000, 2 * PG, PAGE_KERNEL), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, a + 5 * PG, 0x05100000, PG, PAGE_KERNEL_RO), 0);
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, a + 16 * PG, 0x09000000, gc * PG, PAGE_KERNEL), 0);	/* a group */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, b, 0x05200000, 2 * PG, PAGE_KERNEL), 0);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables0 + 2);	/* the page tables of a and b */
+
+	/* [a, b + 2 pages) minus the group's last gc - 4 pages: a's 3 pages, 4 of the group, b's 2 */
+	zap_start(&z, &ctx);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, a, 20 * PG, false, zap_fn, &z), 0);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, b, 2 * PG, false, zap_fn, &z), 0);
+	KUNIT_ASSERT_EQ(test, z.n, 9U);
+	KUNIT_EXPECT_EQ(test, z.pa[0], 0x05000000);
+	KUNIT_EXPECT_EQ(test, z.pa[1], 0x05000000 + PG);
+	KUNIT_EXPECT_EQ(test, z.pa[2], 0x05100000);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, z.pa[3 + i], 0x09000000 + i * PG);
+	KUNIT_EXPECT_EQ(test, z.pa[7], 0x05200000);
+	KUNIT_EXPECT_EQ(test, z.pa[8], 0x05200000 + PG);
+	KUNIT_EXPECT_TRUE(test, z.after_flush);
+	for (i = 0; i < 20; i++)
+		KUNIT_EXPECT_EQ(test, pt_query(&ctx, a + i * PG, &q), -ENOENT);
+	for (i = 4; i < gc; i++) {	/* the rest of the group stays, without the hint */
+		KUNIT_ASSERT_EQ(test, pt_query(&ctx, a + (16 + i) * PG, &q), 0);
+		KUNIT_EXPECT_EQ(test, q.pa, 0x09000000 + i * PG);
+		KUNIT_EXPECT_FALSE(test, q.cont);
+	}
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables0 + 1);	/* b's page table went */
+	expect_map(test, &ctx, far, 0x04000000, PAGE_KERNEL, LEAF);
+
+	/* the rest: a's table goes too; a hole-only range hands over nothing */
+	zap_start(&z, &ctx);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, a, PMD_SIZE, false, zap_fn, &z), 0);
+	KUNIT_EXPECT_EQ(test, z.n, gc - 4);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables0);
+	zap_start(&z, &ctx);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, a, 2 * PMD_SIZE, false, zap_fn, &z), 0);
+	KUNIT_EXPECT_EQ(test, z.n, 0U);
+
+	/* 70 pages: a flush per full batch and one at the end */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, a, 0x06000000, 70 * PG, PAGE_KERNEL), 0);
+	zap_start(&z, &ctx);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, a, 70 * PG, false, zap_fn, &z), 0);
+	KUNIT_EXPECT_EQ(test, z.n, 70U);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&ctx.nr_flushes), z.flushes0 + 70 / PT_ZAP_BATCH + 1);
+	KUNIT_EXPECT_TRUE(test, z.after_flush);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables0);
+
+	/* a dead context: the same pages, no flush at all */
+	KUNIT_ASSERT_EQ(test, pt_map(&ctx, a, 0x06000000, 70 * PG, PAGE_KERNEL), 0);
+	zap_start(&z, &ctx);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, a, 70 * PG, true, zap_fn, &z), 0);
+	KUNIT_EXPECT_EQ(test, z.n, 70U);
+	KUNIT_EXPECT_EQ(test, z.pa[69], 0x06000000 + 69 * PG);
+	KUNIT_EXPECT_EQ(test, (unsigned int)atomic_read(&ctx.nr_flushes), z.flushes0);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, tables0);
+
+	/* bad ranges change nothing */
+	KUNIT_EXPECT_EQ(test, pt_zap_range(&ctx, far + 1, PG, false, zap_fn, &z), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pt_zap_range(&ctx, far, 0, false, zap_fn, &z), -EINVAL);
+	expect_map(test, &ctx, far, 0x04000000, PAGE_KERNEL, LEAF);
+	KUNIT_ASSERT_EQ(test, pt_zap_range(&ctx, far, PG, false, zap_fn, &z), 0);
+	KUNIT_EXPECT_EQ(test, ctx.nr_tables, 1UL);	/* only the root is left */
+	ctx_done(test, &ctx);
+}
+
 /* The pool and the model live in one block from the page allocator, not in the image. */
 #define PGT_MEM_SIZE	(POOL_PAGES * 4096 + RND_PAGES * (sizeof(u32) + sizeof(paddr_t)))
 
@@ -581,4 +906,7 @@ kunit_test_suite_init(pgtable, pgtable_suite_init, pgtable_suite_exit,
 	KUNIT_CASE(device_is_xn),
 	KUNIT_CASE(random_ops),
 	KUNIT_CASE(walk_visitor_counts),
-	KUNIT_CASE(leaf_slots));
+	KUNIT_CASE(leaf_slots),
+	KUNIT_CASE(fault_slot_install),
+	KUNIT_CASE(copy_walk),
+	KUNIT_CASE(zap_walk));

@@ -117,6 +117,9 @@ static inline pte_t pte_mk_leaf(paddr_t pa, int level, u32 prot)
 	return __pte(v);
 }
 
+/* pte_wrprotect: the same leaf without write access (fork's copy-on-write; Linux's pte_wrprotect). */
+static inline pte_t pte_wrprotect(pte_t p) { return __pte(pte_val(p) & ~_PAGE_RW); }
+
 /* pte_leaf_prot: THE place PAE bits become neutral protections (queries, ptdump, W^X). */
 static inline u32 pte_leaf_prot(pte_t p, int level)
 {
