@@ -5,6 +5,7 @@
 #include <mm/highmem.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
+#include <mm/shmem.h>
 #include <mm/vmstat.h>
 #include <kernel/process.h>
 
@@ -167,6 +168,10 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 	vma = find_vma(mm, addr);
 	if (!vma || (vma->vm_prot & need) != need)
 		goto out;
+	if (vma->vm_flags & VM_SHARED) {
+		ret = do_shared_fault(mm, vma, addr);	/* the object's page: never copy-on-write */
+		goto out;
+	}
 	if (!pt_query(&mm->ctx, addr, &q)) {
 		/* Mapped already: spurious (another path mapped it) if the entry allows it. */
 		if ((q.prot & need) == need)
