@@ -244,9 +244,41 @@ static void views_show_shared(struct kunit *test)
 	}
 }
 
+/*
+ * mprotect after fork: read-only and back to RW makes the shared region's
+ * pages writable (the same pages), but a private page the child still maps
+ * stays read-only, so the parent's write copies it and the child keeps its
+ * bytes.
+ */
+static void mprotect_keeps_cow_not_shared(struct kunit *test)
+{
+	struct mm_struct *a = shared_mm(test, 1), *b;
+	const unsigned long priv = BASE + PAGE_SIZE;	/* just above the shared page: one mprotect spans both */
+	struct pt_query q;
+	paddr_t pa;
+
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	KUNIT_ASSERT_EQ(test, do_mmap(a, priv, PAGE_SIZE, RW, true), (long)priv);
+	KUNIT_ASSERT_EQ(test, handle_mm_fault(a, BASE, FAULT_FLAG_WRITE), 0u);
+	KUNIT_ASSERT_EQ(test, handle_mm_fault(a, priv, FAULT_FLAG_WRITE), 0u);
+	pa = pa_at(a, priv);
+	*(u8 *)__va(pa) = 7;
+	b = track(test, dup_mm(a));
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_ASSERT_EQ(test, do_mprotect(a, BASE, 2 * PAGE_SIZE, PROT_READ), 0);
+	KUNIT_ASSERT_EQ(test, do_mprotect(a, BASE, 2 * PAGE_SIZE, RW), 0);
+	KUNIT_EXPECT_TRUE(test, pt_query(&a->ctx, BASE, &q) == 0 && (q.prot & PROT_WRITE));
+	KUNIT_EXPECT_TRUE(test, pt_query(&a->ctx, priv, &q) == 0 && !(q.prot & PROT_WRITE));
+	KUNIT_ASSERT_EQ(test, handle_mm_fault(a, priv, FAULT_FLAG_WRITE), 0u);
+	KUNIT_EXPECT_NE(test, pa_at(a, priv), pa);		/* copied */
+	KUNIT_EXPECT_EQ(test, pa_at(b, priv), pa);		/* the child's bytes untouched */
+	KUNIT_EXPECT_EQ(test, *(u8 *)__va(pa), 7);
+}
+
 kunit_test_suite_init(shmem, shmem_suite_init, NULL,
 	KUNIT_CASE(fork_shares_pages),
 	KUNIT_CASE(split_and_unmap_keep_pages),
 	KUNIT_CASE(last_reference_frees_everything),
 	KUNIT_CASE(replaced_or_refused_frees_object),
-	KUNIT_CASE(views_show_shared));
+	KUNIT_CASE(views_show_shared),
+	KUNIT_CASE(mprotect_keeps_cow_not_shared));
