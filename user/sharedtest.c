@@ -93,32 +93,12 @@ static uint64_t u64_at(const char *path, unsigned long index)
 	return v;
 }
 
-/* parent_asleep: waits (up to 2 s) until the parent sleeps in waitpid: its own COW copies come first. */
-static void parent_asleep(void)
-{
-	struct timespec ms = { 0, 1000000 };
-	char path[32], buf[256];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)getppid());
-	for (i = 0; i < 2000; i++) {
-		long fd = open(path, O_RDONLY), n = fd < 0 ? -1 : read((int)fd, buf, sizeof(buf) - 1);
-
-		if (fd >= 0)
-			close((int)fd);
-		for (; n >= 8; n--)	/* "State:\tS" anywhere in what was read */
-			if (!memcmp(buf + n - 8, "State:\tS", 8))
-				return;
-		nanosleep(&ms, NULL);
-	}
-}
-
 /* child: the first child's reads and writes, counted. */
 static int child(void)
 {
 	long a0, a1, a2, a3, c0, c1, c2, rss0, shm;
 
-	parent_asleep();
+	wait_asleep(getppid());	/* the parent's own COW copies come before these counts */
 	allocs(), status("VmRSS");	/* their stack buffers are copied (COW) here, not below */
 	rss0 = status("RssShmem");
 	check(rss0 == 0, "fork maps no page of the shared region in the child");
@@ -151,7 +131,7 @@ static int child2(void)
 	long a0, a1;
 	uint64_t e, cnt;
 
-	parent_asleep();
+	wait_asleep(getppid());	/* the parent's own COW copies come before these counts */
 	allocs();
 	a0 = allocs();
 	check(holds(sh, 0, PAGES, 2), "a second child sees the parent's writes made after the first exited");

@@ -38,15 +38,30 @@ static struct mm_struct *track(struct kunit *test, struct mm_struct *mm)
 	return mm;
 }
 
+/* bare_mm: an empty mm with exec's mmap_base (the caller frees it), or NULL. */
+static struct mm_struct *bare_mm(void)
+{
+	struct mm_struct *mm = mm_alloc();
+
+	if (mm)
+		mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
+	return mm;
+}
+
 /* shared_mm: a new mm with a shared mapping of n pages at BASE, freed when the case ends. */
 static struct mm_struct *shared_mm(struct kunit *test, unsigned long n)
 {
-	struct mm_struct *mm = track(test, mm_alloc());
+	struct mm_struct *mm = track(test, bare_mm());
 
-	if (!mm)
-		return NULL;
-	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
-	return do_mmap_shared(mm, BASE, n * PAGE_SIZE, RW, true) == (long)BASE ? mm : NULL;
+	return mm && do_mmap_shared(mm, BASE, n * PAGE_SIZE, RW, true) == (long)BASE ? mm : NULL;
+}
+
+/* settled_free_pages: the buddy's free pages with the caches shrunk and the per-CPU lists drained. */
+static unsigned long settled_free_pages(void)
+{
+	kmem_cache_shrink_all();
+	drain_all_pages(NULL);
+	return nr_free_pages();
 }
 
 /* pa_at: the PA mm maps at va, or 0 if nothing is mapped there. */
@@ -143,15 +158,10 @@ static void last_reference_frees_everything(struct kunit *test)
 	int order;
 
 	for (order = 0; order < 2; order++) {
-		struct mm_struct *a, *b = NULL;
-		unsigned long before;
+		unsigned long before = settled_free_pages();
+		struct mm_struct *a = bare_mm(), *b = NULL;
 
-		kmem_cache_shrink_all();
-		drain_all_pages(NULL);
-		before = nr_free_pages();
-		a = mm_alloc();
 		KUNIT_ASSERT_NOT_NULL(test, a);
-		a->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
 		if (do_mmap_shared(a, BASE, 32 * PAGE_SIZE, RW, true) != (long)BASE ||
 		    handle_mm_fault(a, BASE, FAULT_FLAG_WRITE) || !(b = dup_mm(a)) ||
 		    handle_mm_fault(b, BASE + 31 * PAGE_SIZE, FAULT_FLAG_WRITE) ||
@@ -164,9 +174,7 @@ static void last_reference_frees_everything(struct kunit *test)
 		mmput(order ? b : a);
 		KUNIT_EXPECT_EQ(test, page_refcount(phys_to_page(pa_at(order ? a : b, BASE))), 2);
 		mmput(order ? a : b);
-		kmem_cache_shrink_all();
-		drain_all_pages(NULL);
-		KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+		KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
 	}
 }
 
@@ -177,15 +185,10 @@ static void last_reference_frees_everything(struct kunit *test)
  */
 static void replaced_or_refused_frees_object(struct kunit *test)
 {
-	struct mm_struct *mm;
-	unsigned long before;
+	unsigned long before = settled_free_pages();
+	struct mm_struct *mm = bare_mm();
 
-	kmem_cache_shrink_all();
-	drain_all_pages(NULL);
-	before = nr_free_pages();
-	mm = mm_alloc();
 	KUNIT_ASSERT_NOT_NULL(test, mm);
-	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
 	KUNIT_EXPECT_EQ(test, do_mmap_shared(mm, BASE, 0, RW, true), (long)-EINVAL);
 	KUNIT_EXPECT_EQ(test, do_mmap_shared(mm, 0x1000, PAGE_SIZE, RW, true), (long)-EINVAL);
 	KUNIT_EXPECT_EQ(test, do_mmap_shared(mm, BASE, 2 * PAGE_SIZE, RW, true), (long)BASE);
@@ -196,9 +199,7 @@ static void replaced_or_refused_frees_object(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_mmap_shared(mm, 0, mm->mmap_base - PAGE_SIZE, RW, false), (long)-ENOMEM);
 	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
 	mmput(mm);
-	kmem_cache_shrink_all();
-	drain_all_pages(NULL);
-	KUNIT_EXPECT_EQ(test, nr_free_pages(), before);
+	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
 }
 
 /* Views: maps says rw-s and /dev/zero (deleted); pagemap's file bit; kpagecount 2; kpageflags MMAP, not ANON. */
