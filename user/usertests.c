@@ -151,8 +151,12 @@ static int t_shared(void)
 	p[0] = 1;
 	pid = fork();
 	if (pid == 0) {
-		while (p[512] != 2)		/* a page the parent writes after the fork */
-			sched_yield();
+		int ms;
+
+		for (ms = 0; p[512] != 2 && ms < 2000; ms++)	/* a page the parent writes after the fork */
+			sleep_ms(1);
+		if (p[512] != 2)
+			exit(1);
 		p[0] = 3;
 		p[1024] = 4;			/* a page only the child touches */
 		exit(0);
