@@ -10,7 +10,9 @@
  * private ones, and mapping them allocates nothing. The parent writes again
  * and a second child sees it, on the same physical pages (pagemap PFN,
  * kpagecount 2, pagemap's file bit as Linux sets it for shmem). RssShmem and
- * VmRSS in /proc/self/status follow. Pages allocated are counted by
+ * VmRSS in /proc/self/status follow. Last, a process with 64 MiB shared
+ * written forks: the fork copies no PTE there, and the child maps the 64 MiB
+ * at the cost of their page tables. Pages allocated are counted by
  * /proc/vmstat's pgalloc_* (NOISE pages allowed for the kernel's own:
  * a page table, a slab). Exits 0 only if every check held.
  */
@@ -24,8 +26,12 @@
 #define PM_FILE		(1ULL << 61)
 #define PM_EXCLUSIVE	(1ULL << 56)
 #define PM_PFN		((1ULL << 55) - 1)
+#define BIG_PAGES	((64UL << 20) / PAGE)	/* the fork-cost phase: 64 MiB shared */
+#define PTRS_PER_TABLE	512			/* last-level entries per table page, both arches */
 
 static char *sh, *pv;		/* the shared and the private region */
+static char *big;		/* 64 MiB shared, for fork's cost */
+static long fork_allocs0;	/* allocs() just before the fork of the 64 MiB process */
 static uint64_t parent_pfn;	/* the parent's PFN of shared page 0, read before the second fork */
 static int failed;
 
@@ -150,6 +156,29 @@ static int child2(void)
 	return failed;
 }
 
+/*
+ * big_child: what fork cost with 64 MiB of shared pages written (page tables
+ * and a kernel stack: no PTE is copied there), then what mapping all of them
+ * costs (their page tables only: the pages are the parent's).
+ */
+static int big_child(void)
+{
+	long a1, a2, pte;
+
+	wait_asleep(getppid());
+	a1 = allocs();
+	pte = status("VmPTE");
+	check(holds(big, 0, BIG_PAGES, 3), "the child sees the parent's 64 MiB");
+	a2 = allocs();
+	printf("sharedtest: fork of a process with 64 MiB shared written: %ld pages allocated, child's page tables "
+	       "%ld kB; reading the 64 MiB: %ld pages allocated, RssShmem %ld kB\n", a1 - fork_allocs0, pte, a2 - a1,
+	       status("RssShmem"));
+	check(a1 - fork_allocs0 < 64, "fork allocates page tables and a kernel stack, no page of the shared region");
+	check(a2 - a1 <= (long)(BIG_PAGES / PTRS_PER_TABLE) + NOISE, "mapping them allocates their page tables only");
+	check(status("RssShmem") == (long)(BIG_PAGES * PAGE / 1024), "RssShmem counts the 64 MiB");
+	return failed;
+}
+
 /* maps_line: prints /proc/self/maps's line for the shared region and checks its type and name. */
 static void maps_line(void)
 {
@@ -231,6 +260,14 @@ int main(int argc, char **argv, char **envp)
 	check(run(child2), "second child exits 0");
 	check(munmap(sh, PAGES * PAGE) == 0 && munmap(pv, PAGES * PAGE) == 0, "munmap");
 	check(status("RssShmem") == 0, "RssShmem 0 after munmap");
+	big = mmap(NULL, BIG_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	check(big != MAP_FAILED, "mmap of 64 MiB shared");
+	if (big != MAP_FAILED) {
+		fill(big, 0, BIG_PAGES, 3);
+		fork_allocs0 = allocs();
+		check(run(big_child), "the 64 MiB child exits 0");
+		check(munmap(big, BIG_PAGES * PAGE) == 0, "munmap of the 64 MiB");
+	}
 	printf("sharedtest: MemFree %ld kB at start, %ld kB now\n", m0, proc_kb("/proc/meminfo", "MemFree"));
 	printf("sharedtest: %s\n", failed ? "FAILED" : "ok");
 	return failed;

@@ -32,6 +32,11 @@ sub sharedtest_checks {
     ok(defined $pfn && $pfn eq $ppfn, "$arch: the second child maps the parent's physical page (" . ($pfn // '?') . ')');
     is($cnt // -1, 2, "$arch: kpagecount 2 while both map it");
     is($flags // '', ' file/shared', "$arch: pagemap: the file/shared-anon bit, not exclusive");
+    my ($fa, $fpte, $ra, $rs) = $out =~ /^sharedtest: fork of a process with 64 MiB shared written: (\d+) pages allocated, child's page tables (\d+) kB; reading the 64 MiB: (\d+) pages allocated, RssShmem (\d+) kB$/m;
+    ok(defined $fa && $fa < 64, "$arch: fork of a process with 64 MiB shared written allocates " . ($fa // '?') .
+       ' pages (its tables, ' . ($fpte // '?') . ' kB, and a kernel stack): no PTE copied');
+    ok(defined $ra && $ra >= 32 && $ra <= 40, "$arch: the child maps the 64 MiB for their 32 page tables (" . ($ra // '?') . ' pages)');
+    is($rs // -1, 65536, "$arch: RssShmem 65536 kB in that child");
     cmp_ok(kb($m0, 'MemFree'), '>', 0, "$arch: MemFree read before sharedtest");
     is(kb($m1, 'MemFree'), kb($m0, 'MemFree'), "$arch: MemFree after sharedtest and its children exit is its value before, to the page");
     is(kb($m1, 'PageTables'), kb($m0, 'PageTables'), "$arch: PageTables too");
