@@ -12,7 +12,8 @@
  * kpagecount 2, pagemap's file bit as Linux sets it for shmem). RssShmem and
  * VmRSS in /proc/self/status follow. Last, a process with 64 MiB shared
  * written forks: the fork copies no PTE there, and the child maps the 64 MiB
- * at the cost of their page tables. Pages allocated are counted by
+ * at the cost of their page tables. Between the two, three children on
+ * their own CPUs fault the same fresh shared pages at once. Pages allocated are counted by
  * /proc/vmstat's pgalloc_* (NOISE pages allowed for the kernel's own:
  * a page table, a slab). Exits 0 only if every check held.
  */
@@ -28,6 +29,8 @@
 #define PM_PFN		((1ULL << 55) - 1)
 #define BIG_PAGES	((64UL << 20) / PAGE)	/* the fork-cost phase: 64 MiB shared */
 #define PTRS_PER_TABLE	512			/* last-level entries per table page, both arches */
+#define RACERS		3			/* children faulting the same pages at once (CPUs 1-3) */
+#define RACE_PAGES	256UL
 
 static char *sh, *pv;		/* the shared and the private region */
 static char *big;		/* 64 MiB shared, for fork's cost */
@@ -179,6 +182,94 @@ static int big_child(void)
 	return failed;
 }
 
+/*
+ * racer: child n waits for the parent's go (page 0, word 0), then writes its
+ * number into its own word of every page of the region, all racers in the
+ * same order: they fault the same untouched pages at the same time, on
+ * their own CPUs. A page made twice would lose one racer's writes.
+ */
+static char *race;
+static unsigned long racer_no;
+
+/* strtol_dec: the decimal number at p. */
+static long strtol_dec(const char *p)
+{
+	long v = 0;
+
+	while (*p >= '0' && *p <= '9')
+		v = v * 10 + (*p++ - '0');
+	return v;
+}
+
+/* this_cpu: the CPU /proc/self/stat says the process runs on (field 39, processor), or -1. */
+static long this_cpu(void)
+{
+	char buf[512], *p = NULL;
+	long fd = open("/proc/self/stat", O_RDONLY), n = fd < 0 ? -1 : read((int)fd, buf, sizeof(buf) - 1);
+	int field = 2;
+
+	if (fd >= 0)
+		close((int)fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	for (n--; n >= 0 && !p; n--)	/* fields count from the last ')': comm may hold spaces */
+		if (buf[n] == ')')
+			p = buf + n + 1;
+	for (; p && *p && field < 39; p++)
+		field += *p == ' ';
+	return p && field == 39 ? strtol_dec(p) : -1;
+}
+
+static int racer(void)
+{
+	volatile unsigned long *go = (volatile unsigned long *)race;
+	unsigned long i;
+	int ms;
+
+	go[1 + racer_no] = (unsigned long)this_cpu() + 1;	/* where it runs, for the parent to print */
+	for (ms = 0; !*go && ms < 2000; ms++)
+		nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+	for (i = 1; i < RACE_PAGES; i++)
+		((volatile unsigned long *)(race + i * PAGE))[racer_no] = racer_no + 1;
+	return *go ? 0 : 1;
+}
+
+/* race_faults: RACERS children fault the same RACE_PAGES - 1 pages at once; every write lands in one page each. */
+static void race_faults(void)
+{
+	pid_t pids[RACERS];
+	unsigned long i, n, lost = 0;
+	int status, ok = 1;
+	long a0, a1;
+
+	race = mmap(NULL, RACE_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (race == MAP_FAILED)
+		return check(0, "mmap of the race region");
+	*(volatile unsigned long *)race = 0;	/* page 0 is the flag: made before the forks */
+	for (n = 0; n < RACERS; n++) {
+		racer_no = n;
+		pids[n] = fork();
+		if (pids[n] == 0)
+			exit(racer());
+	}
+	*(volatile unsigned long *)race = 1;
+	for (n = 0; n < RACERS; n++)
+		ok &= pids[n] > 0 && waitpid(pids[n], &status, 0) == pids[n] && WIFEXITED(status) && !WEXITSTATUS(status);
+	a0 = allocs();
+	for (i = 1; i < RACE_PAGES; i++)
+		for (n = 0; n < RACERS; n++)
+			lost += ((volatile unsigned long *)(race + i * PAGE))[n] != n + 1;
+	a1 = allocs();
+	printf("sharedtest: %d children on CPUs %ld %ld %ld faulted the same %lu pages at once: %lu writes lost, "
+	       "the parent maps them for %ld pages\n", RACERS, (long)((unsigned long *)race)[1] - 1,
+	       (long)((unsigned long *)race)[2] - 1, (long)((unsigned long *)race)[3] - 1, RACE_PAGES - 1, lost, a1 - a0);
+	check(ok, "the racing children exit 0");
+	check(!lost, "every racer's writes are in the one page of each index");
+	check(a1 - a0 <= NOISE, "the parent's mapping of the raced pages allocates none (page tables at most)");
+	munmap(race, RACE_PAGES * PAGE);
+}
+
 /* maps_line: prints /proc/self/maps's line for the shared region and checks its type and name. */
 static void maps_line(void)
 {
@@ -260,6 +351,7 @@ int main(int argc, char **argv, char **envp)
 	check(run(child2), "second child exits 0");
 	check(munmap(sh, PAGES * PAGE) == 0 && munmap(pv, PAGES * PAGE) == 0, "munmap");
 	check(status("RssShmem") == 0, "RssShmem 0 after munmap");
+	race_faults();
 	big = mmap(NULL, BIG_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	check(big != MAP_FAILED, "mmap of 64 MiB shared");
 	if (big != MAP_FAILED) {
