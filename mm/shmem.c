@@ -1,7 +1,9 @@
 /* shmem.c: shared anonymous memory — the object that holds a MAP_SHARED | MAP_ANONYMOUS mapping's pages by index, and its fault. */
 #include <errno.h>
 #include <kernel/bug.h>
+#include <kernel/process.h>
 #include <mm/gfp.h>
+#include <mm/highmem.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 #include <mm/mm_types.h>
@@ -120,6 +122,13 @@ unsigned int do_shared_fault(struct mm_struct *mm, const struct vm_area_struct *
 	page = shmem_find_or_create(vma->vm_shm, index);
 	if (!page)
 		return VM_FAULT_OOM;
+	if (prot & PROT_EXEC) {
+		/* another process may have written code into it: the I-cache must see it (do_image_page's reason) */
+		void *k = kmap_local_page(page);
+
+		arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
+		kunmap_local(k);
+	}
 	err = pt_map(&mm->ctx, addr, page_to_phys(page), PAGE_SIZE, prot);
 	if (err) {
 		page_remove_rmap(page);

@@ -7,7 +7,8 @@
  * both regions: its shared writes copy nothing (cow_fault stays), its
  * private writes copy one page each. The parent then sees the child's
  * shared writes (the 8 pages the child made included) and none of its
- * private ones, and mapping them allocates nothing. The parent writes again
+ * private ones, and mapping them allocates nothing; it runs the code the
+ * child wrote into a shared rwx page it never touched. The parent writes again
  * and a second child sees it, on the same physical pages (pagemap PFN,
  * kpagecount 2, pagemap's file bit as Linux sets it for shmem). RssShmem and
  * VmRSS in /proc/self/status follow. Last, a process with 64 MiB shared
@@ -35,6 +36,7 @@
 
 static char *sh, *pv;		/* the shared and the private region */
 static char *big;		/* 64 MiB shared, for fork's cost */
+static unsigned char *code;	/* one shared rwx page: the child writes code, the parent runs it */
 static long fork_allocs0;	/* allocs() just before the fork of the 64 MiB process */
 static uint64_t parent_pfn;	/* the parent's PFN of shared page 0, read before the second fork */
 static int failed;
@@ -132,6 +134,11 @@ static int child(void)
 	check(c2 - c1 == (long)PAGES && a3 - a2 >= (long)PAGES, "private writes copy one page each");
 	check(shm == (long)(PAGES * PAGE / 1024), "RssShmem counts the 16 shared pages");
 	check(status("VmRSS") >= (long)(2 * PAGES * PAGE / 1024), "VmRSS counts both regions");
+	{
+		static const unsigned char ret42[] = RET42_CODE;
+
+		memcpy(code, ret42, sizeof(ret42));	/* the parent has not touched this page */
+	}
 	return failed;
 }
 
@@ -344,7 +351,8 @@ int main(int argc, char **argv, char **envp)
 	(void)argc, (void)argv, (void)envp;
 	sh = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	pv = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (sh == MAP_FAILED || pv == MAP_FAILED)
+	code = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED || pv == MAP_FAILED || code == MAP_FAILED)
 		return printf("sharedtest: mmap failed\n"), 1;
 	maps_line();
 	file_maps_refused();
@@ -361,10 +369,11 @@ int main(int argc, char **argv, char **envp)
 	       a1 - a0, shm);
 	check(a1 - a0 <= NOISE, "the shared pages are allocated once");
 	check(shm == (long)(PAGES * PAGE / 1024), "RssShmem: all 16 mapped");
+	check(((int (*)(void))(void *)code)() == 42, "the parent runs the code its child wrote into a shared rwx page");
 	fill(sh, 0, PAGES, 2);
 	parent_pfn = u64_at("/proc/self/pagemap", (unsigned long)sh / PAGE) & PM_PFN;
 	check(run(child2), "second child exits 0");
-	check(munmap(sh, PAGES * PAGE) == 0 && munmap(pv, PAGES * PAGE) == 0, "munmap");
+	check(munmap(sh, PAGES * PAGE) == 0 && munmap(pv, PAGES * PAGE) == 0 && munmap(code, PAGE) == 0, "munmap");
 	check(status("RssShmem") == 0, "RssShmem 0 after munmap");
 	race_faults();
 	big = mmap(NULL, BIG_PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
