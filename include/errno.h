@@ -17,6 +17,7 @@
 #define EACCES		13	/* permission denied (e.g. writing a read-only file) */
 #define EFAULT		14	/* bad address */
 #define EBUSY		16	/* resource busy */
+#define ENODEV		19	/* no such device (mmap of a file that cannot be mapped) */
 #define EEXIST		17	/* already exists (e.g. a mapping over a mapping) */
 #define EINVAL		22	/* invalid argument */
 #define EMFILE		24	/* too many open files */

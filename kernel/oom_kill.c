@@ -13,11 +13,12 @@ static unsigned long oom_badness(struct mm_struct *mm)
 /* Linux's report for the victim (tasklist_lock held: its mm stays). */
 static void oom_report(struct process *p)
 {
-	unsigned long kb = PAGE_SIZE >> 10;
+	unsigned long kb = PAGE_SIZE >> 10, shmem = READ_ONCE(p->mm->rss_shmem);
 
 	printk("Out of memory: Killed process %d (%s) total-vm:%lukB, anon-rss:%lukB, file-rss:0kB, "
-	       "shmem-rss:0kB, UID:0 pgtables:%lukB oom_score_adj:0\n", p->pid, p->comm,
-	       mm_total_vm(p->mm) * kb, READ_ONCE(p->mm->rss) * kb, READ_ONCE(p->mm->ctx.nr_tables) * kb);
+	       "shmem-rss:%lukB, UID:0 pgtables:%lukB oom_score_adj:0\n", p->pid, p->comm,
+	       mm_total_vm(p->mm) * kb, (READ_ONCE(p->mm->rss) - shmem) * kb, shmem * kb,
+	       READ_ONCE(p->mm->ctx.nr_tables) * kb);
 }
 
 /*

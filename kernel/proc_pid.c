@@ -74,6 +74,9 @@ static void show_self_status(struct seq_buf *s)
 	seq_buf_printf(s, "VmSize:\t%8lu kB\n", vm_kb(mm, 0, false));	/* mm_total_vm's, under the lock held */
 	seq_buf_printf(s, "VmHWM:\t%8lu kB\n", mm->hiwater_rss * kb);
 	seq_buf_printf(s, "VmRSS:\t%8lu kB\n", mm->rss * kb);
+	/* Linux's split of VmRSS: every private page is anonymous (no page cache), shared ones are shmem's */
+	seq_buf_printf(s, "RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n",
+		       (mm->rss - mm->rss_shmem) * kb, 0UL, mm->rss_shmem * kb);
 	seq_buf_printf(s, "VmData:\t%8lu kB\n", vm_kb(mm, VM_ANON, false) - vm_kb(mm, VM_STACK, false));
 	seq_buf_printf(s, "VmStk:\t%8lu kB\n", vm_kb(mm, VM_STACK, false));
 	seq_buf_printf(s, "VmExe:\t%8lu kB\n", vm_kb(mm, VM_IMAGE, true));

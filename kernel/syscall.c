@@ -34,6 +34,8 @@
 #define LINUX_PROT_EXEC		0x4
 #define LINUX_MAP_SHARED	0x01
 #define LINUX_MAP_PRIVATE	0x02
+#define LINUX_MAP_SHARED_VALIDATE 0x03
+#define LINUX_MAP_TYPE		0x0f
 #define LINUX_MAP_FIXED		0x10
 #define LINUX_MAP_ANONYMOUS	0x20
 
@@ -77,16 +79,33 @@ static u32 neutral_prot(unsigned long prot)
 	return p & (PROT_WRITE | PROT_EXEC) ? p | PROT_READ : p;
 }
 
-/* mmap: anonymous mappings only (no files yet); MAP_SHARED is private still (no shared anonymous memory yet). */
-static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags)
+/* fd_is_open: fd is the console (0-2) or a file the calling process opened. */
+static bool fd_is_open(unsigned long fd)
 {
+	return fd < 3 || (fd < PROC_MAX_FILES && current_process()->files[fd]);
+}
+
+/*
+ * mmap: anonymous mappings, private or shared (MAP_SHARED_VALIDATE is taken
+ * as MAP_SHARED); fd and offset are ignored for them, as on Linux. A file
+ * mapping gets what Linux gives a file without an mmap method (do_mmap's
+ * -ENODEV), since no file pagoda has — the console, the /proc and debugfs
+ * renderings — can be mapped; an fd that is not open gets -EBADF first, as
+ * Linux looks the fd up before anything else. Any other type: -EINVAL.
+ */
+static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+		     unsigned long fd)
+{
+	unsigned long type = flags & LINUX_MAP_TYPE;
 	u32 p = neutral_prot(prot);
 
-	if (p == PROT_INVALID)
+	if (!(flags & LINUX_MAP_ANONYMOUS))
+		return fd_is_open(fd) ? -ENODEV : -EBADF;
+	if (p == PROT_INVALID || !type || type > LINUX_MAP_SHARED_VALIDATE)
 		return -EINVAL;
-	if (!(flags & LINUX_MAP_ANONYMOUS) || !(flags & (LINUX_MAP_SHARED | LINUX_MAP_PRIVATE)))
-		return -EINVAL;
-	return do_mmap(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
+	if (type == LINUX_MAP_PRIVATE)
+		return do_mmap(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
+	return do_mmap_shared(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
 }
 
 /*
@@ -128,7 +147,7 @@ long syscall_dispatch(unsigned long nr, const unsigned long a[6])
 	case __NR_exit_group:	process_exit((int)a[0]);
 	case __NR_getpid:	return current_process()->pid;
 	case __NR_brk:		return (long)do_brk(current_mm(), a[0]);
-	case __NR_mmap:		return sys_mmap(a[0], a[1], a[2], a[3]);
+	case __NR_mmap:		return sys_mmap(a[0], a[1], a[2], a[3], a[4]);
 	case __NR_munmap:	return do_munmap(current_mm(), a[0], a[1]);
 	/* views (brief V) */
 	case __NR_mprotect:	return sys_mprotect(a[0], a[1], a[2]);

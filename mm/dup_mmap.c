@@ -1,9 +1,10 @@
-/* dup_mmap.c: fork's copy of an address space — the same VMAs, every private page shared copy-on-write. */
+/* dup_mmap.c: fork's copy of an address space — the same VMAs, every private page shared copy-on-write, shared objects referenced. */
 #include <errno.h>
 #include <string.h>
 #include <kernel/bug.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
+#include <mm/shmem.h>
 
 /* What dup_pte needs: the child, and the VMA being copied. */
 struct dup_ctx {
@@ -13,8 +14,8 @@ struct dup_ctx {
 
 /*
  * dup_pte: fork's policy for one page the parent maps (pt_copy_range's
- * callback, Linux's copy_present_pte): in a writable VMA (every VMA is
- * private) both the child's entry and the parent's lose PROT_WRITE
+ * callback, Linux's copy_present_pte): in a writable VMA (a private one:
+ * dup_mmap copies no shared VMA's pages) both the child's entry and the parent's lose PROT_WRITE
  * (copy-on-write: the first write on either side copies, do_wp_page); the
  * page gains a mapping (refcount and mapcount) and the child's RSS counts
  * it. Never fails.
@@ -46,8 +47,12 @@ static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const str
 
 /*
  * dup_mmap: new (empty) gets old's VMAs, break and layout, and shares every
- * mapped page copy-on-write. 0 or -ENOMEM (new then holds what was copied:
- * mmput frees it, and the parent's pages only lose the extra references).
+ * mapped page of a private VMA copy-on-write. A shared VMA's copy takes a
+ * reference to its object (before any page is copied, so mmput of a partial
+ * copy drops exactly those) and no PTEs: the child faults the object's pages
+ * in (Linux's choice: fork costs nothing per shared page, and no PTE of a
+ * shared page is ever made read-only). 0 or -ENOMEM (new then holds what was
+ * copied: mmput frees it, and the parent's pages only lose the extra references).
  */
 static int dup_mmap(struct mm_struct *old, struct mm_struct *new)
 {
@@ -62,8 +67,12 @@ static int dup_mmap(struct mm_struct *old, struct mm_struct *new)
 	new->mmap_base = old->mmap_base;
 	new->start_stack = old->start_stack;
 	new->comm = old->comm;
+	for (i = 0; i < old->nr_vmas; i++)
+		if (old->vmas[i].vm_shm)
+			shmem_get(old->vmas[i].vm_shm);
 	for (i = 0; i < old->nr_vmas && !err; i++)
-		err = dup_vma_pages(old, new, &old->vmas[i]);
+		if (!(old->vmas[i].vm_flags & VM_SHARED))
+			err = dup_vma_pages(old, new, &old->vmas[i]);
 	new->hiwater_rss = new->rss;
 	spin_unlock(&old->lock);
 	return err;

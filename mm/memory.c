@@ -5,6 +5,7 @@
 #include <mm/highmem.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
+#include <mm/shmem.h>
 #include <mm/vmstat.h>
 #include <kernel/process.h>
 
@@ -193,6 +194,10 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 	err = pt_fault_slot(&mm->ctx, addr, &f);
 	if (err) {
 		ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGSEGV;
+		goto out;
+	}
+	if (vma->vm_flags & VM_SHARED) {
+		ret = do_shared_fault(mm, vma, &f);	/* the object's page: never copy-on-write */
 		goto out;
 	}
 	if (f.present) {

@@ -6,6 +6,7 @@
 #include <mm/gfp.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
+#include <mm/shmem.h>
 #include <mm/slab.h>
 #include <stdio.h>
 
@@ -59,13 +60,15 @@ static bool vma_intersects(struct mm_struct *mm, unsigned long start, unsigned l
 
 /*
  * vma_compatible: a and b (a just below b) may be one VMA: they touch, have
- * the same protection and kind, and an image's file offsets continue. The
- * stack never merges (its VMA is the one exec made).
+ * the same protection and kind, and an image's file offsets (a shared VMA's
+ * object and page index) continue. The stack never merges (its VMA is the
+ * one exec made).
  */
 static bool vma_compatible(const struct vm_area_struct *a, const struct vm_area_struct *b)
 {
 	return a->vm_end == b->vm_start && a->vm_prot == b->vm_prot && a->vm_flags == b->vm_flags &&
-	       !(a->vm_flags & VM_STACK) &&
+	       !(a->vm_flags & VM_STACK) && a->vm_shm == b->vm_shm &&
+	       (!a->vm_shm || a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff) &&
 	       (!(a->vm_flags & VM_IMAGE) || (a->vm_pgoff + ((a->vm_end - a->vm_start) >> PAGE_SHIFT) == b->vm_pgoff &&
 					     a->vm_data == b->vm_data && a->vm_data_start == b->vm_data_start));
 }
@@ -75,9 +78,11 @@ void vma_merge_all(struct mm_struct *mm)
 	unsigned int i, n = 0;
 
 	for (i = 0; i < mm->nr_vmas; i++) {
-		if (n && vma_compatible(&mm->vmas[n - 1], &mm->vmas[i]))
+		if (n && vma_compatible(&mm->vmas[n - 1], &mm->vmas[i])) {
 			mm->vmas[n - 1].vm_end = mm->vmas[i].vm_end;
-		else
+			if (mm->vmas[i].vm_shm)
+				shmem_put(mm->vmas[i].vm_shm);	/* never the last: vmas[n - 1] holds one */
+		} else
 			mm->vmas[n++] = mm->vmas[i];
 	}
 	mm->nr_vmas = n;
@@ -96,6 +101,8 @@ int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr)
 	v[0].vm_end = addr;
 	v[1].vm_start = addr;
 	v[1].vm_pgoff += (addr - v[0].vm_start) >> PAGE_SHIFT;
+	if (v->vm_shm)
+		shmem_get(v->vm_shm);		/* both halves point at it */
 	return 0;
 }
 
@@ -174,6 +181,7 @@ static void zap_page(paddr_t pa, void *priv)
 	struct mm_struct *mm = priv;
 	struct page *page = phys_to_page(pa);
 
+	mm->rss_shmem -= PageShmem(page);	/* its object keeps it: put_page is not the last */
 	page_remove_rmap(page);
 	put_page(page);		/* freed if it was the last: a page shared copy-on-write stays */
 	mm->rss--;
@@ -197,14 +205,41 @@ static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long e
 }
 
 /*
+ * unmap_shm_refs: the shared objects' references for unmapping [start, end):
+ * each piece a VMA keeps on either side takes one, and each VMA that meets
+ * the range gives its own into drop[] (returned: how many), to be put after
+ * its pages are zapped. mm->lock held.
+ */
+static unsigned int unmap_shm_refs(struct mm_struct *mm, unsigned long start, unsigned long end,
+				   struct shmem_object **drop)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < mm->nr_vmas; i++) {
+		struct vm_area_struct *v = &mm->vmas[i];
+
+		if (!v->vm_shm || v->vm_end <= start || v->vm_start >= end)
+			continue;
+		if (v->vm_start < start)
+			shmem_get(v->vm_shm);
+		if (v->vm_end > end)
+			shmem_get(v->vm_shm);
+		drop[n++] = v->vm_shm;
+	}
+	return n;
+}
+
+/*
  * __do_munmap: with mm->lock held. The VMAs are rebuilt without
  * [start, end) into a copy first, so a split that would need one slot too many
- * fails with -ENOMEM before anything changed.
+ * fails with -ENOMEM before anything changed. A shared VMA's object loses
+ * this mapping's reference only after the pages are unmapped.
  */
 static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
 	struct vm_area_struct out[MM_MAX_VMAS], *v;
-	unsigned int i, n = 0;
+	struct shmem_object *drop[MM_MAX_VMAS];
+	unsigned int i, n = 0, nd;
 
 	for (i = 0; i < mm->nr_vmas; i++) {
 		v = &mm->vmas[i];
@@ -228,10 +263,14 @@ static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long 
 			out[n++].vm_pgoff += (end - v->vm_start) >> PAGE_SHIFT;
 		}
 	}
-	memcpy(mm->vmas, out, n * sizeof(out[0]));
+	nd = unmap_shm_refs(mm, start, end, drop);
 	mm->nr_vmas = n;
+	if (n)		/* out[] is all written then (GCC cannot see it) */
+		memcpy(mm->vmas, out, n * sizeof(out[0]));
 	vma_merge_all(mm);	/* nothing new touches, but keep the rule: compatible neighbours are one */
 	zap_range(mm, start, end, false);
+	while (nd)
+		shmem_put(drop[--nd]);
 	return 0;
 }
 
@@ -269,13 +308,16 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 	return top >= MMAP_MIN_ADDR && top - MMAP_MIN_ADDR >= len ? top - len : 0;
 }
 
-long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed)
+/*
+ * mmap_anon: do_mmap's work; with shm, the new VMA is VM_SHARED and takes the
+ * caller's reference to shm (dropped here if no VMA is made).
+ */
+static long mmap_anon(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed,
+		      struct shmem_object *shm)
 {
+	struct vm_area_struct v = { .vm_prot = prot, .vm_flags = shm ? VM_SHARED : VM_ANON, .vm_shm = shm };
 	long ret;
 
-	len = PFN_ALIGN(len);
-	if (!len || len > TASK_SIZE || (fixed && !user_range_ok(addr, len)))
-		return -EINVAL;
 	spin_lock(&mm->lock);
 	if (fixed) {
 		ret = __do_munmap(mm, addr, addr + len);
@@ -284,10 +326,34 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 pr
 			addr = get_unmapped_area(mm, len);
 		ret = addr ? 0 : -ENOMEM;
 	}
-	if (!ret)
-		ret = __mmap_region(mm, addr, len, prot, VM_ANON, 0);
+	if (!ret) {
+		v.vm_start = addr;
+		v.vm_end = addr + len;
+		ret = insert_vma(mm, &v);
+	}
 	spin_unlock(&mm->lock);
+	if (ret && shm)
+		shmem_put(shm);
 	return ret ? ret : (long)addr;
+}
+
+long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed)
+{
+	len = PFN_ALIGN(len);
+	if (!len || len > TASK_SIZE || (fixed && !user_range_ok(addr, len)))
+		return -EINVAL;
+	return mmap_anon(mm, addr, len, prot, fixed, NULL);
+}
+
+long do_mmap_shared(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed)
+{
+	struct shmem_object *shm;
+
+	len = PFN_ALIGN(len);
+	if (!len || len > TASK_SIZE || (fixed && !user_range_ok(addr, len)))
+		return -EINVAL;
+	shm = shmem_object_create(len >> PAGE_SHIFT);
+	return shm ? mmap_anon(mm, addr, len, prot, fixed, shm) : -ENOMEM;
 }
 
 /* __brk_grow: the heap reaches newend (page aligned) from oldend. 0 or -ENOMEM. */
@@ -346,9 +412,12 @@ void mmput(struct mm_struct *mm)
 	spin_lock(&mm->lock);
 	for (i = 0; i < mm->nr_vmas; i++)
 		zap_range(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, true);
+	for (i = 0; i < mm->nr_vmas; i++)
+		if (mm->vmas[i].vm_shm)
+			shmem_put(mm->vmas[i].vm_shm);	/* after every PTE of it is gone */
 	mm->nr_vmas = 0;
-	if (mm->rss)
-		panic("mmput: %lu pages mapped outside every VMA", mm->rss);
+	if (mm->rss || mm->rss_shmem)
+		panic("mmput: %lu pages (%lu shared) mapped outside every VMA", mm->rss, mm->rss_shmem);
 	spin_unlock(&mm->lock);
 	mm_ctx_destroy(&mm->ctx);
 	kfree(mm);
@@ -356,18 +425,23 @@ void mmput(struct mm_struct *mm)
 
 /*
  * show_map_vma: Linux's /proc/PID/maps line (fs/proc/task_mmu.c): start-end,
- * rwxp, the file offset, dev and inode (the archive has neither: 00:00 0),
- * then the name from column 73 (0-based): the program's path, [heap], [stack].
+ * rwxp (s for shared), the file offset, dev and inode (the archive has
+ * neither: 00:00 0), then the name from column 73 (0-based): the program's
+ * path, [heap], [stack]. A shared anonymous VMA is what Linux shows for its
+ * shmem object: the page index as offset, the shm mount's 00:01, the
+ * object's inode, "/dev/zero (deleted)".
  */
 void show_map_vma(struct seq_buf *s, struct mm_struct *mm, const struct vm_area_struct *v)
 {
 	char line[128];
-	const char *name = v->vm_flags & VM_STACK ? "[stack]" : v->vm_flags & VM_HEAP ? "[heap]" : NULL;
+	const char *name = v->vm_flags & VM_STACK ? "[stack]" : v->vm_flags & VM_HEAP ? "[heap]" :
+			   v->vm_shm ? SHMEM_MAPS_NAME : NULL;
+	unsigned long pgoff = v->vm_flags & (VM_IMAGE | VM_SHARED) ? v->vm_pgoff : 0;
 
-	snprintf(line, sizeof(line), "%08lx-%08lx %c%c%cp %08lx 00:00 0 ", v->vm_start, v->vm_end,
-		     v->vm_prot & PROT_READ ? 'r' : '-', v->vm_prot & PROT_WRITE ? 'w' : '-',
-		     v->vm_prot & PROT_EXEC ? 'x' : '-',
-		     (v->vm_flags & VM_IMAGE ? v->vm_pgoff : 0) << PAGE_SHIFT);
+	snprintf(line, sizeof(line), "%08lx-%08lx %c%c%c%c %08lx %s %lu ", v->vm_start, v->vm_end,
+		 v->vm_prot & PROT_READ ? 'r' : '-', v->vm_prot & PROT_WRITE ? 'w' : '-',
+		 v->vm_prot & PROT_EXEC ? 'x' : '-', v->vm_shm ? 's' : 'p', pgoff << PAGE_SHIFT,
+		 v->vm_shm ? SHMEM_MAPS_DEV : "00:00", v->vm_shm ? v->vm_shm->ino : 0);
 	if (v->vm_flags & VM_IMAGE)
 		seq_buf_printf(s, "%-73s/%s\n", line, mm->comm);
 	else if (name)

@@ -30,23 +30,44 @@ static bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned lon
 }
 
 /*
- * protect_present: every present page of [start, end) gets prot, one
- * pt_protect per run of present pages (holes are pages never touched).
+ * page_prot: the protection the present page at va (PA pa) takes. A page of
+ * a private VMA that another process still maps (copy-on-write after fork:
+ * mapcount above 1) stays read-only, so its first write still copies it, as
+ * Linux's change_pte_range makes a PTE writable only for an exclusive page;
+ * a shared VMA's pages take prot as they are (the same page is meant).
+ */
+static u32 page_prot(struct mm_struct *mm, unsigned long va, paddr_t pa, u32 prot)
+{
+	const struct vm_area_struct *v;
+
+	if (!(prot & PROT_WRITE) || page_mapcount(phys_to_page(pa)) <= 1)
+		return prot;
+	v = find_vma(mm, va);
+	return v && (v->vm_flags & VM_SHARED) ? prot : prot & ~PROT_WRITE;
+}
+
+/*
+ * protect_present: every present page of [start, end) gets prot (page_prot),
+ * one pt_protect per run of present pages taking the same protection (holes
+ * are pages never touched).
  */
 static void protect_present(struct mm_struct *mm, unsigned long start, unsigned long end, u32 prot)
 {
 	unsigned long va, run = 0;
+	u32 run_prot = 0, p = 0;
 	struct pt_query q;
 
 	for (va = start; va <= end; va += PAGE_SIZE) {
 		bool present = va < end && !pt_query(&mm->ctx, va, &q);
 
-		if (present && !run)
-			run = va;
-		if (!present && run) {
-			WARN_ON(pt_protect(&mm->ctx, run, va - run, prot));
+		if (present)
+			p = page_prot(mm, va, q.pa, prot);
+		if (run && (!present || p != run_prot)) {
+			WARN_ON(pt_protect(&mm->ctx, run, va - run, run_prot));
 			run = 0;
 		}
+		if (present && !run)
+			run = va, run_prot = p;
 	}
 }
 

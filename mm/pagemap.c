@@ -23,8 +23,10 @@ u64 pagemap_entry(bool present, u64 pfn, unsigned int mapcount)
  *   PG_highmem         -                       Linux has no such KPF
  *   PG_pgtable         KPF_PGTABLE (26)
  *   PG_large_kmalloc   KPF_COMPOUND_HEAD (15)  Linux's large kmalloc is a compound page
- *   (mapped by a user mm) KPF_MMAP (11) | KPF_ANON (12): every user page is anonymous
+ *   (mapped by a user mm) KPF_MMAP (11) | KPF_ANON (12): every private user page is anonymous
  *                      (exec copies the program's pages out of the archive: no page cache)
+ *   PG_shmem           KPF_SWAPBACKED (14)     a shared anonymous page, which Linux keeps in
+ *                      shmem: KPF_MMAP when mapped but never KPF_ANON (PageAnon is false)
  *   (no struct page)   KPF_NOPAGE (20)
  */
 u64 stable_page_flags(const struct page *page, unsigned int mapcount)
@@ -33,6 +35,7 @@ u64 stable_page_flags(const struct page *page, unsigned int mapcount)
 		[PG_reserved] = KPF_RESERVED, [PG_buddy] = KPF_BUDDY, [PG_head] = KPF_COMPOUND_HEAD,
 		[PG_tail] = KPF_COMPOUND_TAIL, [PG_slab] = KPF_SLAB, [PG_pgtable] = KPF_PGTABLE,
 		[PG_large_kmalloc] = KPF_COMPOUND_HEAD, [PG_pcp] = 0xff, [PG_highmem] = 0xff,
+		[PG_shmem] = KPF_SWAPBACKED,
 	};
 	u32 flags;
 	u64 k = 0;
@@ -45,7 +48,7 @@ u64 stable_page_flags(const struct page *page, unsigned int mapcount)
 		if ((flags & (1u << f)) && kpf_of[f] != 0xff)
 			k |= BIT_ULL(kpf_of[f]);
 	if (mapcount)
-		k |= BIT_ULL(KPF_MMAP) | BIT_ULL(KPF_ANON);
+		k |= BIT_ULL(KPF_MMAP) | (flags & (1u << PG_shmem) ? 0 : BIT_ULL(KPF_ANON));
 	return k;
 }
 
@@ -75,6 +78,8 @@ unsigned long pagemap_read(struct mm_struct *mm, u64 index, u64 *out, unsigned l
 		/* user pages count their mappings (COW after fork: shared until written) */
 		out[i] = present ? pagemap_entry(true, PHYS_PFN(q.pa), (unsigned int)page_mapcount(phys_to_page(q.pa)))
 				 : pagemap_entry(false, 0, 0);
+		if (present && PageShmem(phys_to_page(q.pa)))
+			out[i] |= PM_FILE;	/* Linux: a page that is not PageAnon (shmem's) */
 	}
 	spin_unlock(&mm->lock);
 	return n;

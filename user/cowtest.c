@@ -75,28 +75,13 @@ static int holds(unsigned long from, unsigned long to, unsigned long gen)
 }
 
 /*
- * parent_asleep: waits (up to 2 s) until the parent sleeps in waitpid. The
- * counters are the machine's, and the parent's own first writes after fork
- * (its stack, on another CPU) are COW copies too: they must come before the
- * child counts its own.
+ * parent_asleep: waits until the parent sleeps in waitpid. The counters are
+ * the machine's, and the parent's own first writes after fork (its stack, on
+ * another CPU) are COW copies too: they must come before the child counts its own.
  */
 static void parent_asleep(void)
 {
-	struct timespec ms = { 0, 1000000 };
-	char path[32], buf[256];
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)getppid());
-	for (i = 0; i < 2000; i++) {
-		long fd = open(path, O_RDONLY), n = fd < 0 ? -1 : read((int)fd, buf, sizeof(buf) - 1);
-
-		if (fd >= 0)
-			close((int)fd);
-		for (; n >= 8; n--)	/* "State:\tS" anywhere in what was read */
-			if (!memcmp(buf + n - 8, "State:\tS", 8))
-				return;
-		nanosleep(&ms, NULL);
-	}
+	wait_asleep(getppid());
 }
 
 /* grandchild: sees gen 1 in [0, WRITES) and gen 0 above; writes gen 2 into [WRITES, 2 WRITES). */

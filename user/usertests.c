@@ -3,7 +3,7 @@
  * usertests: each prints "usertests: NAME ok" or what went wrong, and the
  * program exits 0 only if every case passed. Cases: fork/exec/wait, exit
  * statuses, wait4's errors and WNOHANG, getppid, demand-zero, copy-on-write,
- * bad pointers (-EFAULT), kill of a running and of a sleeping child,
+ * shared anonymous memory across fork, bad pointers (-EFAULT), kill of a running and of a sleeping child,
  * nanosleep, clone's refused flags, an orphan going to the shell, and the
  * fork bomb stopped by the process limit (-EAGAIN) with every child reaped after.
  */
@@ -139,6 +139,36 @@ static int t_cow(void)
 	return bad;
 }
 
+/* shared: a MAP_SHARED | MAP_ANONYMOUS page written by a child is the parent's too, both ways. */
+static int t_shared(void)
+{
+	volatile unsigned long *p = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status = -1, bad = 0;
+	pid_t pid;
+
+	if (p == MAP_FAILED)
+		return expect(0, "shared", "mmap");
+	p[0] = 1;
+	pid = fork();
+	if (pid == 0) {
+		int ms;
+
+		for (ms = 0; p[512] != 2 && ms < 2000; ms++)	/* a page the parent writes after the fork */
+			sleep_ms(1);
+		if (p[512] != 2)
+			exit(1);
+		p[0] = 3;
+		p[1024] = 4;			/* a page only the child touches */
+		exit(0);
+	}
+	p[512] = 2;
+	bad |= expect(pid > 0 && wait4(pid, &status, 0, NULL) == pid && WIFEXITED(status) &&
+		      WEXITSTATUS(status) == 0, "shared", "the child sees the parent's write and exits 0");
+	bad |= expect(p[0] == 3 && p[1024] == 4, "shared", "the parent sees the child's writes");
+	munmap((void *)p, 4 * PAGE);
+	return bad;
+}
+
 /* efault: bad pointers into syscalls give -EFAULT, not a crash. */
 static int t_efault(void)
 {
@@ -257,7 +287,8 @@ static const struct {
 	int (*fn)(void);
 } cases[] = {
 	{ "exitwait", t_exitwait }, { "forkexec", t_forkexec }, { "waiterrors", t_waiterrors },
-	{ "demandzero", t_demandzero }, { "cow", t_cow }, { "efault", t_efault }, { "kill", t_kill },
+	{ "demandzero", t_demandzero }, { "cow", t_cow }, { "shared", t_shared }, { "efault", t_efault },
+	{ "kill", t_kill },
 	{ "sleep", t_sleep }, { "clone", t_clone }, { "orphan", t_orphan }, { "forkbomb", t_forkbomb },
 };
 

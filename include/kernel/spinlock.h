@@ -22,7 +22,7 @@
  * - A lock taken by code an interrupt may run is taken with spin_lock_irqsave,
  *   never with spin_lock, or the interrupt deadlocks against its own CPU.
  * - The lock order, outermost first (the header that owns each lock repeats
- *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c, kfence.c):
+ *   its part: mmzone.h, slab.h, vmalloc.c, pgtable.c, highmem.c, panic.c, kfence.c, shmem.h):
  *       slab_caches_lock -> a cache's c->lock
  *       vmap_purge_lock -> init_mm.page_table_lock -> zone->lock
  *       vmap_area_lock -> zone->lock
@@ -30,6 +30,8 @@
  *       mm->lock -> mm->ctx.page_table_lock -> zone->lock   (a process's, mm_struct.h)
  *       parent mm->ctx.page_table_lock -> child mm->ctx.page_table_lock   (fork's copy walk,
  *           pt_copy_range: the child is new and reachable by nobody else)
+ *       mm->lock -> shm->lock -> zone->lock   (a shared anonymous object's, mm/shmem.h;
+ *           shm->lock is dropped before the fault maps the page: never held with the table lock)
  *       tasklist_lock -> a CPU's rq->lock (kernel/sched.h; rq->lock is held across a
  *           context switch, so arm64's asid_lock, a leaf, is taken inside it)
  *       stop_lock -> the console lock

@@ -26,13 +26,18 @@
 #define VM_STACK	0x2u	/* the process stack ("[stack]") */
 #define VM_HEAP		0x4u	/* brk's heap ("[heap]") */
 #define VM_IMAGE	0x8u	/* a PT_LOAD of the program, filled at exec */
+#define VM_SHARED	0x10u	/* MAP_SHARED | MAP_ANONYMOUS: pages from vm_shm (mm/shmem.c), never COW */
+
+struct shmem_object;
 
 /* One mapped range [vm_start, vm_end) of a process, page aligned. */
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;
 	u32 vm_prot;		/* PROT_READ | PROT_WRITE | PROT_EXEC (neutral, include/mm/prot.h) */
 	u32 vm_flags;		/* VM_* above */
-	unsigned long vm_pgoff;	/* VM_IMAGE: file offset of vm_start, in pages (for maps) */
+	unsigned long vm_pgoff;	/* VM_IMAGE: file offset of vm_start, in pages (for maps);
+				   VM_SHARED: vm_start's page index in vm_shm */
+	struct shmem_object *vm_shm;	/* VM_SHARED: the object, one reference held by this VMA */
 	/*
 	 * VM_IMAGE: the program's bytes for VAs [vm_data_start, vm_data_end), at
 	 * vm_data in the archive of programs (linked into the kernel: never
@@ -53,7 +58,8 @@ struct vm_area_struct {
  * Locking: mm->lock protects vmas[], nr_vmas, brk and the counters; it is
  * taken by mmap, munmap, brk and the fault handler, never from an interrupt
  * (user faults and syscalls run in the process's exception context).
- * Lock order: mm->lock -> mm->ctx.page_table_lock -> zone->lock.
+ * Lock order: mm->lock -> mm->ctx.page_table_lock -> zone->lock, and
+ * mm->lock -> a shared object's shm->lock -> zone->lock (include/mm/shmem.h).
  * ctx is the TTBR0-half context the generic walker changes (mm/pgtable.c).
  */
 struct mm_struct {
@@ -65,6 +71,7 @@ struct mm_struct {
 	unsigned long mmap_base;	/* top of the mmap area (set once by exec) */
 	unsigned long start_stack;	/* the initial user sp (set once by exec) */
 	unsigned long rss;		/* user pages mapped now; protected by lock */
+	unsigned long rss_shmem;	/* ... of which shared anonymous pages (RssShmem); protected by lock */
 	unsigned long hiwater_rss;	/* the most there ever were; protected by lock */
 	unsigned long nr_faults;	/* faults handled (pages supplied or refused); protected by lock */
 	unsigned long nr_majfaults;	/* ... of which a program's page read from the archive; protected by lock */
@@ -79,9 +86,11 @@ void mmput(struct mm_struct *mm);
 
 /*
  * dup_mm (mm/dup_mmap.c): a copy of mm for fork's child: the same VMAs,
- * break and layout; every mapped page shared, read-only in both where the
- * VMA is writable (copy-on-write: handle_mm_fault copies at the first
- * write), its refcount and mapcount raised. Takes mm->lock. NULL: no memory.
+ * break and layout; every mapped page of a private VMA shared, read-only in
+ * both where the VMA is writable (copy-on-write: handle_mm_fault copies at
+ * the first write), its refcount and mapcount raised. A shared VMA's object
+ * gains a reference and the child gets no PTEs there: it faults the
+ * object's pages in (Linux's choice too). Takes mm->lock. NULL: no memory.
  */
 struct mm_struct *dup_mm(struct mm_struct *mm);
 
@@ -110,6 +119,12 @@ int mmap_region(struct mm_struct *mm, unsigned long start, unsigned long len, u3
  * unmapped first). Returns the address, or a -errno (-EINVAL, -ENOMEM).
  */
 long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed);
+/*
+ * do_mmap_shared: do_mmap for MAP_SHARED | MAP_ANONYMOUS: the VMA (VM_SHARED)
+ * points at a new shared object of len bytes (mm/shmem.c) whose pages fork's
+ * children map too. Same results, -ENOMEM also when the object cannot be made.
+ */
+long do_mmap_shared(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed);
 /* do_munmap: removes [addr, addr+len) from the VMAs and frees its pages. 0 or -EINVAL (or -ENOMEM: no slot to split). */
 int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 /* do_brk: moves the break to newbrk if it can; returns the break (Linux's brk(2) semantics). */
@@ -125,7 +140,8 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
  * from the buddy, mapped with the VMA's protection, for an anonymous VMA that
  * allows the access; for a write to a present read-only page of a writable
  * VMA (copy-on-write after fork), the page itself made writable if this mm
- * maps it alone, else a copy. Returns 0 (retry the access), VM_FAULT_SIGSEGV or
+ * maps it alone, else a copy; in a VM_SHARED VMA, the shared object's page
+ * (do_shared_fault, mm/shmem.c). Returns 0 (retry the access), VM_FAULT_SIGSEGV or
  * VM_FAULT_OOM. Takes mm->lock.
  */
 unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned int flags);
@@ -145,8 +161,9 @@ int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
  *   vma_split      vmas[i] becomes [start, addr) and [addr, end) (addr page aligned,
  *                  strictly inside): 0, -EINVAL, or -ENOMEM (no slot left; nothing changed).
  *   vma_merge_all  joins every pair of neighbours that touch and agree (protection,
- *                  kind, an image's offsets; never the stack): Linux's vma_merge, done
- *                  after every mmap, munmap, brk and mprotect.
+ *                  kind, an image's offsets, a shared VMA's object and index; never
+ *                  the stack): Linux's vma_merge, done after every mmap, munmap, brk
+ *                  and mprotect. A split takes and a merge drops a vm_shm reference.
  */
 unsigned int vma_index_of(struct mm_struct *mm, unsigned long addr);
 int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr);

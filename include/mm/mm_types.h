@@ -22,7 +22,9 @@ struct kmem_cache;
  *                         child); the last put_page frees it
  *              _mapcount  user page-table entries that map it; 1 means a COW write
  *                         fault may make it writable in place (mm/memory.c do_wp_page)
- *            Set by install_user_page (both 1); while a page is free, in the per-CPU
+ *            Set by install_user_page (both 1), or for a shared anonymous page
+ *            (PG_shmem) by its object (refcount 1 for the object, mapcount 0, then
+ *            one more of each per mapping: include/mm/shmem.h); while a page is free, in the per-CPU
  *            lists or in a slab, the words are list pointers and the counts mean nothing.
  *            Atomic: processes on different CPUs fault on and exit from shared pages.
  *   union    slab_cache for PG_slab pages; compound_head for PG_tail pages;
@@ -65,6 +67,8 @@ enum pageflags {
 	PG_pgtable,	/* a page-table page */
 	PG_large_kmalloc, /* first page of a large kmalloc (mm/kmalloc.c): page count in ->private,
 			     the pages after it are PG_tail with ->compound_head */
+	PG_shmem,	/* held by a shared anonymous object (mm/shmem.c): its _refcount has the
+			   object's reference besides one per mapping */
 	NR_PAGEFLAGS,
 };
 
@@ -87,6 +91,7 @@ static inline void ClearPageFlag(struct page *p, enum pageflags f) { WRITE_ONCE(
 #define PageTail(p)	PageFlag(p, PG_tail)
 #define PageSlab(p)	PageFlag(p, PG_slab)
 #define PageHighMem(p)	PageFlag(p, PG_highmem)
+#define PageShmem(p)	PageFlag(p, PG_shmem)
 static inline unsigned int page_zonenum(const struct page *p) { return p->flags >> ZONES_SHIFT; }
 
 #endif

@@ -22,6 +22,7 @@ struct page;
 #define KPF_BUDDY		10
 #define KPF_MMAP		11
 #define KPF_ANON		12
+#define KPF_SWAPBACKED		14
 #define KPF_COMPOUND_HEAD	15
 #define KPF_COMPOUND_TAIL	16
 #define KPF_NOPAGE		20

@@ -3,12 +3,14 @@
 # with Linux's stack and syscalls; demand-zero faults cost one fault and one page each and all come back
 # at exit; bad accesses get Linux's segfault line and the shell lives; bad pointers in write() give
 # -EFAULT; running out of memory kills the process with Linux's OOM line and gives everything back;
-# a malformed ELF and a missing program get one clear line; the user_mm KTAP suite passes.
+# a malformed ELF and a missing program get one clear line; the user_mm KTAP suite passes; shared anonymous
+# memory across fork (sharedtest, the shmem KTAP suite) with MemFree back to the page.
 use strict;
 use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Pagoda;
+use Sharedtest;
 use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
@@ -31,7 +33,8 @@ my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'exec spin 30', 'cat /proc
             'cat /proc/vmstat', 'exec badaccess null', 'exec badaccess text', 'exec badaccess kernel',
             'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'exec memhog 2000', 'cat /proc/meminfo',
             'exec hello again',
-            'exec cat /proc/self/maps /proc/self/status', 'exec cat /proc/1/maps', 'selftest user_mm');
+            'exec cat /proc/self/maps /proc/self/status', 'exec cat /proc/1/maps', 'selftest user_mm',
+            'exec hello', 'cat /proc/meminfo', 'exec sharedtest', 'cat /proc/meminfo', 'selftest shmem');
 my ($out, $st, $to) = qemu_arm64(timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
 like($out, qr/run: 8 command\(s\) failed/, 'exactly the eight failing commands failed (3 segfaults, badelf, nosuch, usage, OOM, cat of a gone pid)');
@@ -94,7 +97,7 @@ like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0'
 # 6. Refusals: one clear line each.
 is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
    'a truncated ELF is refused with one line');
-like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat badelf\n\z/,
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat fptest sharedtest badelf\n\z/,
      'a missing program: one line listing what there is');
 like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\] \[&\]; programs: hello/, 'exec alone: usage');
 
@@ -131,5 +134,11 @@ like(section($out, 'exec cat /proc/1/maps'), qr/^cat: \/proc\/1\/maps: error 2\n
 # 10. The KTAP suite (cpio reader, ELF checks, VMAs, brk, faults) in the kernel too.
 like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
 ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
+
+# Shared anonymous memory across fork (SMP on: the children run on other CPUs than their parent):
+# user/sharedtest's checks and figures, MemFree back to the page, the shmem KTAP suite.
+sharedtest_checks('arm64', section($out, 'exec sharedtest'), section($out, 'cat /proc/meminfo', 4),
+                  section($out, 'cat /proc/meminfo', 5), section($out, 'selftest shmem'));
+ktap_passthrough(section($out, 'selftest shmem')) if $out !~ /^ok 1 shmem$/m;
 
 done_testing();

@@ -57,7 +57,7 @@ like(section($out, 'kill 4'), qr/^exec: spin \(pid 4\) killed by SIGTERM/m, 'kil
 
 # 3. usertests: every case passes, the fork bomb meets the limit.
 my $ut = section($out, 'exec usertests');
-like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow efault kill sleep clone orphan forkbomb);
+like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow shared efault kill sleep clone orphan forkbomb);
 like($out, qr/^usertests: orphan: reparented to the shell \(ppid 0\)$/m, "an orphan's parent is the shell (getppid 0)");
 like($ut, qr/^usertests: forkbomb: 63 children, then fork said -11$/m, 'the fork bomb: 63 children (64 processes with usertests), then -EAGAIN');
 like($ut, qr/^usertests: ALL TESTS PASSED\nexec: usertests \(pid \d+\) exited with status 0;/m, 'usertests exits 0');

@@ -3,7 +3,8 @@
 # i386, run in ring 3 with a PDPT per process: argv/envp/auxv, int $0x80 system calls, demand-zero faults
 # (also in a GiB whose PDPT entry is new), segfault lines with x86's error bits, #UD/#GP/#DE kill the
 # process with a line, -EFAULT from bad pointers, the OOM kill, refusals, /proc/self/maps; the timer ticks
-# while ring 3 runs and user TLB flushes send no IPI; the user_mm KTAP suite passes in the kernel. A second
+# while ring 3 runs and user TLB flushes send no IPI; the user_mm and shmem KTAP suites pass in the kernel;
+# sharedtest (shared anonymous memory across fork) with MemFree back to the page. A second
 # boot runs processes under the scheduler (user_proc.t's checks): background spins on CPUs 1-3, ps, kill,
 # two processes sharing a CPU, usertests, forktest, cowtest's figures, MemFree back to the page.
 use strict;
@@ -11,6 +12,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Pagoda;
+use Sharedtest;
 use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
@@ -37,7 +39,8 @@ my @cmds = ('exec hello a b', 'cat /proc/interrupts', 'cat /proc/stat', 'exec sp
             'exec badaccess ill', 'exec badaccess priv', 'exec badaccess div0',
             'exec efault', 'exec badelf', 'exec nosuch', 'exec', 'exec memhog 2000', 'cat /proc/meminfo',
             'exec mprotecttest', 'exec hello again', 'exec cat /proc/self/maps /proc/self/status',
-            'selftest user_mm');
+            'selftest user_mm', 'exec hello', 'cat /proc/meminfo', 'exec sharedtest', 'cat /proc/meminfo',
+            'selftest shmem');
 my ($out, $st, $to) = qemu_x86(smp => 4, timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
 like($out, qr/\] smp: Brought up 1 node, 4 CPUs$/m, 'four CPUs online');
@@ -137,7 +140,7 @@ like($ef, qr/^exec: efault \(pid \d+\) exited with status 0;/m, 'efault exits 0'
 # 7. Refusals: one clear line each.
 is(section($out, 'exec badelf'), "exec: badelf: not an executable: program headers outside the file\n",
    'a truncated ELF32 is refused with one line');
-like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat badelf\n\z/,
+like(section($out, 'exec nosuch'), qr/^exec: nosuch: no such program in the initramfs; programs: hello demandzero badaccess efault spin cat memhog mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat fptest sharedtest badelf\n\z/,
      'a missing program: one line listing what there is');
 like(section($out, 'exec'), qr/^usage: exec PROG \[ARGS\] \[&\]; programs: hello/, 'exec alone: usage');
 
@@ -208,7 +211,7 @@ my $ps3 = section($pout, 'ps', 3);
 ok($ps3 !~ /^\s+[23]\s/m && $ps3 =~ /^\s+4\s+0 R\s+3\s+\d+ spin$/m, 'ps after the kills: only pid 4 is left, on CPU 3') or diag($ps3);
 
 my $ut = section($pout, 'exec usertests');
-like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow efault kill sleep clone orphan forkbomb);
+like($ut, qr/^usertests: $_ ok$/m, "usertests: $_") for qw(exitwait forkexec waiterrors demandzero cow shared efault kill sleep clone orphan forkbomb);
 like($pout, qr/^usertests: orphan: reparented to the shell \(ppid 0\)$/m, "an orphan's parent is the shell (getppid 0)");
 like($ut, qr/^usertests: forkbomb: 62 children, then fork said -11$/m, 'the fork bomb: 62 children (64 processes with usertests and the spin), then -EAGAIN');
 like($ut, qr/^usertests: ALL TESTS PASSED\nexec: usertests \(pid \d+\) exited with status 0;/m, 'usertests exits 0');
@@ -252,5 +255,11 @@ like(section($pout, 'exec hello', 3), qr/^exec: hello \(pid \d+\) exited with st
     like($o, qr/Out of memory: Killed process ${\($child \/\/ -1)} \(oomtest\) /, 'oomtest: the largest process (the child) is the victim');
     like($o, qr/^exec: oomtest \(pid \d+\) exited with status 0;/m, 'oomtest: the parent finishes, status 0');
 }
+
+# Shared anonymous memory across fork (SMP on: the children run on other CPUs than their parent):
+# user/sharedtest's checks and figures, MemFree back to the page, the shmem KTAP suite.
+sharedtest_checks('x86', section($out, 'exec sharedtest'), section($out, 'cat /proc/meminfo', 4),
+                  section($out, 'cat /proc/meminfo', 5), section($out, 'selftest shmem'));
+ktap_passthrough(section($out, 'selftest shmem')) if $out !~ /^ok 1 shmem$/m;
 
 done_testing();

@@ -78,6 +78,12 @@ int nanosleep(const struct timespec *req, struct timespec *rem);
 pid_t getppid(void);
 /* proc_kb: the number on the line "key ... N kB" (or "key N") of the file path; -1 if none. */
 long proc_kb(const char *path, const char *key);
+/*
+ * wait_asleep: waits (up to 2 s, 1 ms at a time) until /proc/PID/status says
+ * "State:\tS": a child lets its parent reach its wait before counting
+ * machine-wide events (the parent's own COW copies after fork come first).
+ */
+void wait_asleep(pid_t pid);
 
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

@@ -75,3 +75,22 @@ long proc_kb(const char *path, const char *key)
 	}
 	return v;
 }
+
+void wait_asleep(pid_t pid)
+{
+	struct timespec ms = { 0, 1000000 };
+	char path[32], buf[256];
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	for (i = 0; i < 2000; i++) {
+		long fd = open(path, O_RDONLY), n = fd < 0 ? -1 : read((int)fd, buf, sizeof(buf) - 1);
+
+		if (fd >= 0)
+			close((int)fd);
+		for (; n >= 8; n--)	/* "State:\tS" anywhere in what was read */
+			if (!memcmp(buf + n - 8, "State:\tS", 8))
+				return;
+		nanosleep(&ms, NULL);
+	}
+}
