@@ -267,6 +267,11 @@ void kfence_init(void)
 	}
 	if (span >= KFENCE_POOL_SIZE)
 		vm = get_vm_area_caller(span, span, VM_MAP | VM_NO_GUARD, (unsigned long)kfence_init);
+	if (vm && virt_addr_valid(vm->addr)) {
+		/* slab_page_quick sends only linear-map pointers down kfree's quick path */
+		printk("kfence: the pool at 0x%lx is in the linear map; KFENCE stays off\n", (unsigned long)vm->addr);
+		return;
+	}
 	if (!vm || !pool_setup(vm)) {
 		pool_free_pages(vm);
 		printk("kfence: no memory for the pool of %u objects; KFENCE stays off\n", KFENCE_NUM_OBJECTS);

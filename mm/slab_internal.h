@@ -228,17 +228,27 @@ static __always_inline bool slab_free_quick(struct kmem_cache *c, const void *p)
 }
 
 /*
- * The slab page of p if p can be a slab object here (linear map, PG_slab, not
- * KFENCE's), else NULL. NULL and ZERO_SIZE_PTR fail virt_addr_valid (the
- * linear map starts far above them) and go to the full path, which ignores them.
+ * The slab page of p if p can be a slab object here (linear map, PG_slab),
+ * else NULL. What fails virt_addr_valid goes to the full path, which sorts it
+ * out: NULL and ZERO_SIZE_PTR (the linear map starts far above them), which it
+ * ignores, and KFENCE's objects, whose pool is vmalloc space (kfence_init
+ * keeps KFENCE off otherwise). A page that is neither tail nor slab costs one
+ * read of its flags.
  */
 static __always_inline struct page *slab_page_quick(const void *p)
 {
 	struct page *pg;
+	u32 flags;
 
-	if (unlikely(!virt_addr_valid(p)) || unlikely(is_kfence_address(p)))
+	if (unlikely(!virt_addr_valid(p)))
 		return NULL;
-	pg = virt_to_slab_page(p);
+	pg = lowmem_virt_to_page(p);
+	flags = READ_ONCE(pg->flags);
+	if (likely((flags & (1u << PG_slab | 1u << PG_tail)) == 1u << PG_slab))
+		return pg;
+	if (!(flags & 1u << PG_tail))
+		return NULL;
+	pg = pg->compound_head;
 	return likely(PageSlab(pg)) ? pg : NULL;
 }
 
