@@ -33,13 +33,13 @@ static struct mm_struct *proc_mm(void)
 static void show_self_maps(struct seq_buf *s)
 {
 	struct mm_struct *mm = proc_mm();
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	if (!mm)
 		return;
 	spin_lock(&mm->lock);
-	for (i = 0; i < mm->nr_vmas; i++)
-		show_map_vma(s, mm, &mm->vmas[i]);
+	for_each_vma(mm, v)
+		show_map_vma(s, mm, v);
 	spin_unlock(&mm->lock);
 }
 DEBUGFS_FILE(self_maps, "/proc/self/maps", show_self_maps);
@@ -48,11 +48,9 @@ DEBUGFS_FILE(self_maps, "/proc/self/maps", show_self_maps);
 static unsigned long vm_kb(struct mm_struct *mm, u32 flags, bool exe)
 {
 	unsigned long bytes = 0;
-	unsigned int i;
+	struct vm_area_struct *v;
 
-	for (i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-
+	for_each_vma(mm, v) {
 		if ((v->vm_flags & flags) == flags && (!exe || (v->vm_prot & PROT_EXEC)))
 			bytes += v->vm_end - v->vm_start;
 	}
@@ -85,12 +83,10 @@ DEBUGFS_FILE(self_status, "/proc/self/status", show_self_status);
 /* The VA range of the VMAs with all of flags set and PROT_EXEC as exe says: [*lo, *hi), 0s if none (mm->lock held). */
 static void vm_range(struct mm_struct *mm, u32 flags, bool exe, unsigned long *lo, unsigned long *hi)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	*lo = *hi = 0;
-	for (i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-
+	for_each_vma(mm, v) {
 		if ((v->vm_flags & flags) != flags || !(v->vm_prot & PROT_EXEC) != !exe)
 			continue;
 		if (!*hi)

@@ -58,19 +58,20 @@ static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const str
  */
 static int dup_mmap(struct mm_struct *old, struct mm_struct *new)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 	int err = 0;
 
 	spin_lock(&old->lock);
-	memcpy(new->vmas, old->vmas, old->nr_vmas * sizeof(old->vmas[0]));
-	new->nr_vmas = old->nr_vmas;
 	new->start_brk = old->start_brk;
 	new->brk = old->brk;
 	new->mmap_base = old->mmap_base;
 	new->start_stack = old->start_stack;
 	new->comm = old->comm;
-	for (i = 0; i < old->nr_vmas && !err; i++)
-		err = dup_vma_pages(old, new, &old->vmas[i]);
+	for (v = vma_first(old); v && !err; v = vma_next(v)) {
+		err = vma_link_copy(new, v);
+		if (!err)
+			err = dup_vma_pages(old, new, v);
+	}
 	new->hiwater_rss = new->rss;
 	spin_unlock(&old->lock);
 	return err;
