@@ -162,19 +162,25 @@ static bool proc_pid_alive(int pid)
 	return live;
 }
 
-const struct debugfs_file *proc_pid_file(const char *path, int *pid)
+int proc_pid_path(const char *path, char *self, size_t size)
 {
-	char self[64];
 	const char *name;
 	long n;
 
 	if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9')
-		return NULL;
+		return 0;
 	n = strtol(path + 6, (char **)&name, 10);
-	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, sizeof(self), "/proc/self%s", name) >= sizeof(self))
-		return NULL;
-	*pid = (int)n;
-	return proc_pid_alive((int)n) ? debugfs_lookup(self) : NULL;
+	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, size, "/proc/self%s", name) >= size)
+		return 0;
+	return proc_pid_alive((int)n) ? (int)n : 0;
+}
+
+const struct debugfs_file *proc_pid_file(const char *path, int *pid)
+{
+	char self[64];
+
+	*pid = proc_pid_path(path, self, sizeof(self));
+	return *pid ? debugfs_lookup(self) : NULL;
 }
 
 bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s)
