@@ -13,9 +13,11 @@
 int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
 
 /*
- * vm_area_cachep: every VMA's object, made at the first mm_alloc (the host
- * suites have no boot order to hook). vm_area_cache_lock (a leaf: only
- * kmem_cache_create's own locks inside) orders two first callers.
+ * vm_area_cachep: every VMA's object. Made at boot (vma_cache_init, right
+ * after the slab, as Linux's vma_init: it exists before any selftest counts
+ * the caches), or by the first mm_alloc where there is no boot (the host
+ * suites). vm_area_cache_lock (a leaf: only kmem_cache_create's own locks
+ * inside) orders two first callers.
  */
 static struct kmem_cache *vm_area_cachep;
 static DEFINE_SPINLOCK(vm_area_cache_lock);
@@ -35,6 +37,12 @@ static struct kmem_cache *vma_cache(void)
 	}
 	spin_unlock(&vm_area_cache_lock);
 	return c;
+}
+
+void vma_cache_init(void)
+{
+	if (!vma_cache())
+		panic("vma_cache_init: cannot create the vm_area_struct cache");
 }
 
 struct mm_struct *mm_alloc(void)

@@ -28,6 +28,8 @@
  *       vmap_area_lock -> zone->lock
  *       kmap_lock -> init_mm.page_table_lock
  *       mm->lock -> mm->ctx.page_table_lock -> zone->lock   (a process's, mm_struct.h)
+ *       tasklist_lock -> mm->lock   (/proc/PID/pagemap and kpage* read another process's mm)
+ *       vm_area_cache_lock -> slab_caches_lock   (mm/mmap.c: vm_area_cachep made once)
  *       tasklist_lock -> a CPU's rq->lock (kernel/sched.h; rq->lock is held across a
  *           context switch, so arm64's asid_lock, a leaf, is taken inside it)
  *       stop_lock -> the console lock

@@ -75,7 +75,10 @@ struct vm_area_struct {
  * Locking: mm->lock protects mm_rb, map_count, every VMA's fields, brk and the counters; it is
  * taken by mmap, munmap, brk and the fault handler, never from an interrupt
  * (user faults and syscalls run in the process's exception context).
- * Lock order: mm->lock -> mm->ctx.page_table_lock -> zone->lock.
+ * Lock order: [tasklist_lock ->] mm->lock -> mm->ctx.page_table_lock -> zone->lock
+ * (tasklist_lock first where another process's mm is read: the /proc/PID
+ * files, kpageflags, kpagecount). VMAs are allocated and freed from
+ * vm_area_cachep with mm->lock held (mm->lock -> the slab's locks).
  * ctx is the TTBR0-half context the generic walker changes (mm/pgtable.c).
  */
 struct mm_struct {
@@ -94,6 +97,8 @@ struct mm_struct {
 	const char *comm;		/* the program's name (for maps and the segfault line) */
 };
 
+/* vma_cache_init: vm_area_cachep, at boot after kmem_cache_init (mm_alloc makes it too if it is missing). */
+void vma_cache_init(void);
 /* mm_alloc: an empty address space (tables: just the root). NULL if out of memory. */
 struct mm_struct *mm_alloc(void);
 /* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */

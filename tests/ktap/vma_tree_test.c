@@ -231,6 +231,10 @@ static void many_vmas(struct kunit *test)
 	unsigned long objs, top = BASE + (MANY + 4) * PAGE_SIZE;
 	int i, bh, found = 0;
 
+	if (nr_free_pages() < (8UL << 20) / PAGE_SIZE) {
+		kunit_mark_skipped(test, "needs 8 MiB free for 20000 VMAs");
+		return;
+	}
 	kmem_cache_shrink_all();
 	objs = vma_objects();
 	mm = new_mm(test);
@@ -290,6 +294,10 @@ static void max_map_count_limits(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
 	KUNIT_EXPECT_EQ(test, sysctl_max_map_count, 65530);
+	if (nr_free_pages() < (24UL << 20) / PAGE_SIZE) {
+		kunit_mark_skipped(test, "needs 24 MiB free for 65530 VMAs");
+		return;
+	}
 	for (i = 0; i < DEFAULT_MAX_MAP_COUNT; i++)
 		KUNIT_ASSERT_EQ(test, do_mmap(mm, page_va(2 * i), PAGE_SIZE, PROT_READ, true), (long)page_va(2 * i));
 	KUNIT_EXPECT_EQ(test, mm->map_count, DEFAULT_MAX_MAP_COUNT);
