@@ -156,9 +156,9 @@ static void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *v)
 	kmem_cache_free(vm_area_cachep, v);
 }
 
-void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start, unsigned long end)
+/* vma_set_range: vma's bounds become [start, end) (its place in the order unchanged); the gaps above it follow. */
+static void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
 {
-	(void)mm;
 	vma->vm_start = start;
 	vma->vm_end = end;
 	rb_augment_propagate(&vma->vm_rb, &vma_gap_callbacks);
@@ -186,7 +186,7 @@ void vma_merge_range(struct mm_struct *mm, unsigned long start, unsigned long en
 			unsigned long n_end = n->vm_end;
 
 			vma_unlink_free(mm, n);
-			vma_set_range(mm, v, v->vm_start, n_end);
+			vma_set_range(v, v->vm_start, n_end);
 		} else {
 			v = n;
 		}
@@ -206,7 +206,7 @@ static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigne
 	*new = *vma;
 	new->vm_start = addr;
 	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
-	vma_set_range(mm, vma, vma->vm_start, addr);
+	vma_set_range(vma, vma->vm_start, addr);
 	vma_link(mm, new);
 	return 0;
 }
@@ -473,7 +473,7 @@ static int __brk_grow(struct mm_struct *mm, unsigned long oldend, unsigned long 
 		return -ENOMEM;
 	v = oldend > mm->start_brk ? find_vma(mm, oldend - 1) : NULL;
 	if (v && (v->vm_flags & VM_HEAP)) {
-		vma_set_range(mm, v, v->vm_start, newend);
+		vma_set_range(v, v->vm_start, newend);
 		return 0;
 	}
 	return __mmap_region(mm, oldend, newend - oldend, PROT_READ | PROT_WRITE, VM_ANON | VM_HEAP, 0);

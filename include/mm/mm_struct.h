@@ -203,11 +203,9 @@ int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page,
  *                  kind, an image's offsets; never the stack) from the VMA below start
  *                  to the one starting at end: Linux's vma_merge, done after every
  *                  mmap, brk and mprotect over the range it changed.
- *   vma_set_range  vma's bounds become [start, end) (the tree's order unchanged).
  */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
 void vma_merge_range(struct mm_struct *mm, unsigned long start, unsigned long end);
-void vma_set_range(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start, unsigned long end);
 /* vma_link_copy: a copy of vma (from another mm: fork) into mm, whose VMAs leave its range free. 0 or -ENOMEM. */
 int vma_link_copy(struct mm_struct *mm, const struct vm_area_struct *vma);
 /* vma_tree_check: 0 if mm's tree keeps every rule (red-black, order, no overlap, the augmented values, map_count), else -1 (tests). */
