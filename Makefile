@@ -68,7 +68,8 @@ OBJS		:= $(patsubst %,$(BUILD)/%.o,$(basename $(SRCS)))
 .DEFAULT_GOAL	:= all
 USER_BUILD	:= $(BUILD)/user
 USER_PROGS	:= hello demandzero badaccess efault spin cat memhog \
-		   mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat fptest sharedtest
+		   mprotecttest page-types virt2phys forktest cowtest usertests oomtest faultlat fptest sharedtest \
+		   vmamany fuzz pidpagemap
 USER_CFLAGS	:= -std=gnu11 -O2 -g $(WARN) -ffreestanding -fno-builtin -nostdinc -isystem $(GCC_INC) \
 		   -Iuser/include -Iuser/arch/$(USER_ARCH) -fno-stack-protector -fno-pic -fno-asynchronous-unwind-tables \
 		   -ffile-prefix-map=$(CURDIR)=.

@@ -14,6 +14,7 @@
 #include <mm/mm.h>
 #include <mm/mmzone.h>
 #include <mm/slab.h>
+#include <mm/mm_struct.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,7 +91,7 @@ void start_kernel(void)
 	/* -- memory subsystems (in order) -- */
 	mem_init();
 	kmem_cache_init();
-
+	vma_cache_init();
 	vmalloc_init();
 	kfence_init();
 	arch_ioremap_devices();

@@ -33,13 +33,13 @@ static struct mm_struct *proc_mm(void)
 static void show_self_maps(struct seq_buf *s)
 {
 	struct mm_struct *mm = proc_mm();
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	if (!mm)
 		return;
 	spin_lock(&mm->lock);
-	for (i = 0; i < mm->nr_vmas; i++)
-		show_map_vma(s, mm, &mm->vmas[i]);
+	for_each_vma(mm, v)
+		show_map_vma(s, mm, v);
 	spin_unlock(&mm->lock);
 }
 DEBUGFS_FILE(self_maps, "/proc/self/maps", show_self_maps);
@@ -48,11 +48,9 @@ DEBUGFS_FILE(self_maps, "/proc/self/maps", show_self_maps);
 static unsigned long vm_kb(struct mm_struct *mm, u32 flags, bool exe)
 {
 	unsigned long bytes = 0;
-	unsigned int i;
+	struct vm_area_struct *v;
 
-	for (i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-
+	for_each_vma(mm, v) {
 		if ((v->vm_flags & flags) == flags && (!exe || (v->vm_prot & PROT_EXEC)))
 			bytes += v->vm_end - v->vm_start;
 	}
@@ -88,12 +86,10 @@ DEBUGFS_FILE(self_status, "/proc/self/status", show_self_status);
 /* The VA range of the VMAs with all of flags set and PROT_EXEC as exe says: [*lo, *hi), 0s if none (mm->lock held). */
 static void vm_range(struct mm_struct *mm, u32 flags, bool exe, unsigned long *lo, unsigned long *hi)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	*lo = *hi = 0;
-	for (i = 0; i < mm->nr_vmas; i++) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-
+	for_each_vma(mm, v) {
 		if ((v->vm_flags & flags) != flags || !(v->vm_prot & PROT_EXEC) != !exe)
 			continue;
 		if (!*hi)
@@ -169,19 +165,25 @@ static bool proc_pid_alive(int pid)
 	return live;
 }
 
-const struct debugfs_file *proc_pid_file(const char *path, int *pid)
+int proc_pid_path(const char *path, char *self, size_t size)
 {
-	char self[64];
 	const char *name;
 	long n;
 
 	if (strncmp(path, "/proc/", 6) || path[6] < '1' || path[6] > '9')
-		return NULL;
+		return 0;
 	n = strtol(path + 6, (char **)&name, 10);
-	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, sizeof(self), "/proc/self%s", name) >= sizeof(self))
-		return NULL;
-	*pid = (int)n;
-	return proc_pid_alive((int)n) ? debugfs_lookup(self) : NULL;
+	if (*name != '/' || n <= 0 || n > 1000000 || (size_t)snprintf(self, size, "/proc/self%s", name) >= size)
+		return 0;
+	return proc_pid_alive((int)n) ? (int)n : 0;
+}
+
+const struct debugfs_file *proc_pid_file(const char *path, int *pid)
+{
+	char self[64];
+
+	*pid = proc_pid_path(path, self, sizeof(self));
+	return *pid ? debugfs_lookup(self) : NULL;
 }
 
 bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s)

@@ -13,7 +13,12 @@
 #define AT_FDCWD	(-100)
 #define O_ACCMODE	3
 #define PATH_MAX_USER	256
-#define FILE_TEXT_MAX	(64 * 1024)	/* the largest snapshot a file gives (as the shell's cat) */
+/*
+ * The largest snapshot a text file gives: 1 MiB, so /proc/PID/maps holds
+ * about 20000 VMAs (~50 bytes a line); past it the text is cut. Linux's
+ * seq_file streams instead of taking a snapshot.
+ */
+#define FILE_TEXT_MAX	(1024 * 1024)
 #define LONG_MAX	((long)(~0UL >> 1))
 
 long strncpy_from_user(char *buf, unsigned long u, size_t n)
@@ -29,7 +34,7 @@ long strncpy_from_user(char *buf, unsigned long u, size_t n)
 	return -ENAMETOOLONG;
 }
 
-/* resolve: /proc/PID/x with the caller's own pid reads as /proc/self/x (so pagemap too); other PIDs: proc_pid_file. */
+/* resolve: /proc/PID/x with the caller's own pid reads as /proc/self/x; other PIDs: bin_pid_lookup (pagemap) and proc_pid_file. */
 static void resolve(char *path, size_t size)
 {
 	char self[24], rest[PATH_MAX_USER];
@@ -85,13 +90,31 @@ static struct open_file *render(const struct debugfs_file *f, int pid)
  */
 struct proc_bin_file {
 	const char *path;
-	unsigned long (*read)(struct process *p, u64 index, u64 *out, unsigned long n);
+	unsigned long (*read)(struct process *p, int pid, u64 index, u64 *out, unsigned long n);
 	u64 (*entries)(void);
+	bool per_pid;		/* also /proc/PID/NAME for another live process */
 };
 
-static unsigned long self_pagemap(struct process *p, u64 index, u64 *out, unsigned long n)
+/*
+ * pid_pagemap: pagemap of process pid (0: p, the reader). Another process is
+ * looked up and read with tasklist_lock held, so its mm cannot be freed
+ * meanwhile (do_exit clears p->mm under that lock; the order tasklist_lock
+ * -> mm->lock is kpage_read_all's too); one that has exited since the open
+ * reads as the end of the file, as on Linux.
+ */
+static unsigned long pid_pagemap(struct process *p, int pid, u64 index, u64 *out, unsigned long n)
 {
-	return pagemap_read(p->mm, index, out, n);
+	unsigned long flags, got = 0;
+	struct process *t;
+
+	if (!pid)
+		return pagemap_read(p->mm, index, out, n);
+	spin_lock_irqsave(&tasklist_lock, flags);
+	t = find_process(pid);
+	if (t && t->mm)
+		got = pagemap_read(t->mm, index, out, n);
+	spin_unlock_irqrestore(&tasklist_lock, flags);
+	return got;
 }
 
 typedef unsigned long (*kpage_reader)(struct mm_struct *const *mms, unsigned int nr_mms, u64 index,
@@ -114,22 +137,24 @@ static unsigned long kpage_read_all(kpage_reader read, u64 index, u64 *out, unsi
 	return got;
 }
 
-static unsigned long kpageflags(struct process *p, u64 index, u64 *out, unsigned long n)
+static unsigned long kpageflags(struct process *p, int pid, u64 index, u64 *out, unsigned long n)
 {
 	(void)p;
+	(void)pid;
 	return kpage_read_all(kpageflags_read, index, out, n);
 }
 
-static unsigned long kpagecount(struct process *p, u64 index, u64 *out, unsigned long n)
+static unsigned long kpagecount(struct process *p, int pid, u64 index, u64 *out, unsigned long n)
 {
 	(void)p;
+	(void)pid;
 	return kpage_read_all(kpagecount_read, index, out, n);
 }
 
 static const struct proc_bin_file bin_files[] = {
-	{ "/proc/self/pagemap", self_pagemap, pagemap_entries },
-	{ "/proc/kpageflags", kpageflags, kpage_entries },
-	{ "/proc/kpagecount", kpagecount, kpage_entries },
+	{ "/proc/self/pagemap", pid_pagemap, pagemap_entries, true },
+	{ "/proc/kpageflags", kpageflags, kpage_entries, false },
+	{ "/proc/kpagecount", kpagecount, kpage_entries, false },
 };
 
 static const struct proc_bin_file *bin_lookup(const char *path)
@@ -142,9 +167,20 @@ static const struct proc_bin_file *bin_lookup(const char *path)
 	return NULL;
 }
 
-/* bin_read: n bytes of a binary file from byte pos into ubuf; the count, or -EINVAL/-EFAULT. */
-static long bin_read(struct process *p, const struct proc_bin_file *b, unsigned long ubuf, unsigned long n,
-		     u64 pos)
+/* bin_pid_lookup: the per-process binary file /proc/PID/NAME names for a live PID other than the caller's, and *pid. */
+static const struct proc_bin_file *bin_pid_lookup(const char *path, int *pid)
+{
+	const struct proc_bin_file *b;
+	char self[64];
+
+	*pid = proc_pid_path(path, self, sizeof(self));
+	b = *pid ? bin_lookup(self) : NULL;
+	return b && b->per_pid ? b : NULL;
+}
+
+/* bin_read: n bytes of a binary file (of process pid, 0: p) from byte pos into ubuf; the count, or -EINVAL/-EFAULT. */
+static long bin_read(struct process *p, const struct proc_bin_file *b, int pid, unsigned long ubuf,
+		     unsigned long n, u64 pos)
 {
 	u64 buf[PAGEMAP_BATCH];
 	unsigned long done = 0, got, bytes, left;
@@ -152,7 +188,7 @@ static long bin_read(struct process *p, const struct proc_bin_file *b, unsigned 
 	if ((pos | n) & 7)
 		return -EINVAL;
 	while (done < n) {
-		got = b->read(p, pos / 8 + done / 8, buf, min((n - done) / 8, (unsigned long)PAGEMAP_BATCH));
+		got = b->read(p, pid, pos / 8 + done / 8, buf, min((n - done) / 8, (unsigned long)PAGEMAP_BATCH));
 		if (!got)
 			break;
 		bytes = got * 8;
@@ -182,7 +218,8 @@ long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 		return -EACCES;
 	resolve(path, sizeof(path));
 	bin = bin_lookup(path);
-	if (!bin && !(f = debugfs_lookup(path)) && !(f = proc_pid_file(path, &pid)))
+	if (!bin && !(bin = bin_pid_lookup(path, &pid)) && !(f = debugfs_lookup(path)) &&
+	    !(f = proc_pid_file(path, &pid)))
 		return -ENOENT;
 	for (fd = 3; fd < PROC_MAX_FILES && p->files[fd]; fd++)
 		;
@@ -192,6 +229,7 @@ long sys_openat(long dirfd, unsigned long upath, unsigned long flags)
 	if (!p->files[fd])
 		return -ENOMEM;
 	p->files[fd]->bin = bin;
+	p->files[fd]->pid = bin ? pid : 0;
 	return fd;
 }
 
@@ -207,7 +245,7 @@ static long read_at(struct process *p, struct open_file *of, unsigned long ubuf,
 	unsigned long len, left;
 
 	if (of->bin)
-		return bin_read(p, of->bin, ubuf, n, pos);
+		return bin_read(p, of->bin, of->pid, ubuf, n, pos);
 	if (pos >= of->len)
 		return 0;
 	len = of->len - pos < n ? of->len - pos : n;

@@ -56,23 +56,24 @@ static int dup_vma_pages(struct mm_struct *old, struct mm_struct *new, const str
  */
 static int dup_mmap(struct mm_struct *old, struct mm_struct *new)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 	int err = 0;
 
 	spin_lock(&old->lock);
-	memcpy(new->vmas, old->vmas, old->nr_vmas * sizeof(old->vmas[0]));
-	new->nr_vmas = old->nr_vmas;
 	new->start_brk = old->start_brk;
 	new->brk = old->brk;
 	new->mmap_base = old->mmap_base;
 	new->start_stack = old->start_stack;
 	new->comm = old->comm;
-	for (i = 0; i < old->nr_vmas; i++)
-		if (old->vmas[i].vm_shm)
-			shmem_get(old->vmas[i].vm_shm);
-	for (i = 0; i < old->nr_vmas && !err; i++)
-		if (!(old->vmas[i].vm_flags & VM_SHARED))
-			err = dup_vma_pages(old, new, &old->vmas[i]);
+	for (v = vma_first(old); v && !err; v = vma_next(v)) {
+		err = vma_link_copy(new, v);
+		if (err)
+			break;
+		if (v->vm_shm)
+			shmem_get(v->vm_shm);	/* the child's VMA holds a reference of its own */
+		if (!(v->vm_flags & VM_SHARED))
+			err = dup_vma_pages(old, new, v);
+	}
 	new->hiwater_rss = new->rss;
 	spin_unlock(&old->lock);
 	return err;

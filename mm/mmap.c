@@ -1,6 +1,7 @@
-/* mmap.c: a process's VMAs — a sorted array, placement for mmap, splits and merges, munmap, brk, and mm teardown. */
+/* mmap.c: a process's VMAs — a red-black tree with the largest gap, placement for mmap, splits and merges, munmap, brk, and mm teardown. */
 #include <errno.h>
 #include <string.h>
+#include <kernel/atomic.h>
 #include <kernel/bug.h>
 #include <kernel/seq_buf.h>
 #include <mm/gfp.h>
@@ -10,10 +11,48 @@
 #include <mm/slab.h>
 #include <stdio.h>
 
+int sysctl_max_map_count = DEFAULT_MAX_MAP_COUNT;
+
+/*
+ * vm_area_cachep: every VMA's object. Made at boot (vma_cache_init, right
+ * after the slab, as Linux's vma_init: it exists before any selftest counts
+ * the caches), or by the first mm_alloc where there is no boot (the host
+ * suites). vm_area_cache_lock (a leaf: only kmem_cache_create's own locks
+ * inside) orders two first callers.
+ */
+static struct kmem_cache *vm_area_cachep;
+static DEFINE_SPINLOCK(vm_area_cache_lock);
+
+static struct kmem_cache *vma_cache(void)
+{
+	struct kmem_cache *c = smp_load_acquire(&vm_area_cachep);
+
+	if (c)
+		return c;
+	spin_lock(&vm_area_cache_lock);
+	c = vm_area_cachep;
+	if (!c) {
+		c = kmem_cache_create("vm_area_struct", sizeof(struct vm_area_struct), 0, 0, NULL);
+		if (c)
+			smp_store_release(&vm_area_cachep, c);
+	}
+	spin_unlock(&vm_area_cache_lock);
+	return c;
+}
+
+void vma_cache_init(void)
+{
+	if (!vma_cache())
+		panic("vma_cache_init: cannot create the vm_area_struct cache");
+}
+
 struct mm_struct *mm_alloc(void)
 {
-	struct mm_struct *mm = kzalloc(sizeof(*mm), GFP_KERNEL);
+	struct mm_struct *mm;
 
+	if (!vma_cache())
+		return NULL;
+	mm = kzalloc(sizeof(*mm), GFP_KERNEL);
 	if (!mm)
 		return NULL;
 	if (mm_ctx_init(&mm->ctx, 0, TASK_SIZE, NULL)) {
@@ -21,41 +60,109 @@ struct mm_struct *mm_alloc(void)
 		return NULL;
 	}
 	mm->ctx.user = true;		/* its flushes name the address space (mm/pgtable.c) */
+	mm->mm_rb = RB_ROOT;
 	spin_lock_init(&mm->lock);
 	return mm;
 }
 
-/* The index of the first VMA that ends above addr (nr_vmas if none): binary search. */
-static unsigned int vma_index(struct mm_struct *mm, unsigned long addr)
+static struct vm_area_struct *rb_vma(struct rb_node *n)
 {
-	unsigned int lo = 0, hi = mm->nr_vmas;
+	return rb_entry_safe(n, struct vm_area_struct, vm_rb);
+}
 
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
+/*
+ * vma_gap_propagate: the augmented value of v's subtree from v and its
+ * children: the lowest start, the highest end, and the largest gap between
+ * two neighbours inside it (the children's own, and the two at v's sides).
+ * Returns whether anything changed (lib/rbtree.h).
+ */
+static bool vma_gap_propagate(struct rb_node *n)
+{
+	struct vm_area_struct *v = rb_vma(n), *l = rb_vma(n->rb_left), *r = rb_vma(n->rb_right);
+	unsigned long lo = v->vm_start, hi = v->vm_end, gap = 0;
 
-		if (mm->vmas[mid].vm_end <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (l) {
+		lo = l->rb_subtree_start;
+		gap = max(l->rb_subtree_gap, v->vm_start - l->rb_subtree_end);
 	}
-	return lo;
+	if (r) {
+		hi = r->rb_subtree_end;
+		gap = max(gap, max(r->rb_subtree_gap, r->rb_subtree_start - v->vm_end));
+	}
+	if (v->rb_subtree_start == lo && v->rb_subtree_end == hi && v->rb_subtree_gap == gap)
+		return false;
+	v->rb_subtree_start = lo;
+	v->rb_subtree_end = hi;
+	v->rb_subtree_gap = gap;
+	return true;
+}
+
+static const struct rb_augment_callbacks vma_gap_callbacks = { .propagate = vma_gap_propagate };
+
+struct vm_area_struct *find_vma_above(struct mm_struct *mm, unsigned long addr)
+{
+	struct rb_node *n = mm->mm_rb.rb_node;
+	struct vm_area_struct *best = NULL;
+
+	while (n) {
+		struct vm_area_struct *v = rb_vma(n);
+
+		if (v->vm_end > addr) {
+			best = v;
+			if (v->vm_start <= addr)
+				break;
+			n = n->rb_left;
+		} else {
+			n = n->rb_right;
+		}
+	}
+	return best;
 }
 
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
-	unsigned int i = vma_index(mm, addr);
+	struct vm_area_struct *v = find_vma_above(mm, addr);
 
-	if (i < mm->nr_vmas && mm->vmas[i].vm_start <= addr)
-		return &mm->vmas[i];
-	return NULL;
+	return v && v->vm_start <= addr ? v : NULL;
 }
 
 /* Whether any VMA meets [start, end). */
 static bool vma_intersects(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	unsigned int i = vma_index(mm, start);
+	struct vm_area_struct *v = find_vma_above(mm, start);
 
-	return i < mm->nr_vmas && mm->vmas[i].vm_start < end;
+	return v && v->vm_start < end;
+}
+
+/* vma_link: v (its range free, checked by the caller) into the tree; map_count + 1. */
+static void vma_link(struct mm_struct *mm, struct vm_area_struct *v)
+{
+	struct rb_node **link = &mm->mm_rb.rb_node, *parent = NULL;
+
+	while (*link) {
+		parent = *link;
+		link = v->vm_start < rb_vma(parent)->vm_start ? &parent->rb_left : &parent->rb_right;
+	}
+	rb_link_node(&v->vm_rb, parent, link);
+	v->rb_subtree_start = v->rb_subtree_end = v->rb_subtree_gap = ~0UL;	/* not yet computed */
+	rb_insert_augmented(&v->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+	mm->map_count++;
+}
+
+/* vma_unlink_free: v out of the tree and back to vm_area_cachep; map_count - 1. */
+static void vma_unlink_free(struct mm_struct *mm, struct vm_area_struct *v)
+{
+	rb_erase_augmented(&v->vm_rb, &mm->mm_rb, &vma_gap_callbacks);
+	mm->map_count--;
+	kmem_cache_free(vm_area_cachep, v);
+}
+
+/* vma_set_range: vma's bounds become [start, end) (its place in the order unchanged); the gaps above it follow. */
+static void vma_set_range(struct vm_area_struct *vma, unsigned long start, unsigned long end)
+{
+	vma->vm_start = start;
+	vma->vm_end = end;
+	rb_augment_propagate(&vma->vm_rb, &vma_gap_callbacks);
 }
 
 /*
@@ -73,42 +180,88 @@ static bool vma_compatible(const struct vm_area_struct *a, const struct vm_area_
 					     a->vm_data == b->vm_data && a->vm_data_start == b->vm_data_start));
 }
 
-void vma_merge_all(struct mm_struct *mm)
+void vma_merge_range(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	unsigned int i, n = 0;
+	struct vm_area_struct *v = find_vma_above(mm, start ? start - 1 : 0), *n;
 
-	for (i = 0; i < mm->nr_vmas; i++) {
-		if (n && vma_compatible(&mm->vmas[n - 1], &mm->vmas[i])) {
-			mm->vmas[n - 1].vm_end = mm->vmas[i].vm_end;
-			if (mm->vmas[i].vm_shm)
-				shmem_put(mm->vmas[i].vm_shm);	/* never the last: vmas[n - 1] holds one */
-		} else
-			mm->vmas[n++] = mm->vmas[i];
+	while (v && v->vm_start <= end && (n = vma_next(v))) {
+		if (vma_compatible(v, n)) {
+			unsigned long n_end = n->vm_end;
+			struct shmem_object *shm = n->vm_shm;
+
+			vma_unlink_free(mm, n);
+			vma_set_range(v, v->vm_start, n_end);
+			if (shm)
+				shmem_put(shm);	/* never the last: v holds one */
+		} else {
+			v = n;
+		}
 	}
-	mm->nr_vmas = n;
 }
 
-int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr)
+/* __split_vma: split_vma without the max_map_count check (munmap's, whose count it checked itself). */
+static int __split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
-	struct vm_area_struct *v = &mm->vmas[i];
+	struct vm_area_struct *new;
 
-	if (i >= mm->nr_vmas || addr <= v->vm_start || addr >= v->vm_end || !IS_ALIGNED(addr, PAGE_SIZE))
+	if (addr <= vma->vm_start || addr >= vma->vm_end || !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
-	if (mm->nr_vmas == MM_MAX_VMAS)
+	new = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
+	if (!new)
 		return -ENOMEM;
-	memmove(v + 1, v, (mm->nr_vmas - i) * sizeof(*v));
-	mm->nr_vmas++;
-	v[0].vm_end = addr;
-	v[1].vm_start = addr;
-	v[1].vm_pgoff += (addr - v[0].vm_start) >> PAGE_SHIFT;
-	if (v->vm_shm)
-		shmem_get(v->vm_shm);		/* both halves point at it */
+	*new = *vma;
+	new->vm_start = addr;
+	new->vm_pgoff += (addr - vma->vm_start) >> PAGE_SHIFT;
+	vma_set_range(vma, vma->vm_start, addr);
+	vma_link(mm, new);
+	if (new->vm_shm)
+		shmem_get(new->vm_shm);		/* both halves point at it */
 	return 0;
 }
 
-unsigned int vma_index_of(struct mm_struct *mm, unsigned long addr)
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr)
 {
-	return vma_index(mm, addr);
+	return mm->map_count >= sysctl_max_map_count ? -ENOMEM : __split_vma(mm, vma, addr);
+}
+
+/* vma_node_ok: n's augmented value is what its children give (recomputed on a copy: nothing changes). */
+static bool vma_node_ok(struct rb_node *n)
+{
+	struct vm_area_struct *v = rb_vma(n), copy = *v;
+
+	copy.vm_rb.rb_left = n->rb_left;
+	copy.vm_rb.rb_right = n->rb_right;
+	vma_gap_propagate(&copy.vm_rb);
+	return copy.rb_subtree_start == v->rb_subtree_start && copy.rb_subtree_end == v->rb_subtree_end &&
+	       copy.rb_subtree_gap == v->rb_subtree_gap;
+}
+
+int vma_tree_check(struct mm_struct *mm)
+{
+	struct vm_area_struct *v, *prev = NULL;
+	int n = 0;
+
+	if (rb_black_height(&mm->mm_rb) < 0)
+		return -1;
+	for_each_vma(mm, v) {
+		if (v->vm_start >= v->vm_end || !IS_ALIGNED(v->vm_start | v->vm_end, PAGE_SIZE) ||
+		    (prev && prev->vm_end > v->vm_start) || !vma_node_ok(&v->vm_rb))
+			return -1;
+		prev = v;
+		n++;
+	}
+	return n == mm->map_count ? 0 : -1;
+}
+
+int vma_link_copy(struct mm_struct *mm, const struct vm_area_struct *vma)
+{
+	struct vm_area_struct *v = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
+
+	if (!v)
+		return -ENOMEM;
+	*v = *vma;
+	vma_link(mm, v);
+	return 0;
 }
 
 /* A page-aligned user range [start, start+len) that mmap may use. */
@@ -118,23 +271,24 @@ static bool user_range_ok(unsigned long start, unsigned long len)
 	       start >= MMAP_MIN_ADDR && start < TASK_SIZE && len <= TASK_SIZE - start;
 }
 
-/* insert_vma: new (its range checked here) into the array, then merged with agreeing neighbours; mm->lock held. */
+/* insert_vma: a copy of new (its range checked here) into the tree, then merged with agreeing neighbours; mm->lock held. */
 static int insert_vma(struct mm_struct *mm, const struct vm_area_struct *new)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	if (!user_range_ok(new->vm_start, new->vm_end - new->vm_start) ||
 	    (new->vm_prot & ~(u32)(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
 	if (vma_intersects(mm, new->vm_start, new->vm_end))
 		return -EEXIST;
-	if (mm->nr_vmas == MM_MAX_VMAS)
+	if (mm->map_count >= sysctl_max_map_count)
 		return -ENOMEM;
-	i = vma_index(mm, new->vm_start);
-	memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nr_vmas - i) * sizeof(mm->vmas[0]));
-	mm->vmas[i] = *new;
-	mm->nr_vmas++;
-	vma_merge_all(mm);
+	v = kmem_cache_alloc(vm_area_cachep, GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	*v = *new;
+	vma_link(mm, v);
+	vma_merge_range(mm, new->vm_start, new->vm_end);
 	return 0;
 }
 
@@ -205,72 +359,46 @@ static void zap_range(struct mm_struct *mm, unsigned long start, unsigned long e
 }
 
 /*
- * unmap_shm_refs: the shared objects' references for unmapping [start, end):
- * each piece a VMA keeps on either side takes one, and each VMA that meets
- * the range gives its own into drop[] (returned: how many), to be put after
- * its pages are zapped. mm->lock held.
- */
-static unsigned int unmap_shm_refs(struct mm_struct *mm, unsigned long start, unsigned long end,
-				   struct shmem_object **drop)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < mm->nr_vmas; i++) {
-		struct vm_area_struct *v = &mm->vmas[i];
-
-		if (!v->vm_shm || v->vm_end <= start || v->vm_start >= end)
-			continue;
-		if (v->vm_start < start)
-			shmem_get(v->vm_shm);
-		if (v->vm_end > end)
-			shmem_get(v->vm_shm);
-		drop[n++] = v->vm_shm;
-	}
-	return n;
-}
-
-/*
- * __do_munmap: with mm->lock held. The VMAs are rebuilt without
- * [start, end) into a copy first, so a split that would need one slot too many
- * fails with -ENOMEM before anything changed. A shared VMA's object loses
- * this mapping's reference only after the pages are unmapped.
+ * __do_munmap: with mm->lock held. A VMA straddling start or end is split
+ * there, then every VMA inside is unlinked and its pages zapped (only the
+ * VMAs' ranges: pages live nowhere else). A VMA split in two ends with one
+ * VMA more: refused at max_map_count before anything changed (as Linux); a
+ * split that finds no memory undoes the one before it. A shared VMA's object
+ * loses this mapping's reference only after the pages are unmapped.
  */
 static int __do_munmap(struct mm_struct *mm, unsigned long start, unsigned long end)
 {
-	struct vm_area_struct out[MM_MAX_VMAS], *v;
-	struct shmem_object *drop[MM_MAX_VMAS];
-	unsigned int i, n = 0, nd;
+	struct vm_area_struct *v = find_vma_above(mm, start), *last, *next;
+	int err;
 
-	for (i = 0; i < mm->nr_vmas; i++) {
-		v = &mm->vmas[i];
-		if (v->vm_end <= start || v->vm_start >= end) {
-			if (n == MM_MAX_VMAS)
-				return -ENOMEM;
-			out[n++] = *v;
-			continue;
-		}
-		if (v->vm_start < start) {
-			if (n == MM_MAX_VMAS)
-				return -ENOMEM;
-			out[n] = *v;
-			out[n++].vm_end = start;
-		}
-		if (v->vm_end > end) {
-			if (n == MM_MAX_VMAS)
-				return -ENOMEM;
-			out[n] = *v;
-			out[n].vm_start = end;
-			out[n++].vm_pgoff += (end - v->vm_start) >> PAGE_SHIFT;
+	if (!v || v->vm_start >= end)
+		return 0;
+	if (v->vm_start < start && v->vm_end > end && mm->map_count >= sysctl_max_map_count)
+		return -ENOMEM;
+	if (v->vm_start < start) {
+		err = __split_vma(mm, v, start);
+		if (err)
+			return err;
+		v = vma_next(v);
+	}
+	last = find_vma(mm, end - 1);
+	if (last && last->vm_end > end) {
+		err = __split_vma(mm, last, end);
+		if (err) {
+			vma_merge_range(mm, start, start);
+			return err;
 		}
 	}
-	nd = unmap_shm_refs(mm, start, end, drop);
-	mm->nr_vmas = n;
-	if (n)		/* out[] is all written then (GCC cannot see it) */
-		memcpy(mm->vmas, out, n * sizeof(out[0]));
-	vma_merge_all(mm);	/* nothing new touches, but keep the rule: compatible neighbours are one */
-	zap_range(mm, start, end, false);
-	while (nd)
-		shmem_put(drop[--nd]);
+	for (; v && v->vm_start < end; v = next) {
+		unsigned long vs = v->vm_start, ve = v->vm_end;
+		struct shmem_object *shm = v->vm_shm;
+
+		next = vma_next(v);
+		vma_unlink_free(mm, v);
+		zap_range(mm, vs, ve, false);
+		if (shm)
+			shmem_put(shm);	/* after every PTE of this piece is gone */
+	}
 	return 0;
 }
 
@@ -288,24 +416,40 @@ int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len)
 }
 
 /*
+ * gap_search: the highest a with [a, a + len) free, a >= lo and a + len <=
+ * min(hi, top), where the subtree at n holds every VMA between lo (the end of
+ * the VMA before the subtree) and hi (the start of the one after it); 0 if
+ * none. A subtree whose largest gap, and both gaps at its ends, are smaller
+ * than len is skipped whole, so the search descends about two paths: O(log n).
+ * Recursion as deep as the tree (at most 2 log2(n + 1): 32 at max_map_count).
+ */
+static unsigned long gap_search(struct rb_node *n, unsigned long lo, unsigned long hi, unsigned long len,
+				unsigned long top)
+{
+	struct vm_area_struct *v = rb_vma(n);
+	unsigned long best, a;
+
+	hi = min(hi, top);
+	if (hi < lo || hi - lo < len)
+		return 0;
+	if (!v)
+		return hi - len;
+	best = max(v->rb_subtree_gap, v->rb_subtree_start - lo);
+	if (hi > v->rb_subtree_end)
+		best = max(best, hi - v->rb_subtree_end);
+	if (best < len)
+		return 0;
+	a = gap_search(n->rb_right, v->vm_end, hi, len, top);
+	return a ? a : gap_search(n->rb_left, lo, v->vm_start, len, top);
+}
+
+/*
  * get_unmapped_area: the highest free range of len bytes below mm->mmap_base
  * (top-down, as Linux's default layout), or 0 if there is none.
  */
 static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long len)
 {
-	unsigned long top = mm->mmap_base;
-	unsigned int i;
-
-	for (i = mm->nr_vmas; i-- > 0;) {
-		const struct vm_area_struct *v = &mm->vmas[i];
-
-		if (v->vm_start >= top)
-			continue;
-		if (top - MMAP_MIN_ADDR >= len && v->vm_end <= top - len)
-			return top - len;
-		top = v->vm_start;
-	}
-	return top >= MMAP_MIN_ADDR && top - MMAP_MIN_ADDR >= len ? top - len : 0;
+	return gap_search(mm->mm_rb.rb_node, MMAP_MIN_ADDR, TASK_SIZE, len, mm->mmap_base);
 }
 
 /*
@@ -365,7 +509,7 @@ static int __brk_grow(struct mm_struct *mm, unsigned long oldend, unsigned long 
 		return -ENOMEM;
 	v = oldend > mm->start_brk ? find_vma(mm, oldend - 1) : NULL;
 	if (v && (v->vm_flags & VM_HEAP)) {
-		v->vm_end = newend;
+		vma_set_range(v, v->vm_start, newend);
 		return 0;
 	}
 	return __mmap_region(mm, oldend, newend - oldend, PROT_READ | PROT_WRITE, VM_ANON | VM_HEAP, 0);
@@ -395,27 +539,29 @@ out:
 
 unsigned long mm_total_vm(struct mm_struct *mm)
 {
+	struct vm_area_struct *v;
 	unsigned long pages = 0;
-	unsigned int i;
 
 	spin_lock(&mm->lock);
-	for (i = 0; i < mm->nr_vmas; i++)
-		pages += (mm->vmas[i].vm_end - mm->vmas[i].vm_start) >> PAGE_SHIFT;
+	for_each_vma(mm, v)
+		pages += (v->vm_end - v->vm_start) >> PAGE_SHIFT;
 	spin_unlock(&mm->lock);
 	return pages;
 }
 
 void mmput(struct mm_struct *mm)
 {
-	unsigned int i;
+	struct vm_area_struct *v;
 
 	spin_lock(&mm->lock);
-	for (i = 0; i < mm->nr_vmas; i++)
-		zap_range(mm, mm->vmas[i].vm_start, mm->vmas[i].vm_end, true);
-	for (i = 0; i < mm->nr_vmas; i++)
-		if (mm->vmas[i].vm_shm)
-			shmem_put(mm->vmas[i].vm_shm);	/* after every PTE of it is gone */
-	mm->nr_vmas = 0;
+	while ((v = vma_first(mm))) {
+		struct shmem_object *shm = v->vm_shm;
+
+		zap_range(mm, v->vm_start, v->vm_end, true);
+		vma_unlink_free(mm, v);
+		if (shm)
+			shmem_put(shm);	/* after every PTE of it is gone */
+	}
 	if (mm->rss || mm->rss_shmem)
 		panic("mmput: %lu pages (%lu shared) mapped outside every VMA", mm->rss, mm->rss_shmem);
 	spin_unlock(&mm->lock);

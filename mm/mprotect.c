@@ -29,6 +29,18 @@ static bool range_mapped(struct mm_struct *mm, unsigned long start, unsigned lon
 	return true;
 }
 
+/* The runs of present pages one read walk found (protect_present): at most PROTECT_RUNS per walk. */
+#define PROTECT_RUNS	16
+struct present_runs {
+	struct mm_struct *mm;
+	unsigned long start, end;		/* the range asked */
+	u32 prot;				/* the protection asked (pte_prot_for) */
+	unsigned long run_start[PROTECT_RUNS], run_end[PROTECT_RUNS];
+	u32 run_prot[PROTECT_RUNS];		/* what each run takes (page_prot) */
+	unsigned int n;
+	unsigned long resume;			/* where the next walk starts when the array filled */
+};
+
 /*
  * page_prot: the protection the present page at va (PA pa) takes. A page of
  * a private VMA that another process still maps (copy-on-write after fork:
@@ -46,55 +58,81 @@ static u32 page_prot(struct mm_struct *mm, unsigned long va, paddr_t pa, u32 pro
 	return v && (v->vm_flags & VM_SHARED) ? prot : prot & ~PROT_WRITE;
 }
 
+static int collect_leaf(const struct pt_walk_entry *e, void *priv)
+{
+	struct present_runs *r = priv;
+	unsigned long lo = max((unsigned long)e->va, r->start), hi = min((unsigned long)(e->va + e->size), r->end);
+	u32 p;
+
+	if (lo >= hi)
+		return 0;
+	p = page_prot(r->mm, lo, e->pa, r->prot);
+	if (r->n && r->run_end[r->n - 1] == lo && r->run_prot[r->n - 1] == p) {
+		r->run_end[r->n - 1] = hi;
+		return 0;
+	}
+	if (r->n == PROTECT_RUNS) {
+		r->resume = lo;
+		return 1;
+	}
+	r->run_start[r->n] = lo;
+	r->run_end[r->n] = hi;
+	r->run_prot[r->n++] = p;
+	return 0;
+}
+
 /*
- * protect_present: every present page of [start, end) gets prot (page_prot),
- * one pt_protect per run of present pages taking the same protection (holes
- * are pages never touched).
+ * protect_present: every present page of [start, end) gets prot (page_prot:
+ * a page still shared copy-on-write stays read-only), one pt_protect per run
+ * of present pages taking the same protection. The runs are found by the read walk,
+ * which steps over a missing table's whole span, so the cost follows the
+ * pages present, not the range's size (an mprotect of a huge, mostly
+ * untouched mapping is quick); pt_protect runs after each walk (a visitor
+ * may not call pt_* itself).
  */
 static void protect_present(struct mm_struct *mm, unsigned long start, unsigned long end, u32 prot)
 {
-	unsigned long va, run = 0;
-	u32 run_prot = 0, p = 0;
-	struct pt_query q;
+	static const struct pt_walk_ops ops = { .leaf = collect_leaf };
+	struct present_runs r = { .mm = mm, .start = start, .end = end, .prot = prot };
+	unsigned int i;
 
-	for (va = start; va <= end; va += PAGE_SIZE) {
-		bool present = va < end && !pt_query(&mm->ctx, va, &q);
-
-		if (present)
-			p = page_prot(mm, va, q.pa, prot);
-		if (run && (!present || p != run_prot)) {
-			WARN_ON(pt_protect(&mm->ctx, run, va - run, run_prot));
-			run = 0;
-		}
-		if (present && !run)
-			run = va, run_prot = p;
+	while (r.start < r.end) {
+		r.n = 0;
+		r.resume = r.end;
+		pt_walk(&mm->ctx, r.start, r.end, &ops, &r);
+		for (i = 0; i < r.n; i++)
+			WARN_ON(pt_protect(&mm->ctx, r.run_start[i], r.run_end[i] - r.run_start[i], r.run_prot[i]));
+		r.start = r.resume;
 	}
 }
 
 /*
- * __do_mprotect: with mm->lock held. The splits are counted first, so a full
- * VMA array refuses before anything changed; then the VMAs of the range take
- * prot, the neighbours that now agree merge, and the pages follow.
+ * __do_mprotect: with mm->lock held. The splits are counted first, so an mm
+ * at max_map_count refuses before anything changed (a split that finds no
+ * memory after the first succeeded merges it back); then the VMAs of the
+ * range take prot, the neighbours that now agree merge, and the pages follow.
  */
 static int __do_mprotect(struct mm_struct *mm, unsigned long start, unsigned long end, u32 prot)
 {
-	struct vm_area_struct *v;
-	unsigned int i, splits;
+	struct vm_area_struct *v, *first, *last;
+	int splits, err;
 
 	if (!range_mapped(mm, start, end))
 		return -ENOMEM;
-	splits = (find_vma(mm, start)->vm_start < start) + (find_vma(mm, end - 1)->vm_end > end);
-	if (mm->nr_vmas + splits > MM_MAX_VMAS)
+	first = find_vma(mm, start);
+	last = find_vma(mm, end - 1);
+	splits = (first->vm_start < start) + (last->vm_end > end);
+	if (mm->map_count + splits > sysctl_max_map_count)
 		return -ENOMEM;
-	i = vma_index_of(mm, start);
-	if (mm->vmas[i].vm_start < start && !vma_split(mm, i, start))
-		i++;
-	for (; i < mm->nr_vmas && (v = &mm->vmas[i])->vm_start < end; i++) {
-		if (v->vm_end > end)
-			vma_split(mm, i, end);
-		v->vm_prot = prot;
+	if (last->vm_end > end && (err = split_vma(mm, last, end)))
+		return err;
+	if (first->vm_start < start && (err = split_vma(mm, first, start))) {
+		vma_merge_range(mm, end, end);
+		return err;
 	}
-	vma_merge_all(mm);
+	for (v = find_vma(mm, start); v && v->vm_start < end; v = vma_next(v))
+		v->vm_prot = prot;
+	vma_merge_range(mm, start, end);
 	protect_present(mm, start, end, pte_prot_for(prot));	/* flushed by the mm's ASID in pt_protect */
 	return 0;
 }

@@ -112,13 +112,14 @@ static void count_mappings(struct mm_struct *const *mms, unsigned int nr_mms, u6
 {
 	static const struct pt_walk_ops ops = { .leaf = count_leaf };
 	struct map_count mc = { .lo = lo, .n = n, .count = count };
-	unsigned int m, v;
+	struct vm_area_struct *v;
+	unsigned int m;
 
 	memset(count, 0, n * sizeof(*count));
 	for (m = 0; m < nr_mms; m++) {
 		spin_lock(&mms[m]->lock);
-		for (v = 0; v < mms[m]->nr_vmas; v++)
-			pt_walk(&mms[m]->ctx, mms[m]->vmas[v].vm_start, mms[m]->vmas[v].vm_end, &ops, &mc);
+		for_each_vma(mms[m], v)
+			pt_walk(&mms[m]->ctx, v->vm_start, v->vm_end, &ops, &mc);
 		spin_unlock(&mms[m]->lock);
 	}
 }

@@ -26,6 +26,7 @@ struct open_file {
 	size_t len;
 	u64 pos;
 	const struct proc_bin_file *bin;	/* NULL: a text snapshot */
+	int pid;				/* bin: the process it shows (/proc/PID/pagemap); 0: the reader */
 };
 #define PROC_MAX_FILES	16	/* fds 0-2 are the console */
 
@@ -119,9 +120,12 @@ void exit_files(struct process *p);
  *                  if path is not of that form, no such NAME or no live PID.
  *   proc_pid_show  f's text for process pid (its mm), rendered with
  *                  tasklist_lock held; false if pid is no live process.
+ *   proc_pid_path  the live PID that path (/proc/PID/NAME) names, with
+ *                  "/proc/self/NAME" in self (size bytes); 0 if none.
  */
 struct debugfs_file;
 struct seq_buf;
+int proc_pid_path(const char *path, char *self, size_t size);
 const struct debugfs_file *proc_pid_file(const char *path, int *pid);
 bool proc_pid_show(const struct debugfs_file *f, int pid, struct seq_buf *s);
 /* dup_files: child gets copies of parent's open files (fork). 0 or -ENOMEM (child's are closed again). */

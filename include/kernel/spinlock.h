@@ -32,6 +32,8 @@
  *           pt_copy_range: the child is new and reachable by nobody else)
  *       mm->lock -> shm->lock -> zone->lock   (a shared anonymous object's, mm/shmem.h;
  *           shm->lock is dropped before the fault maps the page: never held with the table lock)
+ *       tasklist_lock -> mm->lock   (/proc/PID/pagemap and kpage* read another process's mm)
+ *       vm_area_cache_lock -> slab_caches_lock   (mm/mmap.c: vm_area_cachep made once)
  *       tasklist_lock -> a CPU's rq->lock (kernel/sched.h; rq->lock is held across a
  *           context switch, so arm64's asid_lock, a leaf, is taken inside it)
  *       stop_lock -> the console lock

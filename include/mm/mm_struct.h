@@ -3,6 +3,7 @@
 #define PAGODA_MM_MM_STRUCT_H
 
 #include <kernel/spinlock.h>
+#include <lib/rbtree.h>
 #include <mm/pgtable.h>
 #include <asm/memory.h>
 #include <types.h>
@@ -19,7 +20,13 @@
 #define STACK_TOP	(TASK_SIZE - PAGE_SIZE)	/* the top page stays unmapped: ends print in 48 bits */
 #define STACK_MAX	(128UL * 1024)		/* the stack VMA: 128 KiB, demand-zero */
 #define STACK_GUARD_GAP	(256UL * PAGE_SIZE)	/* Linux's stack_guard_gap: 1 MiB */
-#define MM_MAX_VMAS	32
+/*
+ * Linux's vm.max_map_count default (DEFAULT_MAX_MAP_COUNT): an mm holds at most
+ * this many VMAs. A new VMA (mmap, even one that would merge) or a split
+ * (mprotect, munmap of a middle part) beyond it fails with -ENOMEM.
+ */
+#define DEFAULT_MAX_MAP_COUNT	65530
+extern int sysctl_max_map_count;
 
 /* vm_flags: what kind of mapping a VMA is (the access is in vm_prot). */
 #define VM_ANON		0x1u	/* pages appear zeroed at first touch (handle_mm_fault) */
@@ -46,27 +53,45 @@ struct vm_area_struct {
 	 */
 	const u8 *vm_data;
 	unsigned long vm_data_start, vm_data_end;
+	/*
+	 * In mm->mm_rb, keyed by vm_start (mm/mmap.c). The subtree's augmented
+	 * value: its lowest start, highest end, and the largest free gap between
+	 * two of its VMAs (0 for one VMA), so get_unmapped_area finds a hole of a
+	 * given size in O(log n), as Linux's rb_subtree_gap did before the maple
+	 * tree. All protected by mm->lock; changed only through mm/mmap.c.
+	 */
+	struct rb_node vm_rb;
+	unsigned long rb_subtree_start, rb_subtree_end, rb_subtree_gap;
 };
 
 /*
- * A process's address space. The VMAs are a sorted array (by vm_start, never
- * overlapping), searched by binary search: this slice's processes have a
- * handful of VMAs (text, data, heap, stack, a few mmaps), for which an array
- * is the smallest correct structure; the issue's balanced tree replaces it
- * when mmap-heavy programs arrive, behind the same find_vma/insert/remove.
+ * A process's address space. The VMAs (objects of vm_area_cachep, never
+ * overlapping) are a red-black tree keyed by vm_start (lib/rbtree.c), augmented
+ * with each subtree's largest gap. Why this tree: find_vma, insert and erase are
+ * O(log n) in the worst case with no recursion (16 KiB kernel stacks), up to
+ * max_map_count VMAs; the gap augmentation makes mmap's placement O(log n) too;
+ * and the API is Linux's rb_*, which readers know. (Linux 6.1 moved to a maple
+ * tree, a B-tree of ranges with better cache behaviour under RCU readers;
+ * pagoda has no RCU and one lock per mm, where an rbtree is simpler and enough.
+ * mm/vmap_area.c's treap keys free ranges and recurses; this one keys VMAs.)
+ * Code outside mm/mmap.c walks the VMAs with for_each_vma and never touches
+ * the tree.
  *
- * Locking: mm->lock protects vmas[], nr_vmas, brk and the counters; it is
+ * Locking: mm->lock protects mm_rb, map_count, every VMA's fields, brk and the counters; it is
  * taken by mmap, munmap, brk and the fault handler, never from an interrupt
  * (user faults and syscalls run in the process's exception context).
- * Lock order: mm->lock -> mm->ctx.page_table_lock -> zone->lock, and
+ * Lock order: [tasklist_lock ->] mm->lock -> mm->ctx.page_table_lock -> zone->lock
+ * (tasklist_lock first where another process's mm is read: the /proc/PID
+ * files, kpageflags, kpagecount). VMAs are allocated and freed from
+ * vm_area_cachep with mm->lock held (mm->lock -> the slab's locks).
  * mm->lock -> a shared object's shm->lock -> zone->lock (include/mm/shmem.h).
  * ctx is the TTBR0-half context the generic walker changes (mm/pgtable.c).
  */
 struct mm_struct {
 	struct mm_ctx ctx;		/* the user tables, [0, TASK_SIZE) */
 	spinlock_t lock;
-	struct vm_area_struct vmas[MM_MAX_VMAS];	/* protected by lock */
-	unsigned int nr_vmas;				/* protected by lock */
+	struct rb_root mm_rb;				/* the VMAs by vm_start; protected by lock */
+	int map_count;					/* how many VMAs; protected by lock */
 	unsigned long start_brk, brk;			/* protected by lock */
 	unsigned long mmap_base;	/* top of the mmap area (set once by exec) */
 	unsigned long start_stack;	/* the initial user sp (set once by exec) */
@@ -79,6 +104,8 @@ struct mm_struct {
 	const char *comm;		/* the program's name (for maps and the segfault line) */
 };
 
+/* vma_cache_init: vm_area_cachep, at boot after kmem_cache_init (mm_alloc makes it too if it is missing). */
+void vma_cache_init(void);
 /* mm_alloc: an empty address space (tables: just the root). NULL if out of memory. */
 struct mm_struct *mm_alloc(void);
 /* mmput: frees every user page, every table and the mm. The mm must be live on no CPU. */
@@ -99,10 +126,34 @@ unsigned long mm_total_vm(struct mm_struct *mm);
 
 /* find_vma: the VMA that contains addr, or NULL. Called with mm->lock held. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+/* find_vma_above: the lowest VMA that ends above addr (contains it or lies above), or NULL. mm->lock held. */
+struct vm_area_struct *find_vma_above(struct mm_struct *mm, unsigned long addr);
+
+/*
+ * Walking the VMAs in address order, mm->lock held: vma_first (NULL if none),
+ * vma_next and vma_prev (NULL past the end). for_each_vma must not free the
+ * VMA it stands on (mmput and munmap take the next one first).
+ */
+static inline struct vm_area_struct *vma_first(struct mm_struct *mm)
+{
+	return rb_entry_safe(rb_first(&mm->mm_rb), struct vm_area_struct, vm_rb);
+}
+
+static inline struct vm_area_struct *vma_next(struct vm_area_struct *vma)
+{
+	return rb_entry_safe(rb_next(&vma->vm_rb), struct vm_area_struct, vm_rb);
+}
+
+static inline struct vm_area_struct *vma_prev(struct vm_area_struct *vma)
+{
+	return rb_entry_safe(rb_prev(&vma->vm_rb), struct vm_area_struct, vm_rb);
+}
+
+#define for_each_vma(mm, vma)	for ((vma) = vma_first(mm); (vma); (vma) = vma_next(vma))
 /*
  * mmap_region: adds the VMA [start, start+len) (page aligned, inside
  * [MMAP_MIN_ADDR, TASK_SIZE), overlapping nothing). 0, -EINVAL, -EEXIST or
- * -ENOMEM (no VMA slot left).
+ * -ENOMEM (no memory for the VMA, or max_map_count reached).
  */
 /*
  * mmap_image: mmap_region for a program's segment (VM_IMAGE, file offset in
@@ -125,7 +176,11 @@ long do_mmap(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 pr
  * children map too. Same results, -ENOMEM also when the object cannot be made.
  */
 long do_mmap_shared(struct mm_struct *mm, unsigned long addr, unsigned long len, u32 prot, bool fixed);
-/* do_munmap: removes [addr, addr+len) from the VMAs and frees its pages. 0 or -EINVAL (or -ENOMEM: no slot to split). */
+/*
+ * do_munmap: removes [addr, addr+len) from the VMAs and frees its pages. 0 or
+ * -EINVAL (or -ENOMEM: a split would pass max_map_count or found no memory;
+ * nothing changed).
+ */
 int do_munmap(struct mm_struct *mm, unsigned long addr, unsigned long len);
 /* do_brk: moves the break to newbrk if it can; returns the break (Linux's brk(2) semantics). */
 unsigned long do_brk(struct mm_struct *mm, unsigned long newbrk);
@@ -156,18 +211,23 @@ struct page;
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
 
 /*
- * The VMA array's edits (mm/mmap.c), with mm->lock held:
- *   vma_index_of   the index of the first VMA that ends above addr (nr_vmas if none).
- *   vma_split      vmas[i] becomes [start, addr) and [addr, end) (addr page aligned,
- *                  strictly inside): 0, -EINVAL, or -ENOMEM (no slot left; nothing changed).
- *   vma_merge_all  joins every pair of neighbours that touch and agree (protection,
- *                  kind, an image's offsets, a shared VMA's object and index; never
- *                  the stack): Linux's vma_merge, done after every mmap, munmap, brk
- *                  and mprotect. A split takes and a merge drops a vm_shm reference.
+ * The VMA tree's edits (mm/mmap.c), with mm->lock held:
+ *   split_vma      vma becomes [start, addr) and a new VMA [addr, end) (addr page
+ *                  aligned, strictly inside): 0, -EINVAL, or -ENOMEM (max_map_count
+ *                  reached or no memory; nothing changed).
+ *   vma_merge_range  joins every pair of neighbours that touch and agree (protection,
+ *                  kind, an image's offsets, a shared VMA's object and index;
+ *                  never the stack) from the VMA below start
+ *                  to the one starting at end: Linux's vma_merge, done after every
+ *                  mmap, brk and mprotect over the range it changed.
+ *                  A split takes and a merge drops a vm_shm reference.
  */
-unsigned int vma_index_of(struct mm_struct *mm, unsigned long addr);
-int vma_split(struct mm_struct *mm, unsigned int i, unsigned long addr);
-void vma_merge_all(struct mm_struct *mm);
+int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr);
+void vma_merge_range(struct mm_struct *mm, unsigned long start, unsigned long end);
+/* vma_link_copy: a copy of vma (from another mm: fork) into mm, whose VMAs leave its range free. 0 or -ENOMEM. */
+int vma_link_copy(struct mm_struct *mm, const struct vm_area_struct *vma);
+/* vma_tree_check: 0 if mm's tree keeps every rule (red-black, order, no overlap, the augmented values, map_count), else -1 (tests). */
+int vma_tree_check(struct mm_struct *mm);
 /*
  * do_mprotect: gives [start, start+len) (start page aligned, len rounded up)
  * protection prot (PROT_READ/WRITE/EXEC, 0 for none): the VMAs are split at

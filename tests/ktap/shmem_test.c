@@ -124,7 +124,7 @@ static void split_and_unmap_keep_pages(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, handle_mm_fault(mm, BASE + i * PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
 	pa6 = pa_at(mm, BASE + 6 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, do_mprotect(mm, BASE + 3 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 3u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 3u);
 	KUNIT_EXPECT_EQ(test, atomic_read(&shm->refcount), 3);
 	KUNIT_EXPECT_EQ(test, find_vma(mm, BASE + 3 * PAGE_SIZE)->vm_pgoff, 3UL);
 	KUNIT_EXPECT_EQ(test, find_vma(mm, BASE + 5 * PAGE_SIZE)->vm_pgoff, 5UL);
@@ -132,11 +132,11 @@ static void split_and_unmap_keep_pages(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + 3 * PAGE_SIZE, FAULT_FLAG_WRITE), VM_FAULT_SIGSEGV);
 	/* Back to RW: the pieces merge again, one reference. */
 	KUNIT_ASSERT_EQ(test, do_mprotect(mm, BASE + 3 * PAGE_SIZE, 2 * PAGE_SIZE, RW), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1u);
 	KUNIT_EXPECT_EQ(test, atomic_read(&shm->refcount), 1);
 	/* munmap of the middle: two pieces, their pages stay in the object, unmapped. */
 	KUNIT_ASSERT_EQ(test, do_munmap(mm, BASE + 2 * PAGE_SIZE, 4 * PAGE_SIZE), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 2u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2u);
 	KUNIT_EXPECT_EQ(test, atomic_read(&shm->refcount), 2);
 	KUNIT_EXPECT_EQ(test, shmem_resident(shm), 8UL);
 	KUNIT_EXPECT_EQ(test, mm->rss, 4UL);
@@ -197,7 +197,7 @@ static void replaced_or_refused_frees_object(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mm->rss, 0UL);		/* the old object's page went with it */
 	KUNIT_EXPECT_EQ(test, atomic_read(&find_vma(mm, BASE)->vm_shm->refcount), 1);
 	KUNIT_EXPECT_EQ(test, do_mmap_shared(mm, 0, mm->mmap_base - PAGE_SIZE, RW, false), (long)-ENOMEM);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1u);
 	mmput(mm);
 	KUNIT_EXPECT_EQ(test, settled_free_pages(), before);
 }

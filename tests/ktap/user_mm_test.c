@@ -258,6 +258,16 @@ static struct mm_struct *new_mm(struct kunit *test)
 
 #define BASE	0x1000000UL
 
+/* nth_vma: the i-th VMA in address order (NULL past the end). */
+static struct vm_area_struct *nth_vma(struct mm_struct *mm, int i)
+{
+	struct vm_area_struct *v = vma_first(mm);
+
+	while (v && i--)
+		v = vma_next(v);
+	return v;
+}
+
 /* munmap of a middle page splits the VMA; the ends stay; unmapping all leaves none. */
 static void munmap_splits_and_removes(struct kunit *test)
 {
@@ -265,15 +275,15 @@ static void munmap_splits_and_removes(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
 	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE + PAGE_SIZE, PAGE_SIZE), 0);
-	KUNIT_ASSERT_EQ(test, mm->nr_vmas, 2u);
-	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_end, BASE + PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_start, BASE + 2 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, mm->map_count, 2);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 0)->vm_end, BASE + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 1)->vm_start, BASE + 2 * PAGE_SIZE);
 	KUNIT_EXPECT_NULL(test, find_vma(mm, BASE + PAGE_SIZE));
 	KUNIT_EXPECT_NOT_NULL(test, find_vma(mm, BASE + 3 * PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE, 4 * PAGE_SIZE), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 0u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 0);
 	KUNIT_EXPECT_EQ(test, do_munmap(mm, BASE + 1, PAGE_SIZE), -EINVAL);
 	KUNIT_EXPECT_EQ(test, do_mmap(mm, 0x1000, PAGE_SIZE, PROT_READ, true), (long)-EINVAL);
 }
@@ -387,14 +397,14 @@ static void mprotect_splits_and_merges(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, pt_query(&mm->ctx, BASE + PAGE_SIZE, &q), 0);
 	*(u32 *)__va(q.pa) = 0xfeedu;
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ), 0);
-	KUNIT_ASSERT_EQ(test, mm->nr_vmas, 3u);
-	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_start, BASE + PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_end, BASE + 2 * PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, mm->vmas[1].vm_prot, PROT_READ);
+	KUNIT_ASSERT_EQ(test, mm->map_count, 3);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 1)->vm_start, BASE + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 1)->vm_end, BASE + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 1)->vm_prot, PROT_READ);
 	KUNIT_EXPECT_EQ(test, user_prot(mm, BASE + PAGE_SIZE), PROT_READ | PROT_USER);
 	KUNIT_EXPECT_EQ(test, handle_mm_fault(mm, BASE + PAGE_SIZE, FAULT_FLAG_WRITE), VM_FAULT_SIGSEGV);
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
 	KUNIT_EXPECT_EQ(test, user_prot(mm, BASE + PAGE_SIZE), PROT_READ | PROT_WRITE | PROT_USER);
 	/* PROT_NONE: the page stays, kernel-only, with its contents; every access is refused */
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 4 * PAGE_SIZE, 0), 0);
@@ -409,8 +419,8 @@ static void mprotect_splits_and_merges(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + 1, PAGE_SIZE, PROT_READ), -EINVAL);
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 5 * PAGE_SIZE, PROT_READ), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE, 0, PROT_READ), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
-	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_prot, PROT_READ | PROT_WRITE);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 0)->vm_prot, PROT_READ | PROT_WRITE);
 }
 
 /* mmap merges with a compatible neighbour, not with an incompatible one; munmap keeps the rule. */
@@ -422,31 +432,43 @@ static void mmap_merges_neighbours(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE, true), (long)BASE);
 	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE + PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, true),
 			(long)(BASE + PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
 	KUNIT_ASSERT_EQ(test, do_mmap(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ, true),
 			(long)(BASE + 2 * PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 2u);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 2);
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, BASE + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, 1u);
-	KUNIT_EXPECT_EQ(test, mm->vmas[0].vm_end, BASE + 3 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm->map_count, 1);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 0)->vm_end, BASE + 3 * PAGE_SIZE);
 }
 
-/* A split that needs a slot the full VMA array does not have fails with -ENOMEM and changes nothing. */
+static void restore_max_map_count(void *old)
+{
+	sysctl_max_map_count = (int)(long)old;
+}
+
+/* A split past max_map_count (lowered to 32 here) fails with -ENOMEM and changes nothing; munmap too. */
 static void mprotect_full_array_refuses(struct kunit *test)
 {
 	struct mm_struct *mm = new_mm(test);
 	unsigned long va = BASE;
-	unsigned int i;
+	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, mm);
-	for (i = 0; i < MM_MAX_VMAS; i++, va += PAGE_SIZE)	/* alternating: nothing merges */
-		KUNIT_ASSERT_EQ(test, do_mmap(mm, va, i + 1 == MM_MAX_VMAS ? 2 * PAGE_SIZE : PAGE_SIZE,
+	KUNIT_ASSERT_EQ(test, kunit_add_action(test, restore_max_map_count, (void *)(long)sysctl_max_map_count), 0);
+	sysctl_max_map_count = 32;
+	for (i = 0; i < 32; i++, va += PAGE_SIZE)	/* alternating: nothing merges */
+		KUNIT_ASSERT_EQ(test, do_mmap(mm, va, i + 1 == 32 ? 3 * PAGE_SIZE : PAGE_SIZE,
 					      i & 1 ? PROT_READ : PROT_READ | PROT_WRITE, true), (long)va);
-	KUNIT_ASSERT_EQ(test, mm->nr_vmas, MM_MAX_VMAS);
+	KUNIT_ASSERT_EQ(test, mm->map_count, 32);
+	KUNIT_EXPECT_EQ(test, do_mmap(mm, va + 4 * PAGE_SIZE, PAGE_SIZE, PROT_READ, true), (long)-ENOMEM);
 	KUNIT_EXPECT_EQ(test, do_mprotect(mm, va - PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_EXEC), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, mm->nr_vmas, MM_MAX_VMAS);
-	KUNIT_EXPECT_EQ(test, mm->vmas[MM_MAX_VMAS - 1].vm_prot, PROT_READ);
-	KUNIT_EXPECT_EQ(test, mm->vmas[MM_MAX_VMAS - 1].vm_end, va + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, va, PAGE_SIZE), -ENOMEM);	/* a hole in the middle: 33 */
+	KUNIT_EXPECT_EQ(test, mm->map_count, 32);
+	KUNIT_EXPECT_EQ(test, vma_tree_check(mm), 0);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 31)->vm_prot, PROT_READ);
+	KUNIT_EXPECT_EQ(test, nth_vma(mm, 31)->vm_end, va + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, do_munmap(mm, va + PAGE_SIZE, PAGE_SIZE), 0);	/* an end: still 32 */
+	KUNIT_EXPECT_EQ(test, mm->map_count, 32);
 }
 
 /* The encoders: Linux's pagemap bits and KPF_* numbers for pagoda's page flags. */
@@ -536,7 +558,7 @@ static void cow_refcounts(struct kunit *test)
 		mmput(b);
 		KUNIT_FAIL_IF(test, true, return, "no cleanup action for the copy");
 	}
-	KUNIT_EXPECT_EQ(test, b->nr_vmas, a->nr_vmas);
+	KUNIT_EXPECT_EQ(test, b->map_count, a->map_count);
 	KUNIT_EXPECT_EQ(test, b->rss, 4UL);
 	for (i = 0; i < 4; i++) {
 		KUNIT_ASSERT_EQ(test, pt_query(&a->ctx, BASE + i * PAGE_SIZE, &qa), 0);

@@ -2,7 +2,8 @@
 # user_views.t: the views and address-space details of issue 16 on raspi3b — mprotect (splits and
 # merges in /proc/self/maps, the faults it causes), /proc/self/pagemap against the process's own page
 # tables, /proc/kpagecount and /proc/kpageflags, page-types' table and its buddy row against
-# /proc/buddyinfo, ASID rollover with a tiny ASID space, and asid_bits='s refusal of a bad value.
+# /proc/buddyinfo, 10000 VMAs in /proc/self/maps (vmamany), a child's /proc/PID/pagemap read by its
+# parent (pidpagemap), ASID rollover with a tiny ASID space, and asid_bits='s refusal of a bad value.
 use strict;
 use warnings;
 no warnings 'portable';	# 64-bit addresses through hex()
@@ -24,7 +25,7 @@ sub section {
 
 my @cmds = ('exec mprotecttest', 'exec mprotecttest ro', 'exec mprotecttest none', 'exec virt2phys -t',
             'exec cat /proc/self/page_tables', 'exec page-types --buddyinfo', 'exec page-types -r -a 0,+1', 'exec page-types -a 1,0',
-            'selftest user_mm');
+            'selftest user_mm', 'exec vmamany', 'exec pidpagemap');
 my ($out, $st, $to) = qemu_arm64(timeout => 120, append => 'run="' . join('; ', @cmds) . '"');
 ok(!$to, 'the boot ran every command and powered off');
 like($out, qr/run: 3 command\(s\) failed/, 'exactly the three failing commands failed (2 segfaults, a bad range)');
@@ -133,6 +134,27 @@ like(section($out, 'exec page-types -a 1,0'), qr/^usage: page-types /, 'a bad ra
 # 4. The KTAP cases (split/merge, the encoders, pagemap of an mm).
 like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
 ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
+
+# 4b. Many VMAs (the red-black tree): one mapping made 10000 VMAs by mprotect of every other page,
+#     each line of /proc/self/maps the next page with its protection; mprotect back merges them into
+#     one, munmap leaves none.
+my $vm = section($out, 'exec vmamany');
+like($vm, qr/^vmamany: 10000 VMAs in \/proc\/self\/maps \((\d+) lines\), each page in order with its protection$/m,
+     'vmamany: 10000 VMAs, each in /proc/self/maps') or diag($vm);
+like($vm, qr/^vmamany: mprotect back: merged into 1 \(\d+ lines\)\n/m, 'vmamany: mprotect back merges them into one');
+like($vm, qr/^exec: vmamany \(pid \d+\) exited with status 0;/m, 'vmamany: munmap leaves none; exits 0');
+
+# 4c. Another process's pagemap: the parent reads /proc/CHILD/pagemap at a page the child wrote
+#     (its copy-on-write copy): present, exclusive, the PFN the child read in its own pagemap, not
+#     the parent's; after the child is reaped the open file reads as empty and a new open is ENOENT.
+my $pm = section($out, 'exec pidpagemap');
+my ($cpid, $cpfn) = $pm =~ /^pidpagemap: child (\d+): VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+)$/m;
+my ($ppid, $ppfn, $own) = $pm =~ /^pidpagemap: parent reads \/proc\/(\d+)\/pagemap: VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+) exclusive; its own PFN (0x[0-9a-f]+)$/m;
+ok(defined $cpfn && defined $ppfn && $cpfn eq $ppfn && $cpid == $ppid,
+   "/proc/PID/pagemap: the parent reads the child's PFN (" . ($ppfn // '?') . ' = ' . ($cpfn // '?') . ')') or diag($pm);
+isnt($own // '', $ppfn // '', "the parent's own PFN differs (the child's write copied the page)");
+like($pm, qr/^pidpagemap: after the child is gone: read 0, open -2$/m, 'after the child is gone: EOF, and ENOENT at a new open');
+like($pm, qr/^exec: pidpagemap \(pid \d+\) exited with status 0;/m, 'pidpagemap exits 0');
 
 # 5. ASID rollover: with 4 ASID bits (15 ASIDs), 40 execs in a row all succeed and the generation
 #    rolls over; programs still run right after (mprotect's flushes by ASID included).

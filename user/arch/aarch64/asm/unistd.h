@@ -25,6 +25,9 @@
 
 #define KERNEL_ADDR		0xffff000000000000UL	/* the kernel half (TTBR1) */
 #define UNMAPPED_USER_ADDR	0x7fff00000000UL	/* user range, nothing mapped there */
+#define KERNEL_TEXT_ADDR	0xffff800008080000UL	/* inside the kernel image (KIMAGE_VADDR + TEXT_OFFSET) */
+#define USER_TOP		0x1000000000000UL	/* TASK_SIZE: the end of the user range */
+#define __NR_exit		93	/* not called by the fuzzer: listed so that it is never picked */
 #define RET42_CODE		{ 0x40, 0x05, 0x80, 0x52, 0xc0, 0x03, 0x5f, 0xd6 }	/* mov w0, #42; ret */
 #define ILLEGAL_INSN		".inst 0x00000000"	/* udf #0 */
 #define PRIVILEGED_INSN		"mrs x0, ttbr1_el1" ::: "x0"	/* an EL1 register */

@@ -25,6 +25,11 @@
 
 #define KERNEL_ADDR		0xc0000000UL	/* the kernel's 1 GiB (PAGE_OFFSET) */
 #define UNMAPPED_USER_ADDR	0x70000000UL	/* user range, nothing mapped there */
+#define KERNEL_TEXT_ADDR	0xc0100000UL	/* inside the kernel image */
+#define USER_TOP		0xc0000000UL	/* TASK_SIZE: the end of the user range */
+#define __NR_exit		1	/* not called by the fuzzer: listed so that it is never picked */
+#define __NR_fork		2	/* i386's own entries, fuzzed as well (user/fuzz.c) */
+#define __NR_open		5
 #define RET42_CODE		{ 0xb8, 0x2a, 0x00, 0x00, 0x00, 0xc3 }	/* mov $42, %eax; ret */
 #define ILLEGAL_INSN		"ud2"
 #define PRIVILEGED_INSN		"hlt"		/* ring 0 only: #GP */
