@@ -336,6 +336,19 @@ struct kernel_timespec {
  * time is up (the tick's resolution: 1/HZ). 0; -EINVAL (a negative time or
  * tv_nsec out of [0, 1e9)); -EFAULT; -EINTR if killed (rem then holds the rest).
  */
+/*
+ * timespec_deadline: the counter value ts after start, saturated: a sleep
+ * that would pass the counter's range (tv_sec beyond about 2^64 / freq) ends
+ * never, as Linux clamps it to KTIME_MAX (292 years), rather than at a
+ * wrapped-around, early deadline. ts is valid (0 <= tv_nsec < 1e9).
+ */
+static u64 timespec_deadline(u64 start, const struct kernel_timespec *ts, u64 freq)
+{
+	if ((u64)ts->tv_sec >= (~0ULL - start) / freq - 1)
+		return ~0ULL;
+	return start + (u64)ts->tv_sec * freq + (u64)ts->tv_nsec * freq / 1000000000ULL;
+}
+
 long sys_nanosleep(unsigned long ureq, unsigned long urem)
 {
 	struct kernel_timespec ts;
@@ -345,14 +358,14 @@ long sys_nanosleep(unsigned long ureq, unsigned long urem)
 		return -EFAULT;
 	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L)
 		return -EINVAL;
-	deadline = start + (u64)ts.tv_sec * freq + (u64)ts.tv_nsec * freq / 1000000000ULL;
+	deadline = timespec_deadline(start, &ts, freq);
 	if (!sched_sleep_until(deadline))
 		return 0;
 	now = arch_counter_read();
 	if (urem && now < deadline) {
 		u64 left = deadline - now;
 
-		ts.tv_sec = (long)(left / freq);
+		ts.tv_sec = left / freq > (u64)(~0UL >> 1) ? (long)(~0UL >> 1) : (long)(left / freq);
 		ts.tv_nsec = (long)((left % freq) * 1000000000ULL / freq);
 		if (copy_to_user((void *)urem, &ts, sizeof(ts)))
 			return -EFAULT;

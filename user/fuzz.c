@@ -19,9 +19,11 @@
  *   clone/fork                the child exits at once and is reaped
  *   munmap, mprotect, MAP_FIXED, brk  never over the fuzzer's own text, data,
  *                             stack or buffers (redirected into a playground)
- *   mmap and brk lengths      a success is at most 4 MiB, the heap at most 4 MiB
- *                             (tearing down or forking a lazily mapped range
- *                             costs time per page of its span: see the report)
+ *   mmap and brk              any length; a new mapping over the hole (below) or
+ *                             UNMAPPED_USER_ADDR is unmapped again, a break past
+ *                             UNMAPPED_USER_ADDR is put back, so the mix's unmapped
+ *                             addresses stay unmapped (a huge timespec read from
+ *                             one would sleep for ever, as on Linux)
  *   nanosleep                 sleeps at most 1 ms (a readable timespec is rewritten)
  *   write to fd 0, 1 and 2    only through bad pointers (no garbage on the console)
  *   read/pread/wait4          never into the fuzzer's own data or stack
@@ -34,7 +36,6 @@
 #define PLAY_PAGES	64
 #define MAX_VITAL	16
 #define MAX_KEEP	16
-#define CAP		(4UL << 20)
 #define MAX_ERRNO	134
 
 enum kind { K_PLAIN, K_READ, K_WRITE, K_OPENAT, K_OPEN, K_MEM, K_MMAP, K_BRK, K_CLONE, K_EXECVE,
@@ -64,20 +65,20 @@ static struct call calls[] = {
 static const char *const errnames[MAX_ERRNO] = {
 	[1] = "EPERM", [2] = "ENOENT", [3] = "ESRCH", [4] = "EINTR", [5] = "EIO", [9] = "EBADF",
 	[10] = "ECHILD", [11] = "EAGAIN", [12] = "ENOMEM", [13] = "EACCES", [14] = "EFAULT", [17] = "EEXIST",
-	[22] = "EINVAL", [24] = "EMFILE", [29] = "ESPIPE", [36] = "ENAMETOOLONG", [38] = "ENOSYS",
+	[19] = "ENODEV", [22] = "EINVAL", [24] = "EMFILE", [29] = "ESPIPE", [36] = "ENAMETOOLONG", [38] = "ENOSYS",
 };
 
 static unsigned long long rng;
 static int failed, verbose;
 static unsigned long vital_lo[MAX_VITAL], vital_hi[MAX_VITAL];
 static int nvital;
+static unsigned long brk0;		/* the break at the start */
 static char *scratch, *hole, *play;		/* a page; the unmapped page after it; the playground */
 static unsigned long keep[MAX_KEEP];		/* mappings mmap made, unmapped later */
 static unsigned long keep_len[MAX_KEEP];
 static int nkeep;
 static long stale_pid;				/* a child already reaped */
 static long last_fd = 3;			/* the last fd an open returned */
-static unsigned long brk0;			/* the break at the start: the heap stays under brk0 + CAP */
 static volatile unsigned long canary[64];
 
 static unsigned long rnd(void)
@@ -142,7 +143,7 @@ static unsigned long any_ptr(void)
 /* A length or count from the mix: small, page-ish, huge, negative. */
 static unsigned long any_len(void)
 {
-	static const unsigned long lens[] = { 0, 1, 8, 16, 4095, 4096, 4097, 8192, 65536, 1UL << 20, CAP,
+	static const unsigned long lens[] = { 0, 1, 8, 16, 4095, 4096, 4097, 8192, 65536, 1UL << 20, 4UL << 20,
 					      ~0UL, ~0UL >> 1, 1UL << (sizeof(long) * 8 - 1), -4096UL, -2UL,
 					      USER_TOP, USER_TOP + PAGE };
 
@@ -229,12 +230,8 @@ static int steer(struct call *c, unsigned long a[6])
 	case K_MMAP:
 		if ((a[3] & MAP_FIXED) && hits_vital(a[0], a[1], 1))
 			return play_range(&a[0], &a[1]), 1;
-		if (a[1] > CAP && a[1] < USER_TOP)
-			return a[1] = CAP, 1;
 		return 0;
 	case K_BRK:
-		if (a[0] > brk0 + CAP && a[0] < USER_TOP)
-			return a[0] = brk0 + rnd() % CAP, 1;
 		return 0;
 	case K_CLONE:
 		return 0;
@@ -371,11 +368,14 @@ static void after(struct call *c, const unsigned long a[6], long r)
 								       (unsigned long)hole) && !(a[3] & MAP_FIXED)))
 			fail("a new mapping over the fuzzer's own memory", c->name, r);
 		else if (rnd() % 2 || nkeep == MAX_KEEP || overlaps((unsigned long)r, len, (unsigned long)hole,
-									(unsigned long)hole + PAGE))
-			munmap((void *)r, len);		/* the hole stays a hole */
+									(unsigned long)hole + PAGE) ||
+			 overlaps((unsigned long)r, len, UNMAPPED_USER_ADDR, UNMAPPED_USER_ADDR + PAGE))
+			munmap((void *)r, len);		/* the hole and the unmapped address stay unmapped */
 		else
 			keep[nkeep] = (unsigned long)r, keep_len[nkeep++] = len;
 	}
+	if (c->kind == K_BRK && (unsigned long)r > UNMAPPED_USER_ADDR)
+		brk((void *)brk0);		/* a heap over the unmapped address: back to the start */
 	if ((c->kind == K_OPENAT || c->kind == K_OPEN) && r >= 0)
 		last_fd = r;
 	if ((c->kind == K_READ || c->kind == K_WRITE) && r > 0 && a[1] >= USER_TOP)

@@ -211,10 +211,24 @@ static int t_kill(void)
 static int t_sleep(void)
 {
 	struct timespec bad_ts = { 0, 1000000000L };
+	int status = -1, bad;
+	pid_t pid;
 
-	return expect(nanosleep(&(struct timespec){ 0, 20000000L }, NULL) == 0, "sleep", "20 ms sleep") |
-	       expect(nanosleep(&bad_ts, NULL) == -EINVAL, "sleep", "tv_nsec of 1e9 is EINVAL") |
-	       expect(sched_yield() == 0, "sleep", "sched_yield");
+	bad = expect(nanosleep(&(struct timespec){ 0, 20000000L }, NULL) == 0, "sleep", "20 ms sleep") |
+	      expect(nanosleep(&bad_ts, NULL) == -EINVAL, "sleep", "tv_nsec of 1e9 is EINVAL") |
+	      expect(sched_yield() == 0, "sleep", "sched_yield");
+	/* the longest sleep there is: for ever, as Linux's clamp to KTIME_MAX, never a wrapped short one */
+	pid = fork();
+	if (pid == 0) {
+		nanosleep(&(struct timespec){ (long)(~0UL >> 1), 999999999L }, NULL);
+		exit(1);
+	}
+	sleep_ms(50);
+	bad |= expect(wait4(pid, &status, WNOHANG, NULL) == 0, "sleep", "a sleep of LONG_MAX seconds still sleeps after 50 ms");
+	kill(pid, SIGKILL);
+	bad |= expect(wait4(pid, &status, 0, NULL) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+		      "sleep", "... until SIGKILL ends it");
+	return bad;
 }
 
 /* clone: only the fork form is taken. */
