@@ -108,32 +108,12 @@ static long sys_mmap(unsigned long addr, unsigned long len, unsigned long prot, 
 	return do_mmap_shared(current_mm(), addr, len, p, flags & LINUX_MAP_FIXED);
 }
 
-/*
- * sync_exec_pages: the present pages of [start, start+len) made executable may
- * hold code the program wrote as data: the I-cache must see it (arm64's
- * I-cache does not snoop; Linux syncs in set_pte_at for the same reason).
- */
-static void sync_exec_pages(struct mm_struct *mm, unsigned long start, unsigned long len)
-{
-	unsigned long va, lin;
-	struct pt_query q;
-
-	for (va = start; va - start < len; va += PAGE_SIZE)
-		if (!pt_query(&mm->ctx, va, &q)) {
-			lin = (unsigned long)__va(q.pa & PAGE_MASK);
-			arch_sync_icache(lin, lin + PAGE_SIZE);
-		}
-}
-
 /* mprotect: Linux's semantics (mm/mprotect.c's do_mprotect). */
 static long sys_mprotect(unsigned long addr, unsigned long len, unsigned long prot)
 {
 	u32 p = neutral_prot(prot);
-	long err = p == PROT_INVALID ? -EINVAL : do_mprotect(current_mm(), addr, len, p);
 
-	if (!err && (p & PROT_EXEC))
-		sync_exec_pages(current_mm(), addr, len);
-	return err;
+	return p == PROT_INVALID ? -EINVAL : do_mprotect(current_mm(), addr, len, p);	/* syncs the I-cache for PROT_EXEC */
 }
 
 long syscall_dispatch(unsigned long nr, const unsigned long a[6])

@@ -1,6 +1,8 @@
 /* mprotect.c: mprotect(2) — the range's VMAs split off and re-protected, present pages changed, the TLB flushed by ASID. */
 #include <errno.h>
 #include <kernel/bug.h>
+#include <kernel/process.h>
+#include <mm/highmem.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 
@@ -58,6 +60,21 @@ static u32 page_prot(struct mm_struct *mm, unsigned long va, paddr_t pa, u32 pro
 	return v && (v->vm_flags & VM_SHARED) ? prot : prot & ~PROT_WRITE;
 }
 
+/*
+ * sync_exec_page: a page about to become executable may hold code the
+ * program wrote as data: the I-cache must see it before any entry lets it be
+ * fetched (arm64's I-cache does not snoop; Linux syncs in set_pte_at for the
+ * same reason). Through a kernel mapping of the page (kmap_local: a highmem
+ * page has no linear alias).
+ */
+static void sync_exec_page(paddr_t pa)
+{
+	void *k = kmap_local_page(phys_to_page(pa));
+
+	arch_sync_icache((unsigned long)k, (unsigned long)k + PAGE_SIZE);
+	kunmap_local(k);
+}
+
 static int collect_leaf(const struct pt_walk_entry *e, void *priv)
 {
 	struct present_runs *r = priv;
@@ -66,6 +83,8 @@ static int collect_leaf(const struct pt_walk_entry *e, void *priv)
 
 	if (lo >= hi)
 		return 0;
+	if (r->prot & PROT_EXEC)
+		sync_exec_page(e->pa);
 	p = page_prot(r->mm, lo, e->pa, r->prot);
 	if (r->n && r->run_end[r->n - 1] == lo && r->run_prot[r->n - 1] == p) {
 		r->run_end[r->n - 1] = hi;
