@@ -204,8 +204,9 @@ unsigned int handle_mm_fault(struct mm_struct *mm, unsigned long addr, unsigned 
 /*
  * install_user_page: maps page at va (page aligned) with prot (PROT_READ |
  * PROT_WRITE | PROT_EXEC) for user mode and counts it in the RSS; the mm's
- * page from then on (zap_range frees it). On failure (pt_map's -errno: -EEXIST,
- * -ENOMEM) the page is freed. With mm->lock held, or by exec on an mm no CPU runs.
+ * page from then on (zap_range frees it), through the fault's one descent
+ * (pt_fault_slot, then pt_install). On failure (-EEXIST: va is mapped;
+ * -ENOMEM: no table page; -EINVAL: va outside the user range) the page is freed. With mm->lock held, or by exec on an mm no CPU runs.
  */
 struct page;
 int install_user_page(struct mm_struct *mm, unsigned long va, struct page *page, u32 prot);
