@@ -60,7 +60,7 @@ for my $arch (qw(arm64 x86)) {
     (?:[0-9a-f]{2} ){15}[0-9a-f]{2}  .{16}
     (?:[0-9a-f]{2} ){15}[0-9a-f]{2}  .{16}
   backtrace:
-(?:    \[<[0-9a-f]{$w}>\] \w+\+0x[0-9a-f]+\/0x[0-9a-f]+
+(?:    \[<[0-9a-f]{$w}>\] [\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+
 )+\z/, "$arch: cat shows it in Linux's layout");
         like(section($out, "cat $F"), qr/^    \[<[0-9a-f]+>\] fault_vmalloc_guard\+/m, "$arch: the allocation stack names its caller");
     }

@@ -37,7 +37,7 @@ for my $s (split /,/, $suites) {
 my $info = section('cat /proc/vmallocinfo', 0);
 my (@areas, @bad);
 for my $l (split /\n/, $info) {
-    if ($l =~ /^0x([0-9a-f]{16})-0x([0-9a-f]{16}) +(\d+) (\w+\+0x[0-9a-f]+\/0x[0-9a-f]+|0x[0-9a-f]+)( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)$/) {
+    if ($l =~ /^0x([0-9a-f]{16})-0x([0-9a-f]{16}) +(\d+) ([\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+|0x[0-9a-f]+)( pages=\d+)?( phys=0x[0-9a-f]{16})? (ioremap|vmalloc|vmap|dma-coherent)$/) {
         push @bad, "size is not end - start: $l" if hex($2) - hex($1) != $3;
         push @areas, { s => hex $1, e => hex $2, line => $l, kind => $7 };
     } else {
