@@ -553,12 +553,17 @@ void mmput(struct mm_struct *mm)
 {
 	struct vm_area_struct *v;
 
-	spin_lock(&mm->lock);
-	while ((v = vma_first(mm))) {
+	/*
+	 * mm->lock is taken per VMA: a teardown of max_map_count VMAs holds no
+	 * spinlock for long (a KASAN kernel spends over a second on 65530), and
+	 * a reader of the /proc files sees the mm one whole VMA smaller each time.
+	 */
+	for (spin_lock(&mm->lock); (v = vma_first(mm)); spin_lock(&mm->lock)) {
 		struct shmem_object *shm = v->vm_shm;
 
 		zap_range(mm, v->vm_start, v->vm_end, true);
 		vma_unlink_free(mm, v);
+		spin_unlock(&mm->lock);
 		if (shm)
 			shmem_put(shm);	/* after every PTE of it is gone */
 	}
