@@ -106,7 +106,7 @@ sub section {
 # 4. The boot: fail_nth=N fails the N-th allocation after the allocators are up, for N = 1, 2, ...
 #    until a boot sees no failure (29 calls since the slab got per-CPU arrays). Each boot must end
 #    (no hang); the boot-critical allocations (the slab's own and the kmalloc caches' setup, vmalloc's first tree
-#    node) panic with their names, as Linux's boot caches do; every other boot reaches the shell
+#    node, the VMA cache: Linux's SLAB_PANIC caches) panic with their names, as Linux's boot caches do; every other boot reaches the shell
 #    with the buddy consistent and MemFree at least as after a clean boot.
 {
     my $cmds = "cat /proc/self/fail-nth; cat /sys/kernel/debug/page_alloc/verify; cat /proc/meminfo";
@@ -118,7 +118,7 @@ sub section {
         my ($out, $st, $to) = qemu_arm64(timeout => 60, append => "fail_nth=$n run=\"$cmds\"");
         ok(!$to, "boot sweep n=$n: the boot ended");
         if ($out =~ /Kernel panic - not syncing: (.*)/) {
-            like($1, qr/^(va_space_init: no memory for the first node|kmem_cache_init: cannot set up kmem_cache|kmalloc_init: cannot set up kmalloc-\w+)$/,
+            like($1, qr/^(va_space_init: no memory for the first node|kmem_cache_init: cannot set up kmem_cache|kmalloc_init: cannot set up kmalloc-\w+|vma_cache_init: cannot create the vm_area_struct cache)$/,
                  "boot sweep n=$n: only a boot-critical allocation panics, with its name");
             next;
         }
