@@ -558,7 +558,7 @@ static void ctx_destroy_action(void *ctx)
  */
 static void fault_slot_install(struct kunit *test)
 {
-	struct mm_ctx ctx;
+	static struct mm_ctx ctx;	/* static: the cleanup action runs after this frame is gone */
 	struct pt_fault f, f2;
 	struct pt_query q;
 	vaddr_t va = T_BASE + 3 * PMD_SIZE + 7 * PG;
@@ -665,7 +665,7 @@ static void copy_dst_action(void *dst)
  */
 static void copy_walk(struct kunit *test)
 {
-	struct mm_ctx src, dst;
+	static struct mm_ctx src, dst;	/* static: the cleanup actions run after this frame is gone */
 	struct copy_rec r = { .ordered = true };
 	struct pt_query q;
 	vaddr_t a = T_BASE + 3 * PMD_SIZE, b = T_BASE + 5 * PMD_SIZE;
@@ -793,7 +793,7 @@ static void zap_start(struct zap_rec *z, struct mm_ctx *ctx)
  */
 static void zap_walk(struct kunit *test)
 {
-	struct mm_ctx ctx;
+	static struct mm_ctx ctx;	/* static: the cleanup action runs after this frame is gone */
 	struct zap_rec z;
 	struct pt_query q;
 	vaddr_t a = T_BASE + 3 * PMD_SIZE, b = a + PMD_SIZE, far = T_BASE + 6 * PMD_SIZE;
