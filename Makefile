@@ -245,7 +245,7 @@ SLAB_SRCS	:= $(addprefix mm/,slab.c slab_array.c kmalloc.c slab_debug.c page_all
 		   memblock.c vmstat.c fault_inject.c page_owner.c kfence.c kmemleak.c) lib/seq_buf.c lib/stackdepot.c lib/spinlock_debug.c
 FUZZ_SRCS	:= tests/fuzz/slab_fuzz.c $(SLAB_SRCS) $(SEAM_SRCS)
 FUZZ_FLAGS	:= -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-BENCH_SRCS	:= bench/page_alloc_bench.c bench/vmalloc_bench.c kernel/bench.c $(MM_SRCS) lib/stackdepot.c lib/spinlock_debug.c \
+BENCH_SRCS	:= bench/page_alloc_bench.c bench/vmalloc_bench.c kernel/bench.c $(MM_SRCS) lib/stackdepot.c lib/spinlock_debug.c lib/rbtree.c \
 		   $(SEAM_SRCS) $(VM_SEAM_SRCS) tests/seam/host/bench_host.c tests/seam/host/bench_main.c
 
 # host_prog KIND,ARCH,CC,FLAGS,PROG,SRCS,LIBS: objects in build/KIND/ARCH/, linked into PROG.
