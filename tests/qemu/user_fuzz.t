@@ -17,14 +17,6 @@ use Time::HiRes qw(time);
 
 chdir "$FindBin::Bin/../.." or die;
 
-sub section {
-    my ($out, $cmd, $n) = @_;
-    my @s = $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/msg;
-    my $s = $s[($n // 1) - 1] // '';
-    $s =~ s/^run: '[^']*' failed\n//mg;
-    return $s;
-}
-sub meminfo { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
 
 my @common = qw(read write openat close lseek pread64 brk mmap munmap mprotect clone execve wait4 kill
                 nanosleep sched_yield getpid getppid);
@@ -49,7 +41,7 @@ for my $a (qw(arm64 x86)) {
     unlike($out, qr/Oops|Kernel panic|Unable to handle kernel|BUG: |general protection fault: |segfault at|traps: /,
            "$a: no kernel fault, no panic, no user segfault");
 
-    my $f = section($out, "exec fuzz 1 $n");
+    my $f = run_section($out, "exec fuzz 1 $n");
     my $ncalls = scalar(@{ $c->{calls} });
     like($f, qr/^fuzz: seed 1, $n rounds of $ncalls calls$/m, "$a: fuzz: seed 1, $n rounds of each of $ncalls calls");
     my %row;
@@ -74,24 +66,24 @@ for my $a (qw(arm64 x86)) {
     like($f, qr/^fuzz: not called: exit, exit_group/m, "$a: says what it does not call");
     like($f, qr/^fuzz: \d+ calls: ok$/m, "$a: the fuzzer's own checks held") or diag(join("\n", grep { /FAILED/ } split /\n/, $f));
     like($f, qr/^exec: fuzz \(pid \d+\) exited with status 0;/m, "$a: fuzz exits 0");
-    like(section($out, 'exec hello', 2), qr/^exec: hello \(pid \d+\) exited with status 0;/m, "$a: the shell lives on: hello runs after");
+    like(run_section($out, 'exec hello', 2), qr/^exec: hello \(pid \d+\) exited with status 0;/m, "$a: the shell lives on: hello runs after");
 
-    my ($m0, $m1) = (section($out, 'cat /proc/meminfo', 1), section($out, 'cat /proc/meminfo', 2));
-    cmp_ok(meminfo($m0, 'MemFree'), '>', 0, "$a: MemFree read before");
-    is(meminfo($m1, 'MemFree'), meminfo($m0, 'MemFree'), "$a: MemFree after the fuzz is its value before, to the page");
-    is(meminfo($m1, 'PageTables'), meminfo($m0, 'PageTables'), "$a: PageTables too");
-    my $v = section($out, 'cat /sys/kernel/debug/page_alloc/verify');
+    my ($m0, $m1) = (run_section($out, 'cat /proc/meminfo', 1), run_section($out, 'cat /proc/meminfo', 2));
+    cmp_ok(meminfo_kb($m0, 'MemFree'), '>', 0, "$a: MemFree read before");
+    is(meminfo_kb($m1, 'MemFree'), meminfo_kb($m0, 'MemFree'), "$a: MemFree after the fuzz is its value before, to the page");
+    is(meminfo_kb($m1, 'PageTables'), meminfo_kb($m0, 'PageTables'), "$a: PageTables too");
+    my $v = run_section($out, 'cat /sys/kernel/debug/page_alloc/verify');
     my @zones = $v =~ /^zone\s+\S+: (\S+),/mg;
     ok(@zones && !grep({ $_ ne 'ok' } @zones), "$a: page_alloc/verify: every zone ok") or diag($v);
 
-    like(section($out, 'selftest vma_tree'), qr/^ok 1 vma_tree$/m, "$a: selftest vma_tree passes in the kernel");
-    ktap_passthrough(section($out, 'selftest vma_tree')) if $out !~ /^ok 1 vma_tree$/m;
+    like(run_section($out, 'selftest vma_tree'), qr/^ok 1 vma_tree$/m, "$a: selftest vma_tree passes in the kernel");
+    ktap_passthrough(run_section($out, 'selftest vma_tree')) if $out !~ /^ok 1 vma_tree$/m;
     next unless $c->{extra};
-    my $vm = section($out, 'exec vmamany');
+    my $vm = run_section($out, 'exec vmamany');
     like($vm, qr/^vmamany: 10000 VMAs in \/proc\/self\/maps \(\d+ lines\), each page in order with its protection$/m,
          "$a: vmamany: 10000 VMAs, each in /proc/self/maps") or diag($vm);
     like($vm, qr/^exec: vmamany \(pid \d+\) exited with status 0;/m, "$a: vmamany: merged back to 1, unmapped, exits 0");
-    my $pm = section($out, 'exec pidpagemap');
+    my $pm = run_section($out, 'exec pidpagemap');
     my ($cpfn) = $pm =~ /^pidpagemap: child \d+: VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+)$/m;
     my ($ppfn) = $pm =~ /^pidpagemap: parent reads \/proc\/\d+\/pagemap: VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+) exclusive;/m;
     ok(defined $cpfn && defined $ppfn && $cpfn eq $ppfn, "$a: the parent reads the child's PFN in /proc/PID/pagemap ("

@@ -14,14 +14,6 @@ use Test::More;
 
 chdir "$FindBin::Bin/../.." or die;
 
-# section(OUT, CMD, N): what the N-th (from 1) run of CMD printed, up to the next prompt.
-sub section {
-    my ($out, $cmd, $n) = @_;
-    my @s = $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/msg;
-    my $s = $s[($n // 1) - 1] // '';
-    $s =~ s/^run: '[^']*' failed\n//mg;
-    return $s;
-}
 
 my @cmds = ('exec mprotecttest', 'exec mprotecttest ro', 'exec mprotecttest none', 'exec virt2phys -t',
             'exec cat /proc/self/page_tables', 'exec page-types --buddyinfo', 'exec page-types -r -a 0,+1', 'exec page-types -a 1,0',
@@ -32,7 +24,7 @@ like($out, qr/run: 3 command\(s\) failed/, 'exactly the three failing commands f
 unlike($out, qr/Oops|Kernel panic|Unable to handle kernel/, 'no kernel fault, no panic');
 
 # 1. mprotect: splits and merges (counted in /proc/self/maps), PROT_NONE, PROT_EXEC on data, W^X, errors.
-my $mp = section($out, 'exec mprotecttest');
+my $mp = run_section($out, 'exec mprotecttest');
 like($mp, qr/^mprotecttest: vmas (\d+), split (\d+), merged (\d+)$/m, 'mprotecttest printed its VMA counts');
 my ($n0, $n1, $n2) = $mp =~ /vmas (\d+), split (\d+), merged (\d+)/;
 is(($n1 // 0) - ($n0 // 0), 2, "a read-only middle page splits one VMA into three ($n0 -> $n1)");
@@ -42,20 +34,20 @@ like($mp, qr/^mprotecttest: the code written as data runs and returns 42: ok$/m,
 like($mp, qr/^exec: mprotecttest \(pid \d+\) exited with status 0;/m, 'mprotecttest exits 0');
 my $seg = sub { my ($err) = @_;
     qr/mprotecttest\[\d+\]: segfault at ([0-9a-f]+) ip [0-9a-f]{16} sp [0-9a-f]{16} error $err in mprotecttest\[400000\+[0-9a-f]+\]\n/ };
-my $ro = section($out, 'exec mprotecttest ro');
+my $ro = run_section($out, 'exec mprotecttest ro');
 like($ro, $seg->(7), 'a write to a page made read-only: segfault, error 7 (user write to a present page)');
 my ($roaddr) = $ro =~ /read-only page at 0x([0-9a-f]+)/;
 my ($rofault) = $ro =~ $seg->(7);
 is($rofault, $roaddr, 'the fault address is the page made read-only');
 like($ro, qr/reads 7; writing/, 'the page stayed readable with its contents');
-like(section($out, 'exec mprotecttest none'), $seg->(5), 'a read of a PROT_NONE page: segfault, error 5 (user read, present)');
-like(section($out, "exec mprotecttest $_"), qr/^exec: mprotecttest \(pid \d+\) killed by SIGSEGV, status 139$/m,
+like(run_section($out, 'exec mprotecttest none'), $seg->(5), 'a read of a PROT_NONE page: segfault, error 5 (user read, present)');
+like(run_section($out, "exec mprotecttest $_"), qr/^exec: mprotecttest \(pid \d+\) killed by SIGSEGV, status 139$/m,
      "mprotecttest $_: killed by SIGSEGV") for qw(ro none);
 
 # 2. virt2phys: every present VA's PFN (from pagemap) is what the process's page tables map it to
 #    (/proc/self/page_tables, the generic walk's dump with the PA column, read by the same process
 #    while it lives); untouched pages are not present and fall in a hole of the dump.
-my $v2p = section($out, 'exec virt2phys -t');
+my $v2p = run_section($out, 'exec virt2phys -t');
 my (@runs, @lines);
 for (split /\n/, $v2p) {
     next unless /^0x([0-9a-f]{16})-0x([0-9a-f]{16})\s+\d+[KMGTPE] (PGD|PUD|PMD|PTE)(.*?)(?: -> 0x([0-9a-f]{16}))?$/;
@@ -91,7 +83,7 @@ like($v2p, qr/^---\[ User Space \]---$/m, 'the dump starts with its marker');
 like($v2p, qr/^exec: virt2phys \(pid \d+\) exited with status 0;/m, 'virt2phys exits 0');
 
 # 2b. The dump read with cat: text r-x (ro, executable at EL0), data rw- (UXN), the stack's top page; all nG, USR.
-my $ptab = section($out, 'exec cat /proc/self/page_tables');
+my $ptab = run_section($out, 'exec cat /proc/self/page_tables');
 like($ptab, qr/^0x0000000000400000-0x0000000000401000 +4K PTE +USR ro NX SHD AF NG {4} +MEM\/NORMAL -> 0x[0-9a-f]{16}$/m,
      "cat's text: user, read-only, no UXN (r-x), nG")
     or diag($ptab);
@@ -108,7 +100,7 @@ is(scalar(grep { !/ PTE +USR .* NG / } @mapped), 0, 'every mapped run is a user 
 #    in all its buffers before that read, and the scan itself allocates nothing (pread renders into
 #    a kernel-stack buffer), nothing else runs (the other CPUs idle in the shell's wait), so no
 #    block moves between the two reads; per-CPU-list pages are in neither (Linux: no flag).
-my $pt = section($out, 'exec page-types --buddyinfo');
+my $pt = run_section($out, 'exec page-types --buddyinfo');
 like($pt, qr/^             flags\tpage-count       MB  symbolic-flags\t\t\tlong-symbolic-flags\n/,
      "page-types: Linux's header line");
 my ($bheads, $bblocks) = $pt =~ /^page-types: buddy heads (\d+), \/proc\/buddyinfo free blocks (\d+)$/m;
@@ -127,18 +119,18 @@ my ($ptrss) = $pt =~ /^exec: page-types \(pid \d+\) exited with status 0; faults
 ok(defined $anon && defined $ptrss, 'a row of mapped anonymous pages, and page-types exited 0');
 is($anon, $ptrss, "the mmap,anonymous row is page-types' own RSS, the only user pages there are ("
    . ($anon // '?') . ' pages)');
-like(section($out, 'exec page-types -r -a 0,+1'), qr/^0x0000000100000000\t\s+1 +0  _{27}r_{15}\treserved$/m,
+like(run_section($out, 'exec page-types -r -a 0,+1'), qr/^0x0000000100000000\t\s+1 +0  _{27}r_{15}\treserved$/m,
      'page-types -r: PFN 0 (the spin table) is reserved, a kernel-hacker bit shown only raw');
-like(section($out, 'exec page-types -a 1,0'), qr/^usage: page-types /, 'a bad range: usage');
+like(run_section($out, 'exec page-types -a 1,0'), qr/^usage: page-types /, 'a bad range: usage');
 
 # 4. The KTAP cases (split/merge, the encoders, pagemap of an mm).
-like(section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
-ktap_passthrough(section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
+like(run_section($out, 'selftest user_mm'), qr/^ok 1 user_mm$/m, 'selftest user_mm passes');
+ktap_passthrough(run_section($out, 'selftest user_mm')) if $out !~ /^ok 1 user_mm$/m;
 
 # 4b. Many VMAs (the red-black tree): one mapping made 10000 VMAs by mprotect of every other page,
 #     each line of /proc/self/maps the next page with its protection; mprotect back merges them into
 #     one, munmap leaves none.
-my $vm = section($out, 'exec vmamany');
+my $vm = run_section($out, 'exec vmamany');
 like($vm, qr/^vmamany: 10000 VMAs in \/proc\/self\/maps \((\d+) lines\), each page in order with its protection$/m,
      'vmamany: 10000 VMAs, each in /proc/self/maps') or diag($vm);
 like($vm, qr/^vmamany: mprotect back: merged into 1 \(\d+ lines\)\n/m, 'vmamany: mprotect back merges them into one');
@@ -147,7 +139,7 @@ like($vm, qr/^exec: vmamany \(pid \d+\) exited with status 0;/m, 'vmamany: munma
 # 4c. Another process's pagemap: the parent reads /proc/CHILD/pagemap at a page the child wrote
 #     (its copy-on-write copy): present, exclusive, the PFN the child read in its own pagemap, not
 #     the parent's; after the child is reaped the open file reads as empty and a new open is ENOENT.
-my $pm = section($out, 'exec pidpagemap');
+my $pm = run_section($out, 'exec pidpagemap');
 my ($cpid, $cpfn) = $pm =~ /^pidpagemap: child (\d+): VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+)$/m;
 my ($ppid, $ppfn, $own) = $pm =~ /^pidpagemap: parent reads \/proc\/(\d+)\/pagemap: VA 0x[0-9a-f]+ PFN (0x[0-9a-f]+) exclusive; its own PFN (0x[0-9a-f]+)$/m;
 ok(defined $cpfn && defined $ppfn && $cpfn eq $ppfn && $cpid == $ppid,
@@ -164,13 +156,13 @@ my $n = 40;
 ok(!$to, 'the rollover boot ran every command');
 my @ok = $out =~ /^exec: hello \(pid \d+\) exited with status 0;/mg;
 is(scalar(@ok), $n, "all $n execs succeeded");
-like(section($out, 'cat /sys/kernel/debug/asid', 1), qr/^asid_bits 4\ngeneration 1\nrollovers 0\n/, 'asid_bits=4 taken; no rollover yet');
-my ($rolls) = section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^rollovers (\d+)$/m;
+like(run_section($out, 'cat /sys/kernel/debug/asid', 1), qr/^asid_bits 4\ngeneration 1\nrollovers 0\n/, 'asid_bits=4 taken; no rollover yet');
+my ($rolls) = run_section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^rollovers (\d+)$/m;
 cmp_ok($rolls // 0, '>=', 2, "rollovers after $n execs with 15 ASIDs: " . ($rolls // '?'));
-like(section($out, 'exec mprotecttest'), qr/^mprotecttest: all passed$/m, 'mprotecttest passes after the rollovers');
+like(run_section($out, 'exec mprotecttest'), qr/^mprotecttest: all passed$/m, 'mprotecttest passes after the rollovers');
 # Every change to a process's tables was flushed by its ASID (TLBI VAE1IS/ASIDE1IS), not for all.
-my ($f1) = section($out, 'cat /sys/kernel/debug/asid', 1) =~ /^flushes_by_asid (\d+)$/m;
-my ($f2) = section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^flushes_by_asid (\d+)$/m;
+my ($f1) = run_section($out, 'cat /sys/kernel/debug/asid', 1) =~ /^flushes_by_asid (\d+)$/m;
+my ($f2) = run_section($out, 'cat /sys/kernel/debug/asid', 2) =~ /^flushes_by_asid (\d+)$/m;
 cmp_ok(($f2 // 0) - ($f1 // 0), '>=', $n, "$n execs and exits flushed by ASID (" . ($f1 // '?') . ' -> ' . ($f2 // '?') . ')');
 
 # 6. A bad asid_bits: one line, the hardware's width kept.
@@ -178,6 +170,6 @@ cmp_ok(($f2 // 0) - ($f1 // 0), '>=', $n, "$n execs and exits flushed by ASID ("
 like($out, qr/^\[\s*\d+\.\d+\] asid_bits=2: expected a number of ASID bits from 4 to (8|16) \(.*\); keeping \1$/m,
      'asid_bits=2: one line saying why');
 my ($hw) = $out =~ /keeping (\d+)$/m;
-like(section($out, 'cat /sys/kernel/debug/asid'), qr/^asid_bits \Q${\($hw \/\/ '?')}\E\n/, 'the default width stays');
+like(run_section($out, 'cat /sys/kernel/debug/asid'), qr/^asid_bits \Q${\($hw \/\/ '?')}\E\n/, 'the default width stays');
 
 done_testing();

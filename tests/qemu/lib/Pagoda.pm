@@ -6,7 +6,8 @@ use Exporter 'import';
 use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
 our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 qemu_x86 clean_output ktap_passthrough screen_lines
-                 @TCG_SINGLE @TCG_MULTI kasan arm64_image arm64_elf kasan_reports_outside);
+                 @TCG_SINGLE @TCG_MULTI kasan arm64_image arm64_elf kasan_reports_outside
+                 run_section meminfo_kb vmstat_count);
 
 # ---- which arm64 kernel the tests boot ----------------------------------------------------------
 # PAGODA_KASAN=1 (make test-kasan) runs every test against the KASAN kernel (make KASAN=1,
@@ -220,6 +221,21 @@ sub qemu_x86 {
     push @cmd, '-append', $o{append} if defined $o{append};
     return run_timeout($o{timeout} // 60, $o{input}, @cmd);
 }
+
+# run_section(OUTPUT, CMD, N): what the N-th (from 1) run of CMD in a run="..." boot printed, up to
+# the next prompt or run='s closing line, without run='s own "run: 'CMD' failed" lines.
+sub run_section {
+    my ($out, $cmd, $n) = @_;
+    my @s = $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/msg;
+    my $s = $s[($n // 1) - 1] // '';
+    $s =~ s/^run: '[^']*' failed\n//mg;
+    return $s;
+}
+
+# meminfo_kb(TEXT, KEY): KEY's kB in a /proc/meminfo (or /proc/PID/status) text, -1 if absent.
+sub meminfo_kb { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
+# vmstat_count(TEXT, KEY): KEY's count in a /proc/vmstat-like text ("key N" lines), -1 if absent.
+sub vmstat_count { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
 
 # ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
 # every other line becomes a comment. Returns true if a KTAP header was found.
