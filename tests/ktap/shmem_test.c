@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/kunit.h>
+#include "mm_fixture.h"
 #include <kernel/seq_buf.h>
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
@@ -23,21 +24,6 @@ static int shmem_suite_init(void)
 	return 0;
 }
 
-static void put_mm(void *mm)
-{
-	mmput(mm);
-}
-
-/* track: mm is freed when the case ends (also when it fails); mm itself, or NULL. */
-static struct mm_struct *track(struct kunit *test, struct mm_struct *mm)
-{
-	if (mm && kunit_add_action(test, put_mm, mm)) {
-		mmput(mm);
-		return NULL;
-	}
-	return mm;
-}
-
 /* bare_mm: an empty mm with exec's mmap_base (the caller frees it), or NULL. */
 static struct mm_struct *bare_mm(void)
 {
@@ -51,7 +37,7 @@ static struct mm_struct *bare_mm(void)
 /* shared_mm: a new mm with a shared mapping of n pages at BASE, freed when the case ends. */
 static struct mm_struct *shared_mm(struct kunit *test, unsigned long n)
 {
-	struct mm_struct *mm = track(test, bare_mm());
+	struct mm_struct *mm = kunit_mm_track(test, bare_mm());
 
 	return mm && do_mmap_shared(mm, BASE, n * PAGE_SIZE, RW, true) == (long)BASE ? mm : NULL;
 }
@@ -88,7 +74,7 @@ static void fork_shares_pages(struct kunit *test)
 	pa = pa_at(a, BASE);
 	KUNIT_ASSERT_NE(test, pa, (paddr_t)0);
 	*(u32 *)__va(pa) = 0xfeed;
-	b = track(test, dup_mm(a));
+	b = kunit_mm_track(test, dup_mm(a));
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_EXPECT_EQ(test, atomic_read(&shm->refcount), 2);
 	KUNIT_EXPECT_EQ(test, pa_at(b, BASE), (paddr_t)0);	/* no PTE copied */
@@ -218,7 +204,7 @@ static void views_show_shared(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !strncmp(text, "01000000-01002000 rw-s 00000000 00:01 ", 38));
 	KUNIT_EXPECT_TRUE(test, strlen(text) == 73 + 20 && !strcmp(text + 73, "/dev/zero (deleted)\n"));
 	KUNIT_ASSERT_EQ(test, handle_mm_fault(a, BASE + PAGE_SIZE, FAULT_FLAG_WRITE), 0u);
-	b = track(test, dup_mm(a));
+	b = kunit_mm_track(test, dup_mm(a));
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, handle_mm_fault(b, BASE + PAGE_SIZE, 0), 0u);
 	pa = pa_at(a, BASE + PAGE_SIZE);
@@ -264,7 +250,7 @@ static void mprotect_keeps_cow_not_shared(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, handle_mm_fault(a, priv, FAULT_FLAG_WRITE), 0u);
 	pa = pa_at(a, priv);
 	*(u8 *)__va(pa) = 7;
-	b = track(test, dup_mm(a));
+	b = kunit_mm_track(test, dup_mm(a));
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	KUNIT_ASSERT_EQ(test, do_mprotect(a, BASE, 2 * PAGE_SIZE, PROT_READ), 0);
 	KUNIT_ASSERT_EQ(test, do_mprotect(a, BASE, 2 * PAGE_SIZE, RW), 0);

@@ -5,6 +5,7 @@
 #include <kernel/elf.h>
 #include <kernel/initramfs.h>
 #include <kernel/kunit.h>
+#include "mm_fixture.h"
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 #include <mm/mm_types.h>
@@ -235,22 +236,13 @@ static void elf32_widened_or_refused(struct kunit *test)
 	expect_noexec(test, img, sizeof(img), "program header size");
 }
 
-static void put_mm(void *mm)
-{
-	mmput(mm);
-}
-
 /* new_mm: an empty address space laid out as exec lays one out, freed when the case ends. */
 static struct mm_struct *new_mm(struct kunit *test)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = kunit_mm_track(test, mm_alloc());
 
 	if (!mm)
 		return NULL;
-	if (kunit_add_action(test, put_mm, mm)) {
-		mmput(mm);
-		return NULL;
-	}
 	mm->mmap_base = STACK_TOP - STACK_MAX - STACK_GUARD_GAP;
 	mm->start_brk = mm->brk = 0x500000;
 	return mm;
@@ -552,12 +544,8 @@ static void cow_refcounts(struct kunit *test)
 	unsigned long i;
 
 	KUNIT_ASSERT_NOT_NULL(test, a);
-	b = dup_mm(a);
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	if (kunit_add_action(test, put_mm, b)) {
-		mmput(b);
-		KUNIT_FAIL_IF(test, true, return, "no cleanup action for the copy");
-	}
+	b = kunit_mm_track(test, dup_mm(a));
+	KUNIT_ASSERT_NOT_NULL(test, b);	/* no copy, or no cleanup action for it */
 	KUNIT_EXPECT_EQ(test, b->map_count, a->map_count);
 	KUNIT_EXPECT_EQ(test, b->rss, 4UL);
 	for (i = 0; i < 4; i++) {

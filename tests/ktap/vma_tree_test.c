@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 #include <kernel/kunit.h>
+#include "mm_fixture.h"
 #include <mm/mm.h>
 #include <mm/mm_struct.h>
 #include <mm/mmzone.h>
@@ -42,21 +43,12 @@ static u32 model_rand(struct model *m)
 	return (u32)(m->rng >> 11);
 }
 
-static void put_mm(void *mm)
-{
-	mmput(mm);
-}
-
 static struct mm_struct *new_mm(struct kunit *test)
 {
-	struct mm_struct *mm = mm_alloc();
+	struct mm_struct *mm = kunit_mm_track(test, mm_alloc());
 
 	if (!mm)
 		return NULL;
-	if (kunit_add_action(test, put_mm, mm)) {
-		mmput(mm);
-		return NULL;
-	}
 	mm->mmap_base = BASE + W * PAGE_SIZE;	/* placement (hint-free mmap) lands in the window */
 	mm->start_brk = mm->brk = 0x500000;
 	return mm;
