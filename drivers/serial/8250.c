@@ -11,13 +11,11 @@
 #define UART_DLL	0	/* divisor latch low (DLAB = 1) */
 #define UART_IER	1	/* interrupt enable (DLAB = 0) */
 #define UART_DLM	1	/* divisor latch high (DLAB = 1) */
-#define UART_FCR	2	/* FIFO control */
 #define UART_LCR	3	/* line control */
 #define UART_MCR	4	/* modem control */
 #define UART_LSR	5	/* line status */
 #define UART_LCR_DLAB	0x80
 #define UART_LCR_WLEN8	0x03
-#define UART_FCR_ENABLE	0x07	/* enable and clear both FIFOs */
 #define UART_MCR_DTR_RTS 0x03
 #define UART_LSR_DR	0x01	/* a byte is waiting */
 #define UART_LSR_THRE	0x20	/* the transmit holding register is empty */
@@ -39,23 +37,10 @@ static void serial8250_putc(struct console *con, char c)
 	outb((u8)c, port + UART_TX);
 }
 
-/*
- * Bytes that were waiting when serial8250_init cleared the FIFOs (typed, or
- * sent by a test, before the kernel was ready): read out first, handed out
- * before anything newer. One COM1, so one small static buffer.
- */
-#define HELD_MAX	16
-static u8 held[HELD_MAX];
-static unsigned int held_head, held_count;
-
 static int serial8250_getc(struct console *con)
 {
 	u16 port = port_of(con);
 
-	if (held_count) {
-		held_count--;
-		return held[held_head++];
-	}
 	if (!(inb(port + UART_LSR) & UART_LSR_DR)) {
 		x86_poll_interrupts();	/* the input wait is where the boot CPU takes IPIs */
 		return -1;
@@ -70,22 +55,27 @@ static struct console serial8250_console = {
 	.base = (void *)COM1_PORT,
 };
 
-/* serial8250_init: 115200 8N1, FIFOs on, interrupts off; registers COM1 as a console. */
+/*
+ * serial8250_init: 115200 8N1, interrupts off; registers COM1 as a console.
+ *
+ * The FIFOs are left as the loader set them (GRUB turns them on; QEMU's
+ * -kernel path leaves them off). Turning them on or off flushes them, on the
+ * 16550 and in QEMU alike, and a byte that arrives between the driver's last
+ * read and that write is lost: typed before the shell was up, "echo" became
+ * "eho". Without a FIFO the receiver holds one byte; QEMU then hands over the
+ * next only when that one has been read, so nothing is lost there, and the
+ * shell polls the port whenever it is idle.
+ */
 void serial8250_init(void)
 {
 	u16 port = COM1_PORT;
 	u16 div = UART_CLOCK / UART_BAUD;
 
 	outb(0, port + UART_IER);
-	while (held_count < HELD_MAX && (inb(port + UART_LSR) & UART_LSR_DR))
-		held[held_count++] = inb(port + UART_RX);
 	outb(UART_LCR_DLAB, port + UART_LCR);
 	outb(div & 0xff, port + UART_DLL);
 	outb(div >> 8, port + UART_DLM);
 	outb(UART_LCR_WLEN8, port + UART_LCR);
-	while (held_count < HELD_MAX && (inb(port + UART_LSR) & UART_LSR_DR))	/* up to the clear */
-		held[held_count++] = inb(port + UART_RX);
-	outb(UART_FCR_ENABLE, port + UART_FCR);
 	outb(UART_MCR_DTR_RTS, port + UART_MCR);
 	register_console(&serial8250_console);
 }

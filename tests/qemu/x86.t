@@ -198,8 +198,9 @@ is($st, (1 << 1) | 1, 'pentium3: status 1 (the faulting command counts as failed
     unlike($out, qr/Unknown kernel command line parameters/, 'no unknown-parameter line for a plain boot');
 }
 
-# Typed before the kernel is ready: the byte waiting in COM1 when the driver clears the FIFOs is
-# kept (it used to be lost: "cat" arrived as "at").
+# Typed before the kernel is ready: every byte is kept. Clearing the FIFOs at init lost the byte
+# waiting in COM1 ("cat" arrived as "at"), and, with that byte read out first, one arriving just
+# before the clear ("echo" became "eho" under load); the driver now leaves the FIFOs as found.
 {
     # Ten bytes at once, before the kernel is up (fewer than the 16550's FIFO holds); the rest later.
     my ($out, $st, $to) = run_dialog(60, [[qr/^/, "echo kept\n"], [qr/^kept\r?$/m, "poweroff 4\n"]], 'qemu-system-i386',
