@@ -40,25 +40,28 @@ static void keep_best(double *slot, double ns)
 		*slot = ns;
 }
 
+/*
+ * pagoda's rows, in a process of their own (slab_bench row), printed as the
+ * peers print theirs: "pair|batch SIZE NS", the kmem_cache row as size 192.
+ */
 static void run_ours(void)
 {
 	struct kmem_cache *c = kmem_cache_create("bench-192", 192, 0, 0, NULL);
 	unsigned int i;
-
 	double ns;
 
 	for (i = 0; i < BENCH_NSIZES; i++) {
 		size_t sz = bench_sizes[i];
 
 		BENCH_PAIRS_NS(ns, kmalloc(sz, GFP_KERNEL), kfree(p));
-		keep_best(&ours[0][i], ns);
+		printf("pair %zu %.3f\n", sz, ns);
 		BENCH_BATCH_NS(ns, kmalloc(sz, GFP_KERNEL), kfree(p));
-		keep_best(&ours[1][i], ns);
+		printf("batch %zu %.3f\n", sz, ns);
 	}
 	BENCH_PAIRS_NS(ns, kmem_cache_alloc(c, GFP_KERNEL), kmem_cache_free(c, p));
-	keep_best(&ours[0][i], ns);
+	printf("pair 192 %.3f\n", ns);
 	BENCH_BATCH_NS(ns, kmem_cache_alloc(c, GFP_KERNEL), kmem_cache_free(c, p));
-	keep_best(&ours[1][i], ns);
+	printf("batch 192 %.3f\n", ns);
 	kmem_cache_destroy(c);
 }
 
@@ -86,10 +89,24 @@ static void run_ours_threads(void)
 
 	for (i = 0; i < BENCH_NTROWS; i++)
 		if (PAGODA_SMP_SLAB || strstr(bench_trow_names[i], "1 thread"))
-			keep_best(&ours_thr[i], bench_trow(&pagoda_ops, i));
+			printf("thr %u %.3f\n", i, bench_trow(&pagoda_ops, i));
 }
 
-/* One line of a peer's output ("pair|batch SIZE NS", "thr ROW NS", "mixed REQ USABLE RSS"). */
+/* Where allocator k's figure goes (k = -1: pagoda's). */
+static double *pair_slot(int k, int batch, unsigned int row)
+{
+	return k < 0 ? &ours[batch][row] : &peers[k][batch][row];
+}
+
+static double *thr_slot(int k, unsigned int row)
+{
+	return k < 0 ? &ours_thr[row] : &peers_thr[k][row];
+}
+
+/*
+ * One line of allocator k's output ("pair|batch SIZE NS", "thr ROW NS",
+ * "mixed REQ USABLE RSS"); k = -1: pagoda's, from slab_bench row.
+ */
 static void peer_line(int k, const char *line)
 {
 	unsigned long a, b, c;
@@ -97,7 +114,7 @@ static void peer_line(int k, const char *line)
 	char kind[16];
 	double ns;
 
-	if (sscanf(line, "mixed %lu %lu %lu", &a, &b, &c) == 3) {
+	if (k >= 0 && sscanf(line, "mixed %lu %lu %lu", &a, &b, &c) == 3) {
 		peer_mixed[k][0] = a, peer_mixed[k][1] = b, peer_mixed[k][2] = c;
 		return;
 	}
@@ -105,23 +122,34 @@ static void peer_line(int k, const char *line)
 		return;
 	if (strcmp(kind, "thr") == 0) {
 		if (size < BENCH_NTROWS)
-			keep_best(&peers_thr[k][size], ns);
+			keep_best(thr_slot(k, size), ns);
 		return;
 	}
 	for (i = 0; i < BENCH_NSIZES; i++)
 		if (bench_sizes[i] == size)
-			keep_best(&peers[k][strcmp(kind, "batch") == 0][i], ns);
+			keep_best(pair_slot(k, strcmp(kind, "batch") == 0, i), ns);
 	if (size == 192)
-		keep_best(&peers[k][strcmp(kind, "batch") == 0][BENCH_NSIZES], ns);
+		keep_best(pair_slot(k, strcmp(kind, "batch") == 0, BENCH_NSIZES), ns);
 }
 
-/* Runs bench/malloc_<peer> [arg] next to this binary and reads its lines. */
-static int run_peer(const char *dir, int k, const char *arg)
+/*
+ * Runs allocator k in a process of its own and reads its lines: bench/malloc_<peer>
+ * [arg] next to this binary, or (k = -1) this binary's "row" mode. Every
+ * allocator gets a fresh process per round, so no figure depends on the rows
+ * run before it in the same heap, and each gets the same draws of address
+ * layout: on an out-of-order x86 host a load waits for an older store whose
+ * address matches in its low 12 bits (4K aliasing), and where the stack lands
+ * moves pagoda's batched figures by up to 2x from one process to the next.
+ */
+static int run_peer(const char *self, const char *dir, int k, const char *arg)
 {
-	char cmd[512], line[256];
+	char cmd[1024], line[256];
 	FILE *f;
 
-	snprintf(cmd, sizeof(cmd), "%s/malloc_%s %s", dir, peer_names[k], arg);
+	if (k < 0)
+		snprintf(cmd, sizeof(cmd), "%s row", self);
+	else
+		snprintf(cmd, sizeof(cmd), "%s/malloc_%s %s", dir, peer_names[k], arg);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -301,23 +329,39 @@ static void print_mixed(void)
 	print_rest();
 }
 
+/* Each round: pagoda (k = -1), then each peer, each in a process of its own. */
+static void run_rounds(const char *self, const char *dir, int peers)
+{
+	int k, r;
+
+	for (r = 0; r < BENCH_ROUNDS; r++)
+		for (k = -1; k < peers; k++)
+			if (run_peer(self, dir, k, ""))
+				fprintf(stderr, "slab_bench: %s failed\n", k < 0 ? "slab_bench row" : peer_names[k]);
+}
+
 int main(int argc, char **argv)
 {
-	char self[512];
+	char self[512], path[512];
 	const char *dir;
-	int k, r;
+	int k;
 
 	setenv("PAGODA_QUIET_LOG", "1", 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (mm_test_machine())
 		return 1;
 	kmem_cache_init();
-	mixed_overhead();
-	snprintf(self, sizeof(self), "%s", argv[0]);
-	dir = dirname(self);
-	if (argc > 1 && strcmp(argv[1], "ours") == 0) {	/* pagoda's figures only, for before/after */
+	if (argc > 1 && strcmp(argv[1], "row") == 0) {	/* one round of pagoda's rows, as lines */
 		run_ours();
 		run_ours_threads();
+		return 0;
+	}
+	mixed_overhead();
+	snprintf(path, sizeof(path), "%s", argv[0]);
+	snprintf(self, sizeof(self), "%s", argv[0]);
+	dir = dirname(path);
+	if (argc > 1 && strcmp(argv[1], "ours") == 0) {	/* pagoda's figures only, for before/after */
+		run_rounds(self, dir, 0);
 		print_table(0);
 		print_table(1);
 		print_threads_table();
@@ -326,18 +370,12 @@ int main(int argc, char **argv)
 	}
 	if (argc > 1 && strcmp(argv[1], "mixed") == 0) {	/* the memory figures only (seconds) */
 		for (k = 0; k < NPEERS; k++)
-			if (run_peer(dir, k, "mixed"))
+			if (run_peer(self, dir, k, "mixed"))
 				fprintf(stderr, "slab_bench: %s/malloc_%s failed\n", dir, peer_names[k]);
 		print_mixed();
 		return 0;
 	}
-	for (r = 0; r < BENCH_ROUNDS; r++) {
-		run_ours();
-		run_ours_threads();
-		for (k = 0; k < NPEERS; k++)
-			if (run_peer(dir, k, ""))
-				fprintf(stderr, "slab_bench: %s/malloc_%s failed\n", dir, peer_names[k]);
-	}
+	run_rounds(self, dir, NPEERS);
 	print_table(0);
 	print_table(1);
 	print_threads_table();
