@@ -33,12 +33,6 @@ sub cat_file {
     return $t // '';
 }
 
-sub meminfo_kb {
-    my ($out, $key) = @_;
-    my ($v) = $out =~ /^\Q$key\E:\s+(\d+) kB$/m;
-    return $v;
-}
-
 # parse_dump(DUMP): the runs of Linux's x86 format; returns (runs, malformed lines, markers).
 my $attr = qr/ (USR|   ) (RW|ro) (?:PWT|   ) (?:PCD|   ) (PSE|   )     (GLB|   ) (NX|x )/;
 sub parse_dump {
