@@ -89,6 +89,24 @@ LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
 static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes from */
 static struct kmem_cache *kmem_cache_cache;
+
+/*
+ * What kmem_cache_create takes from kmem_cache_cache: a cache line, then the
+ * struct, so no struct kmem_cache of its starts a page (the cache's slabs
+ * are one page, every object inside it). A CPU's array often does: a grown
+ * one always, and CPU 0's home one when the shared array before it fills a
+ * page. The quick paths store the array's avail, at its offset 0, and load
+ * c->cpu_cache[cpu], at c's offset 0 for CPU 0, in the next operation; an
+ * out-of-order x86 host makes such a load wait for that store when their
+ * addresses agree in the low 12 bits (4K aliasing): make bench's batched
+ * kmem_cache 192 row took 9.5 ns per object, 4.7 with the line in front.
+ * Moving cpu_cache away from offset 0 instead cost arm64 an add per access
+ * (a kmalloc(64)+kfree pair 110 -> 113 instructions).
+ */
+struct kmem_cache_unit {
+	char pad[L1_CACHE_BYTES];
+	struct kmem_cache c;
+};
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
 /* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
 struct kmem_cache_cpu slab_no_array;
@@ -259,13 +277,17 @@ static void unlink_cache(struct kmem_cache *c)
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size, unsigned int align,
 				     unsigned int flags, void (*ctor)(void *))
 {
+	struct kmem_cache_unit *u = NULL;
 	struct kmem_cache *c = NULL;
 
 	if (kmem_cache_cache && name)
-		c = kmem_cache_alloc(kmem_cache_cache, GFP_KERNEL);
-	if (c && __kmem_cache_setup(c, name, size, align, flags, ctor)) {
-		kmem_cache_free(kmem_cache_cache, c);
-		c = NULL;
+		u = kmem_cache_alloc(kmem_cache_cache, GFP_KERNEL);
+	if (u) {
+		c = &u->c;
+		if (__kmem_cache_setup(c, name, size, align, flags, ctor)) {
+			kmem_cache_free(kmem_cache_cache, u);
+			c = NULL;
+		}
 	}
 	if (!c && (flags & SLAB_PANIC))
 		panic("kmem_cache_create: cannot create cache %s", name ? name : "(null)");
@@ -810,7 +832,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 	}
 	unlink_cache(c);
 	free_cpu_arrays(c);
-	kmem_cache_free(kmem_cache_cache, c);
+	kmem_cache_free(kmem_cache_cache, container_of(c, struct kmem_cache_unit, c));
 	return 0;
 }
 
@@ -891,7 +913,7 @@ void kmem_cache_init(void)
 {
 	if (kmem_cache_cache)
 		return;
-	if (__kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache), 0,
+	if (__kmem_cache_setup(&kmem_cache_boot, "kmem_cache", sizeof(struct kmem_cache_unit), 0,
 			       SLAB_HWCACHE_ALIGN, NULL))
 		panic("kmem_cache_init: cannot set up kmem_cache");
 	kmem_cache_boot.flags |= __SLAB_STATIC;

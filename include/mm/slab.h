@@ -70,20 +70,6 @@ struct slab_track {
  */
 struct kmem_cache {
 	/*
-	 * Cold first. The quick paths' fields below start 48 (32-bit) or 64 bytes
-	 * in, so a cache whose struct starts a page (the first of a kmem_cache
-	 * slab) does not read them at the page offset where the last operation
-	 * stored the avail of a page-aligned array (a grown one, mm/slab_array.c).
-	 * An out-of-order x86 host makes such a load wait for that store (4K
-	 * aliasing): make bench's batched kmem_cache 192 row took 9.5 ns per
-	 * object, 5.0 with the struct moved.
-	 */
-	char name_buf[32];
-	struct list_head list;		/* slab_caches; protected by slab_caches_lock */
-	const char *name;
-	void (*ctor)(void *);
-
-	/*
 	 * Per-CPU: CPU n's array (see struct kmem_cache_cpu). Installed before any
 	 * other CPU can use the cache; changed after that only by CPU n itself, with
 	 * interrupts and lock held, when a burst grows the array or a reap or drain
@@ -109,6 +95,8 @@ struct kmem_cache {
 	unsigned int shared_limit;	/* the shared array's capacity (0: none) */
 	unsigned int burst_limit;	/* the most a CPU's array may grow to in a burst of frees (mm/slab_array.c) */
 	unsigned long secret;		/* free-pointer mangling key */
+	void (*ctor)(void *);
+	const char *name;
 	unsigned long min_empty;	/* empty slabs kept for reuse, at most */
 
 	/*
@@ -125,6 +113,9 @@ struct kmem_cache {
 	struct list_head empty;		/* fully free slabs kept for reuse (at most min_empty) */
 	unsigned long nr_partial, nr_full, nr_empty;
 	unsigned long ops;		/* allocations + frees seen by the debug path */
+
+	struct list_head list;		/* slab_caches; protected by slab_caches_lock */
+	char name_buf[32];
 };
 
 /* kmem_cache_init: the kmalloc caches and the cache of caches. Call after mem_init(). */
