@@ -2,6 +2,7 @@
 #include <mm/fault-inject.h>
 #include <mm/gfp.h>
 #include <mm/mm.h>
+#include <mm/slab.h>
 #include <kernel/debugfs.h>
 #include <kernel/param.h>
 #include <kernel/printk.h>
@@ -31,6 +32,7 @@ static void fault_rearm(void)
 	for (i = 0; i < ARRAY_SIZE(all_attrs); i++)
 		armed |= all_attrs[i]->probability != 0;
 	WRITE_ONCE(fault_inject_armed, armed);
+	slab_quick_set(SLAB_QUICK_FAULT, armed);
 }
 
 void fault_attr_reset(struct fault_attr *a)

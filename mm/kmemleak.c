@@ -101,6 +101,7 @@ static void pool_ran_out(void)
 {
 	pool_full = true;
 	WRITE_ONCE(kmemleak_enabled, false);
+	slab_quick_set(SLAB_QUICK_KMEMLEAK, false);
 }
 
 void __kmemleak_alloc(const void *ptr, size_t size, int min_count, gfp_t gfp)
@@ -236,6 +237,7 @@ static int setup_kmemleak(const char *val)
 	printk("kmemleak: on, %lu objects of %zu bytes + lookup: %zu KiB from memblock\n", nr,
 	       sizeof(*pool), bytes >> 10);
 	WRITE_ONCE(kmemleak_enabled, true);
+	slab_quick_set(SLAB_QUICK_KMEMLEAK, true);
 	return 0;
 }
 early_param("kmemleak", setup_kmemleak);

@@ -87,6 +87,7 @@
 
 LIST_HEAD(slab_caches);
 DEFINE_SPINLOCK(slab_caches_lock);
+atomic_t slab_quick_off;	/* include/mm/slab.h */
 static struct kmem_cache kmem_cache_boot;	/* the cache struct kmem_cache comes from */
 static struct kmem_cache *kmem_cache_cache;
 

@@ -69,4 +69,21 @@ static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 	return arch_atomic_cmpxchg(&v->counter, old, new);
 }
 
+/* atomic_or/atomic_andnot: sets/clears the bits of i, with atomic_cmpxchg (for rare writers of a flag word). */
+static inline void atomic_or(int i, atomic_t *v)
+{
+	int old = atomic_read(v), seen;
+
+	while ((seen = atomic_cmpxchg(v, old, old | i)) != old)
+		old = seen;
+}
+
+static inline void atomic_andnot(int i, atomic_t *v)
+{
+	int old = atomic_read(v), seen;
+
+	while ((seen = atomic_cmpxchg(v, old, old & ~i)) != old)
+		old = seen;
+}
+
 #endif

@@ -118,6 +118,26 @@ struct kmem_cache {
 	char name_buf[32];
 };
 
+/*
+ * slab_quick_off: why kmalloc, kfree, kmem_cache_alloc and kmem_cache_free
+ * must take their full paths (0: their quick paths may serve them). One word,
+ * so the quick paths test every switch with one load (on make bench's x86
+ * host each separate flag was one more load to be held up by a store of the
+ * bench's that matched it in its low 12 bits). Each switch's owner sets and
+ * clears its bit, atomically, when the switch changes (rarely).
+ */
+#define SLAB_QUICK_KMEMLEAK	1	/* kmemleak tracks objects (mm/kmemleak.c) */
+#define SLAB_QUICK_FAULT	2	/* fault injection is armed (mm/fault_inject.c) */
+extern atomic_t slab_quick_off;
+
+static inline void slab_quick_set(int bit, bool full_path)
+{
+	if (full_path)
+		atomic_or(bit, &slab_quick_off);
+	else
+		atomic_andnot(bit, &slab_quick_off);
+}
+
 /* kmem_cache_init: the kmalloc caches and the cache of caches. Call after mem_init(). */
 void kmem_cache_init(void);
 
