@@ -108,6 +108,7 @@ struct kmem_cache_unit {
 	char pad[L1_CACHE_BYTES];
 	struct kmem_cache c;
 };
+
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
 /* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
 struct kmem_cache_cpu slab_no_array;
