@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
+#include <unistd.h>
 
 #define NPEERS 3
 static const char *const peer_names[NPEERS] = { "glibc", "jemalloc", "mimalloc" };
@@ -147,9 +148,9 @@ static int run_peer(const char *self, const char *dir, int k, const char *arg)
 	FILE *f;
 
 	if (k < 0)
-		snprintf(cmd, sizeof(cmd), "%s row", self);
+		snprintf(cmd, sizeof(cmd), "'%s' row", self);
 	else
-		snprintf(cmd, sizeof(cmd), "%s/malloc_%s %s", dir, peer_names[k], arg);
+		snprintf(cmd, sizeof(cmd), "'%s/malloc_%s' %s", dir, peer_names[k], arg);
 	f = popen(cmd, "r");
 	if (!f)
 		return -1;
@@ -344,6 +345,7 @@ int main(int argc, char **argv)
 {
 	char self[512], path[512];
 	const char *dir;
+	ssize_t n;
 	int k;
 
 	setenv("PAGODA_QUIET_LOG", "1", 1);
@@ -357,8 +359,13 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	mixed_overhead();
-	snprintf(path, sizeof(path), "%s", argv[0]);
-	snprintf(self, sizeof(self), "%s", argv[0]);
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);	/* "row" runs this binary again */
+
+	if (n <= 0 || (size_t)n >= sizeof(self) - 1)
+		snprintf(self, sizeof(self), "%s", argv[0]);
+	else
+		self[n] = '\0';
+	snprintf(path, sizeof(path), "%s", self);
 	dir = dirname(path);
 	if (argc > 1 && strcmp(argv[1], "ours") == 0) {	/* pagoda's figures only, for before/after */
 		run_rounds(self, dir, 0);

@@ -104,7 +104,7 @@ sub section {
 }
 
 # 4. The boot: fail_nth=N fails the N-th allocation after the allocators are up, for N = 1, 2, ...
-#    until a boot sees no failure (29 calls since the slab got per-CPU arrays). Each boot must end
+#    until a boot sees no failure (33 calls today; the number moves with the boot's allocations). Each boot must end
 #    (no hang); the boot-critical allocations (the slab's own and the kmalloc caches' setup, vmalloc's first tree
 #    node, the VMA cache: Linux's SLAB_PANIC caches) panic with their names, as Linux's boot caches do; every other boot reaches the shell
 #    with the buddy consistent and MemFree at least as after a clean boot.
