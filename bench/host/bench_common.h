@@ -9,7 +9,7 @@
 #define BENCH_PAIRS	2000000UL	/* alloc+free pairs per measurement */
 #define BENCH_BATCH	256		/* objects per batch in the batched workload */
 #define BENCH_REPEAT	3		/* the best of this many measurements is reported */
-#define BENCH_ROUNDS	3		/* slab_bench runs every allocator this many times, interleaved */
+#define BENCH_ROUNDS	6		/* slab_bench runs every allocator this many times, interleaved, each in a fresh process */
 
 static const unsigned int bench_sizes[] = { 16, 64, 256, 1024, 4096 };
 #define BENCH_NSIZES (sizeof(bench_sizes) / sizeof(bench_sizes[0]))
