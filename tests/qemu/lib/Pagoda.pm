@@ -7,7 +7,7 @@ use File::Temp qw(tempfile);
 use POSIX qw(:sys_wait_h);
 our @EXPORT = qw(run_timeout run_timeout_raw run_dialog qemu_arm64 qemu_x86 clean_output ktap_passthrough screen_lines
                  @TCG_SINGLE @TCG_MULTI kasan arm64_image arm64_elf kasan_reports_outside
-                 run_section meminfo_kb vmstat_count);
+                 run_section meminfo_kb vmstat_count check_processes_gone);
 
 # ---- which arm64 kernel the tests boot ----------------------------------------------------------
 # PAGODA_KASAN=1 (make test-kasan) runs every test against the KASAN kernel (make KASAN=1,
@@ -236,6 +236,24 @@ sub run_section {
 sub meminfo_kb { my ($s, $k) = @_; return $s =~ /^\Q$k\E:\s+(\d+) kB$/m ? $1 : -1; }
 # vmstat_count(TEXT, KEY): KEY's count in a /proc/vmstat-like text ("key N" lines), -1 if absent.
 sub vmstat_count { my ($s, $k) = @_; return $s =~ /^\Q$k\E (\d+)$/m ? $1 : -1; }
+
+# check_processes_gone(OUTPUT, PS_N, HELLO_N): the checks that end a run of user programs: the
+# PS_N-th ps lists no process, MemFree and PageTables in the second cat /proc/meminfo equal the
+# first's (taken before the processes), and the HELLO_N-th exec hello still runs.
+sub check_processes_gone {
+    my ($out, $ps_n, $hello_n) = @_;
+    require Test::More;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    Test::More::is(run_section($out, 'ps', $ps_n), "  PID  PPID S PSR   RSS COMMAND\n",
+                   'ps at the end: no process left (every zombie reaped)');
+    my ($m0, $m1) = (run_section($out, 'cat /proc/meminfo', 1), run_section($out, 'cat /proc/meminfo', 2));
+    Test::More::cmp_ok(meminfo_kb($m0, 'MemFree'), '>', 0, 'MemFree read before the processes');
+    Test::More::is(meminfo_kb($m1, 'MemFree'), meminfo_kb($m0, 'MemFree'),
+                   'MemFree after every process is its value before, to the page');
+    Test::More::is(meminfo_kb($m1, 'PageTables'), meminfo_kb($m0, 'PageTables'), 'PageTables too');
+    Test::More::like(run_section($out, 'exec hello', $hello_n), qr/^exec: hello \(pid \d+\) exited with status 0;/m,
+                     'the shell still runs programs');
+}
 
 # ktap_passthrough(OUTPUT): prints the KTAP document inside a boot log as TAP for prove;
 # every other line becomes a comment. Returns true if a KTAP header was found.
