@@ -39,7 +39,7 @@ static unsigned long resident_bytes(void)
  * The mixed trace (bench_common.h): bytes requested, bytes usable
  * (malloc_usable_size: the size-class rounding) and the growth of the
  * resident set while the live set stands (the allocator's whole cost).
- * Runs alone in its process ("mixed"), so the RSS growth is this trace's alone.
+ * Runs first, in a fresh process, so the RSS growth is this trace's alone.
  */
 static void mixed(void)
 {
@@ -61,20 +61,16 @@ static void mixed(void)
 		free(live[i].p);
 }
 
-/*
- * The rows, in a heap nothing ran in before (as slab_bench row's); with the
- * argument "mixed", only the mixed trace's line, in a process of its own.
- */
+/* With the argument "mixed", only the mixed trace's line. */
 int main(int argc, char **argv)
 {
 	double ns;
 	unsigned int i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc > 1 && strcmp(argv[1], "mixed") == 0) {
-		mixed();
+	mixed();
+	if (argc > 1 && strcmp(argv[1], "mixed") == 0)
 		return 0;
-	}
 	for (i = 0; i < BENCH_NSIZES; i++) {
 		size_t sz = bench_sizes[i];
 

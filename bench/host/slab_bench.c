@@ -341,16 +341,6 @@ static void print_mixed(void)
 	print_rest();
 }
 
-/* Each peer's mixed trace, once, each in a process of its own (its rows run in others). */
-static void run_peers_mixed(const char *self, const char *dir)
-{
-	int k;
-
-	for (k = 0; k < NPEERS; k++)
-		if (run_peer(self, dir, k, "mixed"))
-			fprintf(stderr, "slab_bench: %s/malloc_%s mixed failed\n", dir, peer_names[k]);
-}
-
 /* Each round: pagoda (k = -1), then each peer, each in a process of its own. */
 static void run_rounds(const char *self, const char *dir, int peers)
 {
@@ -367,6 +357,7 @@ int main(int argc, char **argv)
 	char self[512], path[512];
 	const char *dir;
 	ssize_t n;
+	int k;
 
 	setenv("PAGODA_QUIET_LOG", "1", 1);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -397,11 +388,12 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc > 1 && strcmp(argv[1], "mixed") == 0) {	/* the memory figures only (seconds) */
-		run_peers_mixed(self, dir);
+		for (k = 0; k < NPEERS; k++)
+			if (run_peer(self, dir, k, "mixed"))
+				fprintf(stderr, "slab_bench: %s/malloc_%s failed\n", dir, peer_names[k]);
 		print_mixed();
 		return 0;
 	}
-	run_peers_mixed(self, dir);
 	run_rounds(self, dir, NPEERS);
 	print_table(0);
 	print_table(1);
