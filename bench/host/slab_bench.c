@@ -147,11 +147,15 @@ static void peer_line(int k, const char *line)
 /*
  * Runs allocator k in a process of its own and reads its lines: bench/malloc_<peer>
  * [arg] next to this binary, or (k = -1) this binary's "row" mode. Every
- * allocator gets a fresh process per round, so no figure depends on the rows
- * run before it in the same heap, and each gets the same draws of address
- * layout: on an out-of-order x86 host a load waits for an older store whose
- * address matches in its low 12 bits (4K aliasing), and where the stack lands
- * moves pagoda's batched figures by up to 2x from one process to the next.
+ * allocator gets a fresh process per round, which runs the mixed trace (and
+ * frees it) and then the rows: every heap starts the rows from the same
+ * history, and no figure depends on another allocator's rows. (In a heap
+ * nothing ran in, glibc gives the top of its heap back after each batch of
+ * 4 KiB objects: 10 us an object, and make bench took minutes.) Each also gets
+ * the same draws of address layout: on an out-of-order x86 host a load waits
+ * for an older store whose address matches in its low 12 bits (4K aliasing),
+ * and where the stack lands moves pagoda's batched figures by up to 2x from
+ * one process to the next.
  */
 static int run_peer(const char *self, const char *dir, int k, const char *arg)
 {
@@ -366,6 +370,7 @@ int main(int argc, char **argv)
 	kmem_cache_init();
 	if (argc > 1 && strcmp(argv[1], "row") == 0) {	/* one round of pagoda's rows, as lines */
 		pagoda_thread_init(0);
+		mixed_overhead();	/* first, as each peer's process runs its mixed trace first */
 		run_ours();
 		run_ours_threads();
 		return 0;
