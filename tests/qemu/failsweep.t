@@ -13,10 +13,6 @@ chdir "$FindBin::Bin/../.." or die;
 my $D = '/sys/kernel/debug';
 
 # What one command printed: from its echo to the next prompt or the end of run=.
-sub section {
-    my ($out, $cmd) = @_;
-    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
-}
 
 # 1. The knobs: boot values read back, a bad boot value keeps the default and says so, debugfs
 #    writes read back, bad writes change nothing and fail the echo, the shell stays alive.
@@ -42,21 +38,21 @@ sub section {
     ok(!$to, 'knobs: the boot finished');
     is($st, 1, 'knobs: run= powers off with status 1 (three echos were meant to fail)');
     like($out, qr/run: 3 command\(s\) failed/, 'knobs: exactly the three bad writes failed');
-    is(section($out, $cmds[0]), "3\n100\n4096\n2\n2\n", 'failslab=3,100,4096,2 reads back (verbose 2 by default)');
+    is(run_section($out, $cmds[0]), "3\n100\n4096\n2\n2\n", 'failslab=3,100,4096,2 reads back (verbose 2 by default)');
     like($out, qr/FAULT_INJECTION: fail_page_alloc=1,200,0,1: expected <interval>,<probability>,<space>,<times> .*fail_page_alloc stays off/,
          'a probability over 100 on the command line is refused with one line');
-    is(section($out, $cmds[1]), "0\n1\n", 'fail_page_alloc keeps its defaults');
+    is(run_section($out, $cmds[1]), "0\n1\n", 'fail_page_alloc keeps its defaults');
     like($out, qr/FAULT_INJECTION: fail_vmalloc=1,50: expected/, 'a short value is refused');
-    is(section($out, $cmds[2]), "0\n", 'fail_vmalloc keeps its defaults');
-    like(section($out, $cmds[3]), qr/failslab: invalid probability '150' \(want a percentage, 0\.\.100\); probability stays 100\n.*echo: write error: Invalid argument/s,
+    is(run_section($out, $cmds[2]), "0\n", 'fail_vmalloc keeps its defaults');
+    like(run_section($out, $cmds[3]), qr/failslab: invalid probability '150' \(want a percentage, 0\.\.100\); probability stays 100\n.*echo: write error: Invalid argument/s,
          'a bad write says why and fails the echo');
-    is(section($out, $cmds[4]), "100\n", 'the bad write changed nothing');
-    is(section($out, $cmds[7]), "0\n-1\n", 'good writes read back (echo V > F and echo V >F)');
-    is(section($out, $cmds[9]), "5\n", '/proc/self/fail-nth reads back the calls to go');
-    like(section($out, $cmds[11]), qr/^echo: \/proc\/version: Permission denied$/m, 'a read-only file refuses the write');
-    like(section($out, $cmds[12]), qr/No such file or directory/, 'a missing file is named');
-    like(section($out, $cmds[13]), qr/^ok 1 fault_inject$/m, 'the fault_inject KTAP suite passes in the kernel');
-    is(section($out, $cmds[14]), "alive\n", 'the shell is alive after it all');
+    is(run_section($out, $cmds[4]), "100\n", 'the bad write changed nothing');
+    is(run_section($out, $cmds[7]), "0\n-1\n", 'good writes read back (echo V > F and echo V >F)');
+    is(run_section($out, $cmds[9]), "5\n", '/proc/self/fail-nth reads back the calls to go');
+    like(run_section($out, $cmds[11]), qr/^echo: \/proc\/version: Permission denied$/m, 'a read-only file refuses the write');
+    like(run_section($out, $cmds[12]), qr/No such file or directory/, 'a missing file is named');
+    like(run_section($out, $cmds[13]), qr/^ok 1 fault_inject$/m, 'the fault_inject KTAP suite passes in the kernel');
+    is(run_section($out, $cmds[14]), "alive\n", 'the shell is alive after it all');
     unlike($out, qr/Kernel panic|Unhandled|BUG:/, 'knobs: no panic, no fault, no BUG report');
 }
 
@@ -122,9 +118,9 @@ sub section {
                  "boot sweep n=$n: only a boot-critical allocation panics, with its name");
             next;
         }
-        my ($left) = section($out, 'cat /proc/self/fail-nth') =~ /^(\d+)/;
+        my ($left) = run_section($out, 'cat /proc/self/fail-nth') =~ /^(\d+)/;
         $done = defined $left && $left > 0;
-        like(section($out, 'cat /sys/kernel/debug/page_alloc/verify'), qr/^zone +DMA: ok,/m, "boot sweep n=$n: the buddy verifies");
+        like(run_section($out, 'cat /sys/kernel/debug/page_alloc/verify'), qr/^zone +DMA: ok,/m, "boot sweep n=$n: the buddy verifies");
         my ($free) = $out =~ /^MemFree:\s+(\d+) kB/m;
         # At least a clean boot's: a boot that did without an optional buffer (the mailbox's DMA
         # page, say) has that page free; one with less has lost memory on an error path.

@@ -12,10 +12,6 @@ use Test::More;
 chdir "$FindBin::Bin/../.." or die;
 
 my $D = '/sys/kernel/debug/kfence';
-sub section {
-    my ($out, $cmd) = @_;
-    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
-}
 sub count { my ($re, $s) = @_; my $n = () = $s =~ /$re/g; return $n; }
 sub stat_of { my ($stats, $name) = @_; return $stats =~ /^\Q$name\E: (\d+)$/m ? $1 : -1; }
 
@@ -59,14 +55,14 @@ for my $arch (qw(arm64 x86)) {
              "$arch: the report's first line is Linux's");
         like($out, qr/\] Out-of-bounds read at 0x[0-9a-f]+ \(128B right of kfence-#\d+\):$/m, "$arch: ... and its second");
         is(count(qr/Oops|Unable to handle|BUG: unable to handle/, $out), 0, "$arch: no Oops: every fault was KFENCE's");
-        my $stats = section($out, "cat $D/stats");
+        my $stats = run_section($out, "cat $D/stats");
         like($stats, $stats_re, "$arch: stats has Linux's fields") or diag($stats);
         is(stat_of($stats, 'enabled'), 1, "$arch: enabled: 1");
         is(stat_of($stats, 'total bugs'), 8, "$arch: total bugs: 8");
         cmp_ok(stat_of($stats, 'total allocations'), '>=', 16, "$arch: the suite's objects came from the pool");
         is(stat_of($stats, 'total allocations') - stat_of($stats, 'total frees'), stat_of($stats, 'currently allocated'),
            "$arch: allocations - frees = currently allocated");
-        my @objs = split /^---------------------------------\n/m, section($out, "cat $D/objects");
+        my @objs = split /^---------------------------------\n/m, run_section($out, "cat $D/objects");
         is(scalar(@objs), 63, "$arch: objects lists the 63 objects");
         my @bad = grep { !/\Akfence-#\d+ unused\n\z/ &&
             !/\Akfence-#\d+: 0x[0-9a-f]+-0x[0-9a-f]+, size=\d+, cache=\S+\n\nallocated by task 0 on cpu \d+ at \d+\.\d{6}s:\n( \S+\n)+(\nfreed by task 0 on cpu \d+ at \d+\.\d{6}s:\n( \S+\n)+)?\z/ } @objs;
@@ -82,7 +78,7 @@ for my $arch (qw(arm64 x86)) {
              "$arch: ... which says why and what is used");
         unlike($out, qr/Malformed early option/, "$arch: ... and no second one");
         like($out, qr/\] kfence: initialized - .*, sample interval 10000$/m, "$arch: ... the default interval");
-        is(stat_of(section($out, "cat $D/stats"), 'enabled'), 1, "$arch: ... KFENCE on");
+        is(stat_of(run_section($out, "cat $D/stats"), 'enabled'), 1, "$arch: ... KFENCE on");
     }
 
     # 3. The default interval: slab and kmalloc suites get sampled objects and no false report.
@@ -92,7 +88,7 @@ for my $arch (qw(arm64 x86)) {
         like($out, qr/\] kfence: initialized - .*, sample interval 10000$/m, "$arch: KFENCE is on by default, interval 10000");
         like($out, qr/^ok \d slab$/m, "$arch: the slab suite passes");
         like($out, qr/^ok \d kmalloc$/m, "$arch: the kmalloc suite passes");
-        my $stats = section($out, "cat $D/stats");
+        my $stats = run_section($out, "cat $D/stats");
         cmp_ok(stat_of($stats, 'total allocations'), '>=', 5, "$arch: the suites' allocations were sampled ("
                . stat_of($stats, 'total allocations') . ')');
         is(stat_of($stats, 'total bugs'), 0, "$arch: total bugs: 0");
@@ -109,12 +105,12 @@ sub kasan_kernel {
     ok($ok, 'arm64 KASAN: kfence.sample_interval=1, selftest kfence: status 0');
     like($out, qr/\] kfence: off \(KASAN kernel\)$/m, 'arm64 KASAN: one boot line says KFENCE is off in a KASAN kernel');
     unlike($out, qr/kfence: initialized/, 'arm64 KASAN: ... and no pool is set up');
-    my $stats = section($out, "cat $D/stats");
+    my $stats = run_section($out, "cat $D/stats");
     like($stats, $stats_re, 'arm64 KASAN: stats has Linux\'s fields') or diag($stats);
     is(stat_of($stats, 'enabled'), 0, 'arm64 KASAN: enabled: 0');
     is(stat_of($stats, 'total allocations'), 0, 'arm64 KASAN: total allocations: 0');
-    is(section($out, "cat $D/objects"), "kfence is off (no pool)\n", 'arm64 KASAN: objects says there is no pool');
-    unlike(section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, 'arm64 KASAN: no pool area reserved');
+    is(run_section($out, "cat $D/objects"), "kfence is off (no pool)\n", 'arm64 KASAN: objects says there is no pool');
+    unlike(run_section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, 'arm64 KASAN: no pool area reserved');
     like($out, qr/^ok 1 kfence$/m, 'arm64 KASAN: the kfence suite passes');
     is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 8, 'arm64 KASAN: its 8 pool cases skipped, with the reason');
     is(count(qr/BUG: KFENCE/, $out), 0, 'arm64 KASAN: no KFENCE report');
@@ -129,7 +125,7 @@ sub kasan_kernel {
     ok($ok, 'arm64 KASAN: default boot, selftest slab kmalloc: status 0');
     like($out, qr/^ok \d slab$/m, 'arm64 KASAN: the slab suite passes');
     like($out, qr/^ok \d kmalloc$/m, 'arm64 KASAN: the kmalloc suite passes');
-    is(stat_of(section($out, "cat $D/stats"), 'total allocations'), 0, 'arm64 KASAN: nothing sampled');
+    is(stat_of(run_section($out, "cat $D/stats"), 'total allocations'), 0, 'arm64 KASAN: nothing sampled');
 }
 
 # 4. kfence.sample_interval=0: off, no pool, the files say so, the suite skips its bug cases.
@@ -137,11 +133,11 @@ sub kasan_kernel {
     my ($out, $ok) = $boot{arm64}->("kfence.sample_interval=0 run=\"cat $D/stats; cat $D/objects; cat /proc/vmallocinfo; selftest kfence\"", 60);
     ok($ok, 'kfence.sample_interval=0: the boot is clean');
     like($out, qr/\] kfence: off \(kfence.sample_interval=0\)$/m, '... one line says KFENCE is off');
-    is(stat_of(section($out, "cat $D/stats"), 'enabled'), 0, '... enabled: 0');
-    is(section($out, "cat $D/objects"), "kfence is off (no pool)\n", '... no objects');
+    is(stat_of(run_section($out, "cat $D/stats"), 'enabled'), 0, '... enabled: 0');
+    is(run_section($out, "cat $D/objects"), "kfence is off (no pool)\n", '... no objects');
     like($out, qr/^ok 1 kfence$/m, '... the suite passes');
     is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 8, '... its 8 pool cases skipped, with the reason');
-    unlike(section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, '... and no pool area reserved');
+    unlike(run_section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, '... and no pool area reserved');
 }
 
 done_testing();

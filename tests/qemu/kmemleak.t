@@ -11,10 +11,6 @@ use Test::More;
 chdir "$FindBin::Bin/../.." or die;
 
 my $F = '/sys/kernel/debug/kmemleak';
-sub section {
-    my ($out, $cmd) = @_;
-    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
-}
 
 sub boot_x86 {
     my ($append, $timeout) = @_;
@@ -37,8 +33,8 @@ for my $arch (qw(arm64 x86)) {
         like($out, qr/^\[[ \d.]+\] kmemleak: on, 32768 objects of \d+ bytes \+ lookup: \d+ KiB from memblock$/m,
              "$arch: the pool's cost is stated");
         like($out, qr/^\[[ \d.]+\] kmemleak: scanned \d+ objects, \d+ KiB, in \d+ ms/m, "$arch: the scan ran");
-        is(section($out, "cat $F"), '', "$arch: a clean boot has no suspected leak");
-        unlike(section($out, "echo scan > $F"), qr/new suspected memory leaks/, "$arch: the scan found none");
+        is(run_section($out, "cat $F"), '', "$arch: a clean boot has no suspected leak");
+        unlike(run_section($out, "echo scan > $F"), qr/new suspected memory leaks/, "$arch: the scan found none");
         like($out, qr/^ok 1 kmemleak$/m, "$arch: selftest kmemleak passes");
         diag($1) if $out =~ /^\[[ \d.]+\] (kmemleak: scanned .*)$/m;
     }
@@ -50,11 +46,11 @@ for my $arch (qw(arm64 x86)) {
         my ($out, $st, $to) = $boot->("kmemleak=on run=\"fault vmalloc-guard; echo scan > $F; cat $F\"", undef,
                                       [qr/^BUG: KASAN: vmalloc-out-of-bounds in fault_vmalloc_guard\+/]);
         ok(!$to, "$arch: fault vmalloc-guard, scan, cat: no hang");
-        like(section($out, "echo scan > $F"),
+        like(run_section($out, "echo scan > $F"),
              qr/^\[[ \d.]+\] kmemleak: 1 new suspected memory leaks \(see \/sys\/kernel\/debug\/kmemleak\)$/m,
              "$arch: the scan finds the one leak, in Linux's words");
         my $w = $arch eq 'arm64' ? 16 : 8;
-        like(section($out, "cat $F"), qr/\Aunreferenced object 0x[0-9a-f]{$w} \(size 4096\):
+        like(run_section($out, "cat $F"), qr/\Aunreferenced object 0x[0-9a-f]{$w} \(size 4096\):
   comm "swapper\/0", pid 0, jiffies \d+ \(age \d+\.\d{3}s\)
   hex dump \(first 32 bytes\):
     (?:[0-9a-f]{2} ){15}[0-9a-f]{2}  .{16}
@@ -62,7 +58,7 @@ for my $arch (qw(arm64 x86)) {
   backtrace:
 (?:    \[<[0-9a-f]{$w}>\] [\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+
 )+\z/, "$arch: cat shows it in Linux's layout");
-        like(section($out, "cat $F"), qr/^    \[<[0-9a-f]+>\] fault_vmalloc_guard\+/m, "$arch: the allocation stack names its caller");
+        like(run_section($out, "cat $F"), qr/^    \[<[0-9a-f]+>\] fault_vmalloc_guard\+/m, "$arch: the allocation stack names its caller");
     }
 
     # 3. A bad value: one line, kmemleak stays off; cat and scan then say so in one line.
@@ -71,8 +67,8 @@ for my $arch (qw(arm64 x86)) {
         ok(!$to, "$arch: kmemleak=yes boots");
         like($out, qr/kmemleak=yes: expected on or off; kmemleak stays off\n/, "$arch: kmemleak=yes: one line says why");
         unlike($out, qr/kmemleak: on,/, "$arch: kmemleak=yes: nothing reserved");
-        is(section($out, "cat $F"), "kmemleak is off (boot with kmemleak=on)\n", "$arch: cat with kmemleak off: one line");
-        like(section($out, "echo scan > $F"), qr/\A\[[ \d.]+\] kmemleak: off \(boot with kmemleak=on\)\n/,
+        is(run_section($out, "cat $F"), "kmemleak is off (boot with kmemleak=on)\n", "$arch: cat with kmemleak off: one line");
+        like(run_section($out, "echo scan > $F"), qr/\A\[[ \d.]+\] kmemleak: off \(boot with kmemleak=on\)\n/,
              "$arch: a scan with kmemleak off: one line");
     }
 }

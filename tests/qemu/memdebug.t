@@ -11,16 +11,12 @@ use Test::More;
 chdir "$FindBin::Bin/../.." or die;
 
 my $D = '/sys/kernel/debug';
-sub section {
-    my ($out, $cmd) = @_;
-    return $out =~ /^pagoda# \Q$cmd\E\n(.*?)(?=^pagoda# |^\[\s*\d+\.\d+\] run: )/ms ? $1 : '';
-}
 
 # 1. Off by default: the files say so, nothing is reserved for it.
 {
     my ($out, $st, $to) = qemu_arm64(timeout => 60, append => "run=\"cat $D/page_owner; cat $D/page_owner_sort\"");
     ok(!$to && $st == 0, 'default boot: clean, status 0');
-    is(section($out, "cat $D/page_owner"), "page_owner is off (boot with page_owner=on)\n", 'page_owner is off by default');
+    is(run_section($out, "cat $D/page_owner"), "page_owner is off (boot with page_owner=on)\n", 'page_owner is off by default');
     unlike($out, qr/page_owner: on|K page_owner/, 'no table is reserved when off');
 }
 
@@ -29,7 +25,7 @@ sub section {
     my ($out, $st, $to) = qemu_arm64(timeout => 60, append => "page_owner=yes run=\"cat $D/page_owner\"");
     ok(!$to && $st == 0, 'page_owner=yes: the boot is clean');
     like($out, qr/page_owner=yes: expected on or off; page_owner stays off/, 'page_owner=yes: one line says why');
-    like(section($out, "cat $D/page_owner"), qr/^page_owner is off/, 'page_owner=yes: stays off');
+    like(run_section($out, "cat $D/page_owner"), qr/^page_owner is off/, 'page_owner=yes: stays off');
 }
 
 # 3. page_owner=on: the table's cost is stated and reserved; every allocated block has Linux's
@@ -44,7 +40,7 @@ my $workload = kasan() ? '' : 'selftest vmalloc; ';
     ok(!$to && $st == 0, 'page_owner=on: the boot' . ($workload ? ' and selftest vmalloc pass' : ' is clean'));
     like($out, qr/page_owner: on, 245760 records of 24 bytes \(5760 KiB\) for PFNs 0x0-0x3bfff/, 'the cost is stated: 24 bytes x 245760 pages');
     like($out, qr/Memory: .*5760K page_owner/, 'memblock reserved it under its name');
-    my $po = section($out, "cat $D/page_owner");
+    my $po = run_section($out, "cat $D/page_owner");
     my @blocks = split /\n\n/, $po;
     ok(@blocks >= 3, scalar(@blocks) . ' blocks listed');
     my @bad = grep { !/\APage allocated via order (\d+), mask 0x[0-9a-f]+\([\w|]+\), pid -1, tgid -1 \(swapper\/0\), ts \d+ ns, free_ts 0 ns\nPFN \d+ type Unmovable Block \d+ type Unmovable Flags 0x[0-9a-f]+\n( [\w.]+\+0x[0-9a-f]+\/0x[0-9a-f]+\n?)+\z/ } @blocks;	# GCC's clones: foo.part.0, as in Linux's traces
@@ -53,7 +49,7 @@ my $workload = kasan() ? '' : 'selftest vmalloc; ';
     my $pages = 0;
     $pages += 2**$_ for $po =~ /^Page allocated via order (\d+)/mg;
     my ($times, $gpages) = (0, 0);
-    my $sort = section($out, "cat $D/page_owner_sort");
+    my $sort = run_section($out, "cat $D/page_owner_sort");
     while ($sort =~ /^(\d+) times, (\d+) pages:$/mg) { $times += $1; $gpages += $2; }
     is($times, scalar(@blocks), "the summary's times add up to the blocks listed ($times)");
     is($gpages, $pages, "the summary's pages add up to the file's ($pages)");
@@ -68,7 +64,7 @@ SKIP: {
         append => "page_owner=on run=\"selftest vmalloc; cat $D/page_owner_sort; cat $D/page_owner\"");
     ok(!$to, 'KASAN, page_owner=on: selftest vmalloc and the cats end');
     like($out, qr/^ok 1 vmalloc$/m, 'KASAN: selftest vmalloc passes');
-    my $sort = section($out, "cat $D/page_owner_sort");
+    my $sort = run_section($out, "cat $D/page_owner_sort");
     my ($times, $pages, $stack) = $sort =~ /\A(\d+) times, (\d+) pages:\n((?: \S+\n)+)/;
     like($stack // '', qr/\A __alloc_pages\+\S+\n kasan_populate_vmalloc\+\S+\n __vmalloc_caller\+/,
          'KASAN: the largest group is the vmalloc shadow (kasan_populate_vmalloc for __vmalloc_caller)') or diag($sort);
