@@ -473,6 +473,11 @@ unsigned long kmem_cache_shrink_all(void)
 
 #define RECLAIM_MAX_OBJECTS	4096	/* the most objects a slab has (order 3, 8-byte objects) */
 
+void slab_set_freeptr(struct kmem_cache *c, void *obj, void *next)
+{
+	set_freeptr(c, obj, next);
+}
+
 /*
  * kmem_cache_reclaim_isolated: for a test that isolated a slab on purpose (a
  * corrupted free pointer): once the caller holds no object of the slab that

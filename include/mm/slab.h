@@ -187,6 +187,8 @@ bool kmem_cache_cpu_grown(const struct kmem_cache *c, unsigned int cpu);
 int kmem_cache_reclaim_isolated(struct kmem_cache *c, const void *obj);
 /* kmem_cache_validate: checks every slab, free object, red zone and poison; returns errors found. */
 int kmem_cache_validate(struct kmem_cache *c);
+/* For tests: writes obj's free pointer as the slab would, pointing at next (a use-after-free that knows the encoding). */
+void slab_set_freeptr(struct kmem_cache *c, void *obj, void *next);
 /* Finds a cache by name (for tests and slub_debug); NULL if none. */
 struct kmem_cache *kmem_cache_find(const char *name);
 

@@ -234,16 +234,25 @@ static void destroy_cache(void *c)
 	kmem_cache_destroy(c);
 }
 
-static void freepointer_corrupt(struct kunit *test)
+/*
+ * A use-after-free overwrites the free pointer of o[3] after the per-CPU
+ * objects went back onto their slab's freelist: with junk (foreign = false),
+ * or with a well-formed pointer to where keep's twin would start in the
+ * next block of the buddy, outside this slab (foreign = true). Either way the
+ * allocations that follow report it and isolate the slab, and none of them
+ * hands out an object twice or one outside the slab.
+ */
+static void freelist_overwritten(struct kunit *test, const char *name, bool foreign)
 {
-	struct kmem_cache *c = kmem_cache_create("test-fp", 64, 0, 0, NULL);
+	struct kmem_cache *c = kmem_cache_create(name, 64, 0, 0, NULL);
+	char bug[64], fix[64];
 	u8 *keep, *o[4];
-	int i, reported = 0;
+	int i, j, reported = 0;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
 	kunit_add_action(test, destroy_cache, c);
 	if (c->flags & SLAB_DEBUG_FLAGS)
-		kunit_skip(test, "slub_debug= made test-fp a debug cache (free pointer outside the object)");
+		kunit_skip(test, "slub_debug= made the cache a debug cache (free pointer outside the object)");
 	if (kasan_enabled())
 		kunit_skip(test, "KASAN: freed objects wait in its quarantine, and it reports the write after free");
 	keep = kmem_cache_alloc(c, GFP_KERNEL);
@@ -252,25 +261,49 @@ static void freepointer_corrupt(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_shrink(c);		/* the per-CPU objects go back onto the slab's freelist */
-	memset(o[3] + c->fp_offset, 0x41, sizeof(void *));	/* the bug */
+	if (foreign)			/* the bug */
+		slab_set_freeptr(c, o[3], keep + (PAGE_SIZE << c->order));
+	else
+		memset(o[3] + c->fp_offset, 0x41, sizeof(void *));
 	printk_capture_start(cap, CAP_SIZE);
 	for (i = 0; i < 4; i++) {
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 		KUNIT_EXPECT_NOT_NULL(test, o[i]);
 	}
 	printk_capture_stop();
-	reported = strstr(cap, "BUG test-fp (Not tainted): Freepointer corrupt") != NULL;
+	snprintf(bug, sizeof(bug), "BUG %s (Not tainted): Freepointer corrupt", name);
+	snprintf(fix, sizeof(fix), "FIX %s: Isolating slab", name);
+	reported = strstr(cap, bug) != NULL;
 	KUNIT_EXPECT_TRUE(test, reported);
-	KUNIT_EXPECT_SUBSTR(test, cap, "FIX test-fp: Isolating slab");
-	for (i = 0; i < 4; i++)
+	KUNIT_EXPECT_SUBSTR(test, cap, fix);
+	for (i = 0; i < 4; i++) {
 		KUNIT_EXPECT_TRUE(test, virt_addr_valid(o[i]) && ksize(o[i]) == 64);
+		for (j = 0; j < i; j++)
+			KUNIT_EXPECT_NE(test, o[i], o[j]);
+	}
 	for (i = 0; i < 4; i++)
 		kmem_cache_free(c, o[i]);
 	kmem_cache_free(c, keep);
 	expect_sound(test, c);
 	KUNIT_EXPECT_GT(test, kmem_cache_reclaim_isolated(c, keep), 0);	/* the lost objects */
 	kunit_release_action(test, destroy_cache, c);
-	KUNIT_EXPECT_NULL(test, kmem_cache_find("test-fp"));
+	KUNIT_EXPECT_NULL(test, kmem_cache_find(name));
+}
+
+static void freepointer_corrupt(struct kunit *test)
+{
+	freelist_overwritten(test, "test-fp", false);
+}
+
+/*
+ * The pointer's offset in its block is an object's, but the block is not
+ * this slab: the check once looked at the offset only, so a junk pointer got
+ * through about once in 64 (a 64-byte stride), as the same pointer with a
+ * well-formed encoding does every time.
+ */
+static void freepointer_outside_slab(struct kunit *test)
+{
+	freelist_overwritten(test, "test-fp2", true);
 }
 
 /* Red zones: a write past the end or before the start is reported at free and repaired. */
@@ -373,6 +406,7 @@ kunit_test_suite_init(slab_debug, slab_debug_suite_init, slab_debug_suite_exit,
 	KUNIT_CASE(interior_pointer),
 	KUNIT_CASE(write_after_free),
 	KUNIT_CASE(freepointer_corrupt),
+	KUNIT_CASE(freepointer_outside_slab),
 	KUNIT_CASE(red_zone_overwrite),
 	KUNIT_CASE(kfree_stray),
 	KUNIT_CASE(slub_debug_param));
