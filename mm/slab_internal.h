@@ -82,17 +82,18 @@ static inline void *slab_base_of(const struct kmem_cache *c, const void *p)
 
 /*
  * obj_index: index of the object that starts exactly at p in slab pg, or -1 if
- * p is not the start of an object (inside one, in a red zone, past the last).
- * The divide is a multiply by the reciprocal: exact for offsets below 2^16.
+ * p is not the start of an object of pg (inside one, in a red zone, past the
+ * last, or in another block: a free pointer that a use-after-free overwrote
+ * can have an object's offset in the wrong block). The divide is a multiply
+ * by the reciprocal: exact for offsets below 2^16.
  */
 static inline int obj_index(const struct kmem_cache *c, struct page *pg, const void *p)
 {
-	/* Buddy blocks are naturally aligned, in the linear map too: no page_address() needed. */
-	unsigned long off = (unsigned long)p & (slab_bytes(c) - 1);
+	unsigned long off = (unsigned long)p - (unsigned long)slab_base(pg);
 	unsigned long rel = off - c->red_left;
 	unsigned int idx;
 
-	if (unlikely(off < c->red_left))
+	if (unlikely(off >= slab_bytes(c) || off < c->red_left))
 		return -1;
 	idx = (unsigned int)(((u64)rel * c->reciprocal) >> 32);
 	if (unlikely(idx * c->stride != rel || idx >= c->objects))
