@@ -471,12 +471,12 @@ unsigned long kmem_cache_shrink_all(void)
 	return freed;
 }
 
-#define RECLAIM_MAX_OBJECTS	4096	/* the most objects a slab has (order 3, 8-byte objects) */
-
 void slab_set_freeptr(struct kmem_cache *c, void *obj, void *next)
 {
 	set_freeptr(c, obj, next);
 }
+
+#define RECLAIM_MAX_OBJECTS	4096	/* the most objects a slab has (order 3, 8-byte objects) */
 
 /*
  * kmem_cache_reclaim_isolated: for a test that isolated a slab on purpose (a

@@ -82,10 +82,10 @@ static void pagoda_free(void *p)
  * sets TPIDR_EL1), running as pagoda's CPUs run their work: interrupts masked.
  * In the kernel no code runs with them on but the windows that let them in
  * (arch_irq_window, the idle loops' WFI/HLT): the shell's commands and system
- * calls run masked, a taskset command or a cross call from an IPI. So the
- * slab's interrupt save finds them masked and writes nothing; a thread whose
- * host flag said "on" would pay two stores per operation that no CPU of
- * pagoda makes.
+ * calls run masked, and a taskset command, like any cross call, in an IPI.
+ * So the slab's interrupt save finds them masked and writes nothing; a thread
+ * whose host flag said "on" would pay two stores per operation that no CPU
+ * of pagoda makes.
  */
 static void pagoda_thread_init(unsigned int cpu)
 {

@@ -227,7 +227,6 @@ static void write_after_free(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 }
 
-/* Without poisoning, a use-after-free that hits the mangled free pointer is caught on allocation. */
 /* Deferred: the cache goes when the case ends, however it ends. */
 static void destroy_cache(void *c)
 {
@@ -235,12 +234,13 @@ static void destroy_cache(void *c)
 }
 
 /*
- * A use-after-free overwrites the free pointer of o[3] after the per-CPU
- * objects went back onto their slab's freelist: with junk (foreign = false),
- * or with a well-formed pointer to where keep's twin would start in the
- * next block of the buddy, outside this slab (foreign = true). Either way the
- * allocations that follow report it and isolate the slab, and none of them
- * hands out an object twice or one outside the slab.
+ * Without poisoning, a use-after-free that hits a mangled free pointer is
+ * caught on allocation. Here one overwrites the free pointer of o[3] after
+ * the per-CPU objects went back onto their slab's freelist: with junk
+ * (foreign = false), or with a well-formed pointer to where keep's twin
+ * would start in the next block of the buddy, outside this slab (foreign =
+ * true). Either way the allocations that follow report it and isolate the
+ * slab, and none of them hands out an object twice or one outside the slab.
  */
 static void freelist_overwritten(struct kunit *test, const char *name, bool foreign)
 {
