@@ -377,7 +377,6 @@ int main(int argc, char **argv)
 	}
 	mixed_overhead();
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);	/* "row" runs this binary again */
-
 	if (n <= 0 || (size_t)n >= sizeof(self) - 1)
 		snprintf(self, sizeof(self), "%s", argv[0]);
 	else
