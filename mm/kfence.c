@@ -45,7 +45,6 @@ char *__kfence_pool;			/* published once, by kfence_init */
  * KFENCE is off.
  */
 bool kfence_enabled;
-struct kfence_countdown kfence_countdown[CONFIG_NR_CPUS];
 static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;	/* a count, Linux's a time: see below */
 
 #define KFENCE_STACK_DEPTH	STACK_DEPOT_MAX_FRAMES
@@ -245,7 +244,7 @@ static void set_countdowns(unsigned long interval)
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		WRITE_ONCE(kfence_countdown[cpu].left, READ_ONCE(kfence_enabled) ? (unsigned int)interval : 0);
+		WRITE_ONCE(per_cpu(slab_quick, cpu).kfence_left, READ_ONCE(kfence_enabled) ? (unsigned int)interval : 0);
 }
 
 /*
@@ -489,10 +488,10 @@ __noinline void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	u64 *p;
 
 	if (!READ_ONCE(kfence_enabled)) {	/* the countdown wrapped while off */
-		WRITE_ONCE(kfence_countdown[smp_processor_id()].left, 0);
+		WRITE_ONCE(this_cpu_ptr(slab_quick)->kfence_left, 0);
 		return NULL;
 	}
-	WRITE_ONCE(kfence_countdown[smp_processor_id()].left, (unsigned int)READ_ONCE(sample_interval));
+	WRITE_ONCE(this_cpu_ptr(slab_quick)->kfence_left, (unsigned int)READ_ONCE(sample_interval));
 	stack = save_stack(2);	/* from the allocator's caller outward */
 	spin_lock_irqsave(&kfence_lock, flags);
 	if (size > PAGE_SIZE || c->object_size > PAGE_SIZE || (c->flags & SLAB_SKIP_KFENCE) || !size) {

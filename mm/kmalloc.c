@@ -69,6 +69,25 @@ static inline unsigned int kmalloc_index(size_t size)
 	return size_index_64[(size - 1) / 64];
 }
 
+/*
+ * kmalloc_set_cpu_array: CPU cpu's array of c is ac from now on (c->cpu_cache[cpu]
+ * was just set); if c is a kmalloc cache of sizes up to KMALLOC_DIRECT_MAX, the
+ * entries of its sizes in cpu's direct table (struct slab_quick) follow. Called
+ * where c->cpu_cache[cpu] may be written: on CPU cpu with interrupts masked, or
+ * before any other CPU can use c.
+ */
+void kmalloc_set_cpu_array(const struct kmem_cache *c, unsigned int cpu, struct kmem_cache_cpu *ac)
+{
+	unsigned long off = (unsigned long)c - (unsigned long)kmalloc_caches, i = off / sizeof(*c);
+	unsigned int j;
+
+	if (off >= sizeof(kmalloc_caches))
+		return;		/* not a kmalloc cache (below the array, the difference wrapped) */
+	for (j = 0; j < ARRAY_SIZE(size_index); j++)
+		if (size_index[j] == i)
+			WRITE_ONCE(per_cpu(slab_quick, cpu).kmalloc_ac[j], ac);
+}
+
 struct kmem_cache *kmalloc_slab(size_t size)
 {
 	if (!size || size > KMALLOC_MAX_CACHE_SIZE || !kmalloc_ready)
@@ -81,7 +100,7 @@ void kmalloc_init(void)
 	unsigned int i, j;
 	char name[24];
 
-	BUILD_BUG_ON(ARRAY_SIZE(size_index) * 8 != 256);
+	BUILD_BUG_ON(ARRAY_SIZE(size_index) * 8 != 256 || KMALLOC_DIRECT_MAX != 256);
 	for (i = 4, j = 8; i < ARRAY_SIZE(size_index_64); i++) {	/* 257..320 is entry 4 */
 		while ((i + 1) * 64 > kmalloc_sizes[j])
 			j++;
@@ -198,14 +217,38 @@ static __noinline void *__do_kmalloc(size_t size, gfp_t gfp, unsigned long calle
 	return __kmalloc(size, gfp, caller);
 }
 
-/* The quick path (mm/slab_internal.h) when it can, the full one otherwise. */
+/*
+ * kmalloc's quick path for sizes 1..KMALLOC_DIRECT_MAX: this CPU's array of
+ * size's class straight from its direct table (struct slab_quick). false,
+ * with nothing changed, when the full path must serve it.
+ */
+static __always_inline bool kmalloc_quick(size_t size, gfp_t gfp, void **objp)
+{
+	struct slab_quick *q;
+	unsigned long flags;
+	bool done;
+
+	if (!slab_alloc_quick_ok(gfp))
+		return false;
+	flags = slab_irq_save();
+	q = this_cpu_ptr(slab_quick);
+	done = quick_pop(q, q->kmalloc_ac[(size - 1) / 8], objp);
+	slab_irq_restore(flags);
+	return done;
+}
+
+/* A quick path (mm/slab_internal.h) when it can, the full one otherwise. */
 __noinline void *kmalloc(size_t size, gfp_t gfp)
 {
 	void *p;
 
-	if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
-	    likely(p = slab_alloc_quick(&kmalloc_caches[kmalloc_index(size)], gfp)))
+	if (likely(size - 1 < KMALLOC_DIRECT_MAX)) {
+		if (likely(kmalloc_quick(size, gfp, &p)))
+			return p;
+	} else if (likely(size - 1 < KMALLOC_MAX_CACHE_SIZE) &&
+		   likely(p = slab_alloc_quick(&kmalloc_caches[kmalloc_index(size)], gfp))) {
 		return p;
+	}
 	return __do_kmalloc(size, gfp, _RET_IP_);
 }
 

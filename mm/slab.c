@@ -112,6 +112,12 @@ struct kmem_cache_unit {
 static unsigned long slab_seed = (unsigned long)0x5bd1e9955bd1e995ULL;	/* truncated on 32-bit */
 /* Every CPU's array in a cache without arrays: limit 0 sends each operation to the slabs; never written. */
 struct kmem_cache_cpu slab_no_array;
+/* include/mm/slab.h; until kmalloc_init fills the table, kmalloc's quick path finds no array. */
+DEFINE_PER_CPU(struct slab_quick, slab_quick) = {
+	[0 ... CONFIG_NR_CPUS - 1] = {
+		.kmalloc_ac = { [0 ... KMALLOC_DIRECT_MAX / 8 - 1] = &slab_no_array },
+	},
+};
 
 /* splitmix64: spreads the bits of a cache's address into its free-pointer secret. */
 static unsigned long mix_secret(unsigned long v)

@@ -43,7 +43,8 @@
  * back at the cache's limit it moves home and its page goes back to the
  * buddy. A drain (kmem_cache_shrink, kmem_cache_shrink_all) does it all at once.
  *
- * Locks. CPU n's pointer c->cpu_cache[n] changes only on CPU n, with
+ * Locks. CPU n's pointer c->cpu_cache[n] (and, for a kmalloc cache, its
+ * entries in CPU n's kmalloc direct table) changes only on CPU n, with
  * interrupts masked and c->lock held; another CPU reads it (and the array's
  * avail) only under c->lock. So a grown array's page is freed only after the
  * pointer went home, when no reader can still hold it.
@@ -72,6 +73,13 @@ static unsigned int cpu_arrays_order(const struct kmem_cache *c)
 static struct kmem_cache_cpu *cpu_array_home(const struct kmem_cache *c, unsigned int cpu)
 {
 	return (void *)((char *)c->shared + array_bytes(c->shared_limit) + cpu * array_bytes(c->limit));
+}
+
+/* CPU cpu's array of c is ac from now on, for c's pointer and kmalloc's direct table alike. */
+static void set_cpu_array(struct kmem_cache *c, unsigned int cpu, struct kmem_cache_cpu *ac)
+{
+	WRITE_ONCE(c->cpu_cache[cpu], ac);
+	kmalloc_set_cpu_array(c, cpu, ac);
 }
 
 /* Whether CPU cpu's array of c is a grown one, with a page of its own (c->lock held, or on CPU cpu). */
@@ -109,7 +117,7 @@ void free_cpu_arrays(struct kmem_cache *c)
 		__free_pages(virt_to_page(c->shared), cpu_arrays_order(c));
 	c->shared = &slab_no_array;
 	for (i = 0; i < CONFIG_NR_CPUS; i++)
-		c->cpu_cache[i] = &slab_no_array;
+		set_cpu_array(c, i, &slab_no_array);
 }
 
 /*
@@ -135,7 +143,7 @@ int alloc_cpu_arrays(struct kmem_cache *c)
 		struct kmem_cache_cpu *ac = cpu_array_home(c, i);
 
 		*ac = (struct kmem_cache_cpu){ .limit = c->limit, .batch = (u16)c->batch };
-		c->cpu_cache[i] = ac;
+		set_cpu_array(c, i, ac);
 	}
 	return 0;
 }
@@ -189,7 +197,7 @@ void cpu_array_grow(struct kmem_cache *c)
 
 		BUILD_BUG_ON(SLAB_CPU_ARRAY_BYTES > PAGE_SIZE);
 		memcpy(big, ac, sizeof(*ac) + ac->avail * sizeof(void *));
-		WRITE_ONCE(c->cpu_cache[cpu], big);
+		set_cpu_array(c, cpu, big);
 		ac = big;
 		pg = NULL;
 	}
@@ -218,7 +226,7 @@ static void cpu_array_shrink(struct kmem_cache *c, unsigned int limit)
 		return;
 	spin_lock(&c->lock);
 	memcpy(home, ac, sizeof(*ac) + ac->avail * sizeof(void *));
-	WRITE_ONCE(c->cpu_cache[cpu], home);
+	set_cpu_array(c, cpu, home);
 	spin_unlock(&c->lock);
 	__free_pages(virt_to_page(ac), 0);
 }

@@ -5,6 +5,7 @@
 #include <compiler.h>
 #include <kernel/percpu.h>
 #include <mm/gfp.h>
+#include <mm/slab.h>
 #include <asm/memory.h>
 
 struct kmem_cache;
@@ -30,16 +31,14 @@ extern char *__kfence_pool;
 /* Nonzero when allocations are sampled (the pool exists and the interval is not 0). */
 extern bool kfence_enabled;
 /*
- * Per CPU: allocations left before the next sampled one; 0 while KFENCE is
- * off (a decrement from 0 wraps, and the slow path, finding KFENCE off,
- * puts 0 back). Only its own CPU writes its counter, without a lock or an
- * atomic: an interrupt's allocation between the hook's load and store can
- * cost one count, which only moves the next sample by one allocation.
+ * Per CPU: allocations left before the next sampled one, slab_quick's
+ * kfence_left (include/mm/slab.h: in the cache line the quick paths read
+ * anyway); 0 while KFENCE is off (a decrement from 0 wraps, and the slow
+ * path, finding KFENCE off, puts 0 back). Only its own CPU writes its
+ * counter, without a lock or an atomic: an interrupt's allocation between the
+ * hook's load and store can cost one count, which only moves the next sample
+ * by one allocation. kfence_set_sample_interval writes every CPU's.
  */
-struct kfence_countdown {
-	unsigned int left;
-} __aligned(64);	/* a cache line each (L1_CACHE_BYTES): every allocation writes its CPU's */
-extern struct kfence_countdown kfence_countdown[];
 
 /* kfence_init: the pool (VA range, pages), after vmalloc_init. Off, with one line, if it cannot be made. */
 void kfence_init(void);
@@ -54,7 +53,7 @@ void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp);
  */
 static __always_inline void *kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
-	unsigned int *cd = &kfence_countdown[smp_processor_id()].left;
+	unsigned int *cd = &this_cpu_ptr(slab_quick)->kfence_left;
 	unsigned int n = READ_ONCE(*cd);
 
 	WRITE_ONCE(*cd, n - 1);

@@ -57,6 +57,26 @@ struct kmem_cache_cpu {
 	void *entry[];		/* the slots, right after the header: limit, or SLAB_CPU_MAX once grown */
 };
 
+/*
+ * slab_quick: per CPU, what every quick allocation reads besides the array it
+ * pops from, in one place (mm/slab.c defines it): KFENCE's countdown and
+ * kmalloc's direct table. The table gives kmalloc(size) of sizes 1..256 this
+ * CPU's array of size's class in one load from the size, where the class
+ * (a table), then the cache, then its array were three dependent steps
+ * (mimalloc's pages_free_direct idea). Only its own CPU touches it, with
+ * interrupts masked, except kfence_left (include/mm/kfence.h) and the boot
+ * CPU's fill when the kmalloc caches are set up, before any other CPU runs.
+ * kmalloc_ac[i] is always c->cpu_cache[cpu] of the cache of sizes 8i+1..8i+8
+ * (slab_no_array before that cache is set up): mm/slab_array.c changes both
+ * at once.
+ */
+#define KMALLOC_DIRECT_MAX	256	/* the largest size kmalloc's direct table serves */
+struct slab_quick {
+	unsigned int kfence_left;	/* allocations before KFENCE's next sample (include/mm/kfence.h) */
+	struct kmem_cache_cpu *kmalloc_ac[KMALLOC_DIRECT_MAX / 8];	/* [i]: sizes 8i+1..8i+8 */
+} __aligned(L1_CACHE_BYTES);
+DECLARE_PER_CPU(struct slab_quick, slab_quick);
+
 /* Last allocation or free of an object (SLAB_STORE_USER). */
 struct slab_track {
 	unsigned long addr;	/* caller (_RET_IP_) */

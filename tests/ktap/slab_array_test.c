@@ -219,6 +219,57 @@ out:
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 }
 
+/* Whether this CPU's kmalloc direct table gives c's array for every size of c's class (lo..hi). */
+static bool direct_table_ok(struct kmem_cache *c, unsigned int lo, unsigned int hi)
+{
+	struct slab_quick *q = this_cpu_ptr(slab_quick);
+	unsigned int size;
+
+	for (size = lo; size <= hi; size++)
+		if (q->kmalloc_ac[(size - 1) / 8] != this_array(c))
+			return false;
+	return true;
+}
+
+/*
+ * kmalloc's direct table follows its class's array: bursts of kmalloc of
+ * 193..256 bytes, twice what the kmalloc-256 array holds, grow this CPU's
+ * array, a shrink sends it home, and each time every size of the class finds
+ * the array the cache has. An entry left on the old array would hand out
+ * objects that the new one holds too: every burst's objects are tagged with
+ * their index and must keep it.
+ */
+static void kmalloc_direct_follows_array(struct kunit *test)
+{
+	struct kmem_cache *c = kmalloc_slab(256);
+	static unsigned long *o[2 * BURST];
+	int r, n, i, clobbered = 0;
+
+	if (kasan_enabled() || !c->limit) {
+		kunit_mark_skipped(test, "no per-CPU arrays to grow (KASAN's quarantine or slub_debug=)");
+		return;
+	}
+	KUNIT_EXPECT_LE(test, c->limit, BURST);
+	KUNIT_EXPECT_TRUE(test, direct_table_ok(c, 193, 256));
+	for (r = 0; r < 8; r++) {
+		for (n = 0; n < 2 * BURST && (o[n] = kmalloc(193 + n % 64, GFP_KERNEL)); n++)
+			*o[n] = (unsigned long)n;
+		for (i = 0; i < n; i++)
+			clobbered += *o[i] != (unsigned long)i;
+		for (i = 0; i < n; i++)
+			kfree(o[i]);
+		KUNIT_EXPECT_EQ(test, n, 2 * BURST);
+	}
+	KUNIT_EXPECT_EQ(test, clobbered, 0);
+	KUNIT_EXPECT_TRUE(test, kmem_cache_cpu_grown(c, smp_processor_id()));
+	KUNIT_EXPECT_TRUE(test, direct_table_ok(c, 193, 256));
+	kmem_cache_shrink(c);
+	KUNIT_EXPECT_FALSE(test, kmem_cache_cpu_grown(c, smp_processor_id()));
+	KUNIT_EXPECT_TRUE(test, direct_table_ok(c, 193, 256));
+	KUNIT_EXPECT_TRUE(test, direct_table_ok(kmalloc_slab(8), 1, 8));
+	KUNIT_EXPECT_TRUE(test, direct_table_ok(kmalloc_slab(64), 57, 64));
+}
+
 static int slab_array_suite_init(void)
 {
 	if (mm_test_machine())
@@ -231,4 +282,5 @@ kunit_test_suite_init(slab_array, slab_array_suite_init, NULL,
 	KUNIT_CASE(free_burst_grows_array),
 	KUNIT_CASE(random_mix_does_not_grow),
 	KUNIT_CASE(reap_gives_back),
-	KUNIT_CASE(buddy_failure_drains_grown));
+	KUNIT_CASE(buddy_failure_drains_grown),
+	KUNIT_CASE(kmalloc_direct_follows_array));
