@@ -244,7 +244,8 @@ static void set_countdowns(unsigned long interval)
 	unsigned int cpu;
 
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		WRITE_ONCE(per_cpu(slab_quick, cpu).kfence_left, READ_ONCE(kfence_enabled) ? (unsigned int)interval : 0);
+		WRITE_ONCE(per_cpu(slab_quick, cpu).kfence_left,
+			   READ_ONCE(kfence_enabled) ? (unsigned int)interval : 0);
 }
 
 /*

@@ -32,8 +32,8 @@ extern char *__kfence_pool;
 extern bool kfence_enabled;
 /*
  * Per CPU: allocations left before the next sampled one, slab_quick's
- * kfence_left (include/mm/slab.h: in the cache line the quick paths read
- * anyway); 0 while KFENCE is off (a decrement from 0 wraps, and the slow
+ * kfence_left (include/mm/slab.h: beside kmalloc's direct table, which
+ * kmalloc's quick path reads anyway); 0 while KFENCE is off (a decrement from 0 wraps, and the slow
  * path, finding KFENCE off, puts 0 back). Only its own CPU writes its
  * counter, without a lock or an atomic: an interrupt's allocation between the
  * hook's load and store can cost one count, which only moves the next sample
