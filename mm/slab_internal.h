@@ -162,19 +162,6 @@ static __always_inline void slab_unlock_irqrestore(spinlock_t *lock, unsigned lo
 	slab_irq_restore(flags);
 }
 
-/*
- * The quick paths, the common case of kmalloc/kfree and kmem_cache_alloc/free:
- * an object popped from or pushed on this CPU's array when nothing else has to
- * happen — no KFENCE sample due, no fault injection armed, no kmemleak, not
- * KASAN, no zeroing; for a free, p starts an object and is not the one freed
- * just before on this CPU, and the array has room. No call inside, so the
- * functions they are inlined into save no registers on the way (the full
- * paths are out of line, entered only when these say no). NULL / false means
- * nothing was changed: take the full path, which checks and does everything.
- * Measured in the kernel (`bench slab_smp`, -icount): a kmalloc(64)+kfree
- * pair went from 156 to 105 instructions on arm64, 157 to 121 on x86; then
- * to 97 and 117 with kmalloc's direct table (struct slab_quick).
- */
 /* Whether an allocation with gfp may take a quick path at all (one load, no call). */
 static __always_inline bool slab_alloc_quick_ok(gfp_t gfp)
 {
@@ -200,6 +187,19 @@ static __always_inline bool quick_pop(struct slab_quick *q, struct kmem_cache_cp
 	return true;
 }
 
+/*
+ * The quick paths, the common case of kmalloc/kfree and kmem_cache_alloc/free:
+ * an object popped from or pushed on this CPU's array when nothing else has to
+ * happen — no KFENCE sample due, no fault injection armed, no kmemleak, not
+ * KASAN, no zeroing; for a free, p starts an object and is not the one freed
+ * just before on this CPU, and the array has room. No call inside, so the
+ * functions they are inlined into save no registers on the way (the full
+ * paths are out of line, entered only when these say no). NULL / false means
+ * nothing was changed: take the full path, which checks and does everything.
+ * Measured in the kernel (`bench slab_smp`, -icount): a kmalloc(64)+kfree
+ * pair went from 156 to 105 instructions on arm64, 157 to 121 on x86; then
+ * to 97 and 117 with kmalloc's direct table (struct slab_quick).
+ */
 static __always_inline void *slab_alloc_quick(struct kmem_cache *c, gfp_t gfp)
 {
 	unsigned long flags;

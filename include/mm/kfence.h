@@ -33,11 +33,12 @@ extern bool kfence_enabled;
 /*
  * Per CPU: allocations left before the next sampled one, slab_quick's
  * kfence_left (include/mm/slab.h: beside kmalloc's direct table, which
- * kmalloc's quick path reads anyway); 0 while KFENCE is off (a decrement from 0 wraps, and the slow
- * path, finding KFENCE off, puts 0 back). Only its own CPU writes its
- * counter, without a lock or an atomic: an interrupt's allocation between the
- * hook's load and store can cost one count, which only moves the next sample
- * by one allocation. kfence_set_sample_interval writes every CPU's.
+ * kmalloc's quick path reads anyway); 0 while KFENCE is off (a decrement
+ * from 0 wraps, and the slow path, finding KFENCE off, puts 0 back). Only
+ * its own CPU writes its counter, without a lock or an atomic: an interrupt's
+ * allocation between the hook's load and store can cost one count, which
+ * only moves the next sample by one allocation. kfence_set_sample_interval
+ * writes every CPU's.
  */
 
 /* kfence_init: the pool (VA range, pages), after vmalloc_init. Off, with one line, if it cannot be made. */
