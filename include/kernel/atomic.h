@@ -69,21 +69,38 @@ static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 	return arch_atomic_cmpxchg(&v->counter, old, new);
 }
 
-/* atomic_or/atomic_andnot: sets/clears the bits of i, with atomic_cmpxchg (for rare writers of a flag word). */
-static inline void atomic_or(int i, atomic_t *v)
+/*
+ * atomic_fetch_or/atomic_fetch_andnot: set/clear the bits of i and return the
+ * value before; atomic_or/atomic_andnot: the same, the value unused. One
+ * atomic_cmpxchg loop (fully ordered), for rare writers of a flag word.
+ */
+static inline int atomic_fetch_setclear(int set, int clear, atomic_t *v)
 {
 	int old = atomic_read(v), seen;
 
-	while ((seen = atomic_cmpxchg(v, old, old | i)) != old)
+	while ((seen = atomic_cmpxchg(v, old, (old & ~clear) | set)) != old)
 		old = seen;
+	return old;
+}
+
+static inline int atomic_fetch_or(int i, atomic_t *v)
+{
+	return atomic_fetch_setclear(i, 0, v);
+}
+
+static inline int atomic_fetch_andnot(int i, atomic_t *v)
+{
+	return atomic_fetch_setclear(0, i, v);
+}
+
+static inline void atomic_or(int i, atomic_t *v)
+{
+	atomic_fetch_or(i, v);
 }
 
 static inline void atomic_andnot(int i, atomic_t *v)
 {
-	int old = atomic_read(v), seen;
-
-	while ((seen = atomic_cmpxchg(v, old, old & ~i)) != old)
-		old = seen;
+	atomic_fetch_andnot(i, v);
 }
 
 #endif
