@@ -38,14 +38,23 @@
  */
 char *__kfence_pool;			/* published once, by kfence_init */
 /*
- * Read without a lock by the hooks; written by kfence_init and the test hook
- * (kfence_set_sample_interval). Each CPU's countdown is decremented by its
- * own CPU (include/mm/kfence.h says why no atomic is needed) and restarted by
- * the sampled allocation; a change of interval restarts them all, at 0 when
- * KFENCE is off.
+ * Read without a lock by the hooks; written by kfence_init and the test hooks
+ * (kfence_set_sample_interval, kfence_force_sampling). The gate is
+ * SLAB_QUICK_KFENCE (include/mm/kfence.h); the rest of its state is CPU 0's,
+ * read and written only by CPU 0 with interrupts masked (__kfence_poll),
+ * except gate_gen, gate_held and gate_pauses, which any CPU may write and
+ * CPU 0 or the sampled allocation reads.
  */
 bool kfence_enabled;
-static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;	/* a count, Linux's a time: see below */
+static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;	/* ms */
+static unsigned long gate_gen;		/* bumped by each change of interval: CPU 0 restarts its clock */
+static bool gate_held;			/* kfence_force_sampling: the gate stays open */
+static atomic_t gate_pauses;		/* kfence_gate_pause - kfence_gate_resume: the clock opens nothing while > 0 */
+static struct {
+	u64 due;			/* the counter's value at which the gate opens next */
+	u64 ticks;			/* interval, in counter ticks */
+	unsigned long interval, gen;	/* what ticks and due were computed from */
+} gate_clock;
 
 #define KFENCE_STACK_DEPTH	STACK_DEPOT_MAX_FRAMES
 #define KFENCE_MAX_DIGITS	9	/* kfence.sample_interval= takes 0 .. 999999999 */
@@ -121,16 +130,12 @@ extern void pt_clear_leaf(struct mm_ctx *ctx, pte_t *slot, vaddr_t va, struct pt
 extern struct mm_ctx init_mm __weak;
 
 /*
- * kfence.sample_interval=N (Linux's name; Linux counts milliseconds, pagoda,
- * which has no timer-driven allocation gate, counts allocations): every Nth
- * slab allocation on a CPU is sampled; 0 turns KFENCE off (no pool is made).
- * A sampled allocation costs about 10 000 instructions (a page mapped, 4 KiB
- * of canary written and checked a word at a time, two stacks saved, a TLB
- * flush at free). The default, 10 000, keeps that to about one instruction
- * per allocation on average, on top of the hook's five, so KFENCE can stay
- * on (at 1000 it was ten, +6 % on a kmalloc+kfree pair); a full selftest
- * still gets about 86 sampled objects, the slab and kmalloc suites about 11.
- * Linux's default (100 ms) samples more rarely still on a busy kernel.
+ * kfence.sample_interval=N (Linux's name and unit): the gate opens every N
+ * milliseconds, so the next slab allocation is sampled; 0 turns KFENCE off
+ * (no pool is made). The default is Linux's, 100. A sampled allocation costs
+ * about 10 000 instructions (a page mapped, 4 KiB of canary written and
+ * checked a word at a time, two stacks saved, a TLB flush at free); between
+ * samples KFENCE costs the slab's quick paths nothing (include/mm/kfence.h).
  * Anything that is not a decimal number of at most 9 digits: one line, and
  * the default.
  */
@@ -141,7 +146,7 @@ static int setup_sample_interval(const char *val)
 	for (i = 0; i < n && isdigit((unsigned char)val[i]); i++)
 		;
 	if (!n || i != n || n > KFENCE_MAX_DIGITS) {
-		printk("kfence: kfence.sample_interval=%s is not a number of allocations (0-999999999); using the default %u\n",
+		printk("kfence: kfence.sample_interval=%s is not a number of milliseconds (0-999999999); using the default %u\n",
 		       val, KFENCE_DEFAULT_INTERVAL);
 		sample_interval = KFENCE_DEFAULT_INTERVAL;
 		return 0;
@@ -238,14 +243,41 @@ static bool pool_setup(struct vm_struct *vm)
 	return true;
 }
 
-/* Every CPU's countdown: interval while KFENCE is on, 0 while it is off. */
-static void set_countdowns(unsigned long interval)
+/* The gate shut (and a forced one let go) when KFENCE goes off. */
+static void gate_shut_if_off(void)
 {
-	unsigned int cpu;
+	if (!READ_ONCE(kfence_enabled))
+		slab_quick_set(SLAB_QUICK_KFENCE, false);
+}
 
-	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
-		WRITE_ONCE(per_cpu(slab_quick, cpu).kfence_left,
-			   READ_ONCE(kfence_enabled) ? (unsigned int)interval : 0);
+/*
+ * __kfence_poll: kfence_poll's slow half, on CPU 0 with KFENCE on. The gate
+ * opens at the first poll after an interval has passed since it last opened
+ * (at once after a change of interval), unless it is paused. Opening an open
+ * gate changes nothing.
+ */
+void __kfence_poll(void)
+{
+	unsigned long flags, interval = READ_ONCE(sample_interval), gen = READ_ONCE(gate_gen);
+	u64 now = arch_counter_read();
+
+	local_irq_save(flags);
+	if (smp_processor_id() != 0 || !READ_ONCE(kfence_enabled) || atomic_read(&gate_pauses))
+		goto out;
+	if (gate_clock.interval != interval || gate_clock.gen != gen) {
+		gate_clock.ticks = (u64)interval * arch_counter_freq() / 1000;
+		gate_clock.interval = interval;
+		gate_clock.gen = gen;
+		gate_clock.due = now;
+	}
+	if (now >= gate_clock.due) {
+		gate_clock.due = now + gate_clock.ticks;
+		slab_quick_set(SLAB_QUICK_KFENCE, true);
+		if (atomic_read(&gate_pauses) && !READ_ONCE(gate_held))	/* a pause came in meanwhile */
+			slab_quick_set(SLAB_QUICK_KFENCE, false);
+	}
+out:
+	local_irq_restore(flags);
 }
 
 /*
@@ -284,8 +316,7 @@ void kfence_init(void)
 	kmemleak_no_scan_static(kfence_metadata, sizeof(kfence_metadata));
 	smp_store_release(&__kfence_pool, (char *)vm->addr);
 	WRITE_ONCE(kfence_enabled, true);
-	set_countdowns(sample_interval);
-	printk("kfence: initialized - using %lu bytes of memory for %u objects at 0x%lx-0x%lx, sample interval %lu\n",
+	printk("kfence: initialized - using %lu bytes of memory for %u objects at 0x%lx-0x%lx, sample interval %lu ms\n",
 	       (unsigned long)(KFENCE_NUM_OBJECTS + 1) * PAGE_SIZE, KFENCE_NUM_OBJECTS,
 	       (unsigned long)vm->addr, (unsigned long)vm->addr + KFENCE_POOL_SIZE, sample_interval);
 }
@@ -296,7 +327,29 @@ unsigned long kfence_set_sample_interval(unsigned long interval)
 
 	WRITE_ONCE(sample_interval, interval);
 	WRITE_ONCE(kfence_enabled, __kfence_pool && interval);
-	set_countdowns(interval);
+	WRITE_ONCE(gate_gen, gate_gen + 1);
+	gate_shut_if_off();
+	return old;
+}
+
+void kfence_gate_pause(void)
+{
+	atomic_inc(&gate_pauses);
+	if (!READ_ONCE(gate_held))
+		slab_quick_set(SLAB_QUICK_KFENCE, false);
+}
+
+void kfence_gate_resume(void)
+{
+	atomic_dec(&gate_pauses);
+}
+
+bool kfence_force_sampling(bool on)
+{
+	bool old = READ_ONCE(gate_held);
+
+	WRITE_ONCE(gate_held, on);
+	slab_quick_set(SLAB_QUICK_KFENCE, on && READ_ONCE(kfence_enabled));
 	return old;
 }
 
@@ -476,10 +529,12 @@ static struct kfence_metadata *take_object(struct kmem_cache *c, size_t size)
 }
 
 /*
- * __kfence_alloc: the sampled allocation (kfence_alloc's slow path). NULL
- * when the cache cannot be served (objects over a page, SLAB_SKIP_KFENCE) or
- * the pool is full: the slab serves it then. The object's page is all canary
- * but the object, which is zeroed for __GFP_ZERO and constructed for a ctor.
+ * __kfence_alloc: the sampled allocation (kfence_alloc's slow path), if it
+ * shuts the gate (or the gate is held open). NULL when another allocation
+ * shut it first, the cache cannot be served (objects over a page,
+ * SLAB_SKIP_KFENCE) or the pool is full: the slab serves it then. The
+ * object's page is all canary but the object, which is zeroed for
+ * __GFP_ZERO and constructed for a ctor.
  */
 __noinline void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 {
@@ -488,11 +543,12 @@ __noinline void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp)
 	unsigned long flags, base;
 	u64 *p;
 
-	if (!READ_ONCE(kfence_enabled)) {	/* the countdown wrapped while off */
-		WRITE_ONCE(this_cpu_ptr(slab_quick)->kfence_left, 0);
+	if (!READ_ONCE(kfence_enabled)) {	/* went off while the gate was open */
+		gate_shut_if_off();
 		return NULL;
 	}
-	WRITE_ONCE(this_cpu_ptr(slab_quick)->kfence_left, (unsigned int)READ_ONCE(sample_interval));
+	if (!READ_ONCE(gate_held) && !(atomic_fetch_andnot(SLAB_QUICK_KFENCE, &slab_quick_off) & SLAB_QUICK_KFENCE))
+		return NULL;	/* another CPU's allocation shut it first: that one is the sample */
 	stack = save_stack(2);	/* from the allocator's caller outward */
 	spin_lock_irqsave(&kfence_lock, flags);
 	if (size > PAGE_SIZE || c->object_size > PAGE_SIZE || (c->flags & SLAB_SKIP_KFENCE) || !size) {

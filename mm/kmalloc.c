@@ -200,7 +200,8 @@ static __always_inline void *__kmalloc(size_t size, gfp_t gfp, unsigned long cal
 		p = kmalloc_large(size, gfp);
 	} else {
 		c = &kmalloc_caches[kmalloc_index(size)];
-		p = kfence_alloc(c, size, gfp) ?: kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
+		if (!slab_alloc_hooks(c, size, gfp, &p))
+			p = kasan_kmalloc(c, slab_alloc_fast(c, gfp, caller), size, gfp);
 	}
 	kmemleak_alloc(p, size, 1, gfp);	/* large ones too: Linux tracks them the same way */
 	return p;
@@ -224,15 +225,13 @@ static __noinline void *__do_kmalloc(size_t size, gfp_t gfp, unsigned long calle
  */
 static __always_inline bool kmalloc_quick(size_t size, gfp_t gfp, void **objp)
 {
-	struct slab_quick *q;
 	unsigned long flags;
 	bool done;
 
 	if (!slab_alloc_quick_ok(gfp))
 		return false;
 	flags = slab_irq_save();
-	q = this_cpu_ptr(slab_quick);
-	done = quick_pop(q, q->kmalloc_ac[(size - 1) / 8], objp);
+	done = quick_pop(this_cpu_ptr(slab_quick)->kmalloc_ac[(size - 1) / 8], objp);
 	slab_irq_restore(flags);
 	return done;
 }

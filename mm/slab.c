@@ -683,8 +683,10 @@ void slab_free(struct kmem_cache *c, struct page *pg, void *obj, unsigned long c
 /* kmem_cache_alloc's full path, out of line (see __do_kmalloc in mm/kmalloc.c). */
 static __noinline void *__kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp, unsigned long caller)
 {
-	void *obj = kfence_alloc(c, c->object_size, gfp) ?:
-		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp, caller), gfp);
+	void *obj;
+
+	if (!slab_alloc_hooks(c, c->object_size, gfp, &obj))
+		obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp, caller), gfp);
 
 	kmemleak_alloc(obj, c->object_size, 1, gfp);
 	return obj;
@@ -700,9 +702,11 @@ __noinline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
 
 __noinline void *kmem_cache_zalloc(struct kmem_cache *c, gfp_t gfp)
 {
-	/* the fast path's way to the slow one, so the fault-injection hook sees it too */
-	void *obj = kfence_alloc(c, c->object_size, gfp | __GFP_ZERO) ?:
-		    kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
+	/* always the full path's hooks (fault injection, KFENCE) and array, as __kmem_cache_alloc */
+	void *obj;
+
+	if (!slab_alloc_hooks(c, c->object_size, gfp | __GFP_ZERO, &obj))
+		obj = kasan_slab_alloc(c, slab_alloc_fast(c, gfp | __GFP_ZERO, _RET_IP_), gfp);
 
 	kmemleak_alloc(obj, c->object_size, 1, gfp);
 	return obj;

@@ -169,19 +169,17 @@ static __always_inline bool slab_alloc_quick_ok(gfp_t gfp)
 }
 
 /*
- * quick_pop: the top of this CPU's array ac into *objp, q this CPU's
- * slab_quick; interrupts masked. false, with nothing changed, if ac is empty
- * or this allocation is KFENCE's sample (kfence_left 1: the full path takes
- * it). A bool and not the object or NULL, so that callers branch once: the
- * compiler cannot know that an array holds no NULL.
+ * quick_pop: the top of this CPU's array ac into *objp; interrupts masked.
+ * false, with nothing changed, if ac is empty. A bool and not the object or
+ * NULL, so that callers branch once: the compiler cannot know that an array
+ * holds no NULL.
  */
-static __always_inline bool quick_pop(struct slab_quick *q, struct kmem_cache_cpu *ac, void **objp)
+static __always_inline bool quick_pop(struct kmem_cache_cpu *ac, void **objp)
 {
-	unsigned int n = READ_ONCE(q->kfence_left), avail = ac->avail;
+	unsigned int avail = ac->avail;
 
-	if (unlikely(n == 1 || !avail))
+	if (unlikely(!avail))
 		return false;
-	WRITE_ONCE(q->kfence_left, n - 1);
 	ac->avail = avail - 1;
 	*objp = ac->entry[avail - 1];
 	return true;
@@ -198,19 +196,18 @@ static __always_inline bool quick_pop(struct slab_quick *q, struct kmem_cache_cp
  * nothing was changed: take the full path, which checks and does everything.
  * Measured in the kernel (`bench slab_smp`, -icount): a kmalloc(64)+kfree
  * pair went from 156 to 105 instructions on arm64, 157 to 121 on x86; then
- * to 97 and 117 with kmalloc's direct table (struct slab_quick).
+ * to 97 and 117 with kmalloc's direct table (struct slab_quick), and to 83
+ * and 104 when KFENCE's per-CPU countdown gave way to its gate.
  */
 static __always_inline void *slab_alloc_quick(struct kmem_cache *c, gfp_t gfp)
 {
 	unsigned long flags;
-	unsigned int cpu;
 	void *obj = NULL;
 
 	if (!slab_alloc_quick_ok(gfp))
 		return NULL;
 	flags = slab_irq_save();
-	cpu = smp_processor_id();
-	quick_pop(per_cpu_ptr(slab_quick, cpu), c->cpu_cache[cpu], &obj);
+	quick_pop(c->cpu_cache[smp_processor_id()], &obj);
 	slab_irq_restore(flags);
 	return obj;
 }
@@ -275,6 +272,21 @@ static __always_inline struct page *slab_page_quick(const void *p)
 }
 
 /*
+ * slab_alloc_hooks: a full-path allocation's hooks before the array, in
+ * Linux's order: fault injection first (to fail-nth and failsweep a KFENCE
+ * sample is an allocation like any other), then KFENCE's gate. true when they
+ * settled it: *objp is NULL (a forced failure) or KFENCE's object.
+ */
+static __always_inline bool slab_alloc_hooks(struct kmem_cache *c, size_t size, gfp_t gfp, void **objp)
+{
+	*objp = NULL;
+	if (should_failslab(c, gfp))
+		return true;
+	*objp = kfence_alloc(c, size, gfp);
+	return *objp != NULL;
+}
+
+/*
  * The per-CPU fast paths, inlined into kmalloc/kfree; everything else goes out
  * of line. This CPU's array, with interrupts masked (nothing else touches it:
  * no lock, no atomic); a cache with no array (limit 0) always takes the slow
@@ -286,8 +298,6 @@ static __always_inline void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp, un
 	unsigned long flags;
 	void *obj = NULL;
 
-	if (should_failslab(c, gfp))
-		return NULL;
 	flags = slab_irq_save();
 	ac = c->cpu_cache[smp_processor_id()];
 	if (likely(ac->avail && !(gfp & __GFP_ZERO)))

@@ -58,21 +58,17 @@ struct kmem_cache_cpu {
 };
 
 /*
- * slab_quick: per CPU, what every quick allocation reads besides the array it
- * pops from, in one place (mm/slab.c defines it): KFENCE's countdown and
- * kmalloc's direct table. The table gives kmalloc(size) of sizes 1..256 this
- * CPU's array of size's class in one load from the size, where the class
- * (a table), then the cache, then its array were three dependent steps
- * (mimalloc's pages_free_direct idea). Only its own CPU touches it, with
- * interrupts masked, except kfence_left (include/mm/kfence.h) and the boot
- * CPU's fill when the kmalloc caches are set up, before any other CPU runs.
- * kmalloc_ac[i] is always c->cpu_cache[cpu] of the cache of sizes 8i+1..8i+8
- * (slab_no_array before that cache is set up): mm/slab_array.c changes both
- * at once.
+ * slab_quick: per CPU, kmalloc's direct table (mm/slab.c defines it). It gives
+ * kmalloc(size) of sizes 1..256 this CPU's array of size's class in one load
+ * from the size, where the class (a table), then the cache, then its array
+ * were three dependent steps (mimalloc's pages_free_direct idea). Only its
+ * own CPU touches it, with interrupts masked, except the boot CPU's fill when
+ * the kmalloc caches are set up, before any other CPU runs. kmalloc_ac[i] is
+ * always c->cpu_cache[cpu] of the cache of sizes 8i+1..8i+8 (slab_no_array
+ * before that cache is set up): mm/slab_array.c changes both at once.
  */
 #define KMALLOC_DIRECT_MAX	256	/* the largest size kmalloc's direct table serves */
 struct slab_quick {
-	unsigned int kfence_left;	/* allocations before KFENCE's next sample (include/mm/kfence.h) */
 	struct kmem_cache_cpu *kmalloc_ac[KMALLOC_DIRECT_MAX / 8];	/* [i]: sizes 8i+1..8i+8 */
 } __aligned(L1_CACHE_BYTES);
 DECLARE_PER_CPU(struct slab_quick, slab_quick);
@@ -144,10 +140,12 @@ struct kmem_cache {
  * so the quick paths test every switch with one load (on make bench's x86
  * host each separate flag was one more load to be held up by a store of the
  * bench's that matched it in its low 12 bits). Each switch's owner sets and
- * clears its bit, atomically, when the switch changes (rarely).
+ * clears its bit, atomically, when the switch changes: rarely (KFENCE's
+ * gate, the most often, at most once a sample interval).
  */
 #define SLAB_QUICK_KMEMLEAK	1	/* kmemleak tracks objects (mm/kmemleak.c) */
 #define SLAB_QUICK_FAULT	2	/* fault injection is armed (mm/fault_inject.c) */
+#define SLAB_QUICK_KFENCE	4	/* KFENCE's gate is open: the next allocation is its sample (mm/kfence.c) */
 extern atomic_t slab_quick_off;
 
 static inline void slab_quick_set(int bit, bool full_path)

@@ -2,6 +2,7 @@
 #include <kernel/debugfs.h>
 #include <kernel/kunit.h>
 #include <kernel/printk.h>
+#include <mm/fault-inject.h>
 #include <mm/kfence.h>
 #include <mm/slab.h>
 #include <mm/vmalloc.h>
@@ -22,6 +23,16 @@ static void restore_interval(void *old)
 	kfence_set_sample_interval((unsigned long)old);
 }
 
+static void pause_gate(void *unused)
+{
+	kfence_gate_pause();
+}
+
+static void restore_sampling(void *old)
+{
+	kfence_force_sampling(old != NULL);
+}
+
 static void stop_capture(void *unused)
 {
 	printk_capture_stop();
@@ -33,8 +44,8 @@ static void free_action(void *p)
 }
 
 /*
- * Every allocation is sampled for the rest of the case (the interval is put
- * back however the case ends). false, the case skipped, where there is no
+ * Every allocation is sampled for the rest of the case (KFENCE's gate held
+ * open, and let go however the case ends). false, the case skipped, where there is no
  * pool: the host seam (its vmalloc addresses cannot be dereferenced, so no
  * object can be handed out and nothing can fault), or a kernel booted with
  * KFENCE off.
@@ -46,7 +57,7 @@ static bool force_sampling(struct kunit *test)
 				   "the host seam cannot fault: its vmalloc addresses are not live");
 		return false;
 	}
-	return !kunit_add_action(test, restore_interval, (void *)kfence_set_sample_interval(1));
+	return !kunit_add_action(test, restore_sampling, kfence_force_sampling(true) ? (void *)1 : NULL);
 }
 
 /* A KFENCE object of OBJ_SIZE bytes from kmalloc, against its right guard (right) or its left one. */
@@ -263,6 +274,73 @@ static void sampled_clean_use(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 0U);
 }
 
+/* A kmalloc(OBJ_SIZE) object, freed when the case ends; NULL, the case failed, if there is none. */
+static char *alloc_for_case(struct kunit *test)
+{
+	char *p = kmalloc(OBJ_SIZE, GFP_KERNEL);
+
+	KUNIT_EXPECT_NOT_NULL(test, p);
+	if (p && kunit_add_action(test, free_action, p))
+		return NULL;
+	return p;
+}
+
+static void disarm_nth(void *unused)
+{
+	fault_set_nth(0);
+}
+
+/*
+ * Fault injection comes before KFENCE's gate, as in Linux: a sampled
+ * allocation is one to fail-nth (and failsweep) like any other, so the nth
+ * allocation fails even when KFENCE would have served it.
+ */
+static void sampled_allocation_can_fail(struct kunit *test)
+{
+	char *p, *q;
+
+	if (!force_sampling(test) || kunit_add_action(test, disarm_nth, NULL))
+		return;
+	fault_set_nth(1);
+	p = kmalloc(OBJ_SIZE, GFP_KERNEL | __GFP_NOWARN);
+	if (p)
+		kunit_add_action(test, free_action, p);
+	KUNIT_EXPECT_NULL(test, p);
+	KUNIT_EXPECT_EQ(test, fault_get_nth(), 0);
+	q = alloc_for_case(test);
+	KUNIT_EXPECT_TRUE(test, q && is_kfence_address(q));
+}
+
+/*
+ * The gate: a new interval opens it at CPU 0's first poll; the next
+ * allocation is the sample and shuts it; it stays shut until the interval
+ * (here 1000 s) has passed, so the allocation after is the slab's. The
+ * runner pauses the gate around each case; this one lifts that pause.
+ */
+static void gate_once_an_interval(struct kunit *test)
+{
+	char *a, *b;
+
+	if (!__kfence_pool || smp_processor_id() != 0) {
+		kunit_mark_skipped(test, !__kfence_pool ? "KFENCE is off in this kernel (see its boot line)" :
+				   "the gate is polled on CPU 0, and this runs elsewhere");
+		return;
+	}
+	kfence_gate_resume();	/* the runner's pause, lifted for this case: the clock is what it tests */
+	if (kunit_add_action(test, pause_gate, NULL) ||
+	    kunit_add_action(test, restore_interval, (void *)kfence_set_sample_interval(1000000)))
+		return;
+	kfence_poll();
+	KUNIT_EXPECT_TRUE(test, atomic_read(&slab_quick_off) & SLAB_QUICK_KFENCE);
+	a = alloc_for_case(test);
+	KUNIT_EXPECT_TRUE(test, a && is_kfence_address(a));
+	KUNIT_EXPECT_FALSE(test, atomic_read(&slab_quick_off) & SLAB_QUICK_KFENCE);
+	kfence_poll();
+	KUNIT_EXPECT_FALSE(test, atomic_read(&slab_quick_off) & SLAB_QUICK_KFENCE);
+	b = alloc_for_case(test);
+	KUNIT_EXPECT_TRUE(test, b && !is_kfence_address(b));
+}
+
 /* The stats file has Linux's fields (on the host too, where it says enabled: 0). */
 static void stats_file(struct kunit *test)
 {
@@ -294,4 +372,6 @@ kunit_test_suite(kfence,
 	KUNIT_CASE(corruption_at_free),
 	KUNIT_CASE(invalid_free),
 	KUNIT_CASE(sampled_clean_use),
+	KUNIT_CASE(gate_once_an_interval),
+	KUNIT_CASE(sampled_allocation_can_fail),
 	KUNIT_CASE(stats_file));
