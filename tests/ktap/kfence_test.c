@@ -45,10 +45,10 @@ static void free_action(void *p)
 
 /*
  * Every allocation is sampled for the rest of the case (KFENCE's gate held
- * open, and let go however the case ends). false, the case skipped, where there is no
- * pool: the host seam (its vmalloc addresses cannot be dereferenced, so no
- * object can be handed out and nothing can fault), or a kernel booted with
- * KFENCE off.
+ * open, and let go however the case ends). false, the case skipped, where
+ * there is no pool: the host seam (its vmalloc addresses cannot be
+ * dereferenced, so no object can be handed out and nothing can fault), or a
+ * kernel booted with KFENCE off.
  */
 static bool force_sampling(struct kunit *test)
 {
