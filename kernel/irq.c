@@ -108,7 +108,7 @@ void timer_tick(void)
 	sched_tick();	/* wakes sleepers due, asks a process to yield (kernel/sched.c) */
 	console_tick();	/* CPU 0 only, while taskset waits: ^C */
 	slab_reap_tick();	/* every 2 s: grown slab arrays give back what they do not use */
-	kfence_tick();		/* CPU 0: KFENCE's gate opens once a sample interval */
+	kfence_poll();		/* CPU 0: KFENCE's gate opens once a sample interval */
 }
 
 void account_tick(void)

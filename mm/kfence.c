@@ -47,13 +47,13 @@ char *__kfence_pool;			/* published once, by kfence_init */
  */
 bool kfence_enabled;
 static unsigned long sample_interval = KFENCE_DEFAULT_INTERVAL;	/* ms */
-static unsigned long gate_gen;		/* bumped by each change of interval: CPU 0 restarts its clock */
+static unsigned long gate_gen = 1;	/* bumped by each change of interval: CPU 0 restarts its clock */
 static bool gate_held;			/* kfence_force_sampling: the gate stays open */
 static atomic_t gate_pauses;		/* kfence_gate_pause - kfence_gate_resume: the clock opens nothing while > 0 */
 static struct {
 	u64 due;			/* the counter's value at which the gate opens next */
-	u64 ticks;			/* interval, in counter ticks */
-	unsigned long interval, gen;	/* what ticks and due were computed from */
+	u64 ticks;			/* the interval, in counter ticks */
+	unsigned long gen;		/* the gate_gen they were computed for (0: not yet) */
 } gate_clock;
 
 #define KFENCE_STACK_DEPTH	STACK_DEPOT_MAX_FRAMES
@@ -258,15 +258,15 @@ static void gate_shut_if_off(void)
  */
 void __kfence_poll(void)
 {
-	unsigned long flags, interval = READ_ONCE(sample_interval), gen = READ_ONCE(gate_gen);
-	u64 now = arch_counter_read();
+	unsigned long flags, gen = READ_ONCE(gate_gen);
+	u64 now;
 
 	local_irq_save(flags);
 	if (smp_processor_id() != 0 || !READ_ONCE(kfence_enabled) || atomic_read(&gate_pauses))
 		goto out;
-	if (gate_clock.interval != interval || gate_clock.gen != gen) {
-		gate_clock.ticks = (u64)interval * arch_counter_freq() / 1000;
-		gate_clock.interval = interval;
+	now = arch_counter_read();
+	if (gate_clock.gen != gen) {
+		gate_clock.ticks = (u64)READ_ONCE(sample_interval) * arch_counter_freq() / 1000;
 		gate_clock.gen = gen;
 		gate_clock.due = now;
 	}

@@ -47,7 +47,10 @@ void *__kfence_alloc(struct kmem_cache *c, size_t size, gfp_t gfp);
 
 void __kfence_poll(void);
 
-/* kfence_poll: on CPU 0 with KFENCE on, opens the gate if an interval has passed since it last did. */
+/*
+ * kfence_poll: on CPU 0 with KFENCE on, opens the gate if an interval has
+ * passed since it last did; from the full allocation paths and the tick.
+ */
 static __always_inline void kfence_poll(void)
 {
 	if (smp_processor_id() == 0 && READ_ONCE(kfence_enabled))
@@ -67,12 +70,6 @@ static __always_inline void *kfence_alloc(struct kmem_cache *c, size_t size, gfp
 		return NULL;
 	}
 	return __kfence_alloc(c, size, gfp);
-}
-
-/* kfence_tick: from each CPU's timer tick (CPU 0's polls the gate). */
-static inline void kfence_tick(void)
-{
-	kfence_poll();
 }
 
 /* is_kfence_address: addr is in the pool (a guard page or an object page). */
