@@ -189,11 +189,18 @@ unsigned long kmem_cache_shrink(struct kmem_cache *c);
 unsigned long kmem_cache_shrink_all(void);
 /*
  * cache_reap: this CPU's per-CPU arrays that grew in a burst and were not
- * used since the last reap give back half (mm/slab_array.c). Interrupts
- * masked. slab_reap_tick: from each CPU's timer tick, a reap every 2 s.
+ * used since the last reap give back half (mm/slab_array.c); false if it had
+ * to skip (another CPU held the list of caches). Interrupts masked.
+ * slab_reap_tick: from each CPU's timer tick, a reap every 2 s of the counter;
+ * slab_reap_tick_at: the same at counter value now (1 if it reaped, 0 if it
+ * was not due, -EBUSY if it had to skip), and
+ * slab_reap_set_due: this CPU's next reap's time (the old one returned), for
+ * the suites.
  */
-void cache_reap(void);
+bool cache_reap(void);
 void slab_reap_tick(void);
+int slab_reap_tick_at(u64 now);
+u64 slab_reap_set_due(u64 due);
 /* slab_drain_grown: every CPU's grown arrays back to their caches' limits (the page allocator's last resort; cross call). */
 void slab_drain_grown(void);
 /* Whether CPU cpu's array of c grew past its place in the cache's block (for tests and the views). */

@@ -1,4 +1,6 @@
 /* slab_array_test.c: KTAP suite — a CPU's slab array grows in a burst of frees, not in a random mix, and the reap gives it back. */
+#include <errno.h>
+#include <kernel/arch.h>
 #include <kernel/kunit.h>
 #include <kernel/smp.h>
 #include <asm/irqflags.h>
@@ -52,13 +54,32 @@ static bool bursts(struct kmem_cache *c, void **o, int rounds)
 	return ok;
 }
 
-static void reap_once(void)
+/* Up to this many tries for a reap: another CPU's tick may hold the list of caches for a moment. */
+#define REAP_TRIES	100000
+
+/* One reap of this CPU's arrays (retried while another CPU's reap holds the list); false if none could run. */
+static bool reap_once(void)
 {
 	unsigned long flags;
+	bool done = false;
 
 	local_irq_save(flags);	/* cache_reap's contract: interrupts masked (it runs from the tick) */
-	cache_reap();
+	for (int i = 0; i < REAP_TRIES && !(done = cache_reap()); i++)
+		cpu_relax();
 	local_irq_restore(flags);
+	return done;
+}
+
+/* slab_reap_tick_at(now), retried while another CPU's reap holds the list of caches. Interrupts masked. */
+static int reap_tick_at(u64 now)
+{
+	int ret = slab_reap_tick_at(now);
+
+	for (int i = 0; i < REAP_TRIES && ret == -EBUSY; i++) {
+		cpu_relax();
+		ret = slab_reap_tick_at(now);
+	}
+	return ret;
 }
 
 /* MemFree in pages, with every CPU's page lists back in the buddy. */
@@ -165,11 +186,11 @@ static void reap_gives_back(struct kunit *test)
 	KUNIT_FAIL_IF(test, !bursts(c, o, 8) || this_array(c)->limit < BURST, goto out,
 		      "the array did not grow (limit %u, burst limit %u)", this_array(c)->limit, c->burst_limit);
 	limit = this_array(c)->limit;
-	reap_once();
+	KUNIT_EXPECT_TRUE(test, reap_once());
 	KUNIT_EXPECT_EQ(test, this_array(c)->limit, limit);	/* touched: kept */
 	while (this_array(c)->limit > c->limit && reaps < 16) {
 		limit = this_array(c)->limit;
-		reap_once();
+		KUNIT_EXPECT_TRUE(test, reap_once());
 		reaps++;
 		KUNIT_EXPECT_EQ(test, this_array(c)->limit, limit / 2 > c->limit ? limit / 2 : c->limit);
 		KUNIT_EXPECT_LE(test, this_array(c)->avail, this_array(c)->limit);
@@ -179,6 +200,46 @@ static void reap_gives_back(struct kunit *test)
 	KUNIT_EXPECT_GT(test, reaps, 1);
 	kmem_cache_shrink(c);		/* the objects the reaps left in the array and the slabs */
 	KUNIT_EXPECT_EQ(test, free_now(), free0);
+out:
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+}
+
+/*
+ * The reap is due by the counter, not by a count of ticks: the first tick 2 s
+ * after a reap reaps, however few ticks came between (a CPU whose ticks were
+ * lost), and a tick sooner does not. The times are the test's own, on a
+ * timeline of its own; this CPU's real due time is put back after, and its
+ * tick stays out meanwhile (interrupts masked).
+ */
+static void reap_due_by_counter(struct kunit *test)
+{
+	struct kmem_cache *c = burst_cache(test, "test-reap-due", 1024);
+	u64 sec = arch_counter_freq(), t = 1000 * sec, saved;
+	static void *o[BURST];
+	unsigned long flags;
+	unsigned int limit;
+
+	if (!c)
+		return;
+	KUNIT_FAIL_IF(test, !bursts(c, o, 8) || this_array(c)->limit < BURST, goto out,
+		      "the array did not grow (limit %u, burst limit %u)", this_array(c)->limit, c->burst_limit);
+	limit = this_array(c)->limit;
+	local_irq_save(flags);
+	saved = slab_reap_set_due(t);
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t - 1), 0);		/* not yet due */
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t), 1);			/* due: touched, so kept */
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, limit);
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t + sec), 0);		/* 1 s after the reap */
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, limit);
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t + 2 * sec), 1);		/* the first tick 2 s after */
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, max(limit / 2, c->limit));
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t + 9 * sec), 1);		/* 7 s with no tick: one reap */
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, max(limit / 4, c->limit));
+	KUNIT_EXPECT_EQ(test, reap_tick_at(t + 10 * sec), 0);	/* due again from t + 11 s */
+	KUNIT_EXPECT_EQ(test, this_array(c)->limit, max(limit / 4, c->limit));
+	slab_reap_set_due(saved);
+	local_irq_restore(flags);
+	kmem_cache_shrink(c);
 out:
 	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
 }
@@ -282,5 +343,6 @@ kunit_test_suite_init(slab_array, slab_array_suite_init, NULL,
 	KUNIT_CASE(free_burst_grows_array),
 	KUNIT_CASE(random_mix_does_not_grow),
 	KUNIT_CASE(reap_gives_back),
+	KUNIT_CASE(reap_due_by_counter),
 	KUNIT_CASE(buddy_failure_drains_grown),
 	KUNIT_CASE(kmalloc_direct_follows_array));
