@@ -90,6 +90,7 @@ struct kfence_metadata {
 	unsigned long addr;		/* the object's first byte (in its page, against a guard) */
 	size_t size;			/* the size asked for */
 	char cache_name[32];		/* a copy: the cache may be destroyed while the record is shown */
+	const struct kmem_cache *cache;	/* the cache it came from; NULL once that cache is destroyed */
 	paddr_t pa;			/* the object page's own page */
 	struct kfence_track alloc_track, free_track;
 };
@@ -107,7 +108,7 @@ static struct {
 	unsigned int head, nr_free;
 	bool unprotected[KFENCE_POOL_PAGES];	/* mapped by a report, to be protected again */
 	bool place_left;			/* the next object goes against its left guard */
-	unsigned long allocated, allocs, frees, bugs, skip_incompatible, skip_capacity;
+	unsigned long allocated, allocs, frees, zombies, bugs, skip_incompatible, skip_capacity;
 } pool;
 /* Written once by kfence_init, before __kfence_pool is published; read-only after. */
 static pte_t *slot[KFENCE_POOL_PAGES];
@@ -358,6 +359,11 @@ unsigned long kfence_bug_count(void)
 	return READ_ONCE(pool.bugs);
 }
 
+unsigned long kfence_zombie_count(void)
+{
+	return READ_ONCE(pool.zombies);
+}
+
 /* ---- printing: to the console (s == NULL) or to a debugfs file -------------------------- */
 
 __printf(2, 3) static void kf_printf(struct seq_buf *s, const char *fmt, ...)
@@ -524,6 +530,7 @@ static struct kfence_metadata *take_object(struct kmem_cache *c, size_t size)
 	pool.place_left = !pool.place_left;
 	m->size = size;
 	strncpy(m->cache_name, c->name, sizeof(m->cache_name) - 1);
+	m->cache = c;
 	m->state = KFENCE_OBJECT_ALLOCATED;
 	return m;
 }
@@ -598,6 +605,28 @@ static unsigned long check_canary(const struct kfence_metadata *m)
 	return bad ? bad : find_broken_canary(m->addr + m->size, base + PAGE_SIZE);
 }
 
+/*
+ * Object idx (m) freed by the call whose stack is trace: its page protected,
+ * and back in the pool unless it is a zombie (Linux's kfence_guarded_free: a
+ * zombie stays "currently allocated", out of the pool, and is counted apart).
+ * kfence_lock held.
+ */
+static void guarded_free(unsigned int idx, struct kfence_metadata *m, const unsigned long *trace,
+			 unsigned int nr, bool zombie)
+{
+	m->free_track = (struct kfence_track){ stack_depot_save(trace, nr), smp_processor_id(), local_clock() };
+	m->state = KFENCE_OBJECT_FREED;
+	protect_page(obj_page(idx));
+	protect_guards(obj_page(idx));
+	if (zombie) {
+		pool.zombies++;
+		return;
+	}
+	pool.fifo[(pool.head + pool.nr_free++) % KFENCE_NUM_OBJECTS] = idx;
+	pool.allocated--;
+	pool.frees++;
+}
+
 void kfence_free(const void *addr, unsigned long caller)
 {
 	int idx = kfence_object_index(addr);
@@ -614,14 +643,33 @@ void kfence_free(const void *addr, unsigned long caller)
 	bad = check_canary(m);
 	if (bad)
 		kfence_report(KFENCE_ERROR_CORRUPTION, bad, false, trace, nr, m);
-	m->free_track = (struct kfence_track){ stack_depot_save(trace, nr), smp_processor_id(), local_clock() };
-	m->state = KFENCE_OBJECT_FREED;
-	protect_page(obj_page((unsigned int)idx));
-	protect_guards(obj_page((unsigned int)idx));
-	pool.fifo[(pool.head + pool.nr_free++) % KFENCE_NUM_OBJECTS] = (unsigned int)idx;
-	pool.allocated--;
-	pool.frees++;
+	guarded_free((unsigned int)idx, m, trace, nr, false);
 	spin_unlock_irqrestore(&kfence_lock, flags);
+}
+
+void kfence_shutdown_cache(const struct kmem_cache *c, unsigned long caller)
+{
+	unsigned long trace[KFENCE_STACK_DEPTH], flags, zombie;
+	unsigned int nr, i;
+
+	if (!__kfence_pool)
+		return;
+	nr = trace_from(trace, KFENCE_STACK_DEPTH, caller);
+	for (i = 0; i < KFENCE_NUM_OBJECTS; i++) {
+		struct kfence_metadata *m = &kfence_metadata[i];
+
+		zombie = 0;
+		spin_lock_irqsave(&kfence_lock, flags);
+		if (m->cache == c) {
+			if (m->state == KFENCE_OBJECT_ALLOCATED) {
+				guarded_free(i, m, trace, nr, true);
+				zombie = m->addr;
+			}
+			m->cache = NULL;
+		}
+		spin_unlock_irqrestore(&kfence_lock, flags);
+		kmemleak_free((void *)zombie);	/* its page is protected now: no scan may read it */
+	}
 }
 
 size_t kfence_ksize(const void *addr)
@@ -712,7 +760,7 @@ static void stats_show(struct seq_buf *s)
 	seq_buf_printf(s, "currently allocated: %lu\n", pool.allocated);
 	seq_buf_printf(s, "total allocations: %lu\n", pool.allocs);
 	seq_buf_printf(s, "total frees: %lu\n", pool.frees);
-	seq_buf_printf(s, "zombie allocations: 0\n");
+	seq_buf_printf(s, "zombie allocations: %lu\n", pool.zombies);
 	seq_buf_printf(s, "total bugs: %lu\n", pool.bugs);
 	seq_buf_printf(s, "skipped allocations (incompatible): %lu\n", pool.skip_incompatible);
 	seq_buf_printf(s, "skipped allocations (capacity): %lu\n", pool.skip_capacity);

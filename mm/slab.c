@@ -843,6 +843,7 @@ int kmem_cache_destroy(struct kmem_cache *c)
 		return leaked;
 	}
 	unlink_cache(c);
+	kfence_shutdown_cache(c, _RET_IP_);
 	free_cpu_arrays(c);
 	kmem_cache_free(kmem_cache_cache, container_of(c, struct kmem_cache_unit, c));
 	return 0;

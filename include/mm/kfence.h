@@ -85,6 +85,14 @@ static __always_inline bool is_kfence_address(const void *addr)
  * and nothing changes. caller is the freeing call's return address.
  */
 void kfence_free(const void *addr, unsigned long caller);
+/*
+ * kfence_shutdown_cache: c is being destroyed (kmem_cache_destroy, once the
+ * slab holds none of its objects). Its KFENCE objects still allocated become
+ * zombies, as in Linux: freed, with the destroy's stack (caller: its return
+ * address) as their free stack, so a later use or free of one is reported;
+ * kept out of the pool and counted in the stats' "zombie allocations".
+ */
+void kfence_shutdown_cache(const struct kmem_cache *c, unsigned long caller);
 /* kfence_ksize: the size asked for when the object at addr was allocated (0 if it is not live). */
 size_t kfence_ksize(const void *addr);
 
@@ -119,6 +127,8 @@ void kfence_gate_resume(void);
 bool kfence_force_sampling(bool on);
 /* Bugs reported since boot ("total bugs" in /sys/kernel/debug/kfence/stats). */
 unsigned long kfence_bug_count(void);
+/* Zombies since boot ("zombie allocations": objects a kmem_cache_destroy freed). */
+unsigned long kfence_zombie_count(void);
 /* The pool's object number of a KFENCE address (-1 if it is no object page). */
 int kfence_object_index(const void *addr);
 

@@ -175,7 +175,9 @@ void kmem_cache_free(struct kmem_cache *c, void *obj);
  * kmem_cache_destroy: frees the cache. If objects are still allocated it reports
  * each of them ("Objects remaining in NAME on kmem_cache_destroy()") and keeps the
  * cache alive, as Linux does; returns the number of leaked objects (-1 for the
- * kmalloc caches and kmem_cache, which are never destroyed).
+ * kmalloc caches and kmem_cache, which are never destroyed). KFENCE's objects
+ * are not the slab's: those still allocated when the cache goes become
+ * zombies (kfence_shutdown_cache), as in Linux, and a later use is reported.
  */
 int kmem_cache_destroy(struct kmem_cache *c);
 /*

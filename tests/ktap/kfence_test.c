@@ -341,6 +341,49 @@ static void gate_once_an_interval(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, b && !is_kfence_address(b));
 }
 
+/*
+ * A cache destroyed while one of its sampled objects is still allocated: the
+ * slab holds none of its objects, so the destroy succeeds; the object becomes
+ * a zombie (Linux's kfence_shutdown_cache): freed, out of the pool, counted
+ * in the stats, and the free its owner makes later is reported, with the
+ * destroy as the free before it.
+ */
+static void destroy_makes_zombie(struct kunit *test)
+{
+	struct kmem_cache *c;
+	unsigned long zombies;
+	char line[128];
+	char *p;
+
+	if (!force_sampling(test))
+		return;
+	c = kmem_cache_create("test-kfence-zombie", OBJ_SIZE, 0, 0, NULL);
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	KUNIT_EXPECT_TRUE(test, p && is_kfence_address(p));
+	if (!p || !is_kfence_address(p)) {
+		if (p)
+			kmem_cache_free(c, p);
+		KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+		return;
+	}
+	zombies = kfence_zombie_count();
+	KUNIT_EXPECT_EQ(test, kmem_cache_destroy(c), 0);
+	KUNIT_EXPECT_EQ(test, kfence_zombie_count() - zombies, 1UL);
+	KUNIT_EXPECT_EQ(test, ksize(p), (size_t)0);		/* no longer a live object */
+	begin_capture(test);
+	kfree(HIDE(p));
+	printk_capture_stop();
+	KUNIT_EXPECT_EQ(test, kfence_bug_count() - bugs_before, 1UL);
+	KUNIT_EXPECT_EQ(test, kunit_count_substr(report, "BUG: "), 1U);
+	KUNIT_EXPECT_SUBSTR(test, report, "BUG: KFENCE: invalid free in destroy_makes_zombie+0x");
+	snprintf(line, sizeof(line), "kfence-#%d: 0x%lx-0x%lx, size=%d, cache=test-kfence-zombie\n",
+		 kfence_object_index(p), (unsigned long)p, (unsigned long)p + OBJ_SIZE - 1, OBJ_SIZE);
+	KUNIT_EXPECT_SUBSTR(test, report, line);
+	KUNIT_EXPECT_SUBSTR(test, report, "freed by task 0 on cpu ");
+	KUNIT_EXPECT_SUBSTR(test, report, "destroy_makes_zombie+0x");
+}
+
 /* The stats file has Linux's fields (on the host too, where it says enabled: 0). */
 static void stats_file(struct kunit *test)
 {
@@ -374,4 +417,5 @@ kunit_test_suite(kfence,
 	KUNIT_CASE(sampled_clean_use),
 	KUNIT_CASE(gate_once_an_interval),
 	KUNIT_CASE(sampled_allocation_can_fail),
+	KUNIT_CASE(destroy_makes_zombie),
 	KUNIT_CASE(stats_file));

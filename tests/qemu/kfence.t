@@ -33,7 +33,7 @@ my %boot = (
     },
 );
 
-my $stats_re = qr/\Aenabled: [01]\ncurrently allocated: \d+\ntotal allocations: \d+\ntotal frees: \d+\nzombie allocations: 0\ntotal bugs: \d+\nskipped allocations \(incompatible\): \d+\nskipped allocations \(capacity\): \d+\n\z/;
+my $stats_re = qr/\Aenabled: [01]\ncurrently allocated: \d+\ntotal allocations: \d+\ntotal frees: \d+\nzombie allocations: \d+\ntotal bugs: \d+\nskipped allocations \(incompatible\): \d+\nskipped allocations \(capacity\): \d+\n\z/;
 
 for my $arch (qw(arm64 x86)) {
     my $boot = $boot{$arch};
@@ -51,7 +51,7 @@ for my $arch (qw(arm64 x86)) {
         like($out, qr/^ok 1 kfence$/m, "$arch: the kfence suite is ok");
         is(count(qr/^\s+not ok/m, $out), 0, "$arch: no case failed");
         is(count(qr/# SKIP/, $out), 0, "$arch: no case skipped");
-        is(count(qr/\] BUG: KFENCE: /, $out), 8, "$arch: 8 reports for the 7 bug cases (invalid_free has two)");
+        is(count(qr/\] BUG: KFENCE: /, $out), 9, "$arch: 9 reports for the 8 bug cases (invalid_free has two)");
         like($out, qr/\] BUG: KFENCE: out-of-bounds read in out_of_bounds_read_right\+0x[0-9a-f]+\/0x[0-9a-f]+$/m,
              "$arch: the report's first line is Linux's");
         like($out, qr/\] Out-of-bounds read at 0x[0-9a-f]+ \(128B right of kfence-#\d+\):$/m, "$arch: ... and its second");
@@ -59,7 +59,8 @@ for my $arch (qw(arm64 x86)) {
         my $stats = run_section($out, "cat $D/stats");
         like($stats, $stats_re, "$arch: stats has Linux's fields") or diag($stats);
         is(stat_of($stats, 'enabled'), 1, "$arch: enabled: 1");
-        is(stat_of($stats, 'total bugs'), 8, "$arch: total bugs: 8");
+        is(stat_of($stats, 'total bugs'), 9, "$arch: total bugs: 9");
+        is(stat_of($stats, 'zombie allocations'), 1, "$arch: zombie allocations: 1 (destroy_makes_zombie's object)");
         cmp_ok(stat_of($stats, 'total allocations'), '>=', 16, "$arch: the suite's objects came from the pool");
         is(stat_of($stats, 'total allocations') - stat_of($stats, 'total frees'), stat_of($stats, 'currently allocated'),
            "$arch: allocations - frees = currently allocated");
@@ -102,6 +103,7 @@ for my $arch (qw(arm64 x86)) {
                . stat_of($stats, 'total allocations') . ')');
         cmp_ok($gates, '<=', $periods, "$arch: ... about once per 100 ms ($gates gate openings, at most $periods)");
         is(stat_of($stats, 'total bugs'), 0, "$arch: total bugs: 0");
+        is(stat_of($stats, 'zombie allocations'), 0, "$arch: zombie allocations: 0");
         is(count(qr/BUG: KFENCE/, $out), 0, "$arch: no KFENCE report");
     }
 }
@@ -122,7 +124,7 @@ sub kasan_kernel {
     is(run_section($out, "cat $D/objects"), "kfence is off (no pool)\n", 'arm64 KASAN: objects says there is no pool');
     unlike(run_section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, 'arm64 KASAN: no pool area reserved');
     like($out, qr/^ok 1 kfence$/m, 'arm64 KASAN: the kfence suite passes');
-    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 10, 'arm64 KASAN: its 10 pool cases skipped, with the reason');
+    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 11, 'arm64 KASAN: its 11 pool cases skipped, with the reason');
     is(count(qr/BUG: KFENCE/, $out), 0, 'arm64 KASAN: no KFENCE report');
 
     ($out, $ok) = $boot->("kfence.sample_interval=1k run=\"cat $D/stats\"", 60);
@@ -146,7 +148,7 @@ sub kasan_kernel {
     is(stat_of(run_section($out, "cat $D/stats"), 'enabled'), 0, '... enabled: 0');
     is(run_section($out, "cat $D/objects"), "kfence is off (no pool)\n", '... no objects');
     like($out, qr/^ok 1 kfence$/m, '... the suite passes');
-    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 10, '... its 10 pool cases skipped, with the reason');
+    is(count(qr/# SKIP KFENCE is off in this kernel/, $out), 11, '... its 11 pool cases skipped, with the reason');
     unlike(run_section($out, 'cat /proc/vmallocinfo'), qr/kfence_init/, '... and no pool area reserved');
 }
 
