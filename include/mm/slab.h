@@ -53,7 +53,7 @@ struct kmem_cache_cpu {
 	u16 batch;		/* objects moved at once to/from the slabs: (limit + 1) / 2 */
 	u16 touched;		/* a refill or an overflow since the last cache_reap (mm/slab_array.c) */
 	u16 streak;		/* objects that left by the last overflows, with no refill since */
-	u16 pad;
+	u16 pad;		/* 0: with streak, the high half of the word cpu_array_push reads as entry[-1] */
 	void *entry[];		/* the slots, right after the header: limit, or SLAB_CPU_MAX once grown */
 };
 
