@@ -218,10 +218,11 @@ static __always_inline void *slab_alloc_quick(struct kmem_cache *c, gfp_t gfp)
  * array has room and p is not the object freed just before on this CPU
  * (interrupts masked around it). false, with nothing changed, otherwise.
  * With the array empty, entry[-1] is the header's last word (struct
- * kmem_cache_cpu keeps it there): a count (streak) and pad, which is 0, so
- * never a kernel address. Were it ever equal to p, the quick path would only
- * decline and the full path check p. This spares the test for an empty
- * array: 2 instructions of a free on arm64.
+ * kmem_cache_cpu keeps it there): batch, touched, streak and pad on 64-bit,
+ * streak and pad on 32-bit; pad is 0, so it is never a kernel address. Were
+ * it ever equal to p, the quick path would only decline and the full path
+ * check p. This spares the test for an empty array: 2 instructions of a free
+ * on arm64.
  */
 static __always_inline bool cpu_array_push(struct kmem_cache *c, const void *p)
 {
