@@ -1,4 +1,5 @@
 /* kfence.c: KFENCE — sampled slab objects on guarded pages of their own, faults and broken canaries reported as Linux does. */
+#include "slab_internal.h"
 #include <mm/kfence.h>
 #include <mm/kmemleak.h>
 #include <mm/mm.h>
@@ -252,18 +253,20 @@ static void gate_shut_if_off(void)
 }
 
 /*
- * __kfence_poll: kfence_poll's slow half, on CPU 0 with KFENCE on. The gate
- * opens at the first poll after an interval has passed since it last opened
- * (at once after a change of interval), unless it is paused. Opening an open
- * gate changes nothing.
+ * __kfence_poll: kfence_poll's slow half, on CPU 0 with KFENCE on (kfence_poll
+ * checked both). The gate opens at the first poll after an interval has
+ * passed since it last opened (at once after a change of interval), unless it
+ * is paused. Opening an open gate changes nothing. Interrupts masked the
+ * slab's way (slab_irq_save): its callers, a tick and CPU 0's full slab
+ * allocations, have them masked already, so the mask is not written.
  */
 void __kfence_poll(void)
 {
 	unsigned long flags, gen = READ_ONCE(gate_gen);
 	u64 now;
 
-	local_irq_save(flags);
-	if (smp_processor_id() != 0 || !READ_ONCE(kfence_enabled) || atomic_read(&gate_pauses))
+	flags = slab_irq_save();
+	if (!READ_ONCE(kfence_enabled) || atomic_read(&gate_pauses))	/* may have changed since */
 		goto out;
 	now = arch_counter_read();
 	if (gate_clock.gen != gen) {
@@ -278,7 +281,7 @@ void __kfence_poll(void)
 			slab_quick_set(SLAB_QUICK_KFENCE, false);
 	}
 out:
-	local_irq_restore(flags);
+	slab_irq_restore(flags);
 }
 
 /*
@@ -668,7 +671,8 @@ void kfence_shutdown_cache(const struct kmem_cache *c, unsigned long caller)
 			m->cache = NULL;
 		}
 		spin_unlock_irqrestore(&kfence_lock, flags);
-		kmemleak_free((void *)zombie);	/* its page is protected now: no scan may read it */
+		if (zombie)
+			kmemleak_free((void *)zombie);	/* its page is protected now: no scan may read it */
 	}
 }
 
